@@ -1,0 +1,47 @@
+"""The ``xiaoneng`` command: the project's verbs, each a Django management command.
+
+``xiaoneng demo|serve|import|export|token …`` run the command of that name;
+``xiaoneng manage …`` passes anything else through to Django (``migrate``, ``createsuperuser``…).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+VERBS = {
+    "demo": "build the demo county (xiaoneng demo --help)",
+    "serve": "serve the web application and API",
+    "import": "import entities, units, officers or grids from a file",
+    "export": "export entities, units, officers or grids to a file",
+    "token": "create, list or revoke API tokens",
+    "manage": "any Django management command (migrate, createsuperuser, shell…)",
+}
+
+
+def usage() -> str:
+    lines = ["usage: xiaoneng <verb> [options]   (xiaoneng <verb> --help for its options)", ""]
+    lines += [f"  {verb:<8} {text}" for verb, text in VERBS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return
+    verb, rest = args[0], args[1:]
+    if verb not in VERBS:
+        print(f"xiaoneng: unknown verb {verb!r}\n\n{usage()}", file=sys.stderr)
+        sys.exit(2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
+    from django.core.management import execute_from_command_line
+
+    if verb == "manage":
+        execute_from_command_line(["xiaoneng manage", *rest])
+    else:
+        execute_from_command_line(["xiaoneng", verb, *rest])
+
+
+if __name__ == "__main__":
+    main()

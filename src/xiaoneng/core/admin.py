@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from xiaoneng.core.models import ApiToken, AuditEvent, CalendarException, CalendarYear
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The trace is read-only: nobody edits or deletes history."""
+
+    list_display = ("at", "actor_name", "source", "action", "content_type", "object_repr", "reason")
+    list_filter = ("action", "source", "content_type")
+    search_fields = ("object_repr", "actor_name", "reason")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "source")
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "name")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_sha256", "created_at", "last_used_at")

@@ -1,0 +1,48 @@
+"""Unit scoping: the one filter every list, detail, export and API endpoint goes through.
+
+An officer sees and changes only the records of their unit's subtree; a bureau leader, the
+whole bureau; an administrator, everything. The user model answers which units that is
+(``visible_unit_ids``); each scoped model names the path to its unit in ``unit_scope_field``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+Q = TypeVar("Q", bound=models.Model)
+
+
+def visible_unit_ids(user: Any) -> list[int] | None:
+    """Ids of the units whose records ``user`` may see; None means every unit."""
+    if user is None or not user.is_authenticated:
+        return []
+    return user.visible_unit_ids()
+
+
+def scoped(queryset: models.QuerySet[Q], user: Any) -> models.QuerySet[Q]:
+    """``queryset`` restricted to the records of the units ``user`` may see."""
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return queryset
+    field = queryset.model.unit_scope_field  # type: ignore[attr-defined]
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def get_scoped(queryset: models.QuerySet[Q], user: Any, **lookup: Any) -> Q:
+    """The one record matching ``lookup`` that ``user`` may see; 404 otherwise.
+
+    Another unit's record answers 404 like a missing one, so its existence does not leak.
+    """
+    found = scoped(queryset, user).filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def in_scope(user: Any, unit_id: int | None) -> bool:
+    """Whether ``user`` may see the records of the unit ``unit_id``."""
+    ids = visible_unit_ids(user)
+    return ids is None or unit_id in ids

@@ -1,0 +1,83 @@
+"""Who may see and do what: unit scope by role, and the capabilities each role grants.
+
+- An administrator (or superuser) sees every unit.
+- A bureau leader and division staff see their bureau's whole subtree: divisions supervise
+  and guide the stations county-wide (篇2 机关科室督办, 篇5 科室以指导、服务基层为主).
+- Everyone else (station director, grid officer) sees their own unit's subtree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.errors import NotPermitted
+from xiaoneng.core.scoping import in_scope
+from xiaoneng.org.models import Role, Unit
+
+# What each capability allows, and the roles that hold it.
+MANAGE_ORGANISATION = "manage_organisation"  # units, officers, grids and their imports
+EDIT_REGISTER = "edit_register"  # create/change/archive entities, classify, grade, place, import
+CLAIM_ENTITY = "claim_entity"  # claim (认领) a new entity of one's grid
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
+    EDIT_REGISTER: frozenset(
+        {Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.STATION_DIRECTOR, Role.BUREAU_LEADER}
+    ),
+    CLAIM_ENTITY: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR}),
+}
+BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
+
+
+def scope_root(officer: Any) -> Unit | None:
+    """The unit whose subtree ``officer`` sees; None for everything."""
+    if officer.is_superuser or officer.has_role(Role.ADMINISTRATOR):
+        return None
+    unit = officer.unit
+    if unit is None:
+        return None
+    if officer.has_role(*BUREAU_WIDE_ROLES) and unit.kind != Unit.Kind.BUREAU:
+        ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+        bureau = (
+            Unit.objects.filter(id__in=ancestor_ids, kind=Unit.Kind.BUREAU)
+            .order_by("-depth")
+            .first()
+        )
+        return bureau or unit
+    return unit
+
+
+def visible_unit_ids(officer: Any) -> list[int] | None:
+    """Ids of the units whose records ``officer`` may see; None for every unit."""
+    cached = officer.__dict__.get("_visible_unit_ids", False)
+    if cached is not False:
+        return cached
+    if officer.is_superuser or officer.has_role(Role.ADMINISTRATOR):
+        ids = None
+    elif officer.unit_id is None:
+        ids = []
+    else:
+        root = scope_root(officer)
+        assert root is not None
+        ids = list(Unit.objects.filter(path__startswith=root.path).values_list("id", flat=True))
+    officer.__dict__["_visible_unit_ids"] = ids
+    return ids
+
+
+def can(officer: Any, capability: str) -> bool:
+    """Whether ``officer``'s roles grant ``capability``."""
+    return bool(officer.is_authenticated and officer.has_role(*CAPABILITIES[capability]))
+
+
+def require(officer: Any, capability: str) -> None:
+    """Refuse with a readable message unless ``officer`` holds ``capability``."""
+    if not can(officer, capability):
+        raise NotPermitted(_("您的角色无权执行此操作。"))
+
+
+def require_unit(officer: Any, unit_id: int | None) -> None:
+    """Refuse unless ``unit_id`` lies within ``officer``'s scope."""
+    if not in_scope(officer, unit_id):
+        raise NotPermitted(_("该记录不属于您所在单位的辖区。"))

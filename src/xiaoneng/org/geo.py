@@ -1,0 +1,141 @@
+"""Geometry: grid boundaries, bulk grid assignment of points, the China coordinate check.
+
+Assignment runs on arrays: one STRtree over the prepared grid polygons and one bulk query
+with the ``intersects`` predicate for all points (shapely 2), never a Python loop of
+``polygon.contains``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from django.utils.translation import gettext as _
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from xiaoneng.core.errors import InvalidInput
+
+NO_GRID = -1
+CHINA_OUTLINE = Path(__file__).parent / "data" / "china_outline.geojson"
+# The envelope of China's territory; points outside it are rejected before the outline test.
+CHINA_BOUNDS = (73.4, 3.4, 135.1, 53.6)
+KM_PER_DEGREE = 111.32
+
+
+class GridIndex:
+    """A spatial index over grid polygons that assigns many points at once."""
+
+    def __init__(self, keys: Sequence[int], geometries: Sequence[BaseGeometry]) -> None:
+        self.keys = np.asarray(keys, dtype=np.int64)
+        self.geometries = np.asarray(geometries, dtype=object)
+        shapely.prepare(self.geometries)
+        self.tree = shapely.STRtree(self.geometries)
+
+    @classmethod
+    def from_boundaries(cls, boundaries: dict[int, dict[str, Any]]) -> GridIndex:
+        """Index ``{grid id: GeoJSON geometry}``."""
+        keys = sorted(boundaries)
+        return cls(keys, [shape(boundaries[k]) for k in keys])
+
+    def assign(self, longitudes: Any, latitudes: Any) -> np.ndarray:
+        """For each point the key of the grid containing it, or ``NO_GRID``.
+
+        A point on a border shared by two grids goes to the grid with the smaller key, so
+        the result never depends on the order of the index.
+        """
+        x = np.asarray(longitudes, dtype=np.float64)
+        y = np.asarray(latitudes, dtype=np.float64)
+        result = np.full(x.shape[0], NO_GRID, dtype=np.int64)
+        if x.size == 0 or self.keys.size == 0:
+            return result
+        present = np.flatnonzero(~(np.isnan(x) | np.isnan(y)))
+        points = shapely.points(x[present], y[present])
+        point_index, grid_index = self.tree.query(points, predicate="intersects")
+        keys = self.keys[grid_index]
+        order = np.lexsort((keys, point_index))
+        point_index, keys = point_index[order], keys[order]
+        first = np.ones(point_index.size, dtype=bool)
+        first[1:] = point_index[1:] != point_index[:-1]
+        result[present[point_index[first]]] = keys[first]
+        return result
+
+    def assign_one(self, longitude: float | None, latitude: float | None) -> int | None:
+        if longitude is None or latitude is None:
+            return None
+        key = int(self.assign([longitude], [latitude])[0])
+        return None if key == NO_GRID else key
+
+
+def parse_boundary(value: Any) -> dict[str, Any]:
+    """A GeoJSON Polygon/MultiPolygon (or a Feature holding one), checked; returns the geometry."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise InvalidInput.single(
+                "boundary", _("不是有效的 JSON：%(error)s") % {"error": error}
+            ) from None
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    if not isinstance(value, dict) or value.get("type") not in {"Polygon", "MultiPolygon"}:
+        raise InvalidInput.single("boundary", _("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon"))
+    try:
+        geometry = shape(value)
+    except Exception as error:
+        raise InvalidInput.single(
+            "boundary", _("边界坐标无效：%(error)s") % {"error": error}
+        ) from None
+    if geometry.is_empty or not geometry.is_valid:
+        reason = shapely.is_valid_reason(geometry)
+        raise InvalidInput.single("boundary", _("边界多边形无效：%(reason)s") % {"reason": reason})
+    if not intersects_china(geometry):
+        raise InvalidInput.single("boundary", _("边界不在中国境内"))
+    # Through JSON, so that coordinates are lists exactly as they are stored and compared.
+    return json.loads(shapely.to_geojson(geometry))  # type: ignore[no-any-return]
+
+
+def area_km2(geometry: dict[str, Any]) -> float:
+    """Approximate area in km² (degrees scaled at the polygon's mean latitude)."""
+    shp = shape(geometry)
+    lat = (shp.bounds[1] + shp.bounds[3]) / 2
+    return float(shp.area * KM_PER_DEGREE**2 * math.cos(math.radians(lat)))
+
+
+@cache
+def _china() -> BaseGeometry | None:
+    if not CHINA_OUTLINE.exists():
+        return None
+    with open(CHINA_OUTLINE, encoding="utf-8") as handle:
+        data = json.load(handle)
+    geometry = shapely.union_all([shape(f["geometry"]) for f in data["features"]])
+    shapely.prepare(geometry)
+    return geometry
+
+
+def intersects_china(geometry: BaseGeometry) -> bool:
+    """Whether a polygon lies at least partly in China (a border grid may cross the outline)."""
+    china = _china()
+    if china is None:
+        return bool(shapely.intersects(geometry, shapely.box(*CHINA_BOUNDS)))
+    return bool(shapely.intersects(china, geometry))
+
+
+def outside_china(longitudes: Any, latitudes: Any) -> np.ndarray:
+    """For each point whether it lies outside China's territory (a coarse buffered outline)."""
+    x = np.asarray(longitudes, dtype=np.float64)
+    y = np.asarray(latitudes, dtype=np.float64)
+    minx, miny, maxx, maxy = CHINA_BOUNDS
+    outside = ~((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+    china = _china()
+    if china is not None:
+        candidates = np.flatnonzero(~outside)
+        if candidates.size:
+            outside[candidates] = ~shapely.intersects_xy(china, x[candidates], y[candidates])
+    return outside

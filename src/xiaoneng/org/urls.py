@@ -1,0 +1,13 @@
+from django.urls import path
+
+from xiaoneng.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("map/", views.grid_map, name="map"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("officers/", views.officer_list, name="officer_list"),
+    path("officers/<str:username>/", views.officer_detail, name="officer_detail"),
+    path("grids/<str:code>/", views.grid_detail, name="grid_detail"),
+]

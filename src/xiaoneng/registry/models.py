@@ -1,0 +1,249 @@
+"""The entity register (经济户口): entities, their licences and their classification history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.audit import traced
+from xiaoneng.org.models import Grid, Unit
+
+
+class Industry(models.Model):
+    """A class of GB/T 4754-2017 国民经济行业分类 (门类 A … 小类 H6210)."""
+
+    code = models.CharField(_("行业代码"), max_length=5, primary_key=True)
+    name = models.CharField(_("行业名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("行业")
+        verbose_name_plural = _("行业")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RiskClass(models.TextChoices):
+    """篇2: Ⅰ key watch (food, hazardous chemicals…), Ⅱ needs pre-approval, Ⅲ general."""
+
+    I = "I", _("Ⅰ类（重点监控一级）")  # noqa: E741
+    II = "II", _("Ⅱ类（重点监控二级）")
+    III = "III", _("Ⅲ类（一般监控）")
+
+
+class CreditGrade(models.TextChoices):
+    """篇2: 诚信、基本诚信、轻微失信、严重失信."""
+
+    A = "A", _("A 诚信")
+    B = "B", _("B 基本诚信")
+    C = "C", _("C 轻微失信")
+    D = "D", _("D 严重失信")
+
+
+class LicenceKind(models.TextChoices):
+    """Licences recorded on an entity; the rule table says which make an entity Ⅰ or Ⅱ."""
+
+    FOOD_BUSINESS = "food_business", _("食品经营许可证")
+    FOOD_PRODUCTION = "food_production", _("食品生产许可证")
+    DRUG_RETAIL = "drug_retail", _("药品经营许可证")
+    MEDICAL_DEVICE = "medical_device", _("医疗器械经营许可证")
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals", _("危险化学品经营许可证")
+    PESTICIDE = "pesticide", _("农药经营许可证")
+    SEED = "seed", _("农作物种子生产经营许可证")
+    TOBACCO = "tobacco", _("烟草专卖零售许可证")
+    ALCOHOL = "alcohol", _("酒类商品零售许可证")
+    PUBLICATION = "publication", _("出版物经营许可证")
+    REFINED_OIL = "refined_oil", _("成品油零售经营批准证书")
+    INDUSTRIAL_PRODUCT = "industrial_product", _("工业产品生产许可证")
+    OTHER = "other", _("其他许可证")
+
+
+@traced()
+class Entity(models.Model):
+    """A market entity (市场主体) and its dossier's core data."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        INDIVIDUAL = "individual", _("个体工商户")
+        COOPERATIVE = "cooperative", _("农民专业合作社")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("存续（在营）")
+        SUSPENDED = "suspended", _("停业（歇业）")
+        DEREGISTERED = "deregistered", _("注销")
+        REVOKED = "revoked", _("吊销")
+
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    kind = models.CharField(_("主体类型"), max_length=12, choices=Kind.choices)
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("住所（经营场所）"), max_length=200, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    region_code = models.CharField(_("行政区划代码"), max_length=6, db_index=True)
+    legal_representative = models.CharField(_("法定代表人（经营者）"), max_length=50, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（元）"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    established = models.DateField(_("成立日期"), null=True, blank=True)
+    status = models.CharField(
+        _("登记状态"), max_length=12, choices=Status.choices, default=Status.OPERATING
+    )
+    risk_class = models.CharField(_("风险类别"), max_length=3, choices=RiskClass.choices)
+    risk_class_overridden = models.BooleanField(_("风险类别人工调整"), default=False)
+    credit_grade = models.CharField(
+        _("信用等级"), max_length=1, choices=CreditGrade.choices, default=CreditGrade.B
+    )
+    hot_industry = models.BooleanField(_("重热点行业"), default=False)
+    hot_industry_note = models.CharField(_("重热点行业说明"), max_length=100, blank=True)
+    grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entities",
+    )
+    grid_overridden = models.BooleanField(_("网格人工指定"), default=False)
+    # The station of the grid, or the bureau while the entity lies outside every grid.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("监管单位"), on_delete=models.PROTECT, related_name="entities"
+    )
+    registered_on = models.DateField(_("入册日期"))
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认领人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    archive_reason = models.TextField(_("归档理由"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    unit_scope_field = "unit"
+
+    class Meta:
+        verbose_name = _("市场主体")
+        verbose_name_plural = _("市场主体")
+        ordering = ["id"]
+        # Lists filter by one of these, exclude archived entities and page by id: each index
+        # answers the filter, the count and the first page without touching the table.
+        indexes = [
+            models.Index(fields=["unit", "archived_at", "id"], name="entity_unit_idx"),
+            models.Index(fields=["grid", "archived_at", "id"], name="entity_grid_idx"),
+            models.Index(fields=["industry", "archived_at", "id"], name="entity_industry_idx"),
+            models.Index(fields=["risk_class", "archived_at", "id"], name="entity_class_idx"),
+            models.Index(fields=["credit_grade", "archived_at", "id"], name="entity_grade_idx"),
+            models.Index(fields=["status", "archived_at", "id"], name="entity_status_idx"),
+            models.Index(fields=["archived_at", "id"], name="entity_archived_idx"),
+            models.Index(fields=["claimed_at", "registered_on"], name="entity_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        """An entity is archived with a reason (registry.services.archive_entity), never deleted."""
+        raise PermissionError("entities are archived with a reason, never deleted")
+
+
+@traced()
+class Licence(models.Model):
+    """A licence held by an entity (food, drugs, hazardous chemicals…)."""
+
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("市场主体"), on_delete=models.CASCADE, related_name="licences"
+    )
+    kind = models.CharField(_("许可证种类"), max_length=24, choices=LicenceKind.choices)
+    number = models.CharField(_("许可证编号"), max_length=50)
+    issued = models.DateField(_("发证日期"))
+    expires = models.DateField(_("有效期至"), null=True, blank=True)
+
+    unit_scope_field = "entity__unit"
+
+    class Meta:
+        verbose_name = _("许可证")
+        verbose_name_plural = _("许可证")
+        ordering = ["entity", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="licence_kind_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class RiskClassRule(models.Model):
+    """A row of the rule table that derives an entity's risk class from industry and licences.
+
+    The most severe class among the matching rules applies; no match means class Ⅲ (篇2).
+    """
+
+    class Match(models.TextChoices):
+        INDUSTRY = "industry", _("行业代码前缀")
+        LICENCE = "licence", _("许可证种类")
+
+    match = models.CharField(_("匹配方式"), max_length=10, choices=Match.choices)
+    pattern = models.CharField(
+        _("匹配值"), max_length=24, help_text=_("行业代码前缀（如 H62）或许可证种类代码")
+    )
+    risk_class = models.CharField(_("风险类别"), max_length=3, choices=RiskClass.choices)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("风险分类规则")
+        verbose_name_plural = _("风险分类规则")
+        ordering = ["risk_class", "match", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "pattern"], name="risk_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_match_display()} {self.pattern} → {self.get_risk_class_display()}"
+
+
+class ClassificationChange(models.Model):
+    """A change of an entity's risk class or credit grade: who, when, why (history)."""
+
+    class Field(models.TextChoices):
+        RISK_CLASS = "risk_class", _("风险类别")
+        CREDIT_GRADE = "credit_grade", _("信用等级")
+
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="classification_changes"
+    )
+    field = models.CharField(_("项目"), max_length=12, choices=Field.choices)
+    old_value = models.CharField(_("原值"), max_length=3, blank=True)
+    new_value = models.CharField(_("新值"), max_length=3)
+    reason = models.TextField(_("理由"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调整人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("调整时间"))
+
+    unit_scope_field = "entity__unit"
+
+    class Meta:
+        verbose_name = _("分类分级变更")
+        verbose_name_plural = _("分类分级变更")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["entity", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity}: {self.field} {self.old_value}→{self.new_value}"

@@ -1,0 +1,103 @@
+"""Import and export as the web page and the API offer them: permission, scope, file format."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.audit import attributed
+from xiaoneng.core.errors import InvalidInput
+from xiaoneng.core.scoping import scoped
+from xiaoneng.org import access
+from xiaoneng.org import io as org_io
+from xiaoneng.org.models import Grid, Officer, Unit
+from xiaoneng.registry import io as registry_io
+from xiaoneng.registry.models import Entity
+from xiaoneng.registry.queries import EntityFilter
+
+KINDS = ("entities", "units", "officers", "grids")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+KIND_LABELS = {
+    "entities": _("市场主体"),
+    "units": _("单位"),
+    "officers": _("人员"),
+    "grids": _("网格"),
+}
+
+
+def import_file(*, kind: str, upload: IO[bytes], filename: str, update: bool, actor: Any) -> Any:
+    """Import an uploaded file of ``kind`` on behalf of ``actor``."""
+    if kind not in KINDS:
+        raise InvalidInput.single("kind", _("未知的导入类型：%(kind)s") % {"kind": kind})
+    with attributed(actor):
+        if kind == "entities":
+            access.require(actor, access.EDIT_REGISTER)
+            return registry_io.import_entities(
+                upload, filename=filename, update=update, actor=actor
+            )
+        access.require(actor, access.MANAGE_ORGANISATION)
+        importer = {
+            "units": org_io.import_units,
+            "officers": org_io.import_officers,
+            "grids": org_io.import_grids,
+        }[kind]
+        return importer(upload, filename=filename, update=update)
+
+
+@dataclass
+class ExportFile:
+    """An exported file ready to download."""
+
+    content: bytes
+    filename: str
+    content_type: str
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+def scoped_queryset(kind: str, user: Any, params: dict[str, Any] | None = None) -> Any:
+    """What ``user`` may export of ``kind``; entities follow the list filters in ``params``."""
+    if kind == "entities":
+        return EntityFilter.from_params(params or {}).apply(scoped(Entity.objects.all(), user))
+    models: dict[str, Any] = {"units": Unit, "officers": Officer, "grids": Grid}
+    return scoped(models[kind].objects.all(), user)
+
+
+def export_file(
+    *, kind: str, fmt: str, user: Any, params: dict[str, Any] | None, buffer: io.BytesIO
+) -> ExportFile:
+    """Write the export of ``kind`` in ``fmt`` into ``buffer``."""
+    if kind not in KINDS:
+        raise InvalidInput.single("kind", _("未知的导出类型：%(kind)s") % {"kind": kind})
+    if fmt not in CONTENT_TYPES or (fmt == "geojson" and kind != "grids"):
+        raise InvalidInput.single(
+            "format", _("%(kind)s 不能导出为 %(fmt)s") % {"kind": kind, "fmt": fmt}
+        )
+    queryset = scoped_queryset(kind, user, params)
+    if fmt == "xlsx":
+        if kind == "entities":
+            registry_io.export_entities(queryset, buffer, fmt="xlsx")
+        else:
+            org_io.export_table(kind, queryset, buffer, fmt="xlsx")
+        content = buffer.getvalue()
+    else:
+        text = io.StringIO()
+        if kind == "entities":
+            registry_io.export_entities(queryset, text, fmt="csv")
+        else:
+            org_io.export_table(kind, queryset, text, fmt=fmt)
+        content = text.getvalue().encode("utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return ExportFile(content, f"{kind}-{stamp}.{fmt}", CONTENT_TYPES[fmt])

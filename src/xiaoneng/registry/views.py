@@ -1,0 +1,333 @@
+"""Pages of the entity register: list, dossier, forms, claims, placement, import/export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core import audit
+from xiaoneng.core.errors import DomainError
+from xiaoneng.core.history import readable
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.core.tabular import ImportRejected
+from xiaoneng.org import access
+from xiaoneng.org.models import Grid
+from xiaoneng.registry import services
+from xiaoneng.registry.forms import (
+    CreditGradeForm,
+    EntityForm,
+    ImportForm,
+    ReasonForm,
+    RiskClassForm,
+)
+from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
+from xiaoneng.registry.queries import EntityFilter
+from xiaoneng.registry.transfer import KIND_LABELS, export_file, import_file
+
+# The map draws at most this many points at once; beyond it the user zooms in.
+MAP_POINT_LIMIT = 30000
+
+
+def _entities(request: HttpRequest) -> Any:
+    return scoped(
+        Entity.objects.select_related("grid", "unit", "industry", "claimed_by"), request.user
+    )
+
+
+def _entity(request: HttpRequest, uscc: str) -> Entity:
+    return get_scoped(_entities(request), request.user, uscc=uscc)
+
+
+def _grids(request: HttpRequest) -> Any:
+    return scoped(Grid.objects.select_related("station", "officer"), request.user).order_by("code")
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def entity_list(request: HttpRequest) -> HttpResponse:
+    filters = EntityFilter.from_params(request.GET)
+    page = _page(request, filters.apply(_entities(request)).order_by("id"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": "&".join(f"{k}={v}" for k, v in filters.active().items()),
+        "grids": _grids(request).values_list("code", "name"),
+        "risk_classes": RiskClass.choices,
+        "credit_grades": CreditGrade.choices,
+        "statuses": Entity.Status.choices,
+        "can_edit": access.can(request.user, access.EDIT_REGISTER),
+    }
+    template = (
+        "registry/_entity_table.html"
+        if request.headers.get("HX-Request")
+        else "registry/entity_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def entity_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    entity = _entity(request, uscc)
+    can_edit = access.can(request.user, access.EDIT_REGISTER) and entity.archived_at is None
+    context = {
+        "entity": entity,
+        "licences": entity.licences.all(),
+        "changes": entity.classification_changes.select_related("changed_by"),
+        "history": readable(audit.history(entity)[:200], Entity),
+        "can_edit": can_edit,
+        "can_claim": entity.claimed_at is None and services.can_claim(request.user, entity),  # type: ignore[arg-type]
+        "grids": _grids(request).values_list("code", "name") if can_edit else [],
+        "grade_form": CreditGradeForm(initial={"credit_grade": entity.credit_grade}),
+        "risk_form": RiskClassForm(
+            initial={"risk_class": entity.risk_class if entity.risk_class_overridden else ""}
+        ),
+        "reason_form": ReasonForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "registry/entity_detail.html", context)
+
+
+@login_required
+def entity_create(request: HttpRequest) -> HttpResponse:
+    form = EntityForm(request.POST or None, initial={"status": Entity.Status.OPERATING})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = services.create_entity(values=form.values(), actor=request.user)
+        except DomainError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("已登记：%(name)s") % {"name": entity.name})
+            return redirect("registry:entity_detail", uscc=entity.uscc)
+    return render(request, "registry/entity_form.html", {"form": form, "entity": None})
+
+
+@login_required
+def entity_edit(request: HttpRequest, uscc: str) -> HttpResponse:
+    entity = _entity(request, uscc)
+    form = EntityForm(request.POST or None, initial=EntityForm.initial_for(entity))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_entity(entity=entity, values=form.values(), actor=request.user)
+        except DomainError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("registry:entity_detail", uscc=entity.uscc)
+    return render(request, "registry/entity_form.html", {"form": form, "entity": entity})
+
+
+def _act(request: HttpRequest, uscc: str, action: Any) -> HttpResponse:
+    """Run a dossier action; a refusal comes back as a message on the dossier."""
+    entity = _entity(request, uscc)
+    try:
+        text = action(entity)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, text)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("registry:entity_detail", kwargs={"uscc": entity.uscc})
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def entity_claim(request: HttpRequest, uscc: str) -> HttpResponse:
+    def claim(entity: Entity) -> str:
+        services.claim_entity(entity=entity, officer=request.user)
+        return _("已认领：%(name)s") % {"name": entity.name}
+
+    return _act(request, uscc, claim)
+
+
+@login_required
+@require_POST
+def entity_grade(request: HttpRequest, uscc: str) -> HttpResponse:
+    def grade(entity: Entity) -> str:
+        services.change_credit_grade(
+            entity=entity,
+            grade=request.POST.get("credit_grade", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+        return _("信用等级已调整为 %(grade)s") % {"grade": entity.credit_grade}
+
+    return _act(request, uscc, grade)
+
+
+@login_required
+@require_POST
+def entity_risk_class(request: HttpRequest, uscc: str) -> HttpResponse:
+    def classify(entity: Entity) -> str:
+        services.set_risk_class(
+            entity=entity,
+            risk_class=request.POST.get("risk_class") or None,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+        return _("风险类别现为 %(cls)s") % {"cls": entity.get_risk_class_display()}
+
+    return _act(request, uscc, classify)
+
+
+@login_required
+@require_POST
+def entity_place(request: HttpRequest, uscc: str) -> HttpResponse:
+    def place(entity: Entity) -> str:
+        code = request.POST.get("grid", "").strip()
+        grid = get_scoped(Grid.objects.all(), request.user, code=code) if code else None
+        services.place_entity(
+            entity=entity, grid=grid, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        return _("网格现为 %(grid)s") % {"grid": entity.grid or _("无")}
+
+    return _act(request, uscc, place)
+
+
+@login_required
+@require_POST
+def entity_archive(request: HttpRequest, uscc: str) -> HttpResponse:
+    def archive(entity: Entity) -> str:
+        services.archive_entity(
+            entity=entity, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        return _("已归档：%(name)s") % {"name": entity.name}
+
+    return _act(request, uscc, archive)
+
+
+@login_required
+def unclaimed(request: HttpRequest) -> HttpResponse:
+    """New entities waiting for their grid officer's claim; overdue ones first."""
+    today = timezone.localdate()
+    cutoff = services.claim_cutoff(today)
+    queryset = services.unclaimed(_entities(request))
+    only_overdue = request.GET.get("overdue") == "1"
+    if only_overdue:
+        queryset = queryset.filter(registered_on__lte=cutoff)
+    if request.GET.get("mine") == "1":
+        queryset = queryset.filter(grid__officer_id=request.user.pk or 0)
+    page = _page(request, queryset.select_related("grid__officer").order_by("registered_on", "id"))
+    for entity in page:
+        entity.overdue = entity.registered_on <= cutoff
+        entity.may_claim = services.can_claim(request.user, entity)  # type: ignore[arg-type]
+    context = {
+        "page": page,
+        "cutoff": cutoff,
+        "only_overdue": only_overdue,
+        "mine": request.GET.get("mine") == "1",
+    }
+    return render(request, "registry/unclaimed.html", context)
+
+
+@login_required
+def outside_grids(request: HttpRequest) -> HttpResponse:
+    """Entities no grid holds, for a person to place."""
+    page = _page(request, services.outside_grids(_entities(request)).order_by("id"))
+    context = {
+        "page": page,
+        "grids": _grids(request).values_list("code", "name"),
+        "can_edit": access.can(request.user, access.EDIT_REGISTER),
+    }
+    return render(request, "registry/outside_grids.html", context)
+
+
+@login_required
+def entity_points(request: HttpRequest) -> JsonResponse:
+    """Entity positions for the map: ``[lon, lat, class, uscc]``, within the view's box."""
+    filters = EntityFilter.from_params(request.GET)
+    queryset = filters.apply(scoped(Entity.objects.all(), request.user)).filter(
+        longitude__isnull=False
+    )
+    box = request.GET.get("bbox", "")
+    if box:
+        try:
+            west, south, east, north = (float(v) for v in box.split(","))
+        except ValueError:
+            return JsonResponse({"detail": _("bbox 应为 西,南,东,北"), "errors": []}, status=400)
+        queryset = queryset.filter(
+            longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
+        )
+    rows = list(
+        queryset.values_list("longitude", "latitude", "risk_class", "uscc")[: MAP_POINT_LIMIT + 1]
+    )
+    return JsonResponse(
+        {
+            "points": rows[:MAP_POINT_LIMIT],
+            "truncated": len(rows) > MAP_POINT_LIMIT,
+            "limit": MAP_POINT_LIMIT,
+        }
+    )
+
+
+@login_required
+def transfer(request: HttpRequest) -> HttpResponse:
+    """Import a file (one transaction) and export files of what the user may see."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_file(
+                kind=form.cleaned_data["kind"],
+                upload=upload,
+                filename=upload.name,
+                update=form.cleaned_data["update"],
+                actor=request.user,
+            )
+        except ImportRejected as rejected:
+            errors = rejected.row_errors
+            messages.error(request, rejected.message)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("导入完成：新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d")
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("registry:transfer")
+    context = {
+        "form": form,
+        "errors": errors,
+        "kinds": list(KIND_LABELS.items()),
+        "can_import_entities": access.can(request.user, access.EDIT_REGISTER),
+        "can_import_organisation": access.can(request.user, access.MANAGE_ORGANISATION),
+    }
+    return render(request, "registry/transfer.html", context)
+
+
+@login_required
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    try:
+        exported = export_file(
+            kind=kind,
+            fmt=request.GET.get("format", "csv"),
+            user=request.user,
+            params=request.GET,
+            buffer=io.BytesIO(),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("registry:transfer")
+    return exported.response()

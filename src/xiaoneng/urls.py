@@ -1,0 +1,19 @@
+"""URLs: pages of each module, the API under /api/v1/, the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from xiaoneng.api import api
+from xiaoneng.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("login/", web_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("xiaoneng.registry.urls")),
+    path("", include("xiaoneng.org.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

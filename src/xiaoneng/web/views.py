@@ -1,0 +1,79 @@
+"""The shell's own pages: log-in (throttled) and the overview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core import throttle
+from xiaoneng.core.scoping import scoped
+from xiaoneng.registry import services as registry
+from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
+
+
+def client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, refusing a user name or address after repeated failures."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        if throttle.login_blocked(username=username, address=client_address(request)):
+            form = self.get_form()
+            form.add_error(None, ValidationError(_("登录失败次数过多，请 15 分钟后再试。")))
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if self.request.method == "POST" and not throttle.login_blocked(
+            username=self.request.POST.get("username", ""), address=client_address(self.request)
+        ):
+            throttle.note_failure(
+                username=self.request.POST.get("username", ""), address=client_address(self.request)
+            )
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        throttle.clear_failures(username=form.get_user().get_username())
+        return super().form_valid(form)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The overview of the user's scope: the register by class and grade, and what waits."""
+    entities = scoped(Entity.objects.filter(archived_at__isnull=True), request.user)
+    matrix = {
+        (r["risk_class"], r["credit_grade"]): r["n"]
+        for r in entities.values("risk_class", "credit_grade").annotate(n=Count("id"))
+    }
+    classes, grades = RiskClass.values, CreditGrade.values
+    by_class = {c: sum(matrix.get((c, g), 0) for g in grades) for c in classes}
+    by_grade = {g: sum(matrix.get((c, g), 0) for c in classes) for g in grades}
+    chart = {
+        "classes": [str(RiskClass(c).label) for c in classes],
+        "grades": [str(CreditGrade(g).label) for g in grades],
+        "series": [[matrix.get((c, g), 0) for c in classes] for g in grades],
+    }
+    today = timezone.localdate()
+    context = {
+        "total": sum(by_class.values()),
+        "by_class": [(RiskClass(c), by_class[c]) for c in classes],
+        "by_grade": [(CreditGrade(g), by_grade[g]) for g in grades],
+        "overdue_claims": registry.overdue_claims(entities, today).count(),
+        "unclaimed": registry.unclaimed(entities).count(),
+        "outside_grids": registry.outside_grids(entities).count(),
+        "hot": entities.filter(hot_industry=True).count(),
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+    }
+    return render(request, "web/home.html", context)

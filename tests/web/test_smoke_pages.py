@@ -1,0 +1,48 @@
+"""Every page renders for a logged-in officer (and redirects to log-in otherwise)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import County, client_for
+from tests.registry.factories import make_entity
+
+PAGES = [
+    "/",
+    "/entities/",
+    "/entities/new/",
+    "/entities/unclaimed/",
+    "/entities/outside-grids/",
+    "/map/",
+    "/units/",
+    "/units/S-E/",
+    "/officers/",
+    "/officers/east_officer/",
+    "/grids/G-E/",
+    "/transfer/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_for_an_administrator(county: County, path: str) -> None:
+    lon, lat = county.east_point()
+    make_entity(longitude=lon, latitude=lat)
+    response = client_for(county.admin).get(path)
+    assert response.status_code == 200, response.content[:500]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_requires_log_in(client, db, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_dossier_renders_with_history(county: County) -> None:
+    lon, lat = county.east_point()
+    entity = make_entity(longitude=lon, latitude=lat, name="老王牛肉面馆")
+    response = client_for(county.east_director).get(f"/entities/{entity.uscc}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "老王牛肉面馆" in text
+    assert "G-E" in text
