@@ -22,6 +22,7 @@ from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.org import io as org_io
 from xiaoneng.org import services
 from xiaoneng.org.models import Grid, Officer, Role, Section, Unit, Zone
+from xiaoneng.registry import transfer
 
 UNIT_HEADER = ["单位代码", "名称", "类型", "上级单位代码", "行政区划代码", "地址", "电话"]
 OFFICER_HEADER = ["用户名", "姓名", "所在单位代码", "执法证号", "角色", "电话", "在岗", "初始密码"]
@@ -129,7 +130,10 @@ def test_units_import_accepts_english_headers_and_xlsx(county: County, tmp_path:
         ([["X", "某所", "所", "S-E", REGION]], ["row 2, 上级单位代码: 上级单位必须是局"]),
         (
             [["X", "某所", "所", "Y", REGION], ["Y", "某所", "所", "B", REGION]],
-            ["row 2, 上级单位代码: 上级单位必须是局", "row 3, 类型: 该单位有下级单位，类型必须是局"],
+            [
+                "row 2, 上级单位代码: 上级单位必须是局",
+                "row 3, 类型: 该单位有下级单位，类型必须是局",
+            ],
         ),
         ([["X", "某所", "所", "", REGION]], ["row 2, 上级单位代码: 科室和所必须有上级单位"]),
         ([["X", "某局", "局", "X", REGION]], ["row 2, 上级单位代码: 上级单位不能是自己"]),
@@ -428,7 +432,10 @@ def test_grids_import_places_entities_that_fall_in_a_new_grid(
     lon, lat = centre(3)
     entity = make_entity(longitude=lon, latitude=lat)
     assert entity.grid_id is None
-    org_io.import_grids(write_geojson(tmp_path / "grids.geojson", [feature("G-N1", 3)]))
+    result = transfer.import_file(
+        kind="grids", source=write_geojson(tmp_path / "grids.geojson", [feature("G-N1", 3)])
+    )
+    assert result.reassigned == 1
     entity.refresh_from_db()
     assert (entity.grid.code, entity.unit) == ("G-N1", county.east)  # type: ignore[union-attr]
 

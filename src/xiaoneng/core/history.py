@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,27 @@ def _display(field: models.Field | None, value: Any, names: dict[tuple[Any, str]
         return names.get((field.related_model, str(value)), str(value))
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    if isinstance(value, dict):
+        return _geometry_summary(value)
     return str(value)
+
+
+def _count_positions(coordinates: Any) -> int:
+    if isinstance(coordinates, list) and coordinates and isinstance(coordinates[0], int | float):
+        return 1
+    if isinstance(coordinates, list):
+        return sum(_count_positions(c) for c in coordinates)
+    return 0
+
+
+def _geometry_summary(value: dict[str, Any]) -> str:
+    """A GeoJSON geometry as its type and size, not pages of coordinates."""
+    if value.get("type") in {"Polygon", "MultiPolygon"}:
+        vertices = _count_positions(value.get("coordinates"))
+        return _("%(type)s，%(n)d 个顶点") % {"type": value["type"], "n": vertices}
+    return json.dumps(value, ensure_ascii=False)[:200]
 
 
 def readable(events: Iterable[AuditEvent], model: type[models.Model]) -> list[ReadableEvent]:

@@ -73,6 +73,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Entities moved to another grid after a grid import (set by the caller that re-assigns).
+    reassigned: int = 0
 
 
 def _table(
@@ -456,7 +458,10 @@ def _grid_records(
 
 
 def import_grids(source: Any, *, filename: str | None = None, update: bool = False) -> ImportResult:
-    """Import grids (creating their zones and sections as needed), then re-place entities."""
+    """Import grids, creating their zones and sections as needed.
+
+    Entities follow new boundaries when the caller re-assigns them (registry.transfer does).
+    """
     data, labels = _grid_records(source, filename)
     errors = _duplicates(data, "code", labels)
     stations = {u.code: u for u in Unit.objects.filter(kind=Unit.Kind.STATION)}
@@ -547,10 +552,6 @@ def import_grids(source: Any, *, filename: str | None = None, update: bool = Fal
     with transaction.atomic():
         for _number, values in data:
             _save_grid(values, stations, zones, sections, grids, officers, result)
-        from xiaoneng.registry.services import reassign_grids
-
-        if result.created or result.updated:
-            reassign_grids()
     return result
 
 

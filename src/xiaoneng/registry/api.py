@@ -312,7 +312,7 @@ def import_records(
     update: Form[bool] = False,
 ) -> Any:
     return import_file(
-        kind=kind, upload=file, filename=file.name or "", update=update, actor=request.user
+        kind=kind, source=file, filename=file.name or "", update=update, actor=request.user
     )
 
 

@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.registry import io as registry_io
 from xiaoneng.registry.models import Entity
 from xiaoneng.registry.queries import EntityFilter
+from xiaoneng.registry.services import reassign_grids
 
 KINDS = ("entities", "units", "officers", "grids")
 CONTENT_TYPES = {
@@ -34,23 +36,34 @@ KIND_LABELS = {
 }
 
 
-def import_file(*, kind: str, upload: IO[bytes], filename: str, update: bool, actor: Any) -> Any:
-    """Import an uploaded file of ``kind`` on behalf of ``actor``."""
+def import_file(
+    *, kind: str, source: Any, filename: str | None = None, update: bool = False, actor: Any = None
+) -> Any:
+    """Import a file of ``kind`` as one transaction.
+
+    ``actor`` is the logged-in user of the page or API, whose role and scope limit the import;
+    None is the operator at the command line. After a grid import, entities not placed by hand
+    move to the grid their coordinates now fall in.
+    """
     if kind not in KINDS:
         raise InvalidInput.single("kind", _("未知的导入类型：%(kind)s") % {"kind": kind})
-    with attributed(actor):
+    if actor is not None:
+        needed = access.EDIT_REGISTER if kind == "entities" else access.MANAGE_ORGANISATION
+        access.require(actor, needed)
+    with transaction.atomic(), attributed(actor):
         if kind == "entities":
-            access.require(actor, access.EDIT_REGISTER)
             return registry_io.import_entities(
-                upload, filename=filename, update=update, actor=actor
+                source, filename=filename, update=update, actor=actor
             )
-        access.require(actor, access.MANAGE_ORGANISATION)
         importer = {
             "units": org_io.import_units,
             "officers": org_io.import_officers,
             "grids": org_io.import_grids,
         }[kind]
-        return importer(upload, filename=filename, update=update)
+        result = importer(source, filename=filename, update=update)
+        if kind == "grids" and (result.created or result.updated):
+            result.reassigned = reassign_grids()
+        return result
 
 
 @dataclass

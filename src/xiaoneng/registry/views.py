@@ -286,7 +286,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
         try:
             result = import_file(
                 kind=form.cleaned_data["kind"],
-                upload=upload,
+                source=upload,
                 filename=upload.name,
                 update=form.cleaned_data["update"],
                 actor=request.user,

@@ -1,8 +1,7 @@
-"""xiaoneng import entities|units|officers|grids FILE [--update]"""
+"""xiaoneng import entities|units|officers|grids FILE [--update] [--user USERNAME]"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,16 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tabular import ImportRejected
-from xiaoneng.org import io as org_io
 from xiaoneng.org.models import Officer
-from xiaoneng.registry import io as registry_io
-
-IMPORTERS: dict[str, Callable[..., Any]] = {
-    "entities": registry_io.import_entities,
-    "units": org_io.import_units,
-    "officers": org_io.import_officers,
-    "grids": org_io.import_grids,
-}
+from xiaoneng.registry.transfer import KINDS, import_file
 
 
 class Command(BaseCommand):
@@ -30,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="what the file holds")
+        parser.add_argument("kind", choices=KINDS, help="what the file holds")
         parser.add_argument("file", help="path of the .csv, .xlsx or (grids) .geojson file")
         parser.add_argument(
             "--update",
@@ -40,7 +31,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--user",
-            help="username the changes are attributed to in the trace (default: the command line)",
+            help="act as this user: the trace names them, and their role and unit limit what "
+            "the file may change (default: the operator, without limits)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,10 +43,11 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown user: {options['user']}", returncode=2)
         try:
             with acting_as(actor):
-                result = IMPORTERS[options["kind"]](
-                    options["file"],
+                result = import_file(
+                    kind=options["kind"],
+                    source=options["file"],
                     update=options["update"],
-                    **({"actor": actor} if options["kind"] == "entities" else {}),
+                    actor=actor,
                 )
         except ImportRejected as rejected:
             for error in rejected.row_errors:
@@ -64,5 +57,5 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {options['file']}", returncode=2) from None
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from None
-        counts = ", ".join(f"{k} {v}" for k, v in vars(result).items())
+        counts = ", ".join(f"{k} {v}" for k, v in vars(result).items() if v or k != "reassigned")
         self.stdout.write(f"imported {options['kind']}: {counts}")
