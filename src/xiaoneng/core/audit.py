@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from xiaoneng.core import bulk
 from xiaoneng.core.models import AuditEvent
 
 M = TypeVar("M", bound=type[models.Model])
@@ -189,16 +190,103 @@ def record_many(
     reason: str = "",
     source: str | None = None,
     at: dt.datetime | None = None,
-    batch_size: int = 2000,
 ) -> int:
-    """Record ``(instance, action, changes)`` events in bulk (imports, batch jobs)."""
+    """Record ``(instance, action, changes)`` events in bulk (imports, batch jobs).
+
+    Written with plain INSERTs (core.bulk), one statement per batch per model.
+    """
     context = current_context()
-    if source is not None:
-        context = AuditContext(source=source, actor=context.resolve_actor())
+    actor = context.resolve_actor()
+    source = source or context.source
     when = at or timezone.now()
-    events = [_event(obj, action, changes, reason, context, when) for obj, action, changes in items]
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
-    return len(events)
+    groups: dict[type[models.Model], list[tuple[models.Model, str, dict[str, Any]]]] = {}
+    for item in items:
+        groups.setdefault(type(item[0]), []).append(item)
+    for model, events in groups.items():
+        columns = event_columns(
+            model,
+            object_ids=[obj.pk for obj, _a, _c in events],
+            reprs=[str(obj) for obj, _a, _c in events],
+            changes=[changes for _o, _a, changes in events],
+            action=[action for _o, action, _c in events],
+            at=when,
+            actor=actor,
+            source=source,
+            reason=reason,
+        )
+        bulk.insert(AuditEvent, columns, len(events))
+    return sum(len(events) for events in groups.values())
+
+
+def event_columns(
+    model: type[models.Model],
+    *,
+    object_ids: Sequence[Any],
+    reprs: Sequence[str],
+    changes: Sequence[dict[str, Any]],
+    action: str | Sequence[str],
+    at: dt.datetime | Sequence[dt.datetime],
+    actor: Any,
+    source: str,
+    reason: str | Sequence[str] = "",
+    actor_ids: Sequence[int | None] | None = None,
+    actor_names: Sequence[str] | None = None,
+) -> dict[str, list[Any]]:
+    """The columns of trace events for ``core.bulk.insert``; scalars apply to every row.
+
+    ``actor_ids`` and ``actor_names`` give each row its own actor (historic events).
+    """
+    count = len(object_ids)
+
+    def column(value: Any) -> list[Any]:
+        return list(value) if isinstance(value, list | tuple) else [value] * count
+
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return {
+        "at": column(at),
+        "actor_id": list(actor_ids)
+        if actor_ids is not None
+        else column(getattr(actor, "pk", None)),
+        "actor_name": list(actor_names) if actor_names is not None else column(_actor_name(actor)),
+        "source": column(source),
+        "content_type_id": column(content_type.pk),
+        "object_id": [str(pk) for pk in object_ids],
+        "object_repr": [text[:200] for text in reprs],
+        "action": column(action),
+        "changes": list(changes),
+        "reason": column(reason),
+    }
+
+
+def changes_from_columns(
+    model: type[models.Model], columns: Mapping[str, Sequence[Any]], count: int
+) -> list[dict[str, list[Any]]]:
+    """``created_changes`` of ``count`` new rows given as columns ``{attname: values}``."""
+    present = []
+    for field in _traced[model]:
+        values = columns.get(field.attname)
+        if values is None:
+            continue
+        if field.name in SECRET_FIELDS:
+            values = [HIDDEN] * count
+        elif any(not isinstance(v, str | int | float | None) for v in values):
+            values = [jsonable(v) for v in values]
+        present.append((field.name, values))
+    names = [name for name, _values in present]
+    rows: list[dict[str, Any]] = (
+        [
+            {
+                # (old, new) as a tuple: stored as the same JSON array, built far cheaper.
+                name: (None, value)
+                for name, value in zip(names, row, strict=True)
+                if value is not None and value != ""
+            }
+            for row in zip(*(values for _name, values in present), strict=True)
+        ]
+        if present
+        else [{} for _ in range(count)]
+    )
+    return rows
 
 
 def created_changes(instance: models.Model) -> dict[str, list[Any]]:

@@ -142,8 +142,7 @@ def as_text(value: Any) -> str | None:
 def clean(value: Any) -> Any:
     """A cell with surrounding spaces removed; an empty cell is None."""
     if isinstance(value, str):
-        value = value.strip().replace("\u3000", " ").strip()
-        return value or None
+        return value.strip() or None  # str.strip() removes the ideographic space U+3000 too
     return value
 
 
@@ -151,8 +150,12 @@ def rows_as_dicts(
     rows: Iterator[list[Any]], positions: dict[str, int]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(row number, {column name: cleaned value})`` for each non-blank data row."""
+    columns = list(positions.items())
+    width = max(positions.values(), default=-1) + 1
     for number, row in enumerate(rows, start=2):
-        values = {name: clean(row[i]) if i < len(row) else None for name, i in positions.items()}
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        values = {name: clean(row[i]) for name, i in columns}
         if any(v is not None for v in values.values()):
             yield number, values
 
@@ -170,6 +173,11 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)  # the usual form, without strptime's cost
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"):
         try:
             return dt.datetime.strptime(text, pattern).date()

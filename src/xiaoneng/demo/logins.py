@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-DEMO_PASSWORD = "xiaoneng-demo"
-DEMO_BUREAU_CODE = "XN-654002"
-# The named demo accounts, in the order they are shown.
-DEMO_USERNAMES = ("admin", "leader", "division", "director", "officer")
+import unicodedata
+
+from xiaoneng.demo import county
+
+URL = "http://127.0.0.1:8000"
 
 
 def demo_logins_text() -> str:
-    """A table of the demo accounts present in the database ('' when no demo county is loaded)."""
-    from xiaoneng.org.models import Officer, Unit
+    """A table of the demo accounts whose password is the demo one ('' when there are none)."""
+    from xiaoneng.org.demo import demo_logins
 
-    if not Unit.objects.filter(code=DEMO_BUREAU_CODE).exists():
+    rows = demo_logins()
+    if not rows:
         return ""
-    officers = {
-        o.username: o
-        for o in Officer.objects.filter(username__in=DEMO_USERNAMES)
-        .select_related("unit")
-        .prefetch_related("roles")
-    }
-    lines = [f"demo log-ins (password for every account: {DEMO_PASSWORD})"]
-    for username in DEMO_USERNAMES:
-        officer = officers.get(username)
-        if officer is None:
-            continue
-        roles = "、".join(str(r) for r in officer.roles.all())
-        unit = officer.unit.name if officer.unit else ""
-        lines.append(f"  {username:<10} {roles:<12} {unit}")
+    lines = [f"演示账号 demo logins (password / 密码: {county.PASSWORD})"]
+    lines.append(f"  {_pad('username', 10)} {_pad('role', 12)} unit")
+    lines += [f"  {_pad(username, 10)} {_pad(role, 12)} {unit}" for username, role, unit in rows]
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)

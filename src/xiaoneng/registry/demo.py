@@ -1,8 +1,9 @@
 """The demo county's register (经济户口): entities, licences, classification history, claims.
 
 Every column is generated as an array from the one seeded generator (``plan_register``),
-then written in batches with ``bulk_create``, one transaction per batch, with the trace
-recorded in bulk (``write_register``). A million entities take a few minutes on SQLite.
+then written in batches of plain INSERTs, one transaction per batch, with the trace of
+every row (``write_register``, ``core.bulk``). A million entities take about three
+minutes on SQLite.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.contrib.contenttypes.models import ContentType
-from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.db.models import Max
+from django.db import connection, models, transaction
 
-from xiaoneng.core import audit
+from xiaoneng.core import audit, bulk
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.demo import county
 from xiaoneng.demo.county import TRADES
@@ -87,7 +85,10 @@ class Register:
 
 
 def uscc_codes(rng: np.random.Generator, kind_digits: np.ndarray) -> list[str]:
-    """Distinct valid USCCs (GB 32100): 9, kind, 654002, MA + 7 characters, check character."""
+    """Distinct valid USCCs (GB 32100): 9, kind, 654002, MA + 7 characters, check character.
+
+    The check character is computed as ``stdnum.cn.uscc.calc_check_digit`` does, on arrays.
+    """
     n, space = kind_digits.size, 31**7
     values = rng.integers(0, space, n)
     while True:
@@ -282,9 +283,9 @@ def plan_licences(
             entity_parts.append(chosen)
             kind_parts.append(np.full(chosen.size, kind, dtype=object))
     entity = np.concatenate(entity_parts) if entity_parts else np.zeros(0, dtype=np.int64)
-    kind = np.concatenate(kind_parts) if kind_parts else np.zeros(0, dtype=object)
+    kinds = np.concatenate(kind_parts) if kind_parts else np.zeros(0, dtype=object)
     order = np.argsort(entity, kind="stable")
-    entity, kind = entity[order], kind[order]
+    entity, kinds = entity[order], kinds[order]
     founded = established[entity]
     young = founded > today - np.timedelta64(5 * 365, "D")
     renewed = today - rng.integers(0, 5 * 365, entity.size).astype("timedelta64[D]")
@@ -301,12 +302,12 @@ def plan_licences(
     )
     year = issued.astype("datetime64[Y]").astype(np.int64) + 1970
     number = np.empty(entity.size, dtype=object)
-    for value in np.unique(kind).tolist():
-        rows = np.flatnonzero(kind == value)
+    for value in np.unique(kinds).tolist():
+        rows = np.flatnonzero(kinds == value)
         number[rows] = _licence_numbers(
             value, np.arange(1, rows.size + 1), year[rows], catering[rows]
         )
-    return {"entity": entity, "kind": kind, "number": number, "issued": issued, "expires": expires}
+    return {"entity": entity, "kind": kinds, "number": number, "issued": issued, "expires": expires}
 
 
 # ---------------------------------------------------------------- classification
@@ -598,126 +599,6 @@ def plan_register(
 # ---------------------------------------------------------------- writing
 
 
-class BulkWriter:
-    """Plain multi-row INSERTs for the million-row tables, with ids assigned here.
-
-    ``bulk_create`` and ``audit.record_many`` build a model instance per row and compile
-    each value through the ORM: about 300 µs an entity with its licences and trace, over
-    five minutes for a million. This writes the same rows (every concrete field, the
-    model's defaults for those not given, values adapted by each field) with
-    ``executemany`` in about a third of the time. Ids are given out here so licences,
-    changes and trace can point at their entity without reading it back.
-    """
-
-    # Field types whose Python values the database drivers take as they are.
-    PLAIN = frozenset(
-        county.words("""
-            AutoField BigAutoField CharField TextField IntegerField BigIntegerField
-            SmallIntegerField PositiveIntegerField PositiveSmallIntegerField
-            PositiveBigIntegerField FloatField BooleanField ForeignKey OneToOneField
-        """)
-    )
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-        self.next_id: dict[type[models.Model], int] = {}
-
-    def insert(
-        self, model: type[models.Model], columns: dict[str, list[Any]], count: int
-    ) -> list[int]:
-        """Insert ``count`` rows given as ``{attname: values}``; returns their ids."""
-        unknown = set(columns) - {f.attname for f in model._meta.concrete_fields}
-        if unknown:
-            raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
-        if model not in self.next_id:
-            self.next_id[model] = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-        first = self.next_id[model]
-        self.next_id[model] = first + count
-        ids = list(range(first, first + count))
-        names, values = [], []
-        for field in model._meta.concrete_fields:
-            if field.primary_key:
-                column = ids
-            elif field.attname in columns:
-                column = columns[field.attname]
-            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                column = [self.now] * count
-            elif field.db_default is not models.NOT_PROVIDED and not field.has_default():
-                continue
-            else:
-                column = [field.get_default()] * count
-            if field.get_internal_type() not in self.PLAIN:
-                column = _adapted(field, column)
-            names.append(connection.ops.quote_name(field.column))
-            values.append(column)
-        table = connection.ops.quote_name(model._meta.db_table)
-        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, list(zip(*values, strict=True)))
-        return ids
-
-    def finish(self) -> None:
-        """Move the id sequences past the ids given out (PostgreSQL; SQLite follows by itself)."""
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self.next_id))
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
-def _adapted(field: models.Field, column: list[Any]) -> list[Any]:
-    """The column's values as the database takes them; repeated values adapted once."""
-    database = connections[DEFAULT_DB_ALIAS]
-    prepare = field.get_db_prep_save
-    done: dict[Any, Any] = {}
-    result = []
-    for value in column:
-        if isinstance(value, dict | list):
-            result.append(prepare(value, database))
-        elif value in done:
-            result.append(done[value])
-        else:
-            result.append(done.setdefault(value, prepare(value, database)))
-    return result
-
-
-def _trace_columns(
-    count: int,
-    content_type: ContentType,
-    ids: list[int],
-    reprs: list[str],
-    changes: list[dict[str, Any]],
-    **common: list[Any],
-) -> dict[str, list[Any]]:
-    """The columns of ``count`` trace events (as ``audit.record_many`` writes them)."""
-    return {
-        "content_type_id": [content_type.pk] * count,
-        "object_id": [str(pk) for pk in ids],
-        "object_repr": [r[:200] for r in reprs],
-        "changes": changes,
-        **common,
-    }
-
-
-def _created(
-    model: type[models.Model], columns: dict[str, list[Any]], count: int
-) -> list[dict[str, Any]]:
-    """``audit.created_changes`` of each new row, from its columns: ``{field: [None, value]}``."""
-    present = []
-    for field in audit.traced_fields(model):
-        values = columns.get(field.attname)
-        if values is None:
-            continue
-        if field.name in audit.SECRET_FIELDS:
-            raise ValueError(f"{model.__name__}.{field.name} must be traced as a secret")
-        if any(not isinstance(v, str | int | float | None) for v in values):
-            values = [audit.jsonable(v) for v in values]
-        present.append((field.name, values))
-    return [
-        {name: [None, values[i]] for name, values in present if values[i] not in (None, "")}
-        for i in range(count)
-    ]
-
-
 def write_register(
     register: Register,
     *,
@@ -726,42 +607,45 @@ def write_register(
     batch: int = BATCH,
 ) -> None:
     """Write entities, licences, classification changes and trace, one transaction a batch."""
-    writer = BulkWriter(now)
     count = len(register.columns["uscc"])
     if connection.vendor == "sqlite":
         # The indexes of a million entities and their trace outgrow the default page cache.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    types = ContentType.objects.get_for_models(Entity, Licence, for_concrete_models=False)
     actor_names = dict(Officer.objects.values_list("pk", "name"))
     report_every = max(batch, (count // 20) // batch * batch)
     for start in range(0, count, batch):
         stop = min(count, start + batch)
         with transaction.atomic():
             columns = {name: values[start:stop] for name, values in register.columns.items()}
-            ids = writer.insert(Entity, columns, stop - start)
-            created = {
-                "at": [now] * (stop - start),
-                "source": [AuditEvent.Source.SYSTEM] * (stop - start),
-                "action": [AuditEvent.Action.CREATE] * (stop - start),
-                "reason": [REASON] * (stop - start),
-            }
-            trace = _trace_columns(
-                stop - start,
-                types[Entity],
-                ids,
-                columns["name"],
-                _created(Entity, columns, stop - start),
-                **created,
-            )
-            writer.insert(AuditEvent, trace, stop - start)
-            _write_licences(writer, register.licences, ids, start, types[Licence], now)
-            _write_changes(
-                writer, register.changes, ids, start, columns["name"], types[Entity], actor_names
-            )
+            ids = bulk.insert(Entity, columns, stop - start, now=now)
+            _trace_created(Entity, ids, columns["name"], columns, now)
+            _write_licences(register.licences, ids, start, now)
+            _write_changes(register.changes, ids, start, columns["name"], actor_names)
         if stop % report_every == 0 or stop == count:
             progress(f"市场主体 entities: {stop:,} / {count:,}")
-    writer.finish()
+
+
+def _trace_created(
+    model: type[models.Model],
+    ids: list[int],
+    reprs: list[str],
+    columns: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    n = len(ids)
+    trace = audit.event_columns(
+        model,
+        object_ids=ids,
+        reprs=reprs,
+        changes=audit.changes_from_columns(model, columns, n),
+        action=AuditEvent.Action.CREATE,
+        at=now,
+        actor=None,
+        source=AuditEvent.Source.SYSTEM,
+        reason=REASON,
+    )
+    bulk.insert(AuditEvent, trace, n)
 
 
 def _part(table: dict[str, np.ndarray], start: int, stop: int) -> tuple[slice, int]:
@@ -770,12 +654,7 @@ def _part(table: dict[str, np.ndarray], start: int, stop: int) -> tuple[slice, i
 
 
 def _write_licences(
-    writer: BulkWriter,
-    table: dict[str, np.ndarray],
-    entity_ids: list[int],
-    start: int,
-    content_type: ContentType,
-    now: dt.datetime,
+    table: dict[str, np.ndarray], entity_ids: list[int], start: int, now: dt.datetime
 ) -> None:
     part, n = _part(table, start, start + len(entity_ids))
     columns = {
@@ -785,38 +664,22 @@ def _write_licences(
         "issued": table["issued"][part].tolist(),
         "expires": table["expires"][part].tolist(),
     }
-    ids = writer.insert(Licence, columns, n)
+    ids = bulk.insert(Licence, columns, n, now=now)
     label = {kind: str(kind.label) for kind in LicenceKind}
     reprs = [
         f"{label[k]} {number}" for k, number in zip(columns["kind"], columns["number"], strict=True)
     ]  # Licence.__str__
-    created = {
-        "at": [now] * n,
-        "source": [AuditEvent.Source.SYSTEM] * n,
-        "action": [AuditEvent.Action.CREATE] * n,
-        "reason": [REASON] * n,
-    }
-    writer.insert(
-        AuditEvent,
-        _trace_columns(n, content_type, ids, reprs, _created(Licence, columns, n), **created),
-        n,
-    )
+    _trace_created(Licence, ids, reprs, columns, now)
 
 
 def _write_changes(
-    writer: BulkWriter,
     table: dict[str, np.ndarray],
     entity_ids: list[int],
     start: int,
     names: list[str],
-    content_type: ContentType,
     actor_names: dict[int, str],
 ) -> None:
-    """History rows, and for each later change the entity's update event at its own time.
-
-    ``audit.record_many`` stamps one time, actor and reason on a whole batch; each historic
-    change has its own.
-    """
+    """History rows, and for each later change the entity's update event at its own time."""
     part, n = _part(table, start, start + len(entity_ids))
     rows = {key: table[key][part].tolist() for key in (*CHANGE_KEYS, "actor")}
     rows["actor"] = [a or None for a in rows["actor"]]
@@ -829,26 +692,26 @@ def _write_changes(
         "changed_by_id": rows["actor"],
         "changed_at": rows["at"],
     }
-    writer.insert(ClassificationChange, columns, n)
+    bulk.insert(ClassificationChange, columns, n)
     later = [i for i in range(n) if rows["old"][i]]
 
     def pick(values: list[Any]) -> list[Any]:
         return [values[i] for i in later]
 
-    trace = _trace_columns(
-        len(later),
-        content_type,
-        pick(columns["entity_id"]),
-        [names[e - start] for e in pick(rows["entity"])],
-        [{rows["field"][i]: [rows["old"][i], rows["new"][i]]} for i in later],
+    trace = audit.event_columns(
+        Entity,
+        object_ids=pick(columns["entity_id"]),
+        reprs=[names[e - start] for e in pick(rows["entity"])],
+        changes=[{rows["field"][i]: [rows["old"][i], rows["new"][i]]} for i in later],
+        action=AuditEvent.Action.UPDATE,
         at=pick(rows["at"]),
-        actor_id=pick(rows["actor"]),
-        actor_name=[actor_names.get(a, "") for a in pick(rows["actor"])],
-        source=[AuditEvent.Source.SYSTEM] * len(later),
-        action=[AuditEvent.Action.UPDATE] * len(later),
+        actor=None,
+        actor_ids=pick(rows["actor"]),
+        actor_names=[actor_names.get(a, "") for a in pick(rows["actor"])],
+        source=AuditEvent.Source.SYSTEM,
         reason=pick(rows["reason"]),
     )
-    writer.insert(AuditEvent, trace, len(later))
+    bulk.insert(AuditEvent, trace, len(later))
 
 
 def build_register(

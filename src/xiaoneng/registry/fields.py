@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -148,17 +149,29 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+USCC_SHAPE = re.compile(r"^\d{8}[0-9A-HJ-NPQRTUWXY]{10}$")
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def read_uscc(value: Any) -> str:
+    """A USCC checked as GB 32100-2015 (and python-stdnum) check it, with a reason if not."""
     text = _text(value).upper().replace(" ", "")
     if not text:
         raise CellError(_("必填"))
+    if USCC_SHAPE.match(text):
+        # The common case without stdnum's generic cleaning: the same rule, ten times faster.
+        total = sum(USCC_VALUE[c] * w for c, w in zip(text, USCC_WEIGHTS, strict=False))
+        if USCC_ALPHABET[(31 - total) % 31] == text[17]:
+            return text
     try:
         return uscc_standard.validate(text)
     except InvalidLength:
         raise CellError(_("长度应为 18 位，实为 %(length)d 位") % {"length": len(text)}) from None
     except InvalidFormat:
         raise CellError(
-            _("含有不允许的字符（只允许数字和除 I、O、Z、S、V 以外的大写字母）")
+            _("含有不允许的字符（前 8 位为数字，其余只允许数字和除 I、O、Z、S、V 以外的大写字母）")
         ) from None
     except InvalidChecksum:
         expected = uscc_standard.calc_check_digit(text[:17])
@@ -293,56 +306,43 @@ def licence_text(licences: list[LicenceValue]) -> str:
     )
 
 
-# Readers of the optional columns; a blank cell reads as the default on the right.
-def _optional(name: str, value: Any, lookups: Lookups) -> Any:
-    today = lookups.today
-    if name == "address":
-        return read_text(value, 200)
-    if name == "legal_representative":
-        return read_text(value, 50)
-    if name == "hot_industry_note":
-        return read_text(value, 100)
-    if name == "risk_class_reason":
-        return read_text(value, 500)
-    if name in {"longitude", "latitude"}:
-        return parse_float(value)
-    if name == "region_code":
-        return read_region_code(value) if _text(value) else None
-    if name == "registered_capital":
-        return read_capital(value)
-    if name == "established":
-        return read_date(value, today)
-    if name == "registered_on":
-        return read_date(value, today)
-    if name == "status":
-        return (
-            read_choice(value, STATUS_ACCEPTED, STATUS_WORDS)
-            if _text(value)
-            else Entity.Status.OPERATING
-        )
-    if name == "licences":
-        return read_licences(value, today)
-    if name == "risk_class":
-        return read_choice(value, RISK_ACCEPTED, RISK_WORDS) if _text(value) else None
-    if name == "credit_grade":
-        if not _text(value):
-            return None
-        return read_choice(value, GRADE_ACCEPTED, {g: g for g in CreditGrade.values})
-    if name == "hot_industry":
-        return bool(parse_bool(value))
-    if name == "grid":
-        code = _text(value)
-        if code and code not in lookups.grids:
-            raise CellError(_("未知的网格编号：%(value)s") % {"value": code})
-        return code or None
-    raise KeyError(name)
+def _read_grid(value: Any, lookups: Lookups) -> str | None:
+    code = _text(value)
+    if code and code not in lookups.grids:
+        raise CellError(_("未知的网格编号：%(value)s") % {"value": code})
+    return code or None
 
 
-REQUIRED_READERS = {
+def _optional_choice(accepted: dict[str, str], words: dict[Any, str], default: Any) -> Reader:
+    def read(value: Any, lookups: Lookups) -> Any:
+        return read_choice(value, accepted, words) if _text(value) else default
+
+    return read
+
+
+Reader = Callable[[Any, Lookups], Any]
+# One reader per column; a blank optional cell reads as the reader's default.
+READERS: dict[str, Reader] = {
     "uscc": lambda v, lk: read_uscc(v),
     "name": lambda v, lk: read_required_text(v, 200),
     "kind": lambda v, lk: read_choice(v, KIND_ACCEPTED, KIND_WORDS),
-    "industry": read_industry,
+    "industry": lambda v, lk: read_industry(v, lk),
+    "address": lambda v, lk: read_text(v, 200),
+    "legal_representative": lambda v, lk: read_text(v, 50),
+    "hot_industry_note": lambda v, lk: read_text(v, 100),
+    "risk_class_reason": lambda v, lk: read_text(v, 500),
+    "longitude": lambda v, lk: parse_float(v),
+    "latitude": lambda v, lk: parse_float(v),
+    "region_code": lambda v, lk: read_region_code(v) if _text(v) else None,
+    "registered_capital": lambda v, lk: read_capital(v),
+    "established": lambda v, lk: read_date(v, lk.today),
+    "registered_on": lambda v, lk: read_date(v, lk.today),
+    "status": _optional_choice(STATUS_ACCEPTED, STATUS_WORDS, Entity.Status.OPERATING),
+    "licences": lambda v, lk: read_licences(v, lk.today),
+    "risk_class": _optional_choice(RISK_ACCEPTED, RISK_WORDS, None),
+    "credit_grade": _optional_choice(GRADE_ACCEPTED, {g: g for g in CreditGrade.values}, None),
+    "hot_industry": lambda v, lk: bool(parse_bool(v)),
+    "grid": _read_grid,
 }
 
 
@@ -357,12 +357,12 @@ def read_values(
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
     for name, value in values.items():
-        if name not in LABELS:
+        reader = READERS.get(name)
+        if reader is None:
             errors.append(FieldError(name, _("未知的字段")))
             continue
-        reader = REQUIRED_READERS.get(name)
         try:
-            clean[name] = reader(value, lookups) if reader else _optional(name, value, lookups)
+            clean[name] = reader(value, lookups)
         except CellError as error:
             errors.append(FieldError(name, str(error)))
     if not any(e.field in {"longitude", "latitude"} for e in errors):

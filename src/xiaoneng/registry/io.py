@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit
+from xiaoneng.core import audit, bulk
 from xiaoneng.core.errors import FieldError
 from xiaoneng.core.scoping import in_scope
 from xiaoneng.core.tabular import (
@@ -42,7 +42,14 @@ from xiaoneng.registry.fields import (
     outside_china_error,
     read_values,
 )
-from xiaoneng.registry.models import ClassificationChange, CreditGrade, Entity, Licence, RiskClass
+from xiaoneng.registry.models import (
+    ClassificationChange,
+    CreditGrade,
+    Entity,
+    Licence,
+    LicenceKind,
+    RiskClass,
+)
 from xiaoneng.registry.services import DATA_FIELDS, MODEL_FIELD, Placement, Resolver, _apply
 
 CHUNK = 5000
@@ -81,6 +88,13 @@ def import_entities(
     actor: Any = None,
 ) -> ImportResult:
     """Import an entity file; raises ``ImportRejected`` listing every error, writing nothing."""
+    with bulk.paused_gc():
+        return _import_entities(source, filename=filename, update=update, actor=actor)
+
+
+def _import_entities(
+    source: str | Path | IO[bytes], *, filename: str | None, update: bool, actor: Any
+) -> ImportResult:
     table = read_table(source, filename=filename)
     header = next(table, None)
     if header is None:
@@ -248,52 +262,118 @@ def _current(entity: Entity) -> dict[str, Any]:
     return values
 
 
-def _new_entity(row: _Row, today: Any) -> Entity:
-    clean = row.clean
-    entity = Entity(uscc=clean["uscc"], registered_on=clean.get("registered_on") or today)
-    if clean.get("region_code") is None:
-        clean["region_code"] = clean["uscc"][2:8]
-    assert row.placement is not None
-    _apply(entity, clean, row.placement)
-    entity.credit_grade = clean.get("credit_grade") or CreditGrade.B
-    return entity
+# Values of a new entity's columns when its file leaves them out.
+NEW_ENTITY_DEFAULTS: dict[str, Any] = {
+    "address": "",
+    "longitude": None,
+    "latitude": None,
+    "legal_representative": "",
+    "registered_capital": None,
+    "established": None,
+    "status": Entity.Status.OPERATING,
+    "hot_industry": False,
+    "hot_industry_note": "",
+}
+
+
+def _new_entity_values(row: _Row, today: Any) -> dict[str, Any]:
+    """The columns of a new entity (by attname), from its clean values and placement."""
+    clean, placement = row.clean, row.placement
+    assert placement is not None
+    values = {
+        name: clean[name] if clean.get(name) is not None else default
+        for name, default in NEW_ENTITY_DEFAULTS.items()
+    }
+    return values | {
+        "uscc": clean["uscc"],
+        "name": clean["name"],
+        "kind": clean["kind"],
+        "industry_id": clean["industry"],
+        "region_code": clean.get("region_code") or clean["uscc"][2:8],
+        "registered_on": clean.get("registered_on") or today,
+        "credit_grade": clean.get("credit_grade") or CreditGrade.B,
+        "risk_class": placement.risk_class,
+        "risk_class_overridden": placement.risk_class_overridden,
+        "grid_id": placement.grid_id,
+        "grid_overridden": placement.grid_overridden,
+        "unit_id": placement.unit_id,
+    }
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {name: [row[name] for row in rows] for name in rows[0]} if rows else {}
 
 
 def _create(rows: list[_Row], result: ImportResult, actor: Any, reason: str) -> None:
-    today = timezone.localdate()
-    now = timezone.now()
+    """Write new entities, their licences, overrides and trace with plain bulk INSERTs."""
+    today, now = timezone.localdate(), timezone.now()
+    context = audit.current_context()
+    trace = {
+        "at": now,
+        "actor": context.resolve_actor(),
+        "source": context.source,
+        "reason": reason,
+    }
+    changed_by = actor.pk if getattr(actor, "pk", None) else None
     for chunk in _chunks(rows):
-        entities = [_new_entity(row, today) for row in chunk]
-        Entity.objects.bulk_create(entities)
-        licences = [
-            Licence(entity=entity, kind=v.kind, number=v.number, issued=v.issued, expires=v.expires)
-            for entity, row in zip(entities, chunk, strict=True)
-            for v in row.clean.get("licences") or []
-        ]
-        Licence.objects.bulk_create(licences)
-        ClassificationChange.objects.bulk_create(
-            ClassificationChange(
-                entity=entity,
-                field="risk_class",
-                old_value="",
-                new_value=entity.risk_class,
-                reason=row.clean.get("risk_class_reason") or reason,
-                changed_by=actor if getattr(actor, "pk", None) else None,
-                changed_at=now,
+        entities = _columns([_new_entity_values(row, today) for row in chunk])
+        ids = bulk.insert(Entity, entities, len(chunk), now=now)
+        licences = _columns(
+            [
+                {
+                    "entity_id": pk,
+                    "kind": v.kind,
+                    "number": v.number,
+                    "issued": v.issued,
+                    "expires": v.expires,
+                }
+                for pk, row in zip(ids, chunk, strict=True)
+                for v in row.clean.get("licences") or []
+            ]
+        )
+        licence_count = len(licences.get("entity_id", []))
+        licence_ids = bulk.insert(Licence, licences, licence_count, now=now)
+        overrides = _columns(
+            [
+                {
+                    "entity_id": pk,
+                    "field": ClassificationChange.Field.RISK_CLASS,
+                    "old_value": "",
+                    "new_value": row.placement.risk_class,
+                    "reason": row.clean.get("risk_class_reason") or reason,
+                    "changed_by_id": changed_by,
+                    "changed_at": now,
+                }
+                for pk, row in zip(ids, chunk, strict=True)
+                if row.placement is not None and row.placement.risk_class_overridden
+            ]
+        )
+        bulk.insert(ClassificationChange, overrides, len(overrides.get("entity_id", [])), now=now)
+        events = audit.event_columns(
+            Entity,
+            object_ids=ids,
+            reprs=entities["name"],
+            changes=audit.changes_from_columns(Entity, entities, len(chunk)),
+            action=Action.CREATE,
+            **trace,
+        )
+        bulk.insert(audit.AuditEvent, events, len(chunk), now=now)
+        if licence_count:
+            labels = {kind: str(kind.label) for kind in LicenceKind}
+            events = audit.event_columns(
+                Licence,
+                object_ids=licence_ids,
+                reprs=[
+                    f"{labels[LicenceKind(k)]} {n}"
+                    for k, n in zip(licences["kind"], licences["number"], strict=True)
+                ],
+                changes=audit.changes_from_columns(Licence, licences, licence_count),
+                action=Action.CREATE,
+                **trace,
             )
-            for entity, row in zip(entities, chunk, strict=True)
-            if entity.risk_class_overridden
-        )
-        audit.record_many(
-            ((e, Action.CREATE, audit.created_changes(e)) for e in entities), reason=reason, at=now
-        )
-        audit.record_many(
-            ((lic, Action.CREATE, audit.created_changes(lic)) for lic in licences),
-            reason=reason,
-            at=now,
-        )
-        result.created += len(entities)
-        result.licences += len(licences)
+            bulk.insert(audit.AuditEvent, events, licence_count, now=now)
+        result.created += len(chunk)
+        result.licences += licence_count
 
 
 def _update(rows: list[_Row], result: ImportResult, actor: Any, filename: str) -> None:
