@@ -176,16 +176,20 @@ def test_an_administrator_sees_every_unit(county: County) -> None:
     assert county.admin.visible_unit_ids() is None
 
 
-def test_a_bureau_leader_sees_the_whole_bureau(county: County) -> None:
-    c = county
-    assert sorted(c.leader.visible_unit_ids() or []) == ids(c.bureau, c.division, c.east, c.west)
+def test_a_bureau_leader_of_the_only_bureau_sees_everything_unfiltered(county: County) -> None:
+    # The whole organisation: no unit filter at all (None), so list queries stay index-only.
+    assert county.leader.visible_unit_ids() is None
 
 
-def test_division_staff_see_the_whole_bureau_of_their_division(county: County) -> None:
+def test_division_staff_of_the_only_bureau_see_everything_unfiltered(county: County) -> None:
+    assert county.division_staff.visible_unit_ids() is None
+
+
+def test_a_bureau_leader_sees_only_their_bureau_when_there_are_several(county: County) -> None:
     c = county
-    assert sorted(c.division_staff.visible_unit_ids() or []) == ids(
-        c.bureau, c.division, c.east, c.west
-    )
+    UnitFactory(code="B2", name="邻县局", kind=Unit.Kind.BUREAU)
+    leader = OfficerFactory(unit=c.bureau, roles=[Role.BUREAU_LEADER])
+    assert sorted(leader.visible_unit_ids() or []) == ids(c.bureau, c.division, c.east, c.west)
 
 
 @pytest.mark.parametrize("who", ["east_director", "east_officer"])

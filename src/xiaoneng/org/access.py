@@ -54,6 +54,7 @@ def visible_unit_ids(officer: Any) -> list[int] | None:
     cached = officer.__dict__.get("_visible_unit_ids", False)
     if cached is not False:
         return cached
+    ids: list[int] | None
     if officer.is_superuser or officer.has_role(Role.ADMINISTRATOR):
         ids = None
     elif officer.unit_id is None:
@@ -61,7 +62,12 @@ def visible_unit_ids(officer: Any) -> list[int] | None:
     else:
         root = scope_root(officer)
         assert root is not None
-        ids = list(Unit.objects.filter(path__startswith=root.path).values_list("id", flat=True))
+        roots = list(Unit.objects.filter(parent__isnull=True).values_list("id", flat=True)[:2])
+        if roots == [root.pk]:
+            # The subtree is the whole organisation: no filter at all keeps the indexes simple.
+            ids = None
+        else:
+            ids = list(Unit.objects.filter(path__startswith=root.path).values_list("id", flat=True))
     officer.__dict__["_visible_unit_ids"] = ids
     return ids
 

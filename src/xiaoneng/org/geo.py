@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,12 @@ from shapely.geometry.base import BaseGeometry
 from xiaoneng.core.errors import InvalidInput
 
 NO_GRID = -1
+UNSURE = -2
+# The raster pays off from this many points (its cells are labelled once per index).
+RASTER_MIN_POINTS = 50_000
+RASTER_SIZE = 512
+# With many small grids most cells are crossed by a border and the raster no longer helps.
+RASTER_MAX_GRIDS = 2_000
 CHINA_OUTLINE = Path(__file__).parent / "data" / "china_outline.geojson"
 # The envelope of China's territory; points outside it are rejected before the outline test.
 CHINA_BOUNDS = (73.4, 3.4, 135.1, 53.6)
@@ -48,7 +54,8 @@ class GridIndex:
         """For each point the key of the grid containing it, or ``NO_GRID``.
 
         A point on a border shared by two grids goes to the grid with the smaller key, so
-        the result never depends on the order of the index.
+        the result never depends on the order of the index. Many points are first looked up
+        in a raster of the grids (see ``Raster``); only those near a border meet the tree.
         """
         x = np.asarray(longitudes, dtype=np.float64)
         y = np.asarray(latitudes, dtype=np.float64)
@@ -56,6 +63,17 @@ class GridIndex:
         if x.size == 0 or self.keys.size == 0:
             return result
         present = np.flatnonzero(~(np.isnan(x) | np.isnan(y)))
+        if present.size >= RASTER_MIN_POINTS and self.keys.size <= RASTER_MAX_GRIDS:
+            labels = self.raster.lookup(x[present], y[present])
+            sure = labels != UNSURE
+            result[present[sure]] = labels[sure]
+            present = present[~sure]
+        self._assign_exactly(x, y, present, result)
+        return result
+
+    def _assign_exactly(
+        self, x: np.ndarray, y: np.ndarray, present: np.ndarray, result: np.ndarray
+    ) -> None:
         points = shapely.points(x[present], y[present])
         point_index, grid_index = self.tree.query(points, predicate="intersects")
         keys = self.keys[grid_index]
@@ -64,13 +82,70 @@ class GridIndex:
         first = np.ones(point_index.size, dtype=bool)
         first[1:] = point_index[1:] != point_index[:-1]
         result[present[point_index[first]]] = keys[first]
-        return result
+
+    @cached_property
+    def raster(self) -> Raster:
+        return Raster(self)
 
     def assign_one(self, longitude: float | None, latitude: float | None) -> int | None:
         if longitude is None or latitude is None:
             return None
         key = int(self.assign([longitude], [latitude])[0])
         return None if key == NO_GRID else key
+
+
+class Raster:
+    """The grids' extent cut into cells, each labelled once with the grid that holds all of it.
+
+    A cell that no grid border crosses lies wholly inside one grid (or outside all), so its
+    points take the label of its centre by arithmetic alone; points in cells a border crosses
+    are ``UNSURE`` and go to the exact test. Cells are refined like a quadtree: only cells a
+    border crosses are split, so labelling costs about as much as the borders are long.
+    """
+
+    def __init__(self, index: GridIndex, size: int = RASTER_SIZE, base: int = 32) -> None:
+        minx, miny, maxx, maxy = shapely.total_bounds(index.geometries)
+        self.origin = (float(minx), float(miny))
+        self.size = size
+        self.step = ((maxx - minx) / size or 1.0, (maxy - miny) / size or 1.0)
+        borders = shapely.STRtree(shapely.boundary(index.geometries))
+        resolution = base
+        labels = np.full((base, base), UNSURE, dtype=np.int64)
+        column, row = (
+            a.ravel() for a in np.meshgrid(np.arange(base), np.arange(base), indexing="ij")
+        )
+        while True:
+            scale = size // resolution
+            width, height = self.step[0] * scale, self.step[1] * scale
+            west, south = minx + column * width, miny + row * height
+            boxes = shapely.box(west, south, west + width, south + height)
+            crossed = np.zeros(boxes.size, dtype=bool)
+            crossed[np.unique(borders.query(boxes, predicate="intersects")[0])] = True
+            whole = np.flatnonzero(~crossed)
+            inner = np.full(whole.size, NO_GRID, dtype=np.int64)
+            index._assign_exactly(
+                west[whole] + width / 2, south[whole] + height / 2, np.arange(whole.size), inner
+            )
+            labels[column[whole], row[whole]] = inner
+            if resolution == size:
+                break
+            labels = labels.repeat(2, axis=0).repeat(2, axis=1)
+            column, row = column[crossed] * 2, row[crossed] * 2
+            column = np.concatenate([column, column + 1, column, column + 1])
+            row = np.concatenate([row, row, row + 1, row + 1])
+            resolution *= 2
+        self.labels = labels
+
+    def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The label of each point's cell; points beyond the extent lie in no grid."""
+        column = np.floor((x - self.origin[0]) / self.step[0]).astype(np.int64)
+        row = np.floor((y - self.origin[1]) / self.step[1]).astype(np.int64)
+        inside = (column >= 0) & (column < self.size) & (row >= 0) & (row < self.size)
+        labels = np.full(x.shape[0], NO_GRID, dtype=np.int64)
+        labels[inside] = self.labels[column[inside], row[inside]]
+        # A point on the extent's far edge belongs to no cell: let the exact test decide.
+        labels[~inside & ((column == self.size) | (row == self.size))] = UNSURE
+        return labels
 
 
 def parse_boundary(value: Any) -> dict[str, Any]:
@@ -98,7 +173,7 @@ def parse_boundary(value: Any) -> dict[str, Any]:
     if not intersects_china(geometry):
         raise InvalidInput.single("boundary", _("边界不在中国境内"))
     # Through JSON, so that coordinates are lists exactly as they are stored and compared.
-    return json.loads(shapely.to_geojson(geometry))  # type: ignore[no-any-return]
+    return json.loads(shapely.to_geojson(geometry))
 
 
 def area_km2(geometry: dict[str, Any]) -> float:

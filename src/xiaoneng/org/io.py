@@ -22,8 +22,8 @@ from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tabular import (
     Column,
     ImportRejected,
-    as_text,
     RowError,
+    as_text,
     bind_columns,
     read_table,
     rows_as_dicts,

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from xiaoneng.core import audit
+from xiaoneng.core.paging import capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Grid
 from xiaoneng.registry import services
@@ -140,7 +141,10 @@ class EntityDetail(EntityOut):
 
 
 class EntityPage(Schema):
-    count: int
+    count: int = Field(description="matching entities, counted up to 10,000")
+    count_exact: bool = Field(
+        description="false when more than 10,000 match (count is then 10,000)"
+    )
     page: int
     page_size: int
     items: list[EntityOut]
@@ -220,12 +224,18 @@ def _values(payload: EntityIn) -> dict[str, Any]:
 @router.get("/entities", response=EntityPage, summary="List entities (scoped, filtered, paged)")
 def list_entities(request: HttpRequest, filters: Query[EntityFilterIn]) -> dict[str, Any]:
     queryset = EntityFilter.from_params(filters.dict()).apply(_entities(request)).order_by("id")
-    start = (filters.page - 1) * filters.page_size
+    if filters.page == 1:
+        items, count, exact = first_page_and_count(queryset, filters.page_size)
+    else:
+        start = (filters.page - 1) * filters.page_size
+        items = list(queryset[start : start + filters.page_size])
+        count, exact = capped_count(queryset)
     return {
-        "count": queryset.count(),
+        "count": count,
+        "count_exact": exact,
         "page": filters.page,
         "page_size": filters.page_size,
-        "items": list(queryset[start : start + filters.page_size]),
+        "items": items,
     }
 
 

@@ -137,16 +137,23 @@ class Entity(models.Model):
         verbose_name = _("市场主体")
         verbose_name_plural = _("市场主体")
         ordering = ["id"]
-        # Lists filter by one of these, exclude archived entities and page by id: each index
-        # answers the filter, the count and the first page without touching the table.
+        # Lists filter by one of these, exclude archived entities, page by id and (for a
+        # station) keep to the user's units: each index answers the filter, the scope, the
+        # count and the first page without touching the table.
         indexes = [
             models.Index(fields=["unit", "archived_at", "id"], name="entity_unit_idx"),
-            models.Index(fields=["grid", "archived_at", "id"], name="entity_grid_idx"),
-            models.Index(fields=["industry", "archived_at", "id"], name="entity_industry_idx"),
-            models.Index(fields=["risk_class", "archived_at", "id"], name="entity_class_idx"),
-            models.Index(fields=["credit_grade", "archived_at", "id"], name="entity_grade_idx"),
-            models.Index(fields=["status", "archived_at", "id"], name="entity_status_idx"),
-            models.Index(fields=["archived_at", "id"], name="entity_archived_idx"),
+            models.Index(fields=["grid", "archived_at", "id", "unit"], name="entity_grid_idx"),
+            models.Index(
+                fields=["industry", "archived_at", "id", "unit"], name="entity_industry_idx"
+            ),
+            models.Index(
+                fields=["risk_class", "archived_at", "id", "unit"], name="entity_class_idx"
+            ),
+            models.Index(
+                fields=["credit_grade", "archived_at", "id", "unit"], name="entity_grade_idx"
+            ),
+            models.Index(fields=["status", "archived_at", "id", "unit"], name="entity_status_idx"),
+            models.Index(fields=["archived_at", "id", "unit"], name="entity_archived_idx"),
             models.Index(fields=["claimed_at", "registered_on"], name="entity_claim_idx"),
         ]
 
@@ -181,7 +188,7 @@ class Licence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{LicenceKind(self.kind).label} {self.number}"
 
 
 class RiskClassRule(models.Model):

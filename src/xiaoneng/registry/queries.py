@@ -8,9 +8,45 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
+from xiaoneng.org.models import Grid, Unit
+from xiaoneng.registry.models import CreditGrade, Entity, Industry, RiskClass
 
-USCC_LIKE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{6,18}$")
+# Six or more characters of the USCC alphabet with a digit among them: a name never looks so.
+USCC_LIKE = re.compile(r"^(?=.*\d)[0-9A-HJ-NPQRTUWXY]{6,18}$")
+
+
+def search_condition(text: str) -> Q:
+    """A USCC (or its beginning) by range on the unique index, anything else by name."""
+    text = text.strip()
+    if USCC_LIKE.match(text.upper()):
+        prefix = text.upper()
+        return Q(uscc__gte=prefix, uscc__lt=_after(prefix))
+    return Q(name__contains=text)
+
+
+def _after(prefix: str) -> str:
+    """The first alphanumeric string after every string starting with ``prefix``.
+
+    Only digits and capital letters are compared, which sort the same under the C collation
+    and under a language collation (where punctuation such as "~" would be ignored).
+    """
+    head, last = prefix[:-1], prefix[-1]
+    if last == "Z":
+        return _after(head) if head else "~"
+    return head + ("A" if last == "9" else chr(ord(last) + 1))
+
+
+def industry_codes(prefix: str) -> list[str]:
+    """The GB/T 4754 classes an industry filter (a class or a prefix such as H62) stands for."""
+    prefix = prefix.strip().upper()
+    return list(
+        Industry.objects.filter(level=4, code__startswith=prefix).values_list("code", flat=True)
+    )
+
+
+def _id_of(model: Any, code: str) -> int:
+    """The id of the record with this code, or 0 (which matches nothing)."""
+    return model.objects.filter(code=code).values_list("pk", flat=True).first() or 0
 
 
 @dataclass
@@ -42,20 +78,20 @@ class EntityFilter:
         return cls(**values)
 
     def apply(self, queryset: QuerySet[Entity]) -> QuerySet[Entity]:
+        """Filter so that each condition can be answered from an index of ``Entity``.
+
+        Codes are turned into ids first (no join), an industry prefix into the list of its
+        classes (a LIKE could not use the index on SQLite), a USCC into a range on the unique
+        index; only a name fragment needs a scan.
+        """
         if not self.include_archived:
             queryset = queryset.filter(archived_at__isnull=True)
         if self.q:
-            text = self.q.strip()
-            if USCC_LIKE.match(text.upper()):
-                queryset = queryset.filter(
-                    Q(uscc__startswith=text.upper()) | Q(name__contains=text)
-                )
-            else:
-                queryset = queryset.filter(name__contains=text)
+            queryset = queryset.filter(search_condition(self.q))
         if self.grid:
-            queryset = queryset.filter(grid__code=self.grid)
+            queryset = queryset.filter(grid_id=_id_of(Grid, self.grid))
         if self.industry:
-            queryset = queryset.filter(industry__code__startswith=self.industry.upper())
+            queryset = queryset.filter(industry_id__in=industry_codes(self.industry))
         if self.risk_class in RiskClass.values:
             queryset = queryset.filter(risk_class=self.risk_class)
         if self.credit_grade in CreditGrade.values:
@@ -63,7 +99,7 @@ class EntityFilter:
         if self.status in Entity.Status.values:
             queryset = queryset.filter(status=self.status)
         if self.unit:
-            queryset = queryset.filter(unit__code=self.unit)
+            queryset = queryset.filter(unit_id=_id_of(Unit, self.unit))
         if self.hot_industry is not None:
             queryset = queryset.filter(hot_industry=self.hot_industry)
         return queryset

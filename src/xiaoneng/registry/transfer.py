@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse

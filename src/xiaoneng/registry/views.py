@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.history import readable
+from xiaoneng.core.paging import CappedPaginator
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.org import access
@@ -55,7 +55,7 @@ def _grids(request: HttpRequest) -> Any:
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
