@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -88,22 +89,27 @@ HOLIDAY_NAMES = {
 }
 
 
-def load_from_chinesecalendar() -> list[int]:
-    """Fill the table with every year the installed ``chinesecalendar`` knows; returns the years."""
+def load_from_chinesecalendar(
+    year_model: Any = CalendarYear, exception_model: Any = CalendarException
+) -> list[int]:
+    """Fill the table with every year the installed ``chinesecalendar`` knows; returns the years.
+
+    The models are parameters so that the data migration can pass its historical ones.
+    """
     from chinese_calendar import constants
 
     known = sorted({d.year for d in constants.holidays} | {d.year for d in constants.workdays})
-    CalendarYear.objects.bulk_create(
-        [CalendarYear(year=y, source="chinesecalendar") for y in known], ignore_conflicts=True
+    year_model.objects.bulk_create(
+        [year_model(year=y, source="chinesecalendar") for y in known], ignore_conflicts=True
     )
     rows = [
-        CalendarException(date=d, is_working_day=False, name=HOLIDAY_NAMES.get(name, name))
+        exception_model(date=d, is_working_day=False, name=HOLIDAY_NAMES.get(name, name))
         for d, name in constants.holidays.items()
         if d.weekday() < 5
     ] + [
-        CalendarException(date=d, is_working_day=True, name=HOLIDAY_NAMES.get(name, name))
+        exception_model(date=d, is_working_day=True, name=HOLIDAY_NAMES.get(name, name))
         for d, name in constants.workdays.items()
         if d.weekday() >= 5
     ]
-    CalendarException.objects.bulk_create(rows, ignore_conflicts=True)
+    exception_model.objects.bulk_create(rows, ignore_conflicts=True)
     return known

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.models import AuditEvent
@@ -35,6 +37,10 @@ def _display(field: models.Field | None, value: Any, names: dict[tuple[Any, str]
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("是") if value else _("否")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
     if field.is_relation and field.related_model is not None:
         return names.get((field.related_model, str(value)), str(value))
     if isinstance(value, list):

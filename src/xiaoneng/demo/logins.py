@@ -6,8 +6,6 @@ import unicodedata
 
 from xiaoneng.demo import county
 
-URL = "http://127.0.0.1:8000"
-
 
 def demo_logins_text() -> str:
     """A table of the demo accounts whose password is the demo one ('' when there are none)."""

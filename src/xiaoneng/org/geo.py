@@ -26,7 +26,7 @@ NO_GRID = -1
 UNSURE = -2
 # The raster pays off from this many points (its cells are labelled once per index).
 RASTER_MIN_POINTS = 50_000
-RASTER_SIZE = 512
+RASTER_SIZE = 1024
 # With many small grids most cells are crossed by a border and the raster no longer helps.
 RASTER_MAX_GRIDS = 2_000
 CHINA_OUTLINE = Path(__file__).parent / "data" / "china_outline.geojson"
@@ -98,9 +98,13 @@ class Raster:
     """The grids' extent cut into cells, each labelled once with the grid that holds all of it.
 
     A cell that no grid border crosses lies wholly inside one grid (or outside all), so its
-    points take the label of its centre by arithmetic alone; points in cells a border crosses
-    are ``UNSURE`` and go to the exact test. Cells are refined like a quadtree: only cells a
-    border crosses are split, so labelling costs about as much as the borders are long.
+    points take the label of its centre by arithmetic alone; points in cells a border may
+    cross are ``UNSURE`` and go to the exact test.
+
+    Which cells a border may cross is found without geometry predicates: the borders are
+    sampled at half a cell's width (every vertex included), and the cells of the samples,
+    grown by one cell all round, hold every border. The remaining cells are labelled like a
+    quadtree, a whole block at a time, so only a few thousand centres meet the exact test.
     """
 
     def __init__(self, index: GridIndex, size: int = RASTER_SIZE, base: int = 32) -> None:
@@ -108,44 +112,64 @@ class Raster:
         self.origin = (float(minx), float(miny))
         self.size = size
         self.step = ((maxx - minx) / size or 1.0, (maxy - miny) / size or 1.0)
-        borders = shapely.STRtree(shapely.boundary(index.geometries))
-        resolution = base
+        crossed = self._crossed(index)
         labels = np.full((base, base), UNSURE, dtype=np.int64)
-        column, row = (
-            a.ravel() for a in np.meshgrid(np.arange(base), np.arange(base), indexing="ij")
-        )
+        candidate = np.ones((base, base), dtype=bool)
+        resolution = base
         while True:
             scale = size // resolution
+            blocked = crossed.reshape(resolution, scale, resolution, scale).any(axis=(1, 3))
+            column, row = np.nonzero(candidate & ~blocked)
             width, height = self.step[0] * scale, self.step[1] * scale
-            west, south = minx + column * width, miny + row * height
-            boxes = shapely.box(west, south, west + width, south + height)
-            crossed = np.zeros(boxes.size, dtype=bool)
-            crossed[np.unique(borders.query(boxes, predicate="intersects")[0])] = True
-            whole = np.flatnonzero(~crossed)
-            inner = np.full(whole.size, NO_GRID, dtype=np.int64)
+            inner = np.full(column.size, NO_GRID, dtype=np.int64)
             index._assign_exactly(
-                west[whole] + width / 2, south[whole] + height / 2, np.arange(whole.size), inner
-            )
-            labels[column[whole], row[whole]] = inner
+                minx + (column + 0.5) * width, miny + (row + 0.5) * height,
+                np.arange(column.size), inner,
+            )  # fmt: skip
+            labels[column, row] = inner
             if resolution == size:
                 break
             labels = labels.repeat(2, axis=0).repeat(2, axis=1)
-            column, row = column[crossed] * 2, row[crossed] * 2
-            column = np.concatenate([column, column + 1, column, column + 1])
-            row = np.concatenate([row, row, row + 1, row + 1])
+            candidate = (candidate & blocked).repeat(2, axis=0).repeat(2, axis=1)
             resolution *= 2
         self.labels = labels
 
+    def _crossed(self, index: GridIndex) -> np.ndarray:
+        """Cells a grid border may cross (a superset, never missing one)."""
+        step = min(self.step) / 2
+        samples = shapely.get_coordinates(
+            shapely.segmentize(shapely.boundary(index.geometries), max_segment_length=step)
+        )
+        column = np.clip(
+            ((samples[:, 0] - self.origin[0]) // self.step[0]).astype(np.int64), 0, self.size - 1
+        )
+        row = np.clip(
+            ((samples[:, 1] - self.origin[1]) // self.step[1]).astype(np.int64), 0, self.size - 1
+        )
+        # Each sample's cell and its eight neighbours (a border lying on a cell's edge, or a
+        # float rounding at one, then still counts as crossing both cells).
+        grown = np.zeros((self.size + 2, self.size + 2), dtype=bool)
+        for dx in (0, 1, 2):
+            for dy in (0, 1, 2):
+                grown[column + dx, row + dy] = True
+        return grown[1:-1, 1:-1]
+
     def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The label of each point's cell; points beyond the extent lie in no grid."""
-        column = np.floor((x - self.origin[0]) / self.step[0]).astype(np.int64)
-        row = np.floor((y - self.origin[1]) / self.step[1]).astype(np.int64)
-        inside = (column >= 0) & (column < self.size) & (row >= 0) & (row < self.size)
-        labels = np.full(x.shape[0], NO_GRID, dtype=np.int64)
-        labels[inside] = self.labels[column[inside], row[inside]]
-        # A point on the extent's far edge belongs to no cell: let the exact test decide.
-        labels[~inside & ((column == self.size) | (row == self.size))] = UNSURE
-        return labels
+        column = np.clip(np.floor((x - self.origin[0]) / self.step[0]), -1, self.size + 1)
+        row = np.clip(np.floor((y - self.origin[1]) / self.step[1]), -1, self.size + 1)
+        flat = (column.astype(np.int64) + 1) * (self.size + 3) + row.astype(np.int64) + 1
+        return self.framed.ravel()[flat]
+
+    @cached_property
+    def framed(self) -> np.ndarray:
+        """The labels in a frame of cells beyond the extent, where no grid is; only the first
+        row and column past the far edges are unsure (a point exactly on an edge is there)."""
+        framed = np.full((self.size + 3, self.size + 3), NO_GRID, dtype=np.int64)
+        framed[1 : self.size + 1, 1 : self.size + 1] = self.labels
+        framed[self.size + 1, 1 : self.size + 2] = UNSURE
+        framed[1 : self.size + 2, self.size + 1] = UNSURE
+        return framed
 
 
 def parse_boundary(value: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from xiaoneng.core import audit
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.demo import county
-from xiaoneng.demo.logins import URL, demo_logins_text
+from xiaoneng.demo.logins import demo_logins_text
 from xiaoneng.org.demo import build_organisation
 from xiaoneng.org.models import Grid, Officer, Section, Unit, Zone
 from xiaoneng.registry.demo import build_register
@@ -109,7 +109,6 @@ class Command(BaseCommand):
             if table
             else "（没有密码为演示密码的演示账号 no demo accounts with the demo password）"
         )
-        self.stdout.write(f"\n{URL}")
 
 
 def _release(model: type[models.Model]) -> None:
