@@ -59,8 +59,6 @@ STATUS_SHARE = {"operating": 0.895, "suspended": 0.04, "deregistered": 0.045, "r
 GRADE_SHARE = {"A": 0.45, "B": 0.45, "C": 0.08, "D": 0.02}
 ARCHIVED_SHARE = 0.035
 OUTSIDE_SHARE = 0.005
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
 COLUMNS = [
     "uscc",
     "name",
@@ -97,17 +95,9 @@ def uscc_codes(rng: np.random.Generator, digits: np.ndarray) -> list[str]:
     """Distinct valid USCCs: 9, kind digit, region, MA, 7 characters, check character."""
     n, space = digits.size, 31**7
     values = np.arange(n) * (space // n) + rng.integers(0, space // n, n)
-    index = np.zeros((n, 17), dtype=np.int64)
-    index[:, 0] = 9
-    index[:, 1] = digits
-    index[:, 2:8] = [int(c) for c in common.REGION]
-    index[:, 8:10] = [USCC_ALPHABET.index("M"), USCC_ALPHABET.index("A")]
-    for position in range(7):
-        index[:, 16 - position] = (values // 31**position) % 31
-    check = (31 - (index * USCC_WEIGHTS).sum(axis=1) % 31) % 31
-    alphabet = np.frombuffer(USCC_ALPHABET.encode(), dtype=np.uint8)
-    chars = np.ascontiguousarray(alphabet[np.column_stack([index, check])])
-    return [s.decode() for s in chars.view("S18").ravel()]
+    from xiaoneng.registry.uscc import make_codes
+
+    return make_codes(digits, common.REGION, values)
 
 
 def _pick(rng: np.random.Generator, shares: dict[str, float], n: int) -> np.ndarray:

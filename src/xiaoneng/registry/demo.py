@@ -24,6 +24,7 @@ from xiaoneng.demo.county import TRADES
 from xiaoneng.org import services as org_services
 from xiaoneng.org.demo import REASON, Organisation
 from xiaoneng.org.models import Officer
+from xiaoneng.registry import uscc
 from xiaoneng.registry.classification import RiskRules
 from xiaoneng.registry.models import ClassificationChange, Entity, Licence, LicenceKind, RiskClass
 
@@ -43,8 +44,6 @@ RECENT_SHARE, RECENT_DAYS = 0.015, 30  # ≈ 300 of 20 000 entered in the last 3
 OUTSIDE_SHARE = 0.005
 HOT_SHARE = 0.05
 OVERRIDE_SHARE = 0.005
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 CHANGE_KEYS = ("entity", "field", "old", "new", "reason", "at")
 
@@ -85,10 +84,7 @@ class Register:
 
 
 def uscc_codes(rng: np.random.Generator, kind_digits: np.ndarray) -> list[str]:
-    """Distinct valid USCCs (GB 32100): 9, kind, 654002, MA + 7 characters, check character.
-
-    The check character is computed as ``stdnum.cn.uscc.calc_check_digit`` does, on arrays.
-    """
+    """Distinct valid USCCs (GB 32100): 9, kind, 654002, MA + 7 characters, check character."""
     n, space = kind_digits.size, 31**7
     values = rng.integers(0, space, n)
     while True:
@@ -96,17 +92,7 @@ def uscc_codes(rng: np.random.Generator, kind_digits: np.ndarray) -> list[str]:
         if repeat.size == 0:
             break
         values[repeat] = rng.integers(0, space, repeat.size)
-    index = np.zeros((n, 17), dtype=np.int64)
-    index[:, 0] = 9
-    index[:, 1] = kind_digits
-    index[:, 2:8] = [int(c) for c in county.REGION_CODE]
-    index[:, 8:10] = [USCC_ALPHABET.index("M"), USCC_ALPHABET.index("A")]
-    for position in range(7):
-        index[:, 16 - position] = (values // 31**position) % 31
-    check = (31 - (index * USCC_WEIGHTS).sum(axis=1) % 31) % 31
-    alphabet = np.frombuffer(USCC_ALPHABET.encode(), dtype=np.uint8)
-    chars = np.ascontiguousarray(alphabet[np.column_stack([index, check])])
-    return [s.decode() for s in chars.view("S18").ravel()]
+    return uscc.make_codes(kind_digits, county.REGION_CODE, values)
 
 
 def _locations(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
