@@ -17,8 +17,9 @@ from tests.registry.factories import make_entity, make_uscc
 from xiaoneng.core.audit import history
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.core.tabular import ImportRejected
+from xiaoneng.registry.export import export_entities
 from xiaoneng.registry.fields import COLUMNS
-from xiaoneng.registry.io import export_entities, import_entities
+from xiaoneng.registry.io import import_entities
 from xiaoneng.registry.models import ClassificationChange, Entity, Licence
 
 _licence_numbers = itertools.count(1)

@@ -1,4 +1,4 @@
-"""Import and export of the entity register (CSV, XLSX).
+"""Import of the entity register (CSV, XLSX); the export is in registry/export.py.
 
 An import is one transaction: every row is checked first, and if any is wrong nothing is
 written and every error is reported as ``row N, column: message``. Rows are written in bulk
@@ -14,7 +14,6 @@ from typing import IO, Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,18 +26,12 @@ from xiaoneng.core.tabular import (
     bind_columns,
     read_table,
     rows_as_dicts,
-    write_csv,
-    write_xlsx,
 )
 from xiaoneng.org import geo
 from xiaoneng.registry.fields import (
     COLUMNS,
-    KIND_WORDS,
     LABELS,
-    RISK_WORDS,
-    STATUS_WORDS,
     LicenceValue,
-    licence_text,
     outside_china_error,
     read_values,
 )
@@ -48,7 +41,6 @@ from xiaoneng.registry.models import (
     Entity,
     Licence,
     LicenceKind,
-    RiskClass,
 )
 from xiaoneng.registry.services import DATA_FIELDS, MODEL_FIELD, Placement, Resolver, _apply
 
@@ -75,7 +67,7 @@ class _Row:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -184,7 +176,7 @@ def _check_coordinates(rows: list[_Row]) -> None:
 def _check_existing(rows: list[_Row], update: bool) -> None:
     usccs = [r.clean["uscc"] for r in rows if "uscc" in r.clean]
     existing: dict[str, int] = {}
-    for chunk in _chunks(usccs):
+    for chunk in chunks(usccs):
         existing.update(Entity.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
     for row in rows:
         pk = existing.get(row.clean.get("uscc", ""))
@@ -207,7 +199,7 @@ def _check_licences(rows: list[_Row]) -> None:
     if not wanted:
         return
     numbers = sorted({number for _kind, number in wanted})
-    for chunk in _chunks(numbers):
+    for chunk in chunks(numbers):
         for kind, number, entity_id in Licence.objects.filter(number__in=chunk).values_list(
             "kind", "number", "entity_id"
         ):
@@ -247,7 +239,7 @@ def _resolve(rows: list[_Row], resolver: Resolver, actor: Any) -> None:
 
 def _load_existing(ids: list[int | None]) -> dict[int, Entity]:
     found: dict[int, Entity] = {}
-    for chunk in _chunks([i for i in ids if i]):
+    for chunk in chunks([i for i in ids if i]):
         found.update(
             (e.pk, e) for e in Entity.objects.filter(pk__in=chunk).prefetch_related("licences")
         )
@@ -315,7 +307,7 @@ def _create(rows: list[_Row], result: ImportResult, actor: Any, reason: str) -> 
         "reason": reason,
     }
     changed_by = actor.pk if getattr(actor, "pk", None) else None
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         entities = _columns([_new_entity_values(row, today) for row in chunk])
         ids = bulk.insert(Entity, entities, len(chunk), now=now)
         licences = _columns(
@@ -389,7 +381,7 @@ def _update(rows: list[_Row], result: ImportResult, actor: Any, filename: str) -
         "unit",
         "updated_at",
     ]
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         entities = _load_existing([r.existing_id for r in chunk])
         saved, events, changes = [], [], []
         for row in chunk:
@@ -472,53 +464,3 @@ def _replace_licences(entity: Entity, licences: list[LicenceValue], reason: str)
             licence.save()
             changed = True
     return changed
-
-
-# Export ---------------------------------------------------------------------------------
-
-
-def entity_rows(queryset: QuerySet[Entity]) -> Iterator[list[Any]]:
-    """Rows in ``COLUMNS`` order, streamed in chunks (licences and reasons fetched per chunk)."""
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-    for chunk in _chunks(ids):
-        entities = Entity.objects.filter(pk__in=chunk).select_related("grid").order_by("pk")
-        licences: dict[int, list[LicenceValue]] = {}
-        for lic in Licence.objects.filter(entity_id__in=chunk).order_by("kind", "number"):
-            licences.setdefault(lic.entity_id, []).append(
-                LicenceValue(lic.kind, lic.number, lic.issued, lic.expires)
-            )
-        reasons = {}
-        for change in ClassificationChange.objects.filter(
-            entity_id__in=chunk, field="risk_class"
-        ).order_by("changed_at", "pk"):
-            reasons[change.entity_id] = change.reason
-        for e in entities:
-            yield [
-                e.uscc,
-                e.name,
-                KIND_WORDS[Entity.Kind(e.kind)],
-                e.industry_id,
-                e.address,
-                e.longitude,
-                e.latitude,
-                e.region_code,
-                e.legal_representative,
-                e.registered_capital,
-                e.established,
-                STATUS_WORDS[Entity.Status(e.status)],
-                licence_text(licences.get(e.pk, [])),
-                RISK_WORDS[RiskClass(e.risk_class)],
-                reasons.get(e.pk, "") if e.risk_class_overridden else "",
-                e.credit_grade,
-                e.hot_industry,
-                e.hot_industry_note,
-                e.grid.code if e.grid else "",
-                e.registered_on,
-            ]
-
-
-def export_entities(queryset: QuerySet[Entity], target: Any, *, fmt: str) -> int:
-    """Write the entities of ``queryset`` as CSV (to a text stream) or XLSX; returns the count."""
-    if fmt == "csv":
-        return write_csv(target, COLUMNS, entity_rows(queryset))
-    return write_xlsx(target, COLUMNS, entity_rows(queryset), title=_("市场主体"))

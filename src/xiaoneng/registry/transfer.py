@@ -17,6 +17,7 @@ from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org import io as org_io
 from xiaoneng.org.models import Grid, Officer, Unit
+from xiaoneng.registry import export as registry_export
 from xiaoneng.registry import io as registry_io
 from xiaoneng.registry.models import Entity
 from xiaoneng.registry.queries import EntityFilter
@@ -101,14 +102,14 @@ def export_file(
     queryset = scoped_queryset(kind, user, params)
     if fmt == "xlsx":
         if kind == "entities":
-            registry_io.export_entities(queryset, buffer, fmt="xlsx")
+            registry_export.export_entities(queryset, buffer, fmt="xlsx")
         else:
             org_io.export_table(kind, queryset, buffer, fmt="xlsx")
         content = buffer.getvalue()
     else:
         text = io.StringIO()
         if kind == "entities":
-            registry_io.export_entities(queryset, text, fmt="csv")
+            registry_export.export_entities(queryset, text, fmt="csv")
         else:
             org_io.export_table(kind, queryset, text, fmt=fmt)
         content = text.getvalue().encode("utf-8")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org import io as org_io
 from xiaoneng.org.models import Grid, Officer, Unit
-from xiaoneng.registry import io as registry_io
+from xiaoneng.registry import export as registry_export
 from xiaoneng.registry.models import Entity
 
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
     def _write(self, kind: str, queryset: Any, fmt: str, output: str | None) -> int:
         if fmt == "xlsx":
             if kind == "entities":
-                return registry_io.export_entities(queryset, output, fmt="xlsx")
+                return registry_export.export_entities(queryset, output, fmt="xlsx")
             return org_io.export_table(kind, queryset, output, fmt="xlsx")  # type: ignore[arg-type]
         if output in (None, "-"):
             return self._write_text(kind, queryset, fmt, sys.stdout)
@@ -71,5 +71,5 @@ class Command(BaseCommand):
 
     def _write_text(self, kind: str, queryset: Any, fmt: str, stream: Any) -> int:
         if kind == "entities":
-            return registry_io.export_entities(queryset, stream, fmt=fmt)
+            return registry_export.export_entities(queryset, stream, fmt=fmt)
         return org_io.export_table(kind, queryset, stream, fmt=fmt)
