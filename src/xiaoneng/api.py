@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tokens import BearerToken
 from xiaoneng.org.api import router as org_router
+from xiaoneng.planning.api import router as planning_router
 from xiaoneng.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -68,3 +69,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", registry_router)
 api.add_router("/", org_router)
+api.add_router("/", planning_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xiaoneng.core",
     "xiaoneng.org",
     "xiaoneng.registry",
+    "xiaoneng.planning",
     "xiaoneng.web",
     "xiaoneng.demo",
 ]
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xiaoneng.core.audit.AuditContextMiddleware",
+    "xiaoneng.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoneng.urls"

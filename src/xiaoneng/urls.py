@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xiaoneng.registry.urls")),
     path("", include("xiaoneng.org.urls")),
+    path("", include("xiaoneng.planning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

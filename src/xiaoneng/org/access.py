@@ -20,6 +20,7 @@ from xiaoneng.org.models import Role, Unit
 MANAGE_ORGANISATION = "manage_organisation"  # units, officers, grids and their imports
 EDIT_REGISTER = "edit_register"  # create/change/archive entities, classify, grade, place, import
 CLAIM_ENTITY = "claim_entity"  # claim (认领) a new entity of one's grid
+MANAGE_POLICY = "manage_policy"  # new versions of the supervision policy
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -27,6 +28,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.STATION_DIRECTOR, Role.BUREAU_LEADER}
     ),
     CLAIM_ENTITY: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR}),
+    MANAGE_POLICY: frozenset({Role.ADMINISTRATOR}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

@@ -32,6 +32,7 @@ NAVIGATION = [
     NavItem(_("网格地图"), "org:map"),
     NavItem(_("单位"), "org:unit_list"),
     NavItem(_("人员"), "org:officer_list"),
+    NavItem(_("监管政策"), "planning:policy"),
     NavItem(_("导入导出"), "registry:transfer"),
 ]
 
