@@ -276,7 +276,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
 @pytest.mark.parametrize(
     ("who", "capabilities"),
     [
-        ("admin", {"manage_organisation", "edit_register"}),
+        ("admin", {"manage_organisation", "edit_register", "manage_policy"}),
         ("leader", {"edit_register"}),
         ("division_staff", {"edit_register"}),
         ("east_director", {"edit_register", "claim_entity"}),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from xiaoneng.planning.models import Policy, PolicyCell
@@ -7,7 +9,7 @@ class PolicyCellInline(admin.TabularInline):
     model = PolicyCell
     extra = 0
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
 
@@ -18,11 +20,11 @@ class PolicyAdmin(admin.ModelAdmin):
     list_display = ("version", "effective_from", "created_by", "note")
     inlines = [PolicyCellInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: Any) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +39,7 @@ def _matrix(
 @login_required
 def policy_detail(request: HttpRequest, version: int | None = None) -> HttpResponse:
     """The policy in force (or one version), with every version and its effective date."""
+    current: Policy | None
     if version is None:
         try:
             current = policies.policy_in_force()
@@ -91,7 +93,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已制定监管政策 %(policy)s") % {"policy": created})
             return redirect("planning:policy_version", version=created.version)
-        values = cells
+        values: dict[str, dict[str, Any]] = dict(cells)
         effective_text = request.POST.get("effective_from", "")
         note = request.POST.get("note", "")
     else:
@@ -104,7 +106,8 @@ def policy_create(request: HttpRequest) -> HttpResponse:
             }
             for key, t in table.cells.items()
         }
-        effective_text, note = (timezone.localdate() + timezone.timedelta(days=1)).isoformat(), ""
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        effective_text, note = tomorrow.isoformat(), ""
     context = {
         "matrix": _matrix(values, errors),
         "errors": {e.field: e.message for e in errors},

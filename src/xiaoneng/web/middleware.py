@@ -23,5 +23,8 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         return render(
-            request, "web/refused.html", {"message": exception.message}, status=exception.status_code
+            request,
+            "web/refused.html",
+            {"message": exception.message},
+            status=exception.status_code,
         )
