@@ -26,6 +26,9 @@ BENCHMARKS = {
     "import": ("bench_import.py", True),
     "grid_assignment": ("bench_grid_assignment.py", False),
     "entity_list": ("bench_entity_list.py", True),
+    "coverage": ("bench_coverage.py", True),
+    "plan": ("bench_plan.py", True),
+    "draw": ("bench_draw.py", True),
 }
 
 

@@ -19,7 +19,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_every_verb() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for verb in ("demo", "serve", "import", "export", "token", "manage"):
+    for verb in ("demo", "serve", "import", "export", "token", "plan", "draw", "manage"):
         assert verb in result.stdout
 
 
@@ -31,6 +31,8 @@ def test_help_lists_every_verb() -> None:
         ("import", "--update"),
         ("export", "--format"),
         ("token", "create"),
+        ("plan", "patrol"),
+        ("draw", "verify"),
     ],
 )
 def test_each_verb_has_help(verb: str, expected: str) -> None:

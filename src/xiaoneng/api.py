@@ -17,7 +17,10 @@ from ninja.security import django_auth
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tokens import BearerToken
 from xiaoneng.org.api import router as org_router
+from xiaoneng.planning.analysis_api import router as analysis_router
 from xiaoneng.planning.api import router as planning_router
+from xiaoneng.planning.draw_api import router as draw_router
+from xiaoneng.planning.plan_api import router as plan_router
 from xiaoneng.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -70,3 +73,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", registry_router)
 api.add_router("/", org_router)
 api.add_router("/", planning_router)
+api.add_router("/", analysis_router)
+api.add_router("/", plan_router)
+api.add_router("/", draw_router)

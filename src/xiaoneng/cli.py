@@ -15,6 +15,8 @@ VERBS = {
     "import": "import entities, units, officers or grids from a file",
     "export": "export entities, units, officers or grids to a file",
     "token": "create, list or revoke API tokens",
+    "plan": "generate patrol plans for a period (xiaoneng plan patrol --period YYYY-MM)",
+    "draw": "double-random spot-check draws: create, run, verify, publish",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

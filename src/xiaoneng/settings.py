@@ -158,3 +158,5 @@ PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 # New entities must be claimed by their grid officer within this many working days (篇2, 篇7).
 CLAIM_DEADLINE_WORKING_DAYS = 3
+# Patrol visits an officer can make in a working day when a plan is generated (六定: 定任务).
+PATROL_DAILY_CAPACITY = int(os.environ.get("XIAONENG_PATROL_DAILY_CAPACITY", "6"))

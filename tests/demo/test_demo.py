@@ -18,7 +18,7 @@ from stdnum.cn import uscc as uscc_standard
 
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.demo import county
-from xiaoneng.demo.management.commands.demo import reset
+from xiaoneng.demo.reset import reset
 from xiaoneng.org import services as org_services
 from xiaoneng.org.models import Grid, Officer, Role, Section, Unit, Zone
 from xiaoneng.registry.models import Entity, Licence

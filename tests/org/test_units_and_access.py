@@ -276,10 +276,28 @@ def test_in_scope_and_require_unit(county: County) -> None:
 @pytest.mark.parametrize(
     ("who", "capabilities"),
     [
-        ("admin", {"manage_organisation", "edit_register", "manage_policy"}),
-        ("leader", {"edit_register"}),
-        ("division_staff", {"edit_register"}),
-        ("east_director", {"edit_register", "claim_entity"}),
+        (
+            "admin",
+            {
+                "manage_organisation",
+                "edit_register",
+                "manage_policy",
+                "run_draws",
+                "edit_responsibility",
+            },
+        ),
+        ("leader", {"edit_register", "plan_patrol", "manage_campaigns"}),
+        (
+            "division_staff",
+            {
+                "edit_register",
+                "run_draws",
+                "edit_responsibility",
+                "plan_patrol",
+                "manage_campaigns",
+            },
+        ),
+        ("east_director", {"edit_register", "claim_entity", "plan_patrol"}),
         ("east_officer", {"claim_entity"}),
     ],
 )

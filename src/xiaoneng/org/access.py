@@ -21,6 +21,10 @@ MANAGE_ORGANISATION = "manage_organisation"  # units, officers, grids and their 
 EDIT_REGISTER = "edit_register"  # create/change/archive entities, classify, grade, place, import
 CLAIM_ENTITY = "claim_entity"  # claim (认领) a new entity of one's grid
 MANAGE_POLICY = "manage_policy"  # new versions of the supervision policy
+EDIT_RESPONSIBILITY = "edit_responsibility"  # departments and the responsibility table (篇3)
+PLAN_PATROL = "plan_patrol"  # generate patrol plans (巡查计划) for a unit's subtree
+MANAGE_CAMPAIGNS = "manage_campaigns"  # start campaigns (专项整治) and their tasks
+RUN_DRAWS = "run_draws"  # create, run and publish double-random draws (双随机)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -29,6 +33,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     CLAIM_ENTITY: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR}),
     MANAGE_POLICY: frozenset({Role.ADMINISTRATOR}),
+    EDIT_RESPONSIBILITY: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
+    PLAN_PATROL: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
+    MANAGE_CAMPAIGNS: frozenset({Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
+    RUN_DRAWS: frozenset({Role.DIVISION_STAFF, Role.ADMINISTRATOR}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

@@ -1,8 +1,8 @@
-"""The navigation bar: only modules that exist, only entries the user may use."""
+"""The navigation bar: only modules that exist, only entries the user may use, in menus."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
@@ -23,32 +23,78 @@ class NavItem:
         return reverse(self.url_name)
 
 
+@dataclass(frozen=True)
+class NavMenu:
+    label: str | Promise
+    items: list[NavItem] = field(default_factory=list)
+
+
 # One entry per module that exists; a new module adds its entry here when it lands.
-NAVIGATION = [
+NAVIGATION: list[NavItem | NavMenu] = [
     NavItem(_("概览"), "home"),
-    NavItem(_("经济户口"), "registry:entity_list"),
-    NavItem(_("待认领"), "registry:unclaimed"),
-    NavItem(_("网格外主体"), "registry:outside_grids"),
-    NavItem(_("网格地图"), "org:map"),
-    NavItem(_("单位"), "org:unit_list"),
-    NavItem(_("人员"), "org:officer_list"),
-    NavItem(_("监管政策"), "planning:policy"),
-    NavItem(_("导入导出"), "registry:transfer"),
+    NavMenu(
+        _("经济户口"),
+        [
+            NavItem(_("市场主体名录"), "registry:entity_list"),
+            NavItem(_("待认领"), "registry:unclaimed"),
+            NavItem(_("网格外主体"), "registry:outside_grids"),
+            NavItem(_("网格地图"), "org:map"),
+            NavItem(_("导入导出"), "registry:transfer"),
+        ],
+    ),
+    NavMenu(
+        _("监管计划"),
+        [
+            NavItem(_("巡查计划"), "planning:plan_list"),
+            NavItem(_("专项整治"), "planning:campaign_list"),
+            NavItem(_("双随机抽查"), "planning:draw_list"),
+            NavItem(_("监管政策"), "planning:policy"),
+        ],
+    ),
+    NavMenu(
+        _("分析"),
+        [
+            NavItem(_("职责覆盖"), "planning:coverage"),
+            NavItem(_("人员配置"), "planning:staffing"),
+        ],
+    ),
+    NavMenu(
+        _("组织"),
+        [
+            NavItem(_("单位"), "org:unit_list"),
+            NavItem(_("人员"), "org:officer_list"),
+        ],
+    ),
 ]
+
+
+def _entry(item: NavItem, path: str) -> dict[str, Any]:
+    url = item.url()
+    active = path == url or (item.url_name != "home" and path.startswith(url))
+    return {"label": item.label, "url": url, "active": active}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    items = [
-        {
-            "label": item.label,
-            "url": item.url(),
-            "active": (request.path.startswith(item.url()) and item.url_name != "home")
-            or request.path == item.url(),
-        }
-        for item in NAVIGATION
-        if item.capability is None or access.can(user, item.capability)
-    ]
-    return {"navigation": items}
+    entries = []
+    for node in NAVIGATION:
+        if isinstance(node, NavItem):
+            if node.capability is None or access.can(user, node.capability):
+                entries.append(_entry(node, request.path))
+            continue
+        children = [
+            _entry(item, request.path)
+            for item in node.items
+            if item.capability is None or access.can(user, item.capability)
+        ]
+        if children:
+            entries.append(
+                {
+                    "label": node.label,
+                    "children": children,
+                    "active": any(c["active"] for c in children),
+                }
+            )
+    return {"navigation": entries}

@@ -8,21 +8,21 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from xiaoneng.core import audit
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.demo import county
 from xiaoneng.demo.logins import demo_logins_text
+from xiaoneng.demo.reset import reset
 from xiaoneng.org.demo import build_organisation
-from xiaoneng.org.models import Grid, Officer, Section, Unit, Zone
+from xiaoneng.org.models import Unit
+from xiaoneng.planning.demo_coverage import build_coverage
+from xiaoneng.planning.demo_draws import build_draws
+from xiaoneng.planning.demo_plans import build_plans
 from xiaoneng.registry.demo import build_register
-from xiaoneng.registry.models import ClassificationChange, Entity, Licence
-
-# Written in bulk, so removed in bulk: no per-row delete signals over a million rows.
-BULK_TABLES = (ClassificationChange, Licence, Entity)
-ORG_TABLES = (Grid, Section, Zone, Officer, Unit)
+from xiaoneng.registry.models import Entity
 
 
 class Command(BaseCommand):
@@ -97,6 +97,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation = build_organisation(rng, password_hash=password_hash, progress=self._say)
         build_register(rng, organisation, count=count, now=now, progress=self._say)
+        build_coverage(np.random.default_rng([seed, 3]), organisation.bureau, progress=self._say)
+        build_plans(np.random.default_rng([seed, 8]), organisation, now=now, progress=self._say)
+        build_draws(
+            np.random.default_rng([seed, 6]),
+            organisation.bureau,
+            organisation.stations,
+            now=now,
+            progress=self._say,
+        )
 
     def _say(self, line: str) -> None:
         self.stdout.write(f"[{time.monotonic() - self.started:6.1f} s] {line}")
@@ -109,60 +118,3 @@ class Command(BaseCommand):
             if table
             else "（没有密码为演示密码的演示账号 no demo accounts with the demo password）"
         )
-
-
-def _release(model: type[models.Model]) -> None:
-    """Remove another app's rows that would stop the reset (plans, tasks, inspections…).
-
-    Rows pointing at the bulk tables go (or lose the link, if it is SET_NULL), since those
-    are emptied without Django's cascade; rows that PROTECT or RESTRICT an org record go too.
-    """
-    for field in model._meta.concrete_fields:
-        if not field.is_relation:
-            continue
-        on_delete = field.remote_field.on_delete  # type: ignore[union-attr]
-        rows = model._default_manager.filter(**{f"{field.name}__isnull": False})
-        if field.related_model in BULK_TABLES:
-            if on_delete is models.SET_NULL:
-                rows.update(**{field.name: None})
-            else:
-                rows.delete()
-        elif field.related_model in ORG_TABLES and on_delete in (models.PROTECT, models.RESTRICT):
-            rows.delete()
-
-
-def _own_superusers() -> list[int]:
-    """Superusers someone made (createsuperuser): those whose password is not the demo one."""
-    verified: dict[str, bool] = {}  # the demo accounts share one hash: check it once
-    kept = []
-    for officer in Officer.objects.filter(is_superuser=True):
-        if officer.password not in verified:
-            verified[officer.password] = officer.check_password(county.PASSWORD)
-        if not verified[officer.password]:
-            kept.append(officer.pk)
-    return kept
-
-
-def reset() -> None:
-    """Delete the demo-able data, children before parents (PROTECT), in the caller's transaction.
-
-    Kept: reference data (industries, risk rules, roles, calendar) and superusers whose
-    password is not the demo one. Records of other apps that point at entities go first.
-    """
-    from django.apps import apps
-
-    AuditEvent.objects.all()._raw_delete(AuditEvent.objects.db)
-    for model in apps.get_models():
-        if model._meta.app_label not in {"registry", "org", "core"}:
-            _release(model)
-    for model in BULK_TABLES:
-        model.objects.all()._raw_delete(model.objects.db)
-    Grid.objects.all().delete()
-    Section.objects.all().delete()
-    Zone.objects.all().delete()
-    kept = _own_superusers()
-    Officer.objects.filter(pk__in=kept).update(unit=None)
-    Officer.objects.exclude(pk__in=kept).delete()
-    for depth in sorted(set(Unit.objects.values_list("depth", flat=True)), reverse=True):
-        Unit.objects.filter(depth=depth).delete()
-    AuditEvent.objects.all()._raw_delete(AuditEvent.objects.db)
