@@ -46,3 +46,15 @@ def test_dossier_renders_with_history(county: County) -> None:
     text = response.content.decode()
     assert "老王牛肉面馆" in text
     assert "G-E" in text
+
+
+@pytest.mark.parametrize("path", ["/", "/entities/unclaimed/"])
+def test_pages_still_render_when_this_years_holidays_are_unknown(county: County, path: str) -> None:
+    from django.utils import timezone
+
+    from xiaoneng.core.models import CalendarYear
+
+    CalendarYear.objects.filter(year=timezone.localdate().year).delete()
+    response = client_for(county.admin).get(path)
+    assert response.status_code == 200
+    assert f"工作日历中没有 {timezone.localdate().year} 年的节假日安排" in response.content.decode()

@@ -23,8 +23,15 @@ def visible_unit_ids(user: Any) -> list[int] | None:
 
 
 def scoped(queryset: models.QuerySet[Q], user: Any) -> models.QuerySet[Q]:
-    """``queryset`` restricted to the records of the units ``user`` may see."""
-    ids = visible_unit_ids(user)
+    """``queryset`` restricted to the records of the units ``user`` may see.
+
+    A model with ``unit_scope_reads_ancestors`` holds bureau-wide records (a responsibility
+    table): those of the units above the user's are readable too.
+    """
+    if getattr(queryset.model, "unit_scope_reads_ancestors", False):
+        ids = user.readable_unit_ids() if user is not None and user.is_authenticated else []
+    else:
+        ids = visible_unit_ids(user)
     if ids is None:
         return queryset
     field = queryset.model.unit_scope_field  # type: ignore[attr-defined]

@@ -82,6 +82,17 @@ def visible_unit_ids(officer: Any) -> list[int] | None:
     return ids
 
 
+def readable_unit_ids(officer: Any) -> list[int] | None:
+    """Units whose bureau-wide records (a responsibility table…) ``officer`` may read: their
+    scope, and the units above it."""
+    ids = visible_unit_ids(officer)
+    if ids is None or officer.unit_id is None:
+        return ids
+    root = scope_root(officer)
+    above = [int(part) for part in root.path.strip("/").split("/") if part] if root else []
+    return sorted(set(ids) | set(above))
+
+
 def can(officer: Any, capability: str) -> bool:
     """Whether ``officer``'s roles grant ``capability``."""
     return bool(officer.is_authenticated and officer.has_role(*CAPABILITIES[capability]))

@@ -123,6 +123,12 @@ class Officer(AbstractUser):
 
         return visible_unit_ids(self)
 
+    def readable_unit_ids(self) -> list[int] | None:
+        """Those units and the units above them (for bureau-wide records); see org.access."""
+        from xiaoneng.org.access import readable_unit_ids
+
+        return readable_unit_ids(self)
+
 
 @traced()
 class Zone(models.Model):

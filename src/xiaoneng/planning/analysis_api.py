@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from xiaoneng.core.scoping import get_scoped
+from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.planning import coverage as coverages
 from xiaoneng.planning import responsibility
 from xiaoneng.planning import staffing as staffings
@@ -87,7 +87,7 @@ class RuleIn(Schema):
 
 @router.get("/coverage/departments", response=list[DepartmentOut], summary="Departments")
 def list_departments(request: HttpRequest) -> Any:
-    return Department.objects.select_related("bureau", "unit")
+    return scoped(Department.objects.select_related("bureau", "unit"), request.user)
 
 
 @router.post(
@@ -102,18 +102,18 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Dep
     return Status(201, created)
 
 
-def _rules() -> Any:
-    return ResponsibilityRule.objects.select_related("department")
+def _rules(request: HttpRequest) -> Any:
+    return scoped(ResponsibilityRule.objects.select_related("department"), request.user)
 
 
 @router.get("/coverage/rules", response=list[RuleOut], summary="The responsibility table")
 def list_rules(request: HttpRequest) -> Any:
-    return _rules()
+    return _rules(request)
 
 
 @router.get("/coverage/rules/{rule_id}", response=RuleOut, summary="One rule")
 def get_rule(request: HttpRequest, rule_id: int) -> ResponsibilityRule:
-    return get_object_or_404(_rules(), pk=rule_id)
+    return get_object_or_404(_rules(request), pk=rule_id)
 
 
 @router.post("/coverage/rules", response={201: RuleOut}, summary="Add a rule")
@@ -124,13 +124,13 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> Status[ResponsibilityR
 
 @router.put("/coverage/rules/{rule_id}", response=RuleOut, summary="Change a rule")
 def update_rule(request: HttpRequest, rule_id: int, payload: RuleIn) -> ResponsibilityRule:
-    rule = get_object_or_404(_rules(), pk=rule_id)
+    rule = get_object_or_404(_rules(request), pk=rule_id)
     return responsibility.update_rule(rule=rule, values=payload.dict(), actor=request.user)
 
 
 @router.delete("/coverage/rules/{rule_id}", response={204: None}, summary="Delete a rule")
 def delete_rule(request: HttpRequest, rule_id: int, reason: str = "") -> Status[None]:
-    rule = get_object_or_404(_rules(), pk=rule_id)
+    rule = get_object_or_404(_rules(request), pk=rule_id)
     responsibility.delete_rule(rule=rule, reason=reason, actor=request.user)
     return Status(204, None)
 

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.history import readable
+from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.planning import coverage as coverages
@@ -27,8 +28,9 @@ from xiaoneng.planning.models.coverage import Department, Matter, Measure, Respo
 PAGE_SIZE = 50
 
 
-def _matters() -> list[tuple[str, str, int]]:
-    counts = dict(ResponsibilityRule.objects.values_list("matter").annotate(n=Count("id")))
+def _matters(user: Any) -> list[tuple[str, str, int]]:
+    rules = scoped(ResponsibilityRule.objects.all(), user)
+    counts = dict(rules.values_list("matter").annotate(n=Count("id")))
     return [(value, str(label), counts.get(value, 0)) for value, label in Matter.choices]
 
 
@@ -40,7 +42,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     context = {
         "matter": matter,
         "matter_label": Matter(matter).label,
-        "matters": _matters(),
+        "matters": _matters(request.user),
         "summary": coverages.summarise(computed),
         "departments": computed.departments,
         "can_edit": access.can(request.user, access.EDIT_RESPONSIBILITY),
@@ -89,8 +91,10 @@ def _rule_values(request: HttpRequest) -> dict[str, str]:
 
 def _table_context(request: HttpRequest) -> dict[str, Any]:
     return {
-        "rules": ResponsibilityRule.objects.select_related("department__unit"),
-        "departments": Department.objects.select_related("unit"),
+        "rules": scoped(
+            ResponsibilityRule.objects.select_related("department__unit"), request.user
+        ),
+        "departments": scoped(Department.objects.select_related("unit"), request.user),
         "matters": Matter.choices,
         "measures": Measure.choices,
         "units": Unit.objects.exclude(kind=Unit.Kind.BUREAU).order_by("path"),
@@ -139,7 +143,7 @@ def responsibility_table(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change or delete one row; the page shows the row's trace."""
-    rule = get_object_or_404(ResponsibilityRule.objects.select_related("department"), pk=pk)
+    rule = get_scoped(ResponsibilityRule.objects.select_related("department"), request.user, pk=pk)
     access.require(request.user, access.EDIT_RESPONSIBILITY)
     values: dict[str, Any] = {
         name: getattr(rule, name) for name in responsibility.RULE_FIELDS if name != "department"
@@ -160,7 +164,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "rule": rule,
         "values": values,
         "errors": errors,
-        "departments": Department.objects.all(),
+        "departments": scoped(Department.objects.all(), request.user),
         "matters": Matter.choices,
         "measures": Measure.choices,
         "history": readable(audit.history(rule)[:50], ResponsibilityRule),
@@ -173,7 +177,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = get_object_or_404(ResponsibilityRule, pk=pk)
+    rule = get_scoped(ResponsibilityRule.objects.all(), request.user, pk=pk)
     access.require(request.user, access.EDIT_RESPONSIBILITY)
     try:
         responsibility.delete_rule(

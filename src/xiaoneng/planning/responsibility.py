@@ -188,6 +188,7 @@ def create_rule(*, values: Mapping[str, Any], actor: Any) -> ResponsibilityRule:
     """A new row of the responsibility table (administrators and division staff)."""
     clean, errors = read_rule(values)
     _check(clean, errors, None)
+    access.require_unit(actor, clean["department"].bureau_id)
     return ResponsibilityRule.objects.create(**clean)
 
 
@@ -196,8 +197,10 @@ def update_rule(
     *, rule: ResponsibilityRule, values: Mapping[str, Any], actor: Any
 ) -> ResponsibilityRule:
     """Change a row of the table; the trace keeps what it said before."""
+    access.require_unit(actor, rule.department.bureau_id)
     clean, errors = read_rule(values)
     _check(clean, errors, rule.pk)
+    access.require_unit(actor, clean["department"].bureau_id)
     for name, value in clean.items():
         setattr(rule, name, value)
     rule.save()
@@ -207,6 +210,7 @@ def update_rule(
 @_edit
 def delete_rule(*, rule: ResponsibilityRule, reason: str, actor: Any) -> None:
     """Remove a row of the table, with the reason kept in the trace."""
+    access.require_unit(actor, rule.department.bureau_id)
     if not reason.strip():
         raise InvalidInput.single("reason", _("请填写删除理由"))
     audit.set_reason(rule, reason.strip())

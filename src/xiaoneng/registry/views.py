@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
+from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.history import readable
 from xiaoneng.core.paging import CappedPaginator
@@ -216,16 +217,20 @@ def entity_archive(request: HttpRequest, uscc: str) -> HttpResponse:
 def unclaimed(request: HttpRequest) -> HttpResponse:
     """New entities waiting for their grid officer's claim; overdue ones first."""
     today = timezone.localdate()
-    cutoff = services.claim_cutoff(today)
+    try:
+        cutoff: Any = services.claim_cutoff(today)
+    except CalendarUnknown as error:  # the list still helps; only the deadline is unknown
+        messages.warning(request, error.message)
+        cutoff = None
     queryset = services.unclaimed(_entities(request))
-    only_overdue = request.GET.get("overdue") == "1"
+    only_overdue = request.GET.get("overdue") == "1" and cutoff is not None
     if only_overdue:
         queryset = queryset.filter(registered_on__lte=cutoff)
     if request.GET.get("mine") == "1":
         queryset = queryset.filter(grid__officer_id=request.user.pk or 0)
     page = _page(request, queryset.select_related("grid__officer").order_by("registered_on", "id"))
     for entity in page:
-        entity.overdue = entity.registered_on <= cutoff
+        entity.overdue = cutoff is not None and entity.registered_on <= cutoff
         entity.may_claim = services.can_claim(request.user, entity)  # type: ignore[arg-type]
     context = {
         "page": page,

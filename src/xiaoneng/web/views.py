@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import throttle
+from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.scoping import scoped
 from xiaoneng.registry import services as registry
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
@@ -66,11 +68,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "series": [[matrix.get((c, g), 0) for c in classes] for g in grades],
     }
     today = timezone.localdate()
+    try:
+        overdue: int | None = registry.overdue_claims(entities, today).count()
+    except CalendarUnknown as error:  # the overview still shows; only the deadline is unknown
+        messages.warning(request, error.message)
+        overdue = None
     context = {
         "total": sum(by_class.values()),
         "by_class": [(RiskClass(c), by_class[c]) for c in classes],
         "by_grade": [(CreditGrade(g), by_grade[g]) for g in grades],
-        "overdue_claims": registry.overdue_claims(entities, today).count(),
+        "overdue_claims": overdue,
         "unclaimed": registry.unclaimed(entities).count(),
         "outside_grids": registry.outside_grids(entities).count(),
         "hot": entities.filter(hot_industry=True).count(),

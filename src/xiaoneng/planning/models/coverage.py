@@ -40,6 +40,9 @@ class Measure(models.TextChoices):
 class Department(models.Model):
     """A supervising department: a unit of this bureau, or an outside one (商务局, 应急管理局…)."""
 
+    unit_scope_field = "bureau"
+    unit_scope_reads_ancestors = True
+
     code = models.CharField(_("部门代码"), max_length=32, unique=True)
     name = models.CharField(_("部门名称"), max_length=100)
     # The bureau whose responsibility table lists the department: a county's 商务局 is listed
@@ -79,6 +82,9 @@ class ResponsibilityRule(models.Model):
     """A row of the responsibility table: a department supervises a matter over entities of an
     industry (GB/T 4754 code prefix) within a size band [min, max) and, optionally, a region.
     """
+
+    unit_scope_field = "department__bureau"
+    unit_scope_reads_ancestors = True
 
     department = models.ForeignKey(
         Department,
