@@ -31,7 +31,6 @@ from xiaoneng.org import geo
 from xiaoneng.registry.fields import (
     COLUMNS,
     LABELS,
-    LicenceValue,
     outside_china_error,
     read_values,
 )
@@ -42,7 +41,15 @@ from xiaoneng.registry.models import (
     Licence,
     LicenceKind,
 )
-from xiaoneng.registry.services import DATA_FIELDS, MODEL_FIELD, Placement, Resolver, _apply
+from xiaoneng.registry.services import (
+    DATA_FIELDS,
+    MODEL_FIELD,
+    Placement,
+    Resolver,
+    apply_values,
+    current_values,
+    save_licences,
+)
 
 CHUNK = 5000
 Action = audit.AuditEvent.Action
@@ -225,7 +232,7 @@ def _resolve(rows: list[_Row], resolver: Resolver, actor: Any) -> None:
         entity = existing.get(row.existing_id) if row.existing_id else None
         merged = dict(row.clean)
         if entity is not None:
-            merged = _current(entity) | row.clean
+            merged = current_values(entity) | row.clean
             if "longitude" not in row.clean:
                 grid = resolver.index.assign_one(entity.longitude, entity.latitude) or geo.NO_GRID
         placement, errors = resolver.resolve(
@@ -244,14 +251,6 @@ def _load_existing(ids: list[int | None]) -> dict[int, Entity]:
             (e.pk, e) for e in Entity.objects.filter(pk__in=chunk).prefetch_related("licences")
         )
     return found
-
-
-def _current(entity: Entity) -> dict[str, Any]:
-    values = {name: getattr(entity, MODEL_FIELD.get(name, name)) for name in DATA_FIELDS}
-    values["licences"] = [
-        LicenceValue(lic.kind, lic.number, lic.issued, lic.expires) for lic in entity.licences.all()
-    ]
-    return values
 
 
 # Values of a new entity's columns when its file leaves them out.
@@ -393,10 +392,10 @@ def _update(rows: list[_Row], result: ImportResult, actor: Any, filename: str) -
             before = audit.snapshot(entity)
             old_class, old_grade = entity.risk_class, entity.credit_grade
             assert row.placement is not None
-            _apply(entity, row.clean, row.placement)
+            apply_values(entity, row.clean, row.placement)
             if row.clean.get("credit_grade"):
                 entity.credit_grade = row.clean["credit_grade"]
-            licence_changes = "licences" in row.clean and _replace_licences(
+            licence_changes = "licences" in row.clean and save_licences(
                 entity, row.clean["licences"], reason
             )
             diff = audit.diff(before, audit.snapshot(entity))
@@ -434,33 +433,3 @@ def _update(rows: list[_Row], result: ImportResult, actor: Any, filename: str) -
             events, reason=_("导入文件 %(name)s") % {"name": Path(filename).name}, at=now
         )
         result.updated += len(saved)
-
-
-def _replace_licences(entity: Entity, licences: list[LicenceValue], reason: str) -> bool:
-    current = {(lic.kind, lic.number): lic for lic in entity.licences.all()}
-    wanted = {(v.kind, v.number): v for v in licences}
-    changed = False
-    for key, licence in current.items():
-        value = wanted.get(key)
-        if value is None:
-            audit.set_reason(licence, reason)
-            licence.delete()
-            changed = True
-        elif (licence.issued, licence.expires) != (value.issued, value.expires):
-            licence.issued, licence.expires = value.issued, value.expires
-            audit.set_reason(licence, reason)
-            licence.save()
-            changed = True
-    for key, value in wanted.items():
-        if key not in current:
-            licence = Licence(
-                entity=entity,
-                kind=value.kind,
-                number=value.number,
-                issued=value.issued,
-                expires=value.expires,
-            )
-            audit.set_reason(licence, reason)
-            licence.save()
-            changed = True
-    return changed

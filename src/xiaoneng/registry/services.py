@@ -143,9 +143,11 @@ class Resolver:
         return Placement(risk_class, overridden, grid_id, grid_overridden, unit_id), []
 
     def station_of(self, grid_id: int) -> int:
-        if not hasattr(self, "_stations"):
-            self._stations = {pk: station for pk, station in self.lookups.grids.values()}
         return self._stations[grid_id]
+
+    @functools.cached_property
+    def _stations(self) -> dict[int, int]:
+        return dict(self.lookups.grids.values())
 
 
 def _raise(errors: list[FieldError]) -> None:
@@ -156,7 +158,7 @@ def _raise(errors: list[FieldError]) -> None:
         )
 
 
-def _apply(entity: Entity, clean: dict[str, Any], placement: Placement) -> None:
+def apply_values(entity: Entity, clean: dict[str, Any], placement: Placement) -> None:
     for name in DATA_FIELDS:
         if name in clean:
             value = clean[name]
@@ -177,17 +179,24 @@ def _apply(entity: Entity, clean: dict[str, Any], placement: Placement) -> None:
 _TEXT = {"address", "legal_representative", "hot_industry_note", "name"}
 
 
-def _save_licences(entity: Entity, licences: list[LicenceValue]) -> None:
+def save_licences(entity: Entity, licences: list[LicenceValue], reason: str = "") -> bool:
+    """Make the entity's licences exactly ``licences`` (traced, with ``reason``); any change?"""
     current = {(lic.kind, lic.number): lic for lic in entity.licences.all()}
     wanted = {(lic.kind, lic.number): lic for lic in licences}
+    changed = False
     for key, licence in current.items():
         if key not in wanted:
+            audit.set_reason(licence, reason)
             licence.delete()
+            changed = True
     for key, value in wanted.items():
         licence = current.get(key) or Licence(entity=entity, kind=value.kind, number=value.number)
         if licence.pk is None or (licence.issued, licence.expires) != (value.issued, value.expires):
             licence.issued, licence.expires = value.issued, value.expires
+            audit.set_reason(licence, reason)
             licence.save()
+            changed = True
+    return changed
 
 
 def _licence_conflicts(licences: list[LicenceValue], entity_id: int | None) -> list[FieldError]:
@@ -243,10 +252,10 @@ def create_entity(*, values: dict[str, Any], actor: Officer) -> Entity:
     assert placement is not None
     access.require_unit(actor, placement.unit_id)
     entity = Entity(uscc=clean["uscc"], registered_on=timezone.localdate())
-    _apply(entity, clean, placement)
+    apply_values(entity, clean, placement)
     entity.credit_grade = clean["credit_grade"] or CreditGrade.B
     entity.save()
-    _save_licences(entity, licences)
+    save_licences(entity, licences)
     now = timezone.now()
     reason = clean.get("risk_class_reason") or _("按风险分类规则判定")
     ClassificationChange.objects.bulk_create(
@@ -311,10 +320,10 @@ def update_entity(*, entity: Entity, values: dict[str, Any], actor: Officer) -> 
     _raise(errors)
     assert placement is not None
     access.require_unit(actor, placement.unit_id)
-    _apply(entity, clean, placement)
+    apply_values(entity, clean, placement)
     entity.save()
     if "licences" in clean:
-        _save_licences(entity, clean["licences"])
+        save_licences(entity, clean["licences"])
     if entity.risk_class != old_class:
         _classification_change(
             entity,
