@@ -14,8 +14,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from xiaoneng.cases.api import router as case_router
+from xiaoneng.cases.report_api import router as report_router
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tokens import BearerToken
+from xiaoneng.inspections.checklist_api import router as checklist_router
+from xiaoneng.inspections.followup_api import router as followup_router
+from xiaoneng.inspections.oversight_api import router as oversight_router
+from xiaoneng.inspections.record_api import router as record_router
+from xiaoneng.inspections.sampling_api import router as sampling_router
 from xiaoneng.org.api import router as org_router
 from xiaoneng.planning.analysis_api import router as analysis_router
 from xiaoneng.planning.api import router as planning_router
@@ -76,3 +83,10 @@ api.add_router("/", planning_router)
 api.add_router("/", analysis_router)
 api.add_router("/", plan_router)
 api.add_router("/", draw_router)
+api.add_router("/", checklist_router)
+api.add_router("/", record_router)
+api.add_router("/", oversight_router)
+api.add_router("/", followup_router)
+api.add_router("/", sampling_router)
+api.add_router("/", case_router)
+api.add_router("/", report_router)

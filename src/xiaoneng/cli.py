@@ -17,6 +17,12 @@ VERBS = {
     "token": "create, list or revoke API tokens",
     "plan": "generate patrol plans for a period (xiaoneng plan patrol --period YYYY-MM)",
     "draw": "double-random spot-check draws: create, run, verify, publish",
+    "checklist": "inspection checklists: list, show, load the starter set, import a version",
+    "trace": "trace checks of signed inspections (痕迹监控): flag doubts",
+    "review": "director spot checks (所长抽查): draw a month's sample",
+    "followup": "rectification deadlines: warnings (警示) for overdue orders",
+    "case": "case stage time limits: list warnings",
+    "report": "period reports (xiaoneng report period --from DATE --to DATE)",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "xiaoneng.org",
     "xiaoneng.registry",
     "xiaoneng.planning",
+    "xiaoneng.inspections",
+    "xiaoneng.cases",
     "xiaoneng.web",
     "xiaoneng.demo",
 ]
@@ -160,3 +162,23 @@ API_MAX_PAGE_SIZE = 500
 CLAIM_DEADLINE_WORKING_DAYS = 3
 # Patrol visits an officer can make in a working day when a plan is generated (六定: 定任务).
 PATROL_DAILY_CAPACITY = int(os.environ.get("XIAONENG_PATROL_DAILY_CAPACITY", "6"))
+
+# Inspections (issue 4). Photos and documents: the largest file accepted, in bytes.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("XIAONENG_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Trace checks (痕迹监控, 篇7 虚假检查): when a signed inspection is flagged for a doubt.
+TRACE_CHECKS = {
+    # The check-in lies farther than this from the entity's registered position (metres).
+    "max_distance_m": float(os.environ.get("XIAONENG_TRACE_MAX_DISTANCE_M", "500")),
+    # An on-site visit shorter than this (minutes) is implausible.
+    "min_minutes": float(os.environ.get("XIAONENG_TRACE_MIN_MINUTES", "5")),
+    # More signed on-site visits by one officer in one day than this is impossible.
+    "max_visits_per_day": int(os.environ.get("XIAONENG_TRACE_MAX_VISITS_PER_DAY", "12")),
+    # A record signed this many hours after the visit was written from memory.
+    "max_delay_hours": float(os.environ.get("XIAONENG_TRACE_MAX_DELAY_HOURS", "72")),
+    # This many consecutive records of one officer with every item marked alike, no notes.
+    "uniform_run": int(os.environ.get("XIAONENG_TRACE_UNIFORM_RUN", "8")),
+}
+# Director spot checks (所长抽查, 篇2): the share of each officer's signed inspections of a
+# month put to the director, and at least this many per officer who signed any.
+DIRECTOR_REVIEW_RATE = float(os.environ.get("XIAONENG_DIRECTOR_REVIEW_RATE", "0.05"))
+DIRECTOR_REVIEW_MINIMUM = int(os.environ.get("XIAONENG_DIRECTOR_REVIEW_MINIMUM", "1"))

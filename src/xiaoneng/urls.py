@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("xiaoneng.registry.urls")),
     path("", include("xiaoneng.org.urls")),
     path("", include("xiaoneng.planning.urls")),
+    path("", include("xiaoneng.inspections.urls")),
+    path("", include("xiaoneng.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -284,9 +284,14 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_policy",
                 "run_draws",
                 "edit_responsibility",
+                "manage_targets",
+                "manage_checklists",
             },
         ),
-        ("leader", {"edit_register", "plan_patrol", "manage_campaigns"}),
+        (
+            "leader",
+            {"edit_register", "plan_patrol", "manage_campaigns", "supervise", "manage_targets"},
+        ),
         (
             "division_staff",
             {
@@ -295,10 +300,26 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "edit_responsibility",
                 "plan_patrol",
                 "manage_campaigns",
+                "inspect",
+                "review_inspections",
+                "supervise",
+                "handle_cases",
+                "manage_checklists",
+                "manage_sampling",
             },
         ),
-        ("east_director", {"edit_register", "claim_entity", "plan_patrol"}),
-        ("east_officer", {"claim_entity"}),
+        (
+            "east_director",
+            {
+                "edit_register",
+                "claim_entity",
+                "plan_patrol",
+                "inspect",
+                "review_inspections",
+                "handle_cases",
+            },
+        ),
+        ("east_officer", {"claim_entity", "inspect", "handle_cases"}),
     ],
 )
 def test_capabilities_by_role(county: County, who: str, capabilities: set[str]) -> None:

@@ -17,6 +17,9 @@ KEPT = frozenset(
     {
         "registry.industry",
         "registry.riskclassrule",
+        "registry.creditrule",
+        "inspections.checklist",
+        "inspections.checklistitem",
         "org.role",
         "core.calendaryear",
         "core.calendarexception",
@@ -31,7 +34,7 @@ KEPT = frozenset(
         "admin.logentry",
     }
 )
-OUR_APPS = frozenset({"core", "org", "registry", "planning"})
+OUR_APPS = frozenset({"core", "org", "registry", "planning", "inspections", "cases"})
 
 
 def _emptied() -> list[type[models.Model]]:

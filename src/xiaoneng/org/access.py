@@ -25,6 +25,13 @@ EDIT_RESPONSIBILITY = "edit_responsibility"  # departments and the responsibilit
 PLAN_PATROL = "plan_patrol"  # generate patrol plans (巡查计划) for a unit's subtree
 MANAGE_CAMPAIGNS = "manage_campaigns"  # start campaigns (专项整治) and their tasks
 RUN_DRAWS = "run_draws"  # create, run and publish double-random draws (双随机)
+INSPECT = "inspect"  # record and sign inspections, issue rectification orders (篇7)
+REVIEW_INSPECTIONS = "review_inspections"  # director spot checks, resolve trace flags (篇2)
+SUPERVISE = "supervise"  # issue and close division supervision items (督办, 篇2)
+HANDLE_CASES = "handle_cases"  # register leads and move cases through their stages
+MANAGE_TARGETS = "manage_targets"  # set units' annual targets (目标任务)
+MANAGE_CHECKLISTS = "manage_checklists"  # new versions of the inspection checklists (篇8)
+MANAGE_SAMPLING = "manage_sampling"  # product quality sampling plans and results (篇4)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -37,6 +44,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     PLAN_PATROL: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
     MANAGE_CAMPAIGNS: frozenset({Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
     RUN_DRAWS: frozenset({Role.DIVISION_STAFF, Role.ADMINISTRATOR}),
+    INSPECT: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    REVIEW_INSPECTIONS: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    SUPERVISE: frozenset({Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
+    HANDLE_CASES: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    MANAGE_TARGETS: frozenset({Role.BUREAU_LEADER, Role.ADMINISTRATOR}),
+    MANAGE_CHECKLISTS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
+    MANAGE_SAMPLING: frozenset({Role.DIVISION_STAFF}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

@@ -254,3 +254,89 @@ class ClassificationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity}: {self.field} {self.old_value}→{self.new_value}"
+
+
+class CreditTrigger(models.TextChoices):
+    """Events of later modules that bear on an entity's credit grade (篇2: 信用分类监管)."""
+
+    FINDING_MAJOR = "finding_major", _("检查发现较重问题")
+    FINDING_CRITICAL = "finding_critical", _("检查发现严重问题")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("逾期未整改")
+    CASE_FILED = "case_filed", _("立案查处")
+    CASE_PENALISED = "case_penalised", _("作出行政处罚决定")
+    MAJOR_CASE = "major_case", _("大要案")
+    SAMPLE_FAILED = "sample_failed", _("监督抽查不合格")
+    EXIT_OPERATING = "exit_operating", _("注销（吊销）后仍在经营")
+
+
+class CreditRule(models.Model):
+    """A row of the feedback table: an event lowers the credit grade to at most ``grade``.
+
+    ``automatic`` rules change the grade at once; the others propose the change to a person.
+    A rule never raises a grade: restoring one is a person's decision with a reason.
+    """
+
+    trigger = models.CharField(
+        _("触发事件"), max_length=24, choices=CreditTrigger.choices, unique=True
+    )
+    grade = models.CharField(_("降至（最高）"), max_length=1, choices=CreditGrade.choices)
+    automatic = models.BooleanField(_("自动调整"), default=False)
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("信用反馈规则")
+        verbose_name_plural = _("信用反馈规则")
+        ordering = ["trigger"]
+
+    def __str__(self) -> str:
+        return f"{self.get_trigger_display()} → {self.grade}"
+
+
+@traced()
+class CreditProposal(models.Model):
+    """A proposed change of credit grade from a rule, waiting for a person to confirm it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("未采纳")
+        APPLIED = "applied", _("已自动调整")
+
+    entity = models.ForeignKey(
+        Entity,
+        verbose_name=_("市场主体"),
+        on_delete=models.CASCADE,
+        related_name="credit_proposals",
+    )
+    trigger = models.CharField(_("触发事件"), max_length=24, choices=CreditTrigger.choices)
+    current_grade = models.CharField(_("原等级"), max_length=1, choices=CreditGrade.choices)
+    proposed_grade = models.CharField(_("建议等级"), max_length=1, choices=CreditGrade.choices)
+    # What caused it, readable: "检查记录 #123 第3项 严重"; and its address, for a link.
+    source = models.CharField(_("依据"), max_length=200)
+    source_url = models.CharField(_("依据链接"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_at = models.DateTimeField(_("提出时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("确认意见"), blank=True)
+
+    unit_scope_field = "entity__unit"
+
+    class Meta:
+        verbose_name = _("信用等级调整建议")
+        verbose_name_plural = _("信用等级调整建议")
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="credit_proposal_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity}: {self.current_grade}→{self.proposed_grade}"

@@ -1,0 +1,5 @@
+"""API of api."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])

@@ -1,0 +1,5 @@
+"""API of report_api."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])

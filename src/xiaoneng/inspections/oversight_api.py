@@ -1,0 +1,5 @@
+"""API of oversight_api."""
+
+from ninja import Router
+
+router = Router(tags=["inspections"])

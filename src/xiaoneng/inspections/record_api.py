@@ -1,0 +1,5 @@
+"""API of record_api."""
+
+from ninja import Router
+
+router = Router(tags=["inspections"])

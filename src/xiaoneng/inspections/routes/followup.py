@@ -1,0 +1,5 @@
+"""Pages of followup (owned by its module; see inspections/urls.py)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
