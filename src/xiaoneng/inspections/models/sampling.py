@@ -113,10 +113,16 @@ class SampleFollowUp(StatusModel):
         Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
     status = StatusField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    # 《产品质量监督抽查管理暂行办法》第四十六条: rectify within 60 days of the order;
+    # 第四十七条: re-inspect within 75 days of it.
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    ordered_on = models.DateField(_("责令整改日期"), null=True, blank=True)
     actions = models.TextField(_("处理措施"), blank=True)
+    reinspected_on = models.DateField(_("复查日期"), null=True, blank=True)
     reinspection_passed = models.BooleanField(_("复检合格"), null=True, blank=True)
+    reinspection_note = models.CharField(_("复查情况"), max_length=300, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    closing_note = models.CharField(_("办结说明"), max_length=300, blank=True)
 
     unit_scope_field = "unit"
 

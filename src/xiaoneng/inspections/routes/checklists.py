@@ -1,5 +1,13 @@
-"""Pages of checklists (owned by its module; see inspections/urls.py)."""
+"""Pages of checklists (篇8), under checklists/ (see inspections/checklist_views.py)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from xiaoneng.inspections import checklist_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("checklists/", views.checklist_list, name="checklist_list"),
+    path("checklists/import/", views.checklist_import, name="checklist_import"),
+    path("checklists/<int:pk>/", views.checklist_detail, name="checklist_detail"),
+    path("checklists/<int:pk>/export/", views.checklist_export, name="checklist_export"),
+    path("checklists/<slug:code>/history/", views.checklist_history, name="checklist_history"),
+]
