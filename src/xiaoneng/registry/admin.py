@@ -59,3 +59,15 @@ class ClassificationChangeAdmin(admin.ModelAdmin):
     )
     list_filter = ("field",)
     raw_id_fields = ("entity",)
+
+
+from xiaoneng.registry.models import CreditRule  # noqa: E402  (appended with issue 4)
+
+
+@admin.register(CreditRule)
+class CreditRuleAdmin(admin.ModelAdmin):
+    """The credit feedback table (registry.feedback): edited here, shown on 信用反馈."""
+
+    list_display = ("trigger", "grade", "automatic", "active", "note")
+    list_editable = ("grade", "automatic", "active")
+    list_filter = ("automatic", "active")

@@ -1,5 +1,37 @@
-"""Pages of followup (owned by its module; see inspections/urls.py)."""
+"""Pages of follow-up: findings, rectification orders, exit supervision, unlicensed operators,
+credit proposals (see inspections/urls.py)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from xiaoneng.inspections import followup_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("findings/", views.finding_list, name="finding_list"),
+    path("rectifications/", views.rectification_list, name="rectification_list"),
+    path("rectifications/new/", views.rectification_create, name="rectification_create"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),
+    path(
+        "rectifications/<int:pk>/rectified/",
+        views.rectification_rectified,
+        name="rectification_rectified",
+    ),
+    path("exits/", views.exit_list, name="exit_list"),
+    path("exits/entities/", views.exit_entities, name="exit_entities"),
+    path("exits/new/", views.exit_create, name="exit_create"),
+    path("exits/<int:pk>/", views.exit_detail, name="exit_detail"),
+    path("exits/<int:pk>/close/", views.exit_close, name="exit_close"),
+    path("unlicensed/", views.unlicensed_list, name="unlicensed_list"),
+    path("unlicensed/new/", views.unlicensed_create, name="unlicensed_create"),
+    path("unlicensed/<int:pk>/", views.unlicensed_detail, name="unlicensed_detail"),
+    *[
+        path(
+            f"unlicensed/<int:pk>/{action}/",
+            views.unlicensed_action,
+            {"action": action},
+            name=f"unlicensed_{action}",
+        )
+        for action in ("guide", "licensed", "ceased")
+    ],
+    path("credit/", views.credit_list, name="credit_list"),
+    path("credit/<int:pk>/decide/", views.credit_decide, name="credit_decide"),
+]

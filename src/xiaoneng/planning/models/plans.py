@@ -21,8 +21,9 @@ class Plan(models.Model):
         PATROL = "patrol", _("日常巡查")
         CAMPAIGN = "campaign", _("专项整治")
         JOINT = "joint", _("部门联合检查")
+        REINSPECTION = "reinspection", _("整改复查")
 
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     period = models.CharField(_("期间"), max_length=7, help_text=_("YYYY-MM"))
     unit = models.ForeignKey(
         Unit, verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="plans"
