@@ -161,6 +161,13 @@ class Case(StatusModel):
         default=Decimal("0"),
         validators=NON_NEGATIVE,
     )
+    proposed_fine = models.DecimalField(
+        _("拟罚款（元）"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+    )
     received_on = models.DateField(_("线索登记日期"))
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     notified_on = models.DateField(_("告知日期"), null=True, blank=True)
@@ -170,6 +177,12 @@ class Case(StatusModel):
     stage_started_on = models.DateField(_("本阶段开始日期"))
     decision_number = models.CharField(_("处罚决定书文号"), max_length=60, blank=True)
     ended_reason = models.TextField(_("不予立案或撤销理由"), blank=True)
+    # Extensions approved by the bureau's head (市场监督管理行政处罚程序规定 第十八条、第六十四条);
+    # the reason is kept in the trace.
+    filing_extended = models.BooleanField(_("立案核查期限已延长"), default=False)
+    decision_extended = models.BooleanField(_("办案期限已延长"), default=False)
+    # Closing with money still unpaid needs a reason (强制执行申请、分期缴纳…).
+    shortfall_reason = models.TextField(_("未足额入库说明"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     unit_scope_field = "unit"

@@ -1,5 +1,19 @@
-"""Pages of cases (see cases/urls.py)."""
+"""Pages of cases and targets (see cases/urls.py): paths under cases/ and targets/."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from xiaoneng.cases import action_views, target_views, views
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/extend/", action_views.case_extend, name="case_extend"),
+    path(
+        "cases/<int:pk>/collections/new/", action_views.collection_create, name="collection_create"
+    ),
+    path("cases/<int:pk>/goods/new/", action_views.goods_create, name="goods_create"),
+    path("cases/<int:pk>/<slug:action>/", action_views.case_action, name="case_action"),
+    path("targets/", target_views.target_list, name="target_list"),
+    path("targets/set/", target_views.target_set, name="target_set"),
+]

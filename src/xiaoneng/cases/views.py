@@ -1,0 +1,365 @@
+"""Pages of cases: the list with stage warnings, the create form (prefilled from a source) and
+the detail with its timeline; the action forms are in ``cases.action_views``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiaoneng.cases import limits, money, services, sources
+from xiaoneng.cases.models import Case, CaseKind
+from xiaoneng.core import audit
+from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.history import readable
+from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.models import (
+    ExitCheck,
+    Finding,
+    Inspection,
+    Rectification,
+    Sample,
+    SampleFollowUp,
+    UnlicensedOperator,
+)
+from xiaoneng.org import access
+from xiaoneng.org.models import Officer, Unit
+from xiaoneng.registry.models import Entity
+
+S = Case.Status
+
+
+def errors_of(error: DomainError) -> dict[str, str]:
+    """A refusal's messages by field, for the form."""
+    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
+
+
+def _query(request: HttpRequest, *names: str) -> str:
+    return "&".join(f"{n}={request.GET[n]}" for n in names if request.GET.get(n))
+
+
+# List -----------------------------------------------------------------------------------------
+
+FILTERS = ("status", "kind", "major", "unit", "year", "warning")
+
+
+def _filtered(request: HttpRequest) -> tuple[QuerySet[Case], dict[str, str]]:
+    cases = scoped(Case.objects.select_related("unit", "handler"), request.user)
+    values = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    if values["status"] in S.values:
+        cases = cases.filter(status=values["status"])
+    if values["kind"] in CaseKind.values:
+        cases = cases.filter(kind=values["kind"])
+    if values["major"] in ("1", "0"):
+        cases = cases.filter(major=values["major"] == "1")
+    if values["unit"]:
+        unit = scoped(Unit.objects.all(), request.user).filter(code=values["unit"]).first()
+        cases = cases.filter(unit__path__startswith=unit.path) if unit is not None else cases.none()
+    if values["year"].isdigit():
+        year = int(values["year"])
+        cases = cases.filter(
+            received_on__gte=dt.date(year, 1, 1), received_on__lte=dt.date(year, 12, 31)
+        )
+    return cases, values
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases of the user's scope, newest lead first; stage warnings coloured."""
+    cases, values = _filtered(request)
+    today = timezone.localdate()
+    warnings = limits.stage_warnings(cases, today)
+    by_case = {w.case.pk: w for w in warnings}
+    if values["warning"] in (limits.RED, limits.YELLOW):
+        cases = cases.filter(pk__in=[w.case.pk for w in warnings if w.level == values["warning"]])
+    page = CappedPaginator(cases.order_by("-received_on", "-id"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for case in page:
+        case.warning = by_case.get(case.pk)
+    context = {
+        "page": page,
+        "query": _query(request, *FILTERS),
+        "values": values,
+        "statuses": S.choices,
+        "kinds": CaseKind.choices,
+        "units": scoped(Unit.objects.all(), request.user).order_by("path"),
+        "years": range(today.year, today.year - 6, -1),
+        "red": sum(1 for w in warnings if w.level == limits.RED),
+        "yellow": sum(1 for w in warnings if w.level == limits.YELLOW),
+        "unknown": [w for w in warnings if w.level == limits.UNKNOWN][:1],
+        "can_handle": access.can(request.user, access.HANDLE_CASES),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+# Sources ----------------------------------------------------------------------------------------
+
+# Query parameter → (Case field, model).
+SOURCE_PARAMS: dict[str, tuple[str, Any]] = {
+    "inspection": ("inspection", Inspection),
+    "finding": ("finding", Finding),
+    "rectification": ("rectification", Rectification),
+    "exit_check": ("exit_check", ExitCheck),
+    "unlicensed": ("unlicensed_operator", UnlicensedOperator),
+    "sample": ("sample", Sample),
+}
+# What a case from each source is usually about.
+SOURCE_DEFAULTS: dict[str, tuple[Any, str]] = {
+    "inspection": (gettext_lazy("检查发现违法行为"), CaseKind.OTHER),
+    "finding": (gettext_lazy("检查发现问题"), CaseKind.OTHER),
+    "rectification": (gettext_lazy("逾期未整改"), CaseKind.OTHER),
+    "exit_check": (gettext_lazy("注销（吊销）后仍从事经营活动"), CaseKind.UNLICENSED),
+    "unlicensed_operator": (gettext_lazy("无照经营"), CaseKind.UNLICENSED),
+    "sample": (gettext_lazy("销售不合格产品"), CaseKind.PRODUCT_QUALITY),
+}
+
+
+def _sources(request: HttpRequest, data: Any) -> dict[str, Any]:
+    """The source records named by the request (each scoped: another unit's is 404)."""
+    found: dict[str, Any] = {}
+    for param, (field, model) in SOURCE_PARAMS.items():
+        value = str(data.get(param) or "").strip()
+        if not value:
+            continue
+        if not value.isdigit():
+            raise Http404
+        found[field] = get_scoped(model.objects.all(), request.user, pk=int(value))
+    return found
+
+
+def _try_reverse(name: str, pk: int, fallback: str) -> str:
+    try:
+        return reverse(name, kwargs={"pk": pk})
+    except NoReverseMatch:
+        return fallback
+
+
+def source_link(field: str, record: Any) -> str:
+    """The page of a case's source (plain paths while a module has not named its pages)."""
+    if field == "inspection":
+        return _try_reverse(
+            "inspections:inspection_detail", record.pk, f"/inspections/{record.pk}/"
+        )
+    if field == "finding":
+        return _try_reverse(
+            "inspections:inspection_detail",
+            record.inspection_id,
+            f"/inspections/{record.inspection_id}/",
+        )
+    if field == "rectification":
+        return _try_reverse(
+            "inspections:rectification_detail", record.pk, f"/rectifications/{record.pk}/"
+        )
+    if field == "exit_check":
+        return _try_reverse("inspections:exit_detail", record.pk, f"/exits/{record.pk}/")
+    if field == "unlicensed_operator":
+        return _try_reverse("inspections:unlicensed_detail", record.pk, f"/unlicensed/{record.pk}/")
+    follow_up = SampleFollowUp.objects.filter(sample=record).first()
+    if follow_up is None:
+        return _try_reverse(
+            "inspections:sampling_plan_detail", record.plan_id, f"/sampling/plans/{record.plan_id}/"
+        )
+    return _try_reverse(
+        "inspections:sampling_follow_up", follow_up.pk, f"/sampling/follow-ups/{follow_up.pk}/"
+    )
+
+
+# Create -----------------------------------------------------------------------------------------
+
+
+def _handlers(request: HttpRequest) -> QuerySet[Officer]:
+    return scoped(
+        Officer.objects.filter(is_active=True, unit__isnull=False), request.user
+    ).order_by("unit__path", "username")
+
+
+def _officer(request: HttpRequest, value: str, field: str) -> Officer | None:
+    if not value:
+        return None
+    officer = _handlers(request).filter(pk=int(value) if value.isdigit() else 0).first()
+    if officer is None:
+        raise DomainError(_("未知的执法人员"), errors=[FieldError(field, _("未知的执法人员"))])
+    return officer
+
+
+def _entity(request: HttpRequest, uscc: str) -> Entity | None:
+    if not uscc:
+        return None
+    entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc.upper()).first()
+    if entity is None:
+        message = _("未找到该统一社会信用代码的主体（或不在您的辖区）：%(v)s") % {"v": uscc}
+        raise DomainError(message, errors=[FieldError("entity", message)])
+    return entity
+
+
+def _prefill(found: dict[str, Any]) -> dict[str, Any]:
+    if not found:
+        return {"received_on": timezone.localdate().isoformat(), "kind": CaseKind.OTHER}
+    field, record = next(iter(found.items()))
+    source = sources.resolve({field: record})
+    assert source is not None
+    title, kind = SOURCE_DEFAULTS[field]
+    if field == "finding":
+        title = _("检查发现：%(item)s") % {"item": record.item.title}
+    elif field == "sample":
+        title = _("销售不合格产品：%(product)s") % {"product": record.product}
+    return {
+        "title": str(title)[:200],
+        "kind": kind,
+        "party": source.party,
+        "entity": source.entity.uscc if source.entity else "",
+        "received_on": timezone.localdate().isoformat(),
+        "source_note": str(record._meta.verbose_name) + "：" + str(record),
+    }
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    """Register a lead; ``?finding=ID`` (or inspection, rectification, exit_check, unlicensed,
+    sample) opens it from that source."""
+    access.require(request.user, access.HANDLE_CASES)
+    data = request.POST if request.method == "POST" else request.GET
+    found = _sources(request, data)
+    errors: dict[str, str] = {}
+    form: dict[str, Any] = dict(request.POST.items()) if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            case = services.open_case(
+                actor=request.user,
+                title=form.get("title", ""),
+                kind=form.get("kind", ""),
+                party=form.get("party", ""),
+                entity=None if found else _entity(request, form.get("entity", "").strip()),
+                received_on=services.parse_day(form.get("received_on"), "received_on"),
+                facts=form.get("facts", ""),
+                source_note=form.get("source_note", ""),
+                handler=_officer(request, form.get("handler", ""), "handler"),
+                co_handler=_officer(request, form.get("co_handler", ""), "co_handler"),
+                case_value=form.get("case_value") or "0",
+                major=form.get("major") == "1",
+                **found,
+            )
+        except DomainError as error:
+            errors = errors_of(error)
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已登记线索：%(number)s") % {"number": case.number})
+            return redirect("cases:case_detail", pk=case.pk)
+    else:
+        form = _prefill(found)
+        form["handler"] = str(request.user.pk)
+    source = next(iter(found.items()), None)
+    context = {
+        "form": form,
+        "errors": errors,
+        "kinds": CaseKind.choices,
+        "handlers": _handlers(request),
+        "source": {
+            "field": source[0],
+            "param": next(p for p, (f, _m) in SOURCE_PARAMS.items() if f == source[0]),
+            "record": source[1],
+            "label": source[1]._meta.verbose_name,
+            "url": source_link(*source),
+        }
+        if source
+        else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/case_form.html", context)
+
+
+# Detail -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition form: its slug, the status it moves to, its button label and its fields."""
+
+    slug: str
+    to: str
+    label: Any
+    css: str = "primary"
+
+
+ACTIONS = [
+    Action("file", S.FILED, gettext_lazy("立案")),
+    Action("refuse", S.NOT_FILED, gettext_lazy("不予立案"), "outline-secondary"),
+    Action("investigate", S.INVESTIGATING, gettext_lazy("调查")),
+    Action("notify", S.NOTIFIED, gettext_lazy("告知")),
+    Action("decide", S.DECIDED, gettext_lazy("作出决定")),
+    Action("execute", S.EXECUTING, gettext_lazy("转入执行")),
+    Action("close", S.CLOSED, gettext_lazy("结案"), "success"),
+    Action("withdraw", S.WITHDRAWN, gettext_lazy("撤销"), "outline-danger"),
+]
+BY_SLUG = {a.slug: a for a in ACTIONS}
+
+
+def case_of(request: HttpRequest, pk: int) -> Case:
+    """The case ``pk`` if the user may see it; 404 otherwise."""
+    return get_scoped(
+        Case.objects.select_related("unit", "handler", "co_handler", "entity"), request.user, pk=pk
+    )
+
+
+def _warning(case: Case) -> limits.StageWarning | None:
+    found = limits.stage_warnings(Case.objects.filter(pk=case.pk), timezone.localdate())
+    return found[0] if found else None
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case: facts, source, stages, money decided against collected, goods, timeline."""
+    case = case_of(request, pk)
+    source = sources.source_of(case)
+    moves = services.allowed_moves(case, request.user)
+    extendable = (
+        request.user.has_role(*services.APPROVERS)  # type: ignore[union-attr]
+        and (
+            (case.status == S.LEAD and not case.filing_extended)
+            or (case.status in limits.DECISION_STAGES and not case.decision_extended)
+        )
+    )
+    money_stage = case.status in (S.DECIDED, S.EXECUTING) and access.can(
+        request.user, access.HANDLE_CASES
+    )
+    context = {
+        "case": case,
+        "source": {
+            "label": source[1]._meta.verbose_name,
+            "record": source[1],
+            "url": source_link(*source),
+        }
+        if source
+        else None,
+        "warning": _warning(case),
+        "actions": [
+            Action(
+                a.slug,
+                a.to,
+                _("重新调查") if a.to == S.INVESTIGATING and case.status == S.NOTIFIED else a.label,
+                a.css,
+            )
+            for a in ACTIONS
+            if a.to in moves
+        ],
+        "extendable": extendable,
+        "money_stage": money_stage,
+        "lines": money.money_lines(case),
+        "collections": case.collections.order_by("collected_on", "id"),
+        "goods": case.goods.order_by("id"),
+        "history": readable(audit.history(case)[:100], Case),
+    }
+    return render(request, "cases/case_detail.html", context)
