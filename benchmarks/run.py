@@ -29,6 +29,8 @@ BENCHMARKS = {
     "coverage": ("bench_coverage.py", True),
     "plan": ("bench_plan.py", True),
     "draw": ("bench_draw.py", True),
+    "trace": ("bench_trace.py", True),
+    "report": ("bench_report.py", True),
 }
 
 

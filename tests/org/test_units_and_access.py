@@ -290,7 +290,14 @@ def test_in_scope_and_require_unit(county: County) -> None:
         ),
         (
             "leader",
-            {"edit_register", "plan_patrol", "manage_campaigns", "supervise", "manage_targets"},
+            {
+                "edit_register",
+                "plan_patrol",
+                "manage_campaigns",
+                "supervise",
+                "manage_targets",
+                "view_oversight",
+            },
         ),
         (
             "division_staff",
@@ -306,6 +313,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "handle_cases",
                 "manage_checklists",
                 "manage_sampling",
+                "view_oversight",
             },
         ),
         (
@@ -317,6 +325,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "inspect",
                 "review_inspections",
                 "handle_cases",
+                "view_oversight",
             },
         ),
         ("east_officer", {"claim_entity", "inspect", "handle_cases"}),
