@@ -11,11 +11,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoneng.cases.demo import build_cases
 from xiaoneng.core import audit
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.demo import county
 from xiaoneng.demo.logins import demo_logins_text
 from xiaoneng.demo.reset import reset
+from xiaoneng.inspections.demo import build_inspections
+from xiaoneng.inspections.demo_oversight import build_oversight
+from xiaoneng.inspections.demo_sampling import build_sampling
 from xiaoneng.org.demo import build_organisation
 from xiaoneng.org.models import Unit
 from xiaoneng.planning.demo_coverage import build_coverage
@@ -28,11 +32,16 @@ from xiaoneng.registry.models import Entity
 class Command(BaseCommand):
     help = (
         "生成演示县“伊宁示范县”：局、科室、6 个所、约 120 名执法人员、27 个责任区 / 54 个区间 / "
-        "73 个网格，以及 N 户市场主体（许可证、分类分级历史、认领、痕迹）。"
-        "同一 seed 生成同一个县。 "
+        "73 个网格，以及 N 户市场主体（许可证、分类分级历史、认领、痕迹），"
+        "并生成截至今天的一年：巡查计划、专项整治、双随机抽查、检查记录、检查发现、责令整改、"
+        "痕迹疑点、所长抽查、督办、退出督查、无照经营、监督抽查、案件与罚没款、目标任务、"
+        "信用反馈。同一 seed 生成同一个县。 "
         "Build the demo county: bureau, divisions, 6 stations, about 120 officers, 27 zones, "
         "54 sections, 73 grids and N entities with licences, classification history, claims and "
-        "trace. The same seed gives the same county. Refuses (exit status 2) when the database "
+        "trace, and a year up to today of patrol plans, campaigns, double-random draws, signed "
+        "inspections, findings, rectification orders, trace flags, director spot checks, "
+        "supervision items, exit checks, unlicensed operators, product spot checks, cases with "
+        "fines collected, targets and credit feedback. The same seed gives the same county. Refuses (exit status 2) when the database "
         "already holds units or entities, unless --reset (delete them and rebuild) or --if-empty "
         "(leave them and exit 0). Every demo account's password is " + county.PASSWORD + "."
     )
@@ -106,6 +115,14 @@ class Command(BaseCommand):
             now=now,
             progress=self._say,
         )
+        build_inspections(
+            np.random.default_rng([seed, 11]), organisation, now=now, progress=self._say
+        )
+        build_oversight(
+            np.random.default_rng([seed, 12]), organisation, now=now, progress=self._say
+        )
+        build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=self._say)
+        build_cases(np.random.default_rng([seed, 14]), organisation, now=now, progress=self._say)
 
     def _say(self, line: str) -> None:
         self.stdout.write(f"[{time.monotonic() - self.started:6.1f} s] {line}")
