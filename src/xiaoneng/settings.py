@@ -178,6 +178,9 @@ TRACE_CHECKS = {
     # This many consecutive records of one officer with every item marked alike, no notes.
     "uniform_run": int(os.environ.get("XIAONENG_TRACE_UNIFORM_RUN", "8")),
 }
+# The issuing authority's short name at the head of document numbers (文书编号), e.g.
+# 伊市监责改〔2026〕0001号 for a rectification order.
+DOCUMENT_NUMBER_PREFIX = os.environ.get("XIAONENG_DOCUMENT_NUMBER_PREFIX", "伊市监")
 # Director spot checks (所长抽查, 篇2): the share of each officer's signed inspections of a
 # month put to the director, and at least this many per officer who signed any.
 DIRECTOR_REVIEW_RATE = float(os.environ.get("XIAONENG_DIRECTOR_REVIEW_RATE", "0.05"))

@@ -52,8 +52,41 @@ NAVIGATION: list[NavItem | NavMenu] = [
         ],
     ),
     NavMenu(
+        _("检查"),
+        [
+            NavItem(_("检查记录"), "inspections:inspection_list"),
+            NavItem(_("临时检查"), "inspections:inspection_start", access.INSPECT),
+            NavItem(_("检查发现"), "inspections:finding_list"),
+            NavItem(_("责令整改"), "inspections:rectification_list"),
+            NavItem(_("退出督查"), "inspections:exit_list"),
+            NavItem(_("无照经营"), "inspections:unlicensed_list"),
+            NavItem(_("监督抽查"), "inspections:sampling_plans"),
+            NavItem(_("不合格后处理"), "inspections:sampling_follow_ups"),
+            NavItem(_("检查项目清单"), "inspections:checklist_list"),
+        ],
+    ),
+    NavMenu(
+        _("督查"),
+        [
+            NavItem(_("督查总览"), "cases:leader_view", access.VIEW_OVERSIGHT),
+            NavItem(_("痕迹疑点"), "inspections:trace_flag_list"),
+            NavItem(_("所长抽查"), "inspections:review_list"),
+            NavItem(_("督办事项"), "inspections:supervision_list"),
+            NavItem(_("信用反馈"), "inspections:credit_list"),
+        ],
+    ),
+    NavMenu(
+        _("案件"),
+        [
+            NavItem(_("案件"), "cases:case_list"),
+            NavItem(_("目标任务"), "cases:target_list"),
+        ],
+    ),
+    NavMenu(
         _("分析"),
         [
+            NavItem(_("期间报告"), "cases:period_report"),
+            NavItem(_("抽查合格率"), "inspections:sampling_rates"),
             NavItem(_("职责覆盖"), "planning:coverage"),
             NavItem(_("人员配置"), "planning:staffing"),
         ],
