@@ -98,3 +98,32 @@ def test_cancel_is_for_planners_of_the_unit(county: County) -> None:
         cancel_task(task=task, actor=county.east_officer, reason="已停业")
     task.refresh_from_db()
     assert task.status == S.PLANNED
+
+
+def test_a_re_inspection_task_never_joins_a_visit(county: County) -> None:
+    from xiaoneng.planning.models.plans import Plan
+    from xiaoneng.planning.tasks import merge_visits
+
+    due_east(county, 1)
+    patrol = Task.objects.get(plan_id=october().plan_id)
+    reinspection_plan = Plan.objects.create(
+        kind=Plan.Kind.REINSPECTION,
+        period=patrol.period,
+        unit=county.east,
+        title="整改复查",
+        capacity=6,
+    )
+    Task.objects.create(
+        plan=reinspection_plan,
+        entity=patrol.entity,
+        unit=county.east,
+        period=patrol.period,
+        officer=county.east_officer,
+        description="整改复查",
+        standard="按责令整改要求逐项复查",
+        responsibility="网格责任人",
+        scheduled_on=D(2026, 10, 30),
+        due_on=D(2026, 10, 30),
+    )
+    assert merge_visits(period=patrol.period) == []
+    assert not Visit.objects.exists()

@@ -183,8 +183,11 @@ def merge_visits(*, period: str) -> list[Visit]:
     else of its earliest planned task; the other tasks move to that date, and overflow that
     rides along becomes planned. Idempotent: a merged entity keeps its visit.
     """
-    open_tasks = Task.objects.filter(period=period).filter(
-        Q(status=S.PLANNED) | Q(status=S.OVERFLOW, overflow_reason__in=ABSORBABLE)
+    # A re-inspection waits for its rectification deadline: it never rides an earlier visit.
+    open_tasks = (
+        Task.objects.filter(period=period)
+        .filter(Q(status=S.PLANNED) | Q(status=S.OVERFLOW, overflow_reason__in=ABSORBABLE))
+        .exclude(plan__kind=Plan.Kind.REINSPECTION)
     )
     groups = (
         open_tasks.order_by()
