@@ -1,0 +1,70 @@
+"""On a phone: fill an inspection record at the door, check in from the device, sign."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.conftest import County
+from tests.e2e.test_browser import Login, east_entity
+from tests.inspections.factories import make_checklist
+from xiaoneng.inspections.models import Finding, Inspection
+from xiaoneng.inspections.records import open_inspection
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+def local_input(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_a_grid_officer_fills_checks_in_and_signs_on_a_phone(
+    e2e_county: County, page: Any, login: Login
+) -> None:
+    entity = east_entity(e2e_county)
+    draft = open_inspection(
+        entity=entity,
+        officer=e2e_county.east_officer,
+        kind="onsite",
+        origin=Inspection.Origin.AD_HOC,
+        checklist=make_checklist(items=3),
+    )
+    page.set_viewport_size(PHONE)
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(
+        {"longitude": entity.longitude, "latitude": entity.latitude, "accuracy": 12}
+    )
+    login("east_officer")
+
+    page.goto(f"/inspections/{draft.pk}/edit/")
+    page.click("#checkin")
+    expect(page.get_by_test_id("checkin-result")).to_contain_text("已签到")
+    now = timezone.now()
+    page.fill("#started_at", local_input(now - dt.timedelta(minutes=40)))
+    page.fill("#finished_at", local_input(now - dt.timedelta(minutes=5)))
+    items = page.get_by_test_id("item")
+    expect(items).to_have_count(3)
+    items.nth(0).locator("label", has_text="符合").first.click()
+    items.nth(1).locator("label", has_text="不符合").click()
+    items.nth(1).locator("textarea").fill("未建立进货查验记录")
+    items.nth(2).locator("label", has_text="不适用").click()
+    # Nothing sticks out sideways on a phone: the page scrolls only up and down.
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+
+    with page.expect_navigation():
+        page.get_by_test_id("sign").click()
+
+    expect(page.locator("main")).to_contain_text("已签名")
+    draft.refresh_from_db()
+    assert draft.status == Inspection.Status.SIGNED
+    assert draft.checkin_longitude == pytest.approx(entity.longitude)
+    assert list(Finding.objects.filter(inspection=draft).values_list("description", flat=True)) == [
+        "未建立进货查验记录"
+    ]
