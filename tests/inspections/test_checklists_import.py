@@ -18,7 +18,7 @@ from tests.inspections.factories import make_inspection
 from tests.registry.factories import make_entity
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.core.tabular import ImportRejected
-from xiaoneng.inspections import checklists
+from xiaoneng.inspections import checklist_files, checklists
 from xiaoneng.inspections.admin import ChecklistAdmin, ChecklistItemInline
 from xiaoneng.inspections.models import Checklist, ChecklistItem
 
@@ -53,7 +53,7 @@ def snapshot() -> tuple[int, int, list[Any]]:
 def reject(path: Path, **values: Any) -> list[str]:
     before = snapshot()
     with pytest.raises(ImportRejected) as rejected:
-        checklists.import_version(
+        checklist_files.import_version(
             code="food-retail", actor=None, effective_on=MARCH, file=path, filename=path.name
         )
     assert snapshot() == before, "nothing is written"
@@ -64,7 +64,7 @@ def test_a_good_file_makes_version_2_and_retires_version_1_on_the_date(
     county: County, tmp_path: Path
 ) -> None:
     path = csv_file(tmp_path, *good_lines())
-    new = checklists.import_version(
+    new = checklist_files.import_version(
         code="food-retail",
         actor=county.division_staff,
         effective_on=MARCH,
@@ -100,7 +100,7 @@ def test_an_xlsx_file_imports_like_a_csv(county: County, tmp_path: Path) -> None
     sheet.append([4.0, "食品贮存", "查看贮存条件", f"{FOOD}第五十四条第一款", "较重"])
     path = tmp_path / "food.xlsx"
     book.save(path)
-    new = checklists.import_version(
+    new = checklist_files.import_version(
         code="food-retail", actor=None, effective_on=MARCH, file=path, filename=path.name
     )
     assert list(new.items.values_list("number", flat=True)) == ["1", "2", "3", "4"]
@@ -108,7 +108,7 @@ def test_an_xlsx_file_imports_like_a_csv(county: County, tmp_path: Path) -> None
 
 def test_the_default_effective_date_is_today(county: County, tmp_path: Path) -> None:
     path = csv_file(tmp_path, *good_lines())
-    new = checklists.import_version(code="catering", actor=None, file=path, filename=path.name)
+    new = checklist_files.import_version(code="catering", actor=None, file=path, filename=path.name)
     assert new.effective_on == timezone.localdate()
 
 
@@ -177,7 +177,7 @@ def test_the_effective_date_must_follow_the_previous_versions(
     path = csv_file(tmp_path, *good_lines())
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
-        checklists.import_version(
+        checklist_files.import_version(
             code="food-retail",
             actor=None,
             effective_on=dt.date(2026, 1, 1),
@@ -194,7 +194,7 @@ def test_the_effective_date_must_follow_the_previous_versions(
 def test_a_new_code_needs_a_title_and_a_kind(county: County, tmp_path: Path) -> None:
     path = csv_file(tmp_path, *good_lines())
     with pytest.raises(InvalidInput) as refused:
-        checklists.import_version(
+        checklist_files.import_version(
             code="cosmetics", actor=None, effective_on=MARCH, file=path, filename=path.name
         )
     assert refused.value.message == (
@@ -207,7 +207,7 @@ def test_a_new_code_with_title_kind_and_industries_makes_version_1(
     county: County, tmp_path: Path
 ) -> None:
     path = csv_file(tmp_path, *good_lines())
-    made = checklists.import_version(
+    made = checklist_files.import_version(
         code="cosmetics",
         actor=None,
         effective_on=MARCH,
@@ -223,7 +223,7 @@ def test_a_new_code_with_title_kind_and_industries_makes_version_1(
 def test_an_unknown_industry_code_is_refused(county: County, tmp_path: Path) -> None:
     path = csv_file(tmp_path, *good_lines())
     with pytest.raises(InvalidInput) as refused:
-        checklists.import_version(
+        checklist_files.import_version(
             code="cosmetics",
             actor=None,
             effective_on=MARCH,
@@ -241,7 +241,7 @@ def test_a_grid_officer_cannot_import(county: County, tmp_path: Path) -> None:
     path = csv_file(tmp_path, *good_lines())
     before = snapshot()
     with pytest.raises(NotPermitted):
-        checklists.import_version(
+        checklist_files.import_version(
             code="food-retail",
             actor=county.east_officer,
             effective_on=MARCH,
@@ -255,8 +255,8 @@ def test_a_grid_officer_cannot_import(county: County, tmp_path: Path) -> None:
 def test_an_export_re_imports_unchanged(county: County, tmp_path: Path, fmt: str) -> None:
     original = Checklist.objects.get(code="agricultural-supplies", version=1)
     path = tmp_path / f"export.{fmt}"
-    assert checklists.export_version(checklist=original, target=path, fmt=fmt) == 14
-    again = checklists.import_version(
+    assert checklist_files.export_version(checklist=original, target=path, fmt=fmt) == 14
+    again = checklist_files.import_version(
         code="agricultural-supplies",
         actor=None,
         effective_on=MARCH,
@@ -264,18 +264,18 @@ def test_an_export_re_imports_unchanged(county: County, tmp_path: Path, fmt: str
         filename=path.name,
     )
     assert checklists.diff_versions(original, again).empty
-    assert checklists.export_rows(again) == checklists.export_rows(original)
+    assert checklist_files.export_rows(again) == checklist_files.export_rows(original)
 
 
 def test_the_diff_lists_items_added_removed_and_changed(county: County, tmp_path: Path) -> None:
     old = Checklist.objects.get(code="pharmacy", version=1)
     buffer = io.StringIO()
-    checklists.export_version(checklist=old, target=buffer, fmt="csv")
+    checklist_files.export_version(checklist=old, target=buffer, fmt="csv")
     lines = buffer.getvalue().lstrip("\ufeff").splitlines()
     lines = [ln for ln in lines if not ln.startswith("11,")]  # remove item 11
     lines = [ln.replace(",一般", ",较重") if ln.startswith("13,") else ln for ln in lines]
     lines.append("14,药品追溯,查看追溯码扫码记录,《中华人民共和国药品管理法》第十二条,一般")
-    new = checklists.import_version(
+    new = checklist_files.import_version(
         code="pharmacy",
         actor=None,
         effective_on=MARCH,

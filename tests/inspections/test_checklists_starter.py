@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import County
 from tests.registry.factories import make_entity
 from xiaoneng.core.tabular import RowError
-from xiaoneng.inspections import checklists
+from xiaoneng.inspections import checklist_files, checklists
 from xiaoneng.inspections.models import Checklist
 from xiaoneng.registry.models import Industry, Licence
 
@@ -50,12 +50,12 @@ def test_every_starter_item_cites_a_law_and_an_article_and_has_a_severity(db: An
 
 
 def test_every_starter_file_passes_the_import_checks(db: Any) -> None:
-    for data in checklists.starter_set():
-        rows = [[c.label for c in checklists.COLUMNS]] + [
+    for data in checklist_files.starter_set():
+        rows = [[c.label for c in checklist_files.COLUMNS]] + [
             [i["number"], i["title"], i["method"], i["legal_basis"], i["severity"]]
             for i in data["items"]
         ]
-        assert len(checklists.read_items(rows=rows)) == len(data["items"]), data["code"]
+        assert len(checklist_files.read_items(rows=rows)) == len(data["items"]), data["code"]
         prefixes = data["industry_prefixes"].split()
         assert Industry.objects.filter(code__in=prefixes).count() == len(prefixes), data["code"]
 
@@ -105,7 +105,7 @@ def test_checklist_for_picks_the_checklist_of_the_entitys_trade(
 
 
 def test_the_longest_matching_prefix_wins(county: County) -> None:
-    checklists.import_version(
+    checklist_files.import_version(
         code="bakery",
         actor=None,
         effective_on=dt.date(2026, 2, 1),
@@ -168,10 +168,10 @@ def test_current_versions_lists_one_version_per_code(db: Any) -> None:
 
 def test_load_starter_set_restores_a_missing_checklist(db: Any) -> None:
     Checklist.objects.get(code="advertising").delete()
-    made = checklists.load_starter_set()
+    made = checklist_files.load_starter_set()
     assert [c.code for c in made] == ["advertising"]
     assert Checklist.objects.get(code="advertising").items.count() == 13
-    assert checklists.load_starter_set() == []
+    assert checklist_files.load_starter_set() == []
 
 
 def test_row_error_reads_row_column_message() -> None:

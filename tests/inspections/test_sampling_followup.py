@@ -22,7 +22,7 @@ from tests.inspections.test_sampling import (
     written,
 )
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
-from xiaoneng.inspections import sampling, transitions
+from xiaoneng.inspections import sampling_followup, transitions
 from xiaoneng.inspections.models import SampleFollowUp
 
 D = dt.date
@@ -45,7 +45,7 @@ def rectify(county: County, follow_up: SampleFollowUp, **values: Any) -> SampleF
         "today": D(2026, 3, 25),
     }
     options.update(values)
-    return sampling.start_rectifying(**options)
+    return sampling_followup.start_rectifying(**options)
 
 
 def reinspect(county: County, follow_up: SampleFollowUp, **values: Any) -> SampleFollowUp:
@@ -57,7 +57,7 @@ def reinspect(county: County, follow_up: SampleFollowUp, **values: Any) -> Sampl
         "today": TODAY,
     }
     options.update(values)
-    return sampling.record_reinspection(**options)
+    return sampling_followup.record_reinspection(**options)
 
 
 def test_the_whole_follow_up_from_order_to_closing(
@@ -70,7 +70,7 @@ def test_the_whole_follow_up_from_order_to_closing(
         ORDERED,
         D(2026, 5, 24),
     )
-    assert sampling.reinspection_due(follow_up) == D(2026, 6, 8)  # 75 days after the order
+    assert sampling_followup.reinspection_due(follow_up) == D(2026, 6, 8)  # 75 days after the order
     reinspect(county, follow_up, note="复检总养分合格")
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.reinspection_passed, follow_up.reinspection_note) == (
@@ -78,7 +78,7 @@ def test_the_whole_follow_up_from_order_to_closing(
         True,
         "复检总养分合格",
     )
-    sampling.close_follow_up(follow_up=follow_up, actor=county.east_director, today=TODAY)
+    sampling_followup.close_follow_up(follow_up=follow_up, actor=county.east_director, today=TODAY)
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.closed_on) == ("closed", TODAY)
 
@@ -131,13 +131,15 @@ def test_a_failed_reinspection_needs_a_note_and_cannot_be_closed(
     reinspect(county, follow_up, passed=False, note="总养分仍不合格")
     before = written()
     with pytest.raises(Conflict) as closing:
-        sampling.close_follow_up(follow_up=follow_up, actor=county.east_officer, note="已整改")
+        sampling_followup.close_follow_up(
+            follow_up=follow_up, actor=county.east_officer, note="已整改"
+        )
     assert closing.value.message == "复查仍不合格，不能办结，请移送立案"
     assert written() == before
-    sampling.mark_escalated(follow_up=follow_up, actor=county.east_director)
+    sampling_followup.mark_escalated(follow_up=follow_up, actor=county.east_director)
     follow_up.refresh_from_db()
     assert follow_up.status == "escalated"
-    assert sampling.escalate_url(follow_up) == f"/cases/new/?sample={follow_up.sample_id}"
+    assert sampling_followup.escalate_url(follow_up) == f"/cases/new/?sample={follow_up.sample_id}"
 
 
 @pytest.mark.parametrize(
@@ -165,9 +167,9 @@ def test_a_bad_reinspection_is_refused(
 
 def test_closing_an_open_follow_up_needs_a_note(county: County, follow_up: SampleFollowUp) -> None:
     with pytest.raises(InvalidInput) as refused:
-        sampling.close_follow_up(follow_up=follow_up, actor=county.east_officer)
+        sampling_followup.close_follow_up(follow_up=follow_up, actor=county.east_officer)
     assert refused.value.message == "note: 未经整改复查即办结，请填写办结说明"
-    sampling.close_follow_up(
+    sampling_followup.close_follow_up(
         follow_up=follow_up, actor=county.east_officer, note="异议复检结论为合格", today=TODAY
     )
     follow_up.refresh_from_db()
@@ -189,16 +191,18 @@ def test_a_rectifying_follow_up_cannot_be_closed_before_the_reinspection(
 ) -> None:
     rectify(county, follow_up)
     with pytest.raises(Conflict) as refused:
-        sampling.close_follow_up(follow_up=follow_up, actor=county.east_officer, note="x")
+        sampling_followup.close_follow_up(follow_up=follow_up, actor=county.east_officer, note="x")
     assert refused.value.message == "不合格后处理状态为“整改中”，不能改为“已办结”"
 
 
 def test_a_closed_follow_up_is_final(county: County, follow_up: SampleFollowUp) -> None:
-    sampling.close_follow_up(follow_up=follow_up, actor=county.east_officer, note="异议成立")
+    sampling_followup.close_follow_up(
+        follow_up=follow_up, actor=county.east_officer, note="异议成立"
+    )
     with pytest.raises(Conflict):
         rectify(county, follow_up)
     with pytest.raises(Conflict):
-        sampling.mark_escalated(follow_up=follow_up, actor=county.east_officer)
+        sampling_followup.mark_escalated(follow_up=follow_up, actor=county.east_officer)
 
 
 def test_the_follow_up_table() -> None:
@@ -240,10 +244,14 @@ def test_overdue_lists_open_and_rectifying_past_their_deadline(county: County) -
         deadline=D(2026, 4, 30),
     )
     today = D(2026, 5, 20)  # open ones from 2026-03-20 fell due on 2026-05-19
-    found = sampling.overdue(SampleFollowUp.objects.all(), today)
+    found = sampling_followup.overdue(SampleFollowUp.objects.all(), today)
     assert {f.sample_id for f in found} == {late_open.pk, rectifying.pk}
     assert on_time.pk not in {f.sample_id for f in found}
-    west = sampling.overdue(sampling.visible_follow_ups(county.west_officer), today)
+    west = sampling_followup.overdue(
+        sampling_followup.visible_follow_ups(county.west_officer), today
+    )
     assert not west.exists()
-    east = sampling.overdue(sampling.visible_follow_ups(county.east_officer), today)
+    east = sampling_followup.overdue(
+        sampling_followup.visible_follow_ups(county.east_officer), today
+    )
     assert [f.sample_id for f in east] == [late_open.pk]

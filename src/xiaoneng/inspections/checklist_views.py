@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import ImportRejected
-from xiaoneng.inspections import checklists
+from xiaoneng.inspections import checklist_files, checklists
 from xiaoneng.inspections.models import Checklist, Inspection, InspectionKind
 from xiaoneng.org import access
 
@@ -96,7 +96,7 @@ def _groups(checklist: Checklist) -> list[dict[str, Any]]:
     """Items grouped by the first law or regulation their legal basis cites, in item order."""
     groups: dict[str, list[Any]] = {}
     for item in checklist.items.order_by("position"):
-        found = checklists.LAW.search(item.legal_basis)
+        found = checklist_files.LAW.search(item.legal_basis)
         groups.setdefault(found.group(0) if found else _("其他"), []).append(item)
     return [{"law": law, "items": items} for law, items in groups.items()]
 
@@ -196,7 +196,7 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
             errors["code"] = _("请选择清单")
         if not errors:
             try:
-                checklist = checklists.import_version(
+                checklist = checklist_files.import_version(
                     code=code,
                     actor=request.user,
                     effective_on=effective,
@@ -229,7 +229,7 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
         "row_errors": row_errors,
         "codes": _latest_versions(),
         "kinds": InspectionKind.choices,
-        "columns": checklists.COLUMNS,
+        "columns": checklist_files.COLUMNS,
     }
     return render(request, "inspections/checklist_import.html", context)
 
@@ -242,12 +242,12 @@ def checklist_export(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"{checklist.code}-v{checklist.version}.{fmt}"
     if fmt == "xlsx":
         buffer = io.BytesIO()
-        checklists.export_version(checklist=checklist, target=buffer, fmt=fmt)
+        checklist_files.export_version(checklist=checklist, target=buffer, fmt=fmt)
         content: bytes = buffer.getvalue()
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         text = io.StringIO()
-        checklists.export_version(checklist=checklist, target=text, fmt=fmt)
+        checklist_files.export_version(checklist=checklist, target=text, fmt=fmt)
         content, content_type = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,18 +1,12 @@
-"""Product quality supervision spot checks (监督抽查, 篇4): plans, samples, results, 后处理.
+"""Product quality supervision spot checks (监督抽查, 篇4): plans, samples, results.
 
 篇4: 监督抽查是监督企业落实产品质量安全主体责任的重要利器 … 要严格监督抽查后处理的机制和措施，
 提高后处理时效性 … 强化对监督抽查不合格企业的后续跟踪和监管. A plan names a product category, a
 region and a year; each batch sampled from a firm gets the laboratory's verdict; a failed batch
 opens its follow-up, which is tracked until it is closed or escalated to a case.
 
-The follow-up's time limits are those of 《产品质量监督抽查管理暂行办法》(市场监管总局令第18号)
-第六章 结果处理: 第四十五条 the firm stops producing and selling the same product at once;
-第四十六条 it is ordered to rectify within 60 days of the order (责令之日起六十日内予以改正);
-第四十七条 the bureau re-inspects within 75 days of the order, and a firm that fails the
-re-inspection is reported up for public announcement (here: escalated to a case). The law counts
-these in days (日), not working days.
-
-Pass rates and the sentences reporting them live in ``sampling_rates``.
+The follow-up (后处理) and its time limits live in ``sampling_followup``; pass rates and the
+sentences reporting them in ``sampling_rates``.
 """
 
 from __future__ import annotations
@@ -28,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.audit import attributed
-from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
+from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.scoping import in_scope, scoped, visible_unit_ids
 from xiaoneng.inspections import transitions
 from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
@@ -40,17 +34,16 @@ from xiaoneng.registry.models import CreditTrigger, Entity
 
 FIRST_YEAR = 2000  # plans before this are not "within reason"
 RECTIFY_DAYS = 60  # 第四十六条: 自责令之日起六十日内予以改正
-REINSPECT_DAYS = 75  # 第四十七条: 自责令之日起七十五日内组织复查
 REGION_CODE = re.compile(r"^\d{6}$")
-ESCALATE_URL = "/cases/new/?sample={id}"  # the cases module's form, given the failed sample
 
 
-def _raise(errors: list[FieldError]) -> None:
+def raise_errors(errors: list[FieldError]) -> None:
+    """Raise the errors found, if any, together (the first one is the message)."""
     if errors:
         raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
 
 
-def _text(errors: list[FieldError], field: str, value: Any, label: str, limit: int) -> str:
+def limited_text(errors: list[FieldError], field: str, value: Any, label: str, limit: int) -> str:
     """``value`` stripped; an error when it is longer than ``limit`` characters."""
     text = str(value or "").strip()
     if len(text) > limit:
@@ -60,8 +53,9 @@ def _text(errors: list[FieldError], field: str, value: Any, label: str, limit: i
     return text
 
 
-def _required(errors: list[FieldError], field: str, value: Any, label: str, limit: int) -> str:
-    text = _text(errors, field, value, label, limit)
+def required_text(errors: list[FieldError], field: str, value: Any, label: str, limit: int) -> str:
+    """``value`` stripped; an error when it is empty or longer than ``limit`` characters."""
+    text = limited_text(errors, field, value, label, limit)
     if not text:
         errors.append(FieldError(field, _("请填写%(label)s") % {"label": label}))
     return text
@@ -108,39 +102,6 @@ def with_counts(plans: QuerySet[SamplingPlan], user: Any) -> QuerySet[SamplingPl
     )
 
 
-def visible_follow_ups(user: Any) -> QuerySet[SampleFollowUp]:
-    """The follow-ups of the units ``user`` may see."""
-    return scoped(SampleFollowUp.objects.all(), user)
-
-
-OPEN_STATES = (
-    SampleFollowUp.Status.OPEN,
-    SampleFollowUp.Status.RECTIFYING,
-    SampleFollowUp.Status.REINSPECTED,
-)
-DONE_STATES = (SampleFollowUp.Status.CLOSED, SampleFollowUp.Status.ESCALATED)
-
-
-def overdue_filter(today: dt.date) -> Q:
-    """Past the deadline with no re-inspection recorded (待处理 or 整改中)."""
-    return Q(
-        status__in=(SampleFollowUp.Status.OPEN, SampleFollowUp.Status.RECTIFYING),
-        deadline__lt=today,
-    )
-
-
-def overdue(follow_ups: QuerySet[SampleFollowUp], today: dt.date) -> QuerySet[SampleFollowUp]:
-    """The follow-ups of ``follow_ups`` that are overdue on ``today``."""
-    return follow_ups.filter(overdue_filter(today))
-
-
-def reinspection_due(follow_up: SampleFollowUp) -> dt.date | None:
-    """The last day of the re-inspection (第四十七条: 75 days from the order)."""
-    if follow_up.ordered_on is None:
-        return None
-    return follow_up.ordered_on + dt.timedelta(days=REINSPECT_DAYS)
-
-
 # Plans ---------------------------------------------------------------------------------------
 
 
@@ -185,8 +146,8 @@ def create_plan(
                 % {"a": FIRST_YEAR, "b": today.year + 1, "v": year},
             )
         )
-    title = _required(errors, "title", title, _("名称"), 120)
-    category = _required(errors, "category", category, _("产品类别"), 60)
+    title = required_text(errors, "title", title, _("名称"), 120)
+    category = required_text(errors, "category", category, _("产品类别"), 60)
     region_code = str(region_code or "").strip()
     if not REGION_CODE.match(region_code):
         errors.append(
@@ -200,10 +161,10 @@ def create_plan(
                 _("计划批次应为不小于 1 的整数：%(v)s") % {"v": planned_batches},
             )
         )
-    standard = _text(errors, "standard", standard, _("检验依据"), 200)
-    laboratory = _text(errors, "laboratory", laboratory, _("承检机构"), 100)
+    standard = limited_text(errors, "standard", standard, _("检验依据"), 200)
+    laboratory = limited_text(errors, "laboratory", laboratory, _("承检机构"), 100)
     found = _unit(errors, unit)
-    _raise(errors)
+    raise_errors(errors)
     assert found is not None and number is not None and batches is not None
     access.require_unit(actor, found.pk)
     if SamplingPlan.objects.filter(year=number, title=title).exists():
@@ -291,13 +252,13 @@ def record_sample(
     errors: list[FieldError] = []
     found = _firm(errors, actor, entity, uscc)
     firm_name = str(firm_name or "").strip() or (found.name if found else "")
-    firm_name = _required(errors, "firm_name", firm_name, _("被抽样单位名称"), 200)
-    product = _required(errors, "product", product, _("产品名称"), 100)
-    batch_number = _required(errors, "batch_number", batch_number, _("生产批号"), 60)
-    producer = _text(errors, "producer", producer, _("标称生产企业"), 200)
-    specification = _text(errors, "specification", specification, _("规格型号"), 100)
+    firm_name = required_text(errors, "firm_name", firm_name, _("被抽样单位名称"), 200)
+    product = required_text(errors, "product", product, _("产品名称"), 100)
+    batch_number = required_text(errors, "batch_number", batch_number, _("生产批号"), 60)
+    producer = limited_text(errors, "producer", producer, _("标称生产企业"), 200)
+    specification = limited_text(errors, "specification", specification, _("规格型号"), 100)
     _sampled_on(errors, sampled_on, plan, today)
-    _raise(errors)
+    raise_errors(errors)
     assert sampled_on is not None
     batch = Sample.objects.filter(
         plan=plan, firm_name=firm_name, product=product, batch_number=batch_number
@@ -352,7 +313,7 @@ def record_result(
         )
     transitions.SAMPLE.check(sample, result)
     errors: list[FieldError] = []
-    failed_items = _text(errors, "failed_items", failed_items, _("不合格项目"), 300)
+    failed_items = limited_text(errors, "failed_items", failed_items, _("不合格项目"), 300)
     if result == Sample.Result.FAIL and not failed_items:
         errors.append(
             FieldError("failed_items", _("不合格产品请填写不合格项目（如：总养分、标识）"))
@@ -373,7 +334,7 @@ def record_result(
                 % {"s": sample.sampled_on, "d": reported_on},
             )
         )
-    _raise(errors)
+    raise_errors(errors)
     assert reported_on is not None
     with transaction.atomic(), attributed(actor):
         transitions.SAMPLE.move(sample, result)
@@ -398,153 +359,7 @@ def record_result(
     return sample
 
 
-# Follow-up (后处理) ---------------------------------------------------------------------------
-
-
-def _may_follow_up(actor: Any, follow_up: SampleFollowUp) -> None:
-    """Officers who inspect (grid officers, directors, division staff) handle follow-ups."""
-    if not (access.can(actor, access.INSPECT) or access.can(actor, access.MANAGE_SAMPLING)):
-        raise NotPermitted(_("您的角色无权执行此操作。"))
-    access.require_unit(actor, follow_up.unit_id)
-
-
-def _day(
-    errors: list[FieldError], field: str, day: dt.date | None, label: str, today: dt.date
-) -> None:
-    if day is None:
-        errors.append(FieldError(field, _("请填写%(label)s（YYYY-MM-DD）") % {"label": label}))
-    elif day > today:
-        errors.append(
-            FieldError(field, _("%(label)s不能晚于今天：%(d)s") % {"label": label, "d": day})
-        )
-
-
-def start_rectifying(
-    *,
-    follow_up: SampleFollowUp,
-    actor: Any,
-    actions: str,
-    deadline: dt.date | None,
-    ordered_on: dt.date | None = None,
-    today: dt.date | None = None,
-) -> SampleFollowUp:
-    """Order the firm to rectify (责令整改): the measures taken and a deadline no later than 60
-    days after the order (第四十六条); the re-inspection is due 75 days after it (第四十七条)."""
-    _may_follow_up(actor, follow_up)
-    transitions.SAMPLE_FOLLOW_UP.check(follow_up, SampleFollowUp.Status.RECTIFYING)
-    today = today or timezone.localdate()
-    ordered_on = ordered_on or today
-    errors: list[FieldError] = []
-    actions = _required(errors, "actions", actions, _("处理措施"), 2000)
-    _day(errors, "ordered_on", ordered_on, _("责令整改日期"), today)
-    reported = follow_up.sample.reported_on
-    if reported and ordered_on < reported:
-        errors.append(
-            FieldError(
-                "ordered_on",
-                _("责令整改日期不能早于检验报告日期 %(r)s：%(d)s")
-                % {"r": reported, "d": ordered_on},
-            )
-        )
-    latest = ordered_on + dt.timedelta(days=RECTIFY_DAYS)
-    if deadline is None:
-        errors.append(FieldError("deadline", _("请填写整改期限（YYYY-MM-DD）")))
-    elif deadline < today:
-        errors.append(FieldError("deadline", _("整改期限不能早于今天：%(d)s") % {"d": deadline}))
-    elif deadline > latest:
-        errors.append(
-            FieldError(
-                "deadline",
-                _("整改期限自责令之日起不得超过六十日（最晚 %(l)s）：%(d)s")
-                % {"l": latest, "d": deadline},
-            )
-        )
-    _raise(errors)
-    with transaction.atomic(), attributed(actor):
-        transitions.SAMPLE_FOLLOW_UP.move(follow_up, SampleFollowUp.Status.RECTIFYING)
-        follow_up.actions = actions
-        follow_up.ordered_on = ordered_on
-        follow_up.deadline = deadline
-        follow_up.save(update_fields=["status", "actions", "ordered_on", "deadline"])
-    return follow_up
-
-
-def record_reinspection(
-    *,
-    follow_up: SampleFollowUp,
-    actor: Any,
-    passed: bool,
-    reinspected_on: dt.date | None,
-    note: str = "",
-    today: dt.date | None = None,
-) -> SampleFollowUp:
-    """Record the re-inspection (复查). A failed one can only be escalated to a case next
-    (第四十七条: reported up for public announcement)."""
-    _may_follow_up(actor, follow_up)
-    transitions.SAMPLE_FOLLOW_UP.check(follow_up, SampleFollowUp.Status.REINSPECTED)
-    today = today or timezone.localdate()
-    errors: list[FieldError] = []
-    note = _text(errors, "note", note, _("复查情况"), 300)
-    _day(errors, "reinspected_on", reinspected_on, _("复查日期"), today)
-    if reinspected_on and follow_up.ordered_on and reinspected_on < follow_up.ordered_on:
-        errors.append(
-            FieldError(
-                "reinspected_on",
-                _("复查日期不能早于责令整改日期 %(o)s：%(d)s")
-                % {"o": follow_up.ordered_on, "d": reinspected_on},
-            )
-        )
-    if not passed and not note:
-        errors.append(FieldError("note", _("复查不合格请填写复查情况")))
-    _raise(errors)
-    with transaction.atomic(), attributed(actor):
-        transitions.SAMPLE_FOLLOW_UP.move(follow_up, SampleFollowUp.Status.REINSPECTED)
-        follow_up.reinspected_on = reinspected_on
-        follow_up.reinspection_passed = bool(passed)
-        follow_up.reinspection_note = note
-        follow_up.save(
-            update_fields=["status", "reinspected_on", "reinspection_passed", "reinspection_note"]
-        )
-    return follow_up
-
-
-def close_follow_up(
-    *, follow_up: SampleFollowUp, actor: Any, note: str = "", today: dt.date | None = None
-) -> SampleFollowUp:
-    """Close a follow-up (办结): after a passed re-inspection, or while still open with a reason
-    (e.g. the verdict was overturned on appeal, 异议复检)."""
-    _may_follow_up(actor, follow_up)
-    transitions.SAMPLE_FOLLOW_UP.check(follow_up, SampleFollowUp.Status.CLOSED)
-    if follow_up.reinspection_passed is False:
-        raise Conflict(_("复查仍不合格，不能办结，请移送立案"))
-    errors: list[FieldError] = []
-    note = _text(errors, "note", note, _("办结说明"), 300)
-    if follow_up.status == SampleFollowUp.Status.OPEN and not note:
-        errors.append(FieldError("note", _("未经整改复查即办结，请填写办结说明")))
-    _raise(errors)
-    with transaction.atomic(), attributed(actor):
-        transitions.SAMPLE_FOLLOW_UP.move(follow_up, SampleFollowUp.Status.CLOSED)
-        follow_up.closed_on = today or timezone.localdate()
-        follow_up.closing_note = note
-        follow_up.save(update_fields=["status", "closed_on", "closing_note"])
-    return follow_up
-
-
-def mark_escalated(*, follow_up: SampleFollowUp, actor: Any) -> SampleFollowUp:
-    """Mark the follow-up escalated to a case (called by the cases module when it files one)."""
-    _may_follow_up(actor, follow_up)
-    with transaction.atomic(), attributed(actor):
-        transitions.SAMPLE_FOLLOW_UP.move(follow_up, SampleFollowUp.Status.ESCALATED)
-        follow_up.save(update_fields=["status"])
-    return follow_up
-
-
 def sample_url(sample: Sample) -> str:
     """The sample's row on its plan's page."""
     url = reverse("inspections:sampling_plan_detail", kwargs={"pk": sample.plan_id})
     return f"{url}#sample-{sample.pk}"
-
-
-def escalate_url(follow_up: SampleFollowUp) -> str:
-    """The cases module's form for a case from this follow-up's failed sample."""
-    return ESCALATE_URL.format(id=follow_up.sample_id)

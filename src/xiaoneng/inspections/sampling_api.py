@@ -15,7 +15,7 @@ from pydantic import Field
 
 from xiaoneng.core.paging import capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped
-from xiaoneng.inspections import sampling, sampling_rates
+from xiaoneng.inspections import sampling, sampling_followup, sampling_rates
 from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
 
 router = Router(tags=["sampling"])
@@ -286,15 +286,15 @@ class FollowUpOut(Schema):
     @staticmethod
     def resolve_overdue(obj: SampleFollowUp) -> bool:
         today = timezone.localdate()
-        return sampling.overdue(SampleFollowUp.objects.filter(pk=obj.pk), today).exists()
+        return sampling_followup.overdue(SampleFollowUp.objects.filter(pk=obj.pk), today).exists()
 
     @staticmethod
     def resolve_reinspection_due(obj: SampleFollowUp) -> dt.date | None:
-        return sampling.reinspection_due(obj)
+        return sampling_followup.reinspection_due(obj)
 
     @staticmethod
     def resolve_escalate_url(obj: SampleFollowUp) -> str:
-        return sampling.escalate_url(obj)
+        return sampling_followup.escalate_url(obj)
 
 
 class FollowUpPage(Schema):
@@ -326,7 +326,7 @@ class CloseIn(Schema):
 
 
 def _follow_ups(request: HttpRequest) -> QuerySet[SampleFollowUp]:
-    return sampling.visible_follow_ups(request.user).select_related("sample", "unit")
+    return sampling_followup.visible_follow_ups(request.user).select_related("sample", "unit")
 
 
 def _follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
@@ -337,11 +337,11 @@ def _follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
 def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilter]) -> dict[str, Any]:
     rows = _follow_ups(request)
     if filters.state == "open":
-        rows = rows.filter(status__in=sampling.OPEN_STATES)
+        rows = rows.filter(status__in=sampling_followup.OPEN_STATES)
     elif filters.state == "overdue":
-        rows = sampling.overdue(rows, timezone.localdate())
+        rows = sampling_followup.overdue(rows, timezone.localdate())
     elif filters.state == "closed":
-        rows = rows.filter(status__in=sampling.DONE_STATES)
+        rows = rows.filter(status__in=sampling_followup.DONE_STATES)
     return _paged(rows.order_by("deadline", "id"), filters)
 
 
@@ -359,7 +359,9 @@ def get_follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
 )
 def rectify(request: HttpRequest, follow_up_id: int, payload: RectifyIn) -> SampleFollowUp:
     follow_up = _follow_up(request, follow_up_id)
-    return sampling.start_rectifying(follow_up=follow_up, actor=request.user, **payload.dict())
+    return sampling_followup.start_rectifying(
+        follow_up=follow_up, actor=request.user, **payload.dict()
+    )
 
 
 @router.post(
@@ -369,7 +371,9 @@ def rectify(request: HttpRequest, follow_up_id: int, payload: RectifyIn) -> Samp
 )
 def reinspect(request: HttpRequest, follow_up_id: int, payload: ReinspectIn) -> SampleFollowUp:
     follow_up = _follow_up(request, follow_up_id)
-    return sampling.record_reinspection(follow_up=follow_up, actor=request.user, **payload.dict())
+    return sampling_followup.record_reinspection(
+        follow_up=follow_up, actor=request.user, **payload.dict()
+    )
 
 
 @router.post(
@@ -379,7 +383,9 @@ def reinspect(request: HttpRequest, follow_up_id: int, payload: ReinspectIn) -> 
 )
 def close(request: HttpRequest, follow_up_id: int, payload: CloseIn) -> SampleFollowUp:
     follow_up = _follow_up(request, follow_up_id)
-    return sampling.close_follow_up(follow_up=follow_up, actor=request.user, note=payload.note)
+    return sampling_followup.close_follow_up(
+        follow_up=follow_up, actor=request.user, note=payload.note
+    )
 
 
 # Pass rates ----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
 from xiaoneng.core.paging import CappedPaginator
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections import sampling, sampling_rates
+from xiaoneng.inspections import sampling, sampling_followup, sampling_rates
 from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
@@ -240,18 +240,20 @@ def sample_result(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Follow-ups of failed samples: in progress, overdue, closed (or all)."""
     today = timezone.localdate()
-    rows = sampling.visible_follow_ups(request.user).select_related("sample", "sample__plan")
+    rows = sampling_followup.visible_follow_ups(request.user).select_related(
+        "sample", "sample__plan"
+    )
     state = request.GET.get("state", "open")
     if state not in FOLLOW_UP_STATES:
         state = "open"
     if state == "open":
-        rows = rows.filter(status__in=sampling.OPEN_STATES)
+        rows = rows.filter(status__in=sampling_followup.OPEN_STATES)
     elif state == "overdue":
-        rows = sampling.overdue(rows, today)
+        rows = sampling_followup.overdue(rows, today)
     elif state == "closed":
-        rows = rows.filter(status__in=sampling.DONE_STATES)
+        rows = rows.filter(status__in=sampling_followup.DONE_STATES)
     page = _page(request, rows.order_by("deadline", "id"))
-    late = sampling.overdue_filter(today)
+    late = sampling_followup.overdue_filter(today)
     late_ids = set(
         SampleFollowUp.objects.filter(late, pk__in=[row.pk for row in page]).values_list(
             "pk", flat=True
@@ -264,7 +266,9 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         "query": f"state={state}",
         "state": state,
         "states": FOLLOW_UP_STATES,
-        "overdue_count": sampling.overdue(sampling.visible_follow_ups(request.user), today).count(),
+        "overdue_count": sampling_followup.overdue(
+            sampling_followup.visible_follow_ups(request.user), today
+        ).count(),
         "today": today,
     }
     return render(request, "inspections/sampling_follow_up_list.html", context)
@@ -291,18 +295,18 @@ def _follow_up_page(
         "follow_up": follow_up,
         "sample": follow_up.sample,
         "today": today,
-        "is_overdue": sampling.overdue(
+        "is_overdue": sampling_followup.overdue(
             SampleFollowUp.objects.filter(pk=follow_up.pk), today
         ).exists(),
-        "reinspection_due": sampling.reinspection_due(follow_up),
+        "reinspection_due": sampling_followup.reinspection_due(follow_up),
         "latest_deadline": today + dt.timedelta(days=sampling.RECTIFY_DAYS),
         "may_rectify": may_act and status == S.OPEN,
         "may_reinspect": may_act and status == S.RECTIFYING,
         "may_close": may_act
         and (status == S.OPEN or (status == S.REINSPECTED and follow_up.reinspection_passed)),
-        "may_escalate": status not in sampling.DONE_STATES
+        "may_escalate": status not in sampling_followup.DONE_STATES
         and access.can(request.user, access.HANDLE_CASES),
-        "escalate_url": sampling.escalate_url(follow_up),
+        "escalate_url": sampling_followup.escalate_url(follow_up),
         "form": {},
         "errors": {},
         "action": "",
@@ -336,7 +340,7 @@ def follow_up_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     """责令整改: measures and deadline."""
 
     def run(follow_up: SampleFollowUp, post: Any) -> None:
-        sampling.start_rectifying(
+        sampling_followup.start_rectifying(
             follow_up=follow_up,
             actor=request.user,
             actions=post.get("actions", ""),
@@ -353,7 +357,7 @@ def follow_up_reinspect(request: HttpRequest, pk: int) -> HttpResponse:
     """复查: passed or not, the day, what was found."""
 
     def run(follow_up: SampleFollowUp, post: Any) -> None:
-        sampling.record_reinspection(
+        sampling_followup.record_reinspection(
             follow_up=follow_up,
             actor=request.user,
             passed=post.get("passed") == "1",
@@ -370,7 +374,9 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
     """办结, with a note."""
 
     def run(follow_up: SampleFollowUp, post: Any) -> None:
-        sampling.close_follow_up(follow_up=follow_up, actor=request.user, note=post.get("note", ""))
+        sampling_followup.close_follow_up(
+            follow_up=follow_up, actor=request.user, note=post.get("note", "")
+        )
 
     return _follow_up_action(request, pk, "close", run, _("已办结"))
 

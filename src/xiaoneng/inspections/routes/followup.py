@@ -3,6 +3,7 @@ credit proposals (see inspections/urls.py)."""
 
 from django.urls import URLPattern, path
 
+from xiaoneng.inspections import credit_views, exit_views
 from xiaoneng.inspections import followup_views as views
 
 urlpatterns: list[URLPattern] = [
@@ -15,23 +16,23 @@ urlpatterns: list[URLPattern] = [
         views.rectification_rectified,
         name="rectification_rectified",
     ),
-    path("exits/", views.exit_list, name="exit_list"),
-    path("exits/entities/", views.exit_entities, name="exit_entities"),
-    path("exits/new/", views.exit_create, name="exit_create"),
-    path("exits/<int:pk>/", views.exit_detail, name="exit_detail"),
-    path("exits/<int:pk>/close/", views.exit_close, name="exit_close"),
-    path("unlicensed/", views.unlicensed_list, name="unlicensed_list"),
-    path("unlicensed/new/", views.unlicensed_create, name="unlicensed_create"),
-    path("unlicensed/<int:pk>/", views.unlicensed_detail, name="unlicensed_detail"),
+    path("exits/", exit_views.exit_list, name="exit_list"),
+    path("exits/entities/", exit_views.exit_entities, name="exit_entities"),
+    path("exits/new/", exit_views.exit_create, name="exit_create"),
+    path("exits/<int:pk>/", exit_views.exit_detail, name="exit_detail"),
+    path("exits/<int:pk>/close/", exit_views.exit_close, name="exit_close"),
+    path("unlicensed/", exit_views.unlicensed_list, name="unlicensed_list"),
+    path("unlicensed/new/", exit_views.unlicensed_create, name="unlicensed_create"),
+    path("unlicensed/<int:pk>/", exit_views.unlicensed_detail, name="unlicensed_detail"),
     *[
         path(
             f"unlicensed/<int:pk>/{action}/",
-            views.unlicensed_action,
+            exit_views.unlicensed_action,
             {"action": action},
             name=f"unlicensed_{action}",
         )
         for action in ("guide", "licensed", "ceased")
     ],
-    path("credit/", views.credit_list, name="credit_list"),
-    path("credit/<int:pk>/decide/", views.credit_decide, name="credit_decide"),
+    path("credit/", credit_views.credit_list, name="credit_list"),
+    path("credit/<int:pk>/decide/", credit_views.credit_decide, name="credit_decide"),
 ]

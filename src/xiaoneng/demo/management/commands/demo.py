@@ -41,7 +41,8 @@ class Command(BaseCommand):
         "trace, and a year up to today of patrol plans, campaigns, double-random draws, signed "
         "inspections, findings, rectification orders, trace flags, director spot checks, "
         "supervision items, exit checks, unlicensed operators, product spot checks, cases with "
-        "fines collected, targets and credit feedback. The same seed gives the same county. Refuses (exit status 2) when the database "
+        "fines collected, targets and credit feedback. The same seed gives the same county. "
+        "Refuses (exit status 2) when the database "
         "already holds units or entities, unless --reset (delete them and rebuild) or --if-empty "
         "(leave them and exit 0). Every demo account's password is " + county.PASSWORD + "."
     )

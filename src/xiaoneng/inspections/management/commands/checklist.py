@@ -13,7 +13,7 @@ from django.utils import timezone
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tabular import ImportRejected
-from xiaoneng.inspections import checklists
+from xiaoneng.inspections import checklist_files, checklists
 from xiaoneng.inspections.models import Checklist, InspectionKind
 from xiaoneng.org.models import Officer
 
@@ -116,7 +116,7 @@ class Command(BaseCommand):
             + (f", retired {checklist.retired_on}" if checklist.retired_on else "")
         )
         self.stdout.write(f"industries: {checklist.industry_prefixes or '(any trade)'}")
-        for number, title, method, basis, severity in checklists.export_rows(checklist):
+        for number, title, method, basis, severity in checklist_files.export_rows(checklist):
             self.stdout.write(f"\n{number}. [{severity}] {title}\n   依据：{basis}")
             self.stdout.write(textwrap.indent(textwrap.fill(method, 60), "   "))
 
@@ -124,7 +124,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}", returncode=2)
-        checklist = checklists.import_version(
+        checklist = checklist_files.import_version(
             code=options["code"],
             actor=actor,
             effective_on=self._date(options["effective"], "--effective"),
@@ -146,11 +146,11 @@ class Command(BaseCommand):
         fmt = output.suffix.lower().lstrip(".")
         if fmt not in {"csv", "xlsx"}:
             raise CommandError(f"-o {output}: the file must end in .csv or .xlsx", returncode=2)
-        count = checklists.export_version(checklist=checklist, target=output, fmt=fmt)
+        count = checklist_files.export_version(checklist=checklist, target=output, fmt=fmt)
         self.stdout.write(f"{checklist.code} v{checklist.version}: {count} items → {output}")
 
     def _load(self, options: dict[str, Any], actor: Any) -> None:
-        made = checklists.load_starter_set(actor=actor)
+        made = checklist_files.load_starter_set(actor=actor)
         for checklist in made:
             self.stdout.write(f"{checklist.code} v{checklist.version} loaded")
         if not made:

@@ -1,0 +1,85 @@
+"""What the follow-up page modules (``followup_views``, ``exit_views``, ``credit_views``) share:
+paging, the query string of a list, a typed date, a refusal's messages, the case form's link, a
+record's history, and running a POSTed action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.dateparse import parse_date
+
+from xiaoneng.core import audit
+from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
+from xiaoneng.core.paging import CappedPaginator
+
+Refusal = (InvalidInput, Conflict)  # shown on the page; NotPermitted answers 403
+
+
+def paginate(request: HttpRequest, rows: Any) -> Any:
+    """The page of ``rows`` asked for (?page=), counted up to the cap."""
+    return CappedPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_string(request: HttpRequest, *names: str) -> str:
+    """The filters ``names`` given in the request, for the paging links."""
+    return "&".join(f"{n}={request.GET[n]}" for n in names if request.GET.get(n))
+
+
+def parse_day(value: Any) -> dt.date | None:
+    """A typed YYYY-MM-DD date, or None when empty or invalid."""
+    try:
+        return parse_date(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """The refusal's message for each field of the form."""
+    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
+
+
+def case_link(source: str, pk: int) -> str:
+    """The case form for a source (rectification, finding, exit_check, unlicensed)."""
+    try:
+        base = reverse("cases:case_create")
+    except NoReverseMatch:
+        base = "/cases/new/"
+    return f"{base}?{source}={pk}"
+
+
+def history_rows(instance: Any) -> list[dict[str, Any]]:
+    """The record's trace, newest first, its status moves with their labels."""
+    labels = dict(type(instance)._meta.get_field("status").flatchoices)
+    rows = []
+    for event in audit.history(instance)[:50]:
+        moved = event.changes.get("status") if isinstance(event.changes, dict) else None
+        rows.append(
+            {
+                "at": event.at,
+                "actor": event.actor_name,
+                "action": event.get_action_display(),
+                "status_from": labels.get(moved[0], "") if moved else "",
+                "status_to": labels.get(moved[1], "") if moved else "",
+                "reason": event.reason,
+            }
+        )
+    return rows
+
+
+def act(
+    request: HttpRequest, action: Callable[[], Any], done: str, back: HttpResponse
+) -> HttpResponse:
+    """Run a POSTed action: its message on success, the refusal's message otherwise."""
+    try:
+        action()
+    except Refusal as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return back
