@@ -203,7 +203,7 @@ def close_follow_up(
 
 
 def mark_escalated(*, follow_up: SampleFollowUp, actor: Any) -> SampleFollowUp:
-    """Mark the follow-up escalated to a case by hand (opening a case from the sample does it too)."""
+    """Mark the follow-up escalated to a case by hand (opening a case from it does so too)."""
     _may_follow_up(actor, follow_up)
     with transaction.atomic(), attributed(actor):
         transitions.SAMPLE_FOLLOW_UP.move(follow_up, SampleFollowUp.Status.ESCALATED)
