@@ -172,6 +172,15 @@ def test_the_sentences_read_like_the_article(county: County, dataset: None) -> N
     )
 
 
+def test_a_category_named_with_its_products_is_not_doubled() -> None:
+    from xiaoneng.inspections.sampling_rates import Rate
+
+    line = Rate(
+        by="category", key="食品相关产品", label="食品相关产品", batches=4, passed=4, firms=2
+    )
+    assert summary_sentence(line, year=2026).startswith("2026年共抽查食品相关产品2家企业的4批次")
+
+
 def test_rates_by_region_and_by_unit(county: County, dataset: None) -> None:
     regions = pass_rates(queryset_or_user=county.admin, year=2026, by="region")
     main, other = _line(regions, "654002"), _line(regions, "654003")

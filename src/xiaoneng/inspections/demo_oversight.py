@@ -49,7 +49,7 @@ from xiaoneng.org.demo import Organisation
 from xiaoneng.planning import schedule
 
 K = TraceFlag.Kind
-SETTLED_AFTER = dt.timedelta(days=10)  # older flags have all been dealt with
+SETTLED_AFTER = dt.timedelta(days=21)  # older flags have all been dealt with
 CONFIRMED_SHARE: dict[str, float] = {
     K.FAR_CHECKIN: 0.15,
     K.TOO_SHORT: 0.2,
@@ -152,7 +152,7 @@ def resolve_flags(ctx: Context) -> int:
         rows, raised, strict=True
     ):
         age = now - when
-        decide = age > SETTLED_AFTER or (age > dt.timedelta(days=2) and rng.random() < 0.5)
+        decide = age > SETTLED_AFTER or (age > dt.timedelta(days=3) and rng.random() < 0.3)
         if not decide or status != TraceFlag.Status.OPEN:
             update.append((when, TraceFlag.Status.OPEN, None, None, "", pk))
             continue

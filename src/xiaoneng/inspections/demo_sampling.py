@@ -177,7 +177,7 @@ def _plan(
     created = local_moment(dt.date(year, 2, 20), 10)
     if created >= ctx.now:
         return made
-    title = f"{year}年{county.COUNTY}{category.name}产品质量监督抽查"
+    title = f"{year}年{county.COUNTY}{category.name.removesuffix('产品')}产品质量监督抽查"
     plans = Rows(
         "year title category region_code unit_id planned_batches standard laboratory created_at"
     )

@@ -155,7 +155,8 @@ def summary_sentence(rate: Rate, *, year: int) -> str:
     合格率85.0%，较上年提高2.3个百分点。" (no comparison when the previous year has no verdict)."""
     values = {
         "year": year,
-        "label": rate.label,
+        # "食品相关产品" reads "抽查食品相关产品…", not "…产品产品".
+        "label": rate.label.removesuffix("产品") if rate.by == "category" else rate.label,
         "firms": rate.firms,
         "batches": rate.batches,
         "passed": rate.passed,
