@@ -152,7 +152,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.apply_transition(case=case, actor=request.user, to=chosen.to, values=values)
         except DomainError as error:
             errors = errors_of(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
             case.refresh_from_db()
         else:
             messages.success(
@@ -179,7 +179,7 @@ def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
             if error.status_code == 403:
                 raise
             errors = errors_of(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已延长办案期限"))
             return redirect("cases:case_detail", pk=case.pk)
@@ -229,7 +229,7 @@ def _money_form(
                 )
         except DomainError as error:
             errors = errors_of(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记"))
             return redirect("cases:case_detail", pk=case.pk)

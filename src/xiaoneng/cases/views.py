@@ -254,7 +254,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             errors = errors_of(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记线索：%(number)s") % {"number": case.number})
             return redirect("cases:case_detail", pk=case.pk)

@@ -27,6 +27,14 @@ class DomainError(Exception):
         self.message = message
         self.errors = errors or []
 
+    @property
+    def for_page(self) -> str:
+        """The message for a page's banner: the field problems in words, without the field
+        names the API and CLI put in front (the form marks the fields themselves)."""
+        if not self.errors:
+            return self.message
+        return "；".join(dict.fromkeys(e.message for e in self.errors))
+
 
 class InvalidInput(DomainError):
     """Input failed validation; ``errors`` names each field and what is wrong with it."""

@@ -211,7 +211,7 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
                 messages.error(request, rejected.message)
             except DomainError as error:
                 errors = _errors(error)
-                messages.error(request, error.message)
+                messages.error(request, error.for_page)
             else:
                 messages.success(
                     request,

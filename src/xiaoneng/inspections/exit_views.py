@@ -86,7 +86,7 @@ def exit_create(request: HttpRequest) -> HttpResponse:
             )
         except Refusal as error:
             errors = field_errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记退出督查：%(name)s") % {"name": entity.name})
             return redirect("inspections:exit_detail", pk=check.pk)
@@ -180,7 +180,7 @@ def unlicensed_create(request: HttpRequest) -> HttpResponse:
             )
         except Refusal as error:
             errors = field_errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记无照经营：%(name)s") % {"name": found.name})
             return redirect("inspections:unlicensed_detail", pk=found.pk)

@@ -132,7 +132,7 @@ def rectification_create(request: HttpRequest) -> HttpResponse:
             )
         except Refusal as error:
             errors = field_errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已下达责令整改：%(number)s") % {"number": order.number})
             return redirect("inspections:rectification_detail", pk=order.pk)

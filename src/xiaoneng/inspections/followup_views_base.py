@@ -79,7 +79,7 @@ def act(
     try:
         action()
     except Refusal as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
     else:
         messages.success(request, done)
     return back

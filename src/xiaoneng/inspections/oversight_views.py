@@ -126,7 +126,7 @@ def trace_flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise
         except DomainError as error:
             errors = _errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
             flag.refresh_from_db()
         else:
             messages.success(
@@ -164,7 +164,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     try:
         oversight.parse_month(month)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         month = oversight.last_month()
     status = request.GET.get("status", DirectorReview.Status.PENDING)
     reviews = _reviews_for(request).filter(round__month=month)
@@ -207,7 +207,7 @@ def review_draw(request: HttpRequest) -> HttpResponse:
     except NotPermitted:
         raise
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         return redirect(f"{reverse('inspections:review_list')}?month={month}")
     messages.success(
         request,
@@ -265,7 +265,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise
         except DomainError as error:
             errors = _errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
             review.refresh_from_db()
         else:
             messages.success(
@@ -386,7 +386,7 @@ def supervision_create(request: HttpRequest) -> HttpResponse:
                 raise
             except DomainError as error:
                 errors = _errors(error)
-                messages.error(request, error.message)
+                messages.error(request, error.for_page)
             else:
                 messages.success(request, _("已督办：%(t)s") % {"t": item.title})
                 return redirect("inspections:supervision_detail", pk=item.pk)
@@ -446,7 +446,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except NotPermitted:
         raise
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         item.refresh_from_db()
         context = _supervision_context(request, item, _errors(error), post)
         return render(

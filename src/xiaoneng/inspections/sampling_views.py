@@ -118,7 +118,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             )
         except (InvalidInput, Conflict) as error:
             errors = _errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已制定抽查计划：%(t)s") % {"t": plan.title})
             return redirect("inspections:sampling_plan_detail", pk=plan.pk)
@@ -183,7 +183,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             specification=post.get("specification", ""),
         )
     except (InvalidInput, Conflict) as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         return _plan_page(request, plan, {"form": post, "errors": _errors(error)})
     messages.success(
         request,
@@ -216,7 +216,7 @@ def sample_result(request: HttpRequest, pk: int) -> HttpResponse:
             reported_on=_date(post.get("reported_on")),
         )
     except (InvalidInput, Conflict) as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         sample.refresh_from_db()
         extra = {"result_for": sample.pk, "result_form": post, "result_errors": _errors(error)}
         return _plan_page(request, sample.plan, extra)
@@ -326,7 +326,7 @@ def _follow_up_action(request: HttpRequest, pk: int, action: str, run: Any, done
     try:
         run(follow_up, request.POST)
     except (InvalidInput, Conflict) as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         follow_up.refresh_from_db()
         extra = {"form": request.POST, "errors": _errors(error), "action": action}
         return _follow_up_page(request, follow_up, extra)

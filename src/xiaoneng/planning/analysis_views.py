@@ -132,7 +132,7 @@ def responsibility_table(request: HttpRequest) -> HttpResponse:
                 rule = responsibility.create_rule(values=context["values"], actor=request.user)
                 messages.success(request, _("已新增职责规则 #%(id)d") % {"id": rule.pk})
         except DomainError as error:
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
             key = "department_errors" if request.POST.get("form") == "department" else "errors"
             context[key] = _errors(error)
             return render(request, "planning/coverage_rules.html", context, status=400)
@@ -155,7 +155,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             responsibility.update_rule(rule=rule, values=values, actor=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
             errors = _errors(error)
         else:
             messages.success(request, _("已修改职责规则 #%(id)d") % {"id": rule.pk})
@@ -184,7 +184,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
             rule=rule, reason=request.POST.get("reason", ""), actor=request.user
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         return redirect("planning:rule_edit", pk=pk)
     messages.success(request, _("已删除职责规则 #%(id)d") % {"id": pk})
     return redirect("planning:responsibility")
@@ -224,7 +224,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
         settings = staffings.read_settings(request.GET)
     except DomainError as error:
         context["errors"] = _errors(error)
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         return render(request, "planning/staffing.html", context, status=400)
     result = staffings.compute(user=request.user, settings=settings)
     context.update(

@@ -173,7 +173,7 @@ def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
     try:
         action(draw)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
     else:
         messages.success(request, done)
     return redirect("planning:draw_detail", pk=draw.pk)

@@ -110,7 +110,7 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             errors = _errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             if not report.dry_run:
                 messages.success(
@@ -157,7 +157,7 @@ def _month(request: HttpRequest) -> Any:
     try:
         return plan_queries.check_month(request.GET.get("month", ""))
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
         return plan_queries.month_or_current("")
 
 
@@ -274,7 +274,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as error:
             errors = _errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
             task.refresh_from_db()
         else:
             messages.success(request, _("已登记检查结果：%(name)s") % {"name": task.entity.name})
@@ -309,7 +309,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         cancel_task(task=task, actor=request.user, reason=request.POST.get("reason", ""))
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.for_page)
     else:
         messages.success(request, _("已取消任务"))
     return redirect(reverse("planning:task_detail", kwargs={"pk": task.pk}))
@@ -376,7 +376,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             campaign = campaigns.create_campaign(data=_campaign_input(request), actor=request.user)
         except DomainError as error:
             errors = _errors(error)
-            messages.error(request, error.message)
+            messages.error(request, error.for_page)
         else:
             messages.success(request, _("已部署专项整治：%(title)s") % {"title": campaign.title})
             return redirect("planning:campaign_detail", pk=campaign.pk)
