@@ -341,3 +341,12 @@ def test_require_refuses_a_missing_capability_with_a_message(county: County) -> 
         access.require(county.east_officer, access.MANAGE_ORGANISATION)
     assert raised.value.message == "您的角色无权执行此操作。"
     access.require(county.admin, access.MANAGE_ORGANISATION)
+
+
+def test_a_station_page_links_its_bureau_only_for_those_who_may_open_it(county: County) -> None:
+    station_view = client_for(county.east_director).get("/units/S-E/").content.decode()
+    assert "示范县市场监督管理局" in station_view
+    assert 'href="/units/B/"' not in station_view
+    assert client_for(county.east_director).get("/units/B/").status_code == 404
+    leader_view = client_for(county.leader).get("/units/S-E/").content.decode()
+    assert 'href="/units/B/"' in leader_view

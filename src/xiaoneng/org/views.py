@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from xiaoneng.core import audit
 from xiaoneng.core.history import readable
-from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.registry.models import Entity, RiskClass
 
@@ -51,6 +51,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_scoped(Unit.objects.select_related("parent"), request.user, code=code)
     context = {
         "unit": unit,
+        # The parent is a link only for those who may open it (a station's staff may not).
+        "parent_visible": unit.parent_id is not None and in_scope(request.user, unit.parent_id),
         "officers": unit.officers.prefetch_related("roles").order_by("username"),
         "grids": unit.grids.select_related("officer", "section__zone").annotate(
             entity_count=Count("entities", filter=ACTIVE)
