@@ -69,6 +69,7 @@ def coverage_entities(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "count": positions.size,
         "query": query.urlencode(),
+        "can_edit": access.can(request.user, access.EDIT_RESPONSIBILITY),
     }
     return render(request, "planning/coverage_entities.html", context)
 
