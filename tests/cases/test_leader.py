@@ -10,14 +10,17 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.cases.test_report import east_entity, make_case, rectification, west_entity
+from tests.cases.test_report import collect, east_entity, make_case, rectification, west_entity
 from tests.conftest import County, client_for
 from tests.inspections.factories import at, make_checklist, make_inspection
-from xiaoneng.cases.leader import case_deadline, existing, overdue_cases, oversight
+from xiaoneng.cases import limits
+from xiaoneng.cases.leader import existing, oversight
 from xiaoneng.cases.models import Case
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import NotPermitted
+from xiaoneng.inspections import oversight as director_oversight
 from xiaoneng.inspections.models import (
     DirectorReview,
     Finding,
@@ -158,13 +161,13 @@ def counts(view: Any) -> dict[str, int]:
 def test_the_leader_sees_every_count(troubles: County) -> None:
     view = oversight(user=troubles.leader, today=TODAY)
     assert counts(view) == {
-        "rectifications_overdue": 1,
+        "rectifications_overdue": 2,  # open or warned, past the deadline
         "rectifications_warned": 1,
         "trace_open": 3,
-        "supervision_overdue": 2,
-        "reviews_pending": 1,
+        "supervision_overdue": 3,  # open, returned or answered: not closed
+        "reviews_pending": 1,  # June's; July's round is not due yet
         "cases_overdue": 0,
-        "findings_escalated": 1,
+        "findings_escalated": 2,
         "samples_open": 1,
     }
     trace = view.item("trace_open")
@@ -174,14 +177,17 @@ def test_the_leader_sees_every_count(troubles: County) -> None:
         ("签到位置远离主体", "城东所", 1),
         ("签到位置远离主体", "城西所", 1),
     ]
-    overdue = view.item("rectifications_overdue").entries[0]
-    assert (overdue.unit, overdue.due_on, overdue.days_over) == ("城东所", D(2026, 7, 1), 14)
+    overdue = view.item("rectifications_overdue").entries
+    assert [(e.unit, e.due_on, e.days_over) for e in overdue] == [
+        ("城西所", D(2026, 6, 20), 25),
+        ("城东所", D(2026, 7, 1), 14),
+    ]
     assert [name for _id, name in view.units] == ["城东所", "城西所"]
 
 
 def test_a_director_sees_their_station_only(troubles: County) -> None:
     view = oversight(user=troubles.west_director, today=TODAY)
-    assert counts(view)["rectifications_overdue"] == 0
+    assert counts(view)["rectifications_overdue"] == 1
     assert counts(view)["rectifications_warned"] == 1
     assert counts(view)["trace_open"] == 1
     assert counts(view)["supervision_overdue"] == 0
@@ -200,7 +206,11 @@ def test_grid_officers_are_refused(troubles: County, who: str) -> None:
     assert caught.value.message == "督查总览仅供局领导、科室人员和所长查看。"
 
 
-# Stage time limits --------------------------------------------------------------------------
+# Cases past their stage time limit: the rule of cases.limits, as /cases/?warning=red ----------
+
+
+def overdue_numbers(view: Any) -> set[str]:
+    return {e.title.split(" ")[0] for e in view.item("cases_overdue").entries}
 
 
 def test_cases_past_their_stage_time_limit(county: County) -> None:
@@ -223,7 +233,14 @@ def test_cases_past_their_stage_time_limit(county: County) -> None:
             filed_on=TODAY - dt.timedelta(days=121),
             decision_extended=True,
         ),
-        make_case(e, o, status=S.DECIDED, filed_on=D(2026, 5, 4), decided_on=D(2026, 6, 29)),
+        make_case(
+            e,
+            o,
+            status=S.DECIDED,
+            filed_on=D(2026, 5, 4),
+            decided_on=D(2026, 6, 29),
+            fine_decided=Decimal("5000"),
+        ),
     ]
     make_case(e, o, status=S.LEAD, filed_on=None, received_on=D(2026, 7, 1))
     make_case(e, o, status=S.INVESTIGATING, filed_on=TODAY - dt.timedelta(days=90))  # due today
@@ -234,18 +251,54 @@ def test_cases_past_their_stage_time_limit(county: County) -> None:
         filed_on=TODAY - dt.timedelta(days=100),
         decision_extended=True,  # 30 days more
     )
-    make_case(e, o, status=S.DECIDED, filed_on=D(2026, 5, 4), decided_on=D(2026, 6, 30))
+    make_case(
+        e,
+        o,
+        status=S.DECIDED,
+        filed_on=D(2026, 5, 4),
+        decided_on=D(2026, 6, 30),  # the fine is due today
+        fine_decided=Decimal("5000"),
+    )
     make_case(e, o, status=S.EXECUTING, filed_on=D(2025, 1, 6))
     make_case(e, o, status=S.CLOSED, filed_on=D(2025, 1, 6))
-    calendar = WorkingCalendar.load()
-    found = overdue_cases(Case.objects.all(), TODAY, calendar)
-    assert sorted(found.values_list("pk", flat=True)) == sorted(c.pk for c in late)
     view = oversight(user=county.leader, today=TODAY)
     assert view.item("cases_overdue").count == 5
+    assert overdue_numbers(view) == {c.number for c in late}
+    red = {
+        w.case.number
+        for w in limits.stage_warnings(Case.objects.all(), TODAY)
+        if w.level == limits.RED
+    }
+    assert red == {c.number for c in late}
+    assert view.item("cases_overdue").by_unit == {county.east.pk: 5}
+
+
+def test_a_decided_case_paid_in_full_within_fifteen_days_is_not_overdue(county: County) -> None:
+    def decided(**values: Any) -> Case:
+        return make_case(
+            county.east,
+            county.east_officer,
+            status=Case.Status.DECIDED,
+            filed_on=D(2026, 4, 1),
+            decided_on=D(2026, 6, 1),
+            **values,
+        )
+
+    paid = decided(fine_decided=Decimal("8000"), confiscation_decided=Decimal("2000"))
+    collect(paid, "8000", D(2026, 6, 10))
+    collect(paid, "2000", D(2026, 6, 16))  # the fifteenth day
+    unpaid = decided(fine_decided=Decimal("8000"))
+    partly = decided(fine_decided=Decimal("8000"))
+    collect(partly, "3000", D(2026, 6, 10))
+    view = oversight(user=county.leader, today=TODAY)
+    assert view.item("cases_overdue").count == 2
+    assert overdue_numbers(view) == {unpaid.number, partly.number}
+    entry = view.item("cases_overdue").entries[0]
+    assert (entry.due_on, entry.days_over) == (D(2026, 6, 16), 29)
+    assert "缴纳罚没款" in entry.detail
 
 
 def test_a_leads_limit_is_fifteen_working_days_or_thirty_when_extended(county: County) -> None:
-    calendar = WorkingCalendar.load()
     lead = make_case(
         county.east,
         county.east_officer,
@@ -253,35 +306,163 @@ def test_a_leads_limit_is_fifteen_working_days_or_thirty_when_extended(county: C
         filed_on=None,
         received_on=D(2026, 9, 28),
     )
+
+    def overdue_on(today: dt.date) -> int:
+        return oversight(user=county.leader, today=today).item("cases_overdue").count
+
     # 国庆节: the holidays of October push 15 working days to 23 October.
-    assert case_deadline(lead, calendar) == D(2026, 10, 23)
-    assert not overdue_cases(Case.objects.all(), D(2026, 10, 23), calendar).exists()
-    assert overdue_cases(Case.objects.all(), D(2026, 10, 24), calendar).exists()
+    assert (overdue_on(D(2026, 10, 23)), overdue_on(D(2026, 10, 24))) == (0, 1)
     Case.objects.filter(pk=lead.pk).update(filing_extended=True)
-    lead.refresh_from_db()
-    longer = case_deadline(lead, calendar)
-    assert longer == calendar.add_working_days(D(2026, 9, 28), 30)
-    assert not overdue_cases(Case.objects.all(), longer, calendar).exists()
-    assert overdue_cases(Case.objects.all(), longer + dt.timedelta(days=1), calendar).exists()
-
-
-def test_filed_and_decided_limits_in_days(county: County) -> None:
-    filed = make_case(county.east, county.east_officer, filed_on=D(2026, 3, 2))
-    decided = make_case(
-        county.east,
-        county.east_officer,
-        status=Case.Status.DECIDED,
-        decided_on=D(2026, 6, 1),
-    )
-    assert case_deadline(filed, None) == D(2026, 5, 31)
-    assert case_deadline(decided, None) == D(2026, 6, 16)
+    longer = WorkingCalendar.load().add_working_days(D(2026, 9, 28), 30)
+    assert (overdue_on(longer), overdue_on(longer + dt.timedelta(days=1))) == (0, 1)
+    later = oversight(user=county.leader, today=longer + dt.timedelta(days=1))
+    assert later.item("cases_overdue").entries[0].due_on == longer
 
 
 def test_a_year_the_calendar_does_not_know_skips_only_the_lead_limit(county: County) -> None:
     make_case(county.east, county.east_officer, filed_on=D(2098, 1, 2))
+    make_case(
+        county.east,
+        county.east_officer,
+        status=Case.Status.LEAD,
+        filed_on=None,
+        received_on=D(2099, 3, 2),
+    )
     view = oversight(user=county.leader, today=D(2099, 6, 1))
     assert view.item("cases_overdue").count == 1
-    assert view.notes and view.notes[0].startswith("线索核查时限未计算：工作日历中没有")
+    assert view.notes and view.notes[0].startswith("1件案件的办案时限无法计算：工作日历中没有")
+
+
+def listed(client: Client, link: str | None) -> int:
+    """How many records the list page at ``link`` shows (its total, checked against its rows)."""
+    assert link is not None
+    response = client.get(link)
+    assert response.status_code == 200, link
+    if "by_officer" in response.context:  # the spot checks of a month, by officer
+        return sum(len(reviews) for _officer, reviews in response.context["by_officer"])
+    page = response.context["page"]
+    assert len(page.object_list) == page.paginator.count  # one page holds them all here
+    return int(page.paginator.count)
+
+
+def test_the_overdue_count_is_what_the_case_list_shows_as_red(county: County) -> None:
+    today = timezone.localdate()
+    S = Case.Status
+
+    def decided(unit: Unit, officer: Any, days_ago: int) -> Case:
+        return make_case(
+            unit,
+            officer,
+            status=S.DECIDED,
+            filed_on=today - dt.timedelta(days=days_ago + 40),
+            decided_on=today - dt.timedelta(days=days_ago),
+            fine_decided=Decimal("5000"),
+        )
+
+    east, west = county.east, county.west
+    paid = decided(east, county.east_officer, 30)
+    collect(paid, "5000", today - dt.timedelta(days=20))  # in full, within 15 days
+    decided(east, county.east_officer, 30)  # unpaid after 15 days
+    decided(west, county.west_officer, 16)  # unpaid, one day late
+    decided(west, county.west_officer, 15)  # due today
+    make_case(east, county.east_officer, filed_on=today - dt.timedelta(days=100))
+    make_case(east, county.east_officer, filed_on=today - dt.timedelta(days=10))
+    expected = {"leader": 3, "division_staff": 3, "east_director": 2, "west_director": 1}
+    for who, count in expected.items():
+        user = getattr(county, who)
+        response = client_for(user).get(URL)
+        item = response.context["view"].item("cases_overdue")
+        assert item.link == "/cases/?warning=red"
+        assert item.count == count == listed(client_for(user), item.link), who
+
+
+# Each card counts what its link lists --------------------------------------------------------
+
+
+@pytest.fixture
+def live(county: County) -> County:
+    """One record of each trouble and some that are not, dated from the real today: the list
+    pages a card links to filter on the real today."""
+    today = timezone.localdate()
+
+    def ago(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
+    east = inspection_of(county, county.east)
+    west = inspection_of(county, county.west)
+    R = Rectification.Status
+    rectification(east, deadline=ago(14))  # overdue, not yet warned
+    rectification(east, deadline=ago(-3))  # in time
+    rectification(east, deadline=ago(14), status=R.RECTIFIED)
+    rectification(west, deadline=ago(25), status=R.WARNED, warned_on=ago(23))
+    flag(east, "far")
+    flag(east, "uniform", status="cleared")
+    flag(west, "short")
+    supervision(county, county.east, ago(5))
+    supervision(county, county.east, ago(5), status="returned")
+    supervision(county, county.west, ago(5), status="answered")
+    supervision(county, county.west, ago(5), status="closed")
+    supervision(county, county.east, ago(-10))
+    last = director_oversight.last_month(today)
+    before = director_oversight.last_month(dt.date.fromisoformat(f"{last}-01"))
+    review(county.east, east, last)
+    review(county.west, west, last)
+    done = review(county.east, inspection_of(county, county.east), last)
+    DirectorReview.objects.filter(pk=done.pk).update(status=DirectorReview.Status.CONFIRMED)
+    review(county.east, inspection_of(county, county.east), before)  # named in a note
+    review(county.west, inspection_of(county, county.west), f"{today:%Y-%m}")  # not yet due
+    finding(east, ago(10))
+    finding(inspection_of(county, county.east), ago(200))  # escalated long ago
+    finding(west, ago(3), status="open")
+    follow_up(county, county.east, "open", ago(5))
+    follow_up(county, county.west, "rectifying", ago(-5))
+    follow_up(county, county.east, "closed")
+    paid = make_case(
+        county.east,
+        county.east_officer,
+        status=Case.Status.DECIDED,
+        filed_on=ago(60),
+        decided_on=ago(30),
+        fine_decided=Decimal("1000"),
+    )
+    collect(paid, "1000", ago(25))
+    make_case(county.west, county.west_officer, filed_on=ago(100))
+    return county
+
+
+@pytest.mark.parametrize("who", ["leader", "division_staff", "east_director", "west_director"])
+def test_every_card_counts_what_its_link_lists(live: County, who: str) -> None:
+    user = getattr(live, who)
+    client = client_for(user)
+    response = client.get(URL)
+    assert response.status_code == 200
+    view = response.context["view"]
+    for item in view.items:
+        assert item.link is not None and f'href="{item.link}"'.replace("&", "&amp;") in (
+            response.content.decode()
+        ), item.key
+        assert item.count == listed(client, item.link), item.key
+    if who == "leader":
+        assert counts(view) == {
+            "rectifications_overdue": 2,
+            "rectifications_warned": 1,
+            "trace_open": 2,
+            "supervision_overdue": 3,
+            "reviews_pending": 2,
+            "cases_overdue": 1,
+            "findings_escalated": 2,
+            "samples_open": 2,
+        }
+
+
+def test_pending_spot_checks_of_earlier_months_are_named_in_a_note(live: County) -> None:
+    today = timezone.localdate()
+    last = director_oversight.last_month(today)
+    before = director_oversight.last_month(dt.date.fromisoformat(f"{last}-01"))
+    view = oversight(user=live.leader)
+    assert view.item("reviews_pending").link == f"/reviews/?month={last}&status=pending"
+    assert view.notes == [f"更早月份尚有1份所长抽查未完成：{before}"]
+    assert oversight(user=live.west_director).notes == []
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -296,7 +477,7 @@ def test_a_count_links_to_its_list_only_when_the_page_exists(troubles: County) -
         "rectifications_warned": "/rectifications/?state=warned",
         "trace_open": "/trace/?status=open",
         "supervision_overdue": "/supervision/?status=overdue",
-        "reviews_pending": "/reviews/?status=pending",
+        "reviews_pending": "/reviews/?month=2026-06&status=pending",
         "cases_overdue": "/cases/?warning=red",
         "findings_escalated": "/findings/?status=escalated",
         "samples_open": "/sampling/follow-ups/?state=open",
@@ -317,7 +498,7 @@ def test_the_page_shows_counts_units_and_lists(troubles: County) -> None:
     response = client_for(troubles.leader).get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    for label in ("整改逾期待警示", "痕迹疑点待核实", "科室督办逾期未办结", "案件超过办案时限"):
+    for label in ("责令整改已逾期", "痕迹疑点待核实", "科室督办逾期未办结", "案件超过办案时限"):
         assert label in html
     assert 'data-testid="by-unit"' in html and 'data-testid="trace-groups"' in html
     assert "城西所" in html

@@ -12,8 +12,10 @@ import pytest
 from tests.conftest import County
 from tests.inspections.factories import at, make_checklist, make_inspection
 from tests.registry.factories import make_entity
+from xiaoneng.cases import targets
 from xiaoneng.cases.models import Case, CaseKind, Collection, ConfiscatedGoods, Target, TargetMetric
 from xiaoneng.cases.report import PeriodReport, period_report
+from xiaoneng.cases.report_export import target_table
 from xiaoneng.cases.report_scope import parse_request
 from xiaoneng.cases.report_text import period_label, sentences, wan
 from xiaoneng.core.errors import InvalidInput, NotPermitted
@@ -214,8 +216,54 @@ def test_target_completion_counts_from_january_to_the_end_of_the_period(county: 
     Target.objects.create(unit=county.bureau, year=2026, metric=TargetMetric.CASES, value=4)
     result = report(county, start=D(2026, 4, 1), end=D(2026, 6, 30))
     written = sentences(result)
-    assert written[0] == "罚没款入库2.00万元，完成全年目标的75%。"
+    assert written[0] == "罚没款入库2.00万元；截至6月30日全年累计入库6.00万元，完成全年目标的75%。"
     assert written[1] == "全年目标任务中，立案数完成全年目标的25%。"
+
+
+def test_a_third_quarter_report_gives_the_year_to_date_money_its_rate_rests_on(
+    county: County,
+) -> None:
+    case = make_case(county.east, county.east_officer, filed_on=D(2026, 2, 2))
+    collect(case, "123700", D(2026, 5, 6))
+    collect(case, "44300", D(2026, 8, 3))
+    Target.objects.create(
+        unit=county.bureau, year=2026, metric=TargetMetric.FINES_COLLECTED, value=Decimal("350000")
+    )
+    written = sentences(report(county, start=D(2026, 7, 1), end=D(2026, 9, 30)))
+    assert written[0] == (
+        "罚没款入库4.43万元；截至9月30日全年累计入库16.80万元，完成全年目标的48%。"
+    )
+
+
+def test_a_period_without_money_still_says_what_the_year_has_collected(county: County) -> None:
+    collect(make_case(county.east, county.east_officer), "70000", D(2026, 3, 2))
+    Target.objects.create(
+        unit=county.bureau, year=2026, metric=TargetMetric.FINES_COLLECTED, value=Decimal("350000")
+    )
+    written = sentences(report(county, start=D(2026, 7, 1), end=D(2026, 9, 30)))
+    assert written[0] == "截至9月30日全年累计入库7.00万元，完成全年目标的20%。"
+
+
+def test_the_target_table_writes_counts_with_their_measure_and_money_in_wan(
+    county: County,
+) -> None:
+    for n in range(32):
+        make_case(county.east, county.east_officer, filed_on=D(2026, 1, 5) + dt.timedelta(days=n))
+    collect(make_case(county.east, county.east_officer, filed_on=None), "175000")
+    for metric, value in [
+        (TargetMetric.CASES, "40"),
+        (TargetMetric.FINES_COLLECTED, "350000"),
+        (TargetMetric.INSPECTIONS, "1000"),
+        (TargetMetric.SAMPLES, "20"),
+    ]:
+        Target.objects.create(unit=county.bureau, year=2026, metric=metric, value=Decimal(value))
+    table = target_table(report(county))
+    assert table.rows == [
+        ["罚没款入库", 2026, "35.00万元", "17.50万元", "50%"],
+        ["立案数", 2026, "40起", "32起", "80%"],
+        ["检查户次", 2026, "1000户次", "0户次", "0%"],
+        ["监督抽查批次", 2026, "20批次", "0批次", "0%"],
+    ]
 
 
 def test_a_stations_target_is_read_for_a_station_report(county: County) -> None:
@@ -261,6 +309,35 @@ def test_leads_and_withdrawn_cases_are_not_counted_as_filed(county: County) -> N
     make_case(county.east, county.east_officer, status=Case.Status.WITHDRAWN)
     make_case(county.east, county.east_officer, status=Case.Status.CLOSED)
     assert report(county).cases.filed == 1
+
+
+def test_the_targets_page_and_the_report_agree_on_a_withdrawn_case(county: County) -> None:
+    S = Case.Status
+    make_case(county.east, county.east_officer, status=S.CLOSED, major=True, value="30000")
+    make_case(county.west, county.west_officer, value="20000")
+    make_case(county.east, county.east_officer, status=S.WITHDRAWN, major=True, value="90000")
+    for metric, value in [
+        (TargetMetric.CASES, "4"),
+        (TargetMetric.MAJOR_CASES, "2"),
+        (TargetMetric.CASE_VALUE, "100000"),
+    ]:
+        Target.objects.create(unit=county.bureau, year=2026, metric=metric, value=Decimal(value))
+    year = report(county, start=D(2026, 1, 1), end=D(2026, 12, 31))
+    in_report = {t.metric: t.achieved for t in year.cases.targets}
+    on_page = {
+        p.metric: p.achieved
+        for p in targets.completion(unit=county.bureau, year=2026, today=D(2026, 12, 31))
+    }
+    assert (
+        in_report
+        == on_page
+        == {
+            TargetMetric.CASES: Decimal(2),
+            TargetMetric.MAJOR_CASES: Decimal(1),
+            TargetMetric.CASE_VALUE: Decimal("50000.00"),
+        }
+    )
+    assert targets.achieved(county.east, 2026)[TargetMetric.CASES] == 1
 
 
 # Kinds and goods -----------------------------------------------------------------------------

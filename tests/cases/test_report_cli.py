@@ -62,7 +62,7 @@ def test_markdown_has_the_title_the_sentences_and_pipe_tables(
     assert "## 案件" in text
     assert "| 案件类别 | 立案（起） | 大要案（起） | 案值（万元） | 罚没款入库（万元） |" in text
     assert "| 合计 | 124 | 48 | 1009.11 | 154.22 |" in text
-    assert "| 罚没款入库 | 2026 | 1205000.00 | 1542200.00 | 128% |" in text
+    assert "| 罚没款入库 | 2026 | 120.50万元 | 154.22万元 | 128% |" in text
 
 
 def test_markdown_to_standard_output(half_year: County) -> None:

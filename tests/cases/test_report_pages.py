@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.cases.test_report import HEADLINE, make_case, seed_cases
@@ -45,11 +46,26 @@ def test_the_page_shows_the_sentences_then_the_tables(half_year: County) -> None
     assert "download=xlsx" in html and "download=md" in html
 
 
-def test_the_page_defaults_to_this_year_and_the_users_unit(county: County) -> None:
+def test_the_page_defaults_to_this_year_and_a_station_users_station(county: County) -> None:
     response = client_for(county.east_officer).get(URL)
     assert response.status_code == 200
     assert response.context["values"]["unit"] == "S-E"
     assert response.context["report"].unit_code == "S-E"
+
+
+@pytest.mark.parametrize("who", ["division_staff", "leader"])
+def test_the_page_defaults_to_the_whole_bureau_for_bureau_wide_roles(
+    county: County, who: str
+) -> None:
+    today = timezone.localdate()
+    make_case(county.east, county.east_officer, filed_on=today.replace(month=1, day=1))
+    make_case(county.west, county.west_officer, filed_on=today)
+    response = client_for(getattr(county, who)).get(URL)
+    assert response.status_code == 200
+    assert response.context["values"]["unit"] == "B"
+    report = response.context["report"]
+    assert (report.unit_code, report.cases.filed) == ("B", 2)
+    assert "立案查处各类案件2起。" in response.context["sentences"]
 
 
 def test_downloads_xlsx_and_markdown(half_year: County) -> None:

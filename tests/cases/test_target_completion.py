@@ -69,24 +69,31 @@ def test_another_bureaus_records_never_count(county: County) -> None:
     assert progress(county.bureau)[M].achieved == Decimal("0.00")
 
 
-def test_cases_count_by_the_year_they_were_filed(county: County) -> None:
+def test_cases_count_by_the_year_they_were_filed_and_not_when_withdrawn(county: County) -> None:
     for metric, value in (("cases", 4), ("major_cases", 2), ("case_value", 1000000)):
         make_target(county.bureau, metric, value)
     make_case(unit=county.east, status=S.FILED, filed_on=D(2026, 2, 1), case_value="300000")
     make_case(
         unit=county.west, status=S.CLOSED, filed_on=D(2026, 3, 1), case_value="701100", major=True
     )
-    make_case(unit=county.east, status=S.WITHDRAWN, filed_on=D(2026, 4, 1), major=True)
+    # 撤销: filed, then withdrawn — not 立案查处, as the period report counts it.
+    make_case(
+        unit=county.east,
+        status=S.WITHDRAWN,
+        filed_on=D(2026, 4, 1),
+        major=True,
+        case_value="500000",
+    )
     make_case(unit=county.east, status=S.FILED, filed_on=D(2025, 12, 1), case_value="999")
     make_case(unit=county.east, status=S.LEAD, received_on=D(2026, 5, 1), case_value="999")
     rows = progress(county.bureau)
-    assert (rows["cases"].achieved, rows["cases"].rate) == (Decimal("3"), Decimal("75.0"))
+    assert (rows["cases"].achieved, rows["cases"].rate) == (Decimal("2"), Decimal("50.0"))
     assert (rows["major_cases"].achieved, rows["major_cases"].rate) == (
-        Decimal("2"),
-        Decimal("100.0"),
+        Decimal("1"),
+        Decimal("50.0"),
     )
     assert rows["case_value"].achieved == Decimal("1001100.00")
-    assert rows["cases"].sentence == "立案数3起，完成全年目标的75.0%"
+    assert rows["cases"].sentence == "立案数2起，完成全年目标的50.0%"
     assert rows["case_value"].achieved_text == "100.11万元"
 
 

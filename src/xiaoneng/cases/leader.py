@@ -2,26 +2,29 @@
 escalated in the user's scope, counted by unit and listed most urgent first.
 
 It reads the records of the two other levels — director spot checks (所长抽查) and division
-supervision (科室督办) — and of follow-up and cases; it has no table of its own.
+supervision (科室督办) — and of follow-up and cases; it has no table of its own. Each count is
+taken with the filter of the list page it links to, so a card and its list never disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.cases import limits
 from xiaoneng.cases.models import Case
-from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import NotPermitted
 from xiaoneng.core.scoping import scoped
+from xiaoneng.inspections import followup, sampling_followup
+from xiaoneng.inspections import oversight as director_oversight
 from xiaoneng.inspections.models import (
     DirectorReview,
     Finding,
@@ -33,16 +36,6 @@ from xiaoneng.inspections.models import (
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 
-# Stage time limits of a case, with their legal sources, live in cases/limits.py.
-LEAD_WORKING_DAYS = limits.FILING_WORKING_DAYS
-LEAD_EXTENSION_WORKING_DAYS = limits.FILING_EXTENSION_WORKING_DAYS
-DECISION_DAYS = limits.DECISION_DAYS
-DECISION_EXTENSION_DAYS = limits.DECISION_EXTENSION_DAYS
-PAYMENT_DAYS = limits.PAYMENT_DAYS
-# Statuses a filed case keeps until its decision: the 90 days run through all of them.
-BEFORE_DECISION = (Case.Status.FILED, Case.Status.INVESTIGATING, Case.Status.NOTIFIED)
-
-RECENT_DAYS = 90  # escalations shown: those of the last 90 days
 LIST_LIMIT = 20  # rows listed under each count; the count itself is exact
 # The counts in the order the page shows them: follow-up, the oversight levels, cases.
 ORDER = (
@@ -114,48 +107,6 @@ def _late(today: dt.date, due: dt.date | None) -> int | None:
     return (today - due).days if due and due < today else None
 
 
-def case_deadline(case: Case, calendar: WorkingCalendar | None) -> dt.date | None:
-    """The last day of the case's current stage; None for a stage without a limit (or a lead
-    when the calendar does not know the year)."""
-    if case.status == Case.Status.LEAD:
-        if calendar is None:
-            return None
-        extra = LEAD_EXTENSION_WORKING_DAYS if case.filing_extended else 0
-        return calendar.add_working_days(case.received_on, LEAD_WORKING_DAYS + extra)
-    if case.status in BEFORE_DECISION and case.filed_on:
-        extra = DECISION_EXTENSION_DAYS if case.decision_extended else 0
-        return case.filed_on + dt.timedelta(days=DECISION_DAYS + extra)
-    if case.status == Case.Status.DECIDED:
-        return (case.decided_on or case.stage_started_on) + dt.timedelta(days=PAYMENT_DAYS)
-    return None
-
-
-def overdue_cases(
-    cases: QuerySet[Case], today: dt.date, calendar: WorkingCalendar | None
-) -> QuerySet[Case]:
-    """Cases whose stage time limit passed before ``today``: one filter, on dates."""
-    decision = today - dt.timedelta(days=DECISION_DAYS)
-    extended = decision - dt.timedelta(days=DECISION_EXTENSION_DAYS)
-    late = Q(status__in=BEFORE_DECISION) & (
-        Q(decision_extended=False, filed_on__lt=decision)
-        | Q(decision_extended=True, filed_on__lt=extended)
-    )
-    paid_by = today - dt.timedelta(days=PAYMENT_DAYS)
-    late |= Q(status=Case.Status.DECIDED) & (
-        Q(decided_on__lt=paid_by) | Q(decided_on__isnull=True, stage_started_on__lt=paid_by)
-    )
-    if calendar is not None:
-        cutoff = calendar.latest_start_due_before(today, LEAD_WORKING_DAYS)
-        longer = calendar.latest_start_due_before(
-            today, LEAD_WORKING_DAYS + LEAD_EXTENSION_WORKING_DAYS
-        )
-        late |= Q(status=Case.Status.LEAD) & (
-            Q(filing_extended=False, received_on__lte=cutoff)
-            | Q(filing_extended=True, received_on__lte=longer)
-        )
-    return cases.filter(late)
-
-
 def _counts(queryset: QuerySet[Any]) -> dict[int, int]:
     rows = queryset.order_by().values("unit_id").annotate(n=Count("id"))
     return {r["unit_id"]: r["n"] for r in rows}
@@ -178,18 +129,7 @@ def _item(
     return found
 
 
-def _calendar(today: dt.date, notes: list[str]) -> WorkingCalendar | None:
-    calendar = WorkingCalendar.load()
-    try:
-        calendar.latest_start_due_before(today, LEAD_WORKING_DAYS + LEAD_EXTENSION_WORKING_DAYS)
-    except CalendarUnknown as error:
-        notes.append(_("线索核查时限未计算：%(reason)s") % {"reason": error.message})
-        return None
-    return calendar
-
-
 def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
-    rect = Rectification.Status
     rectifications = scoped(Rectification.objects.all(), user)
 
     def order_entry(r: Rectification) -> Entry:
@@ -202,18 +142,12 @@ def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
             existing(f"/rectifications/{r.pk}/"),
         )
 
-    escalated = scoped(
-        Finding.objects.filter(
-            status=Finding.Status.ESCALATED,
-            found_on__gte=today - dt.timedelta(days=RECENT_DAYS),
-        ),
-        user,
-    )
+    # Each count is the filter of the list it links to, so the two always agree.
     return [
         _item(
             "rectifications_overdue",
-            _("整改逾期待警示"),
-            rectifications.filter(status=rect.OPEN, deadline__lt=today),
+            _("责令整改已逾期"),
+            followup.filter_state(rectifications, "overdue", today),
             "/rectifications/?state=overdue",
             order_entry,
             ["deadline", "id"],
@@ -222,7 +156,7 @@ def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
         _item(
             "rectifications_warned",
             _("逾期已警示仍未整改"),
-            rectifications.filter(status=rect.WARNED),
+            followup.filter_state(rectifications, "warned", today),
             "/rectifications/?state=warned",
             order_entry,
             ["deadline", "id"],
@@ -230,8 +164,8 @@ def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
         ),
         _item(
             "findings_escalated",
-            _("近%(days)d天检查发现转立案") % {"days": RECENT_DAYS},
-            escalated,
+            _("检查发现已转立案"),
+            scoped(Finding.objects.filter(status=Finding.Status.ESCALATED), user),
             "/findings/?status=escalated",
             lambda f: Entry(
                 f.entity.name,
@@ -247,9 +181,45 @@ def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
     ]
 
 
-def _oversight_items(user: Any, today: dt.date) -> list[Item]:
-    item = SupervisionItem.Status
-    month = f"{today:%Y-%m}"
+def _review_item(user: Any, today: dt.date, notes: list[str]) -> Item:
+    """Last month's spot checks not done, as the spot-check list of that month shows them; the
+    months before it, which that list cannot show at once, are named in a note."""
+    month = director_oversight.last_month(today)
+    pending = scoped(DirectorReview.objects.filter(status=DirectorReview.Status.PENDING), user)
+    earlier = (
+        pending.filter(round__month__lt=month)
+        .order_by()
+        .values("round__month")
+        .annotate(n=Count("id"))
+        .order_by("round__month")
+    )
+    if earlier:
+        notes.append(
+            _("更早月份尚有%(n)d份所长抽查未完成：%(months)s")
+            % {
+                "n": sum(row["n"] for row in earlier),
+                "months": "、".join(row["round__month"] for row in earlier),
+            }
+        )
+    return _item(
+        "reviews_pending",
+        _("上月所长抽查未完成"),
+        pending.filter(round__month=month),
+        f"/reviews/?month={month}&status={DirectorReview.Status.PENDING}",
+        lambda r: Entry(
+            str(r.inspection),
+            r.unit.name,
+            r.round.month,
+            None,
+            None,
+            existing(f"/reviews/{r.pk}/"),
+        ),
+        ["unit__path", "id"],
+        ["round", "inspection__entity"],
+    )
+
+
+def _oversight_items(user: Any, today: dt.date, notes: list[str]) -> list[Item]:
     return [
         _item(
             "trace_open",
@@ -270,12 +240,7 @@ def _oversight_items(user: Any, today: dt.date) -> list[Item]:
         _item(
             "supervision_overdue",
             _("科室督办逾期未办结"),
-            scoped(
-                SupervisionItem.objects.filter(
-                    status__in=[item.OPEN, item.RETURNED], deadline__lt=today
-                ),
-                user,
-            ),
+            director_oversight.overdue(scoped(SupervisionItem.objects.all(), user), today),
             "/supervision/?status=overdue",
             lambda s: Entry(
                 s.title,
@@ -288,75 +253,56 @@ def _oversight_items(user: Any, today: dt.date) -> list[Item]:
             ["deadline", "id"],
             [],
         ),
-        _item(
-            "reviews_pending",
-            _("往月所长抽查未完成"),
-            scoped(
-                DirectorReview.objects.filter(
-                    status=DirectorReview.Status.PENDING, round__month__lt=month
-                ),
-                user,
-            ),
-            "/reviews/?status=pending",
-            lambda r: Entry(
-                str(r.inspection),
-                r.unit.name,
-                r.round.month,
-                None,
-                None,
-                existing(f"/reviews/{r.pk}/"),
-            ),
-            ["round__month", "id"],
-            ["round", "inspection__entity"],
-        ),
+        _review_item(user, today, notes),
     ]
 
 
-def _case_items(user: Any, today: dt.date, calendar: WorkingCalendar | None) -> list[Item]:
-    def case_entry(c: Case) -> Entry:
-        due = case_deadline(c, calendar)
-        return Entry(
-            f"{c.number} {c.title}",
-            c.unit.name,
-            c.get_status_display(),
-            due,
-            _late(today, due),
-            existing(f"/cases/{c.pk}/"),
+def _case_item(user: Any, today: dt.date, notes: list[str]) -> Item:
+    """Cases past their stage time limit: the red warnings of ``cases.limits``, the same rule
+    the case list's ``?warning=red`` applies (a decided case paid in full is not late)."""
+    warnings = limits.stage_warnings(scoped(Case.objects.all(), user), today)
+    red = [w for w in warnings if w.level == limits.RED]
+    unknown = [w for w in warnings if w.level == limits.UNKNOWN]
+    if unknown:
+        notes.append(
+            _("%(n)d件案件的办案时限无法计算：%(reason)s")
+            % {"n": len(unknown), "reason": unknown[0].message}
         )
-
-    follow = SampleFollowUp.Status
-    return [
-        _item(
-            "cases_overdue",
-            _("案件超过办案时限"),
-            overdue_cases(scoped(Case.objects.all(), user), today, calendar),
-            "/cases/?warning=red",
-            case_entry,
-            ["stage_started_on", "id"],
-            [],
-        ),
-        _item(
-            "samples_open",
-            _("抽查不合格后处理未办结"),
-            scoped(
-                SampleFollowUp.objects.filter(
-                    status__in=[follow.OPEN, follow.RECTIFYING, follow.REINSPECTED]
-                ),
-                user,
-            ),
-            "/sampling/follow-ups/?state=open",
-            lambda f: Entry(
-                f"{f.sample.firm_name} {f.sample.product}",
-                f.unit.name,
-                f.get_status_display(),
-                f.deadline,
-                _late(today, f.deadline),
-                existing(f"/sampling/follow-ups/{f.pk}/"),
-            ),
-            ["deadline", "id"],
-            ["sample"],
-        ),
+    by_unit = dict(Counter(w.case.unit_id for w in red))
+    found = Item(
+        "cases_overdue", _("案件超过办案时限"), len(red), by_unit, existing("/cases/?warning=red")
+    )
+    found.entries = [
+        Entry(
+            f"{w.case.number} {w.case.title}",
+            w.case.unit.name,
+            f"{w.case.get_status_display()} · {w.what}",
+            w.deadline,
+            w.days,
+            existing(f"/cases/{w.case.pk}/"),
+        )
+        for w in red[:LIST_LIMIT]
     ]
+    return found
+
+
+def _samples_item(user: Any, today: dt.date) -> Item:
+    return _item(
+        "samples_open",
+        _("抽查不合格后处理未办结"),
+        scoped(SampleFollowUp.objects.filter(status__in=sampling_followup.OPEN_STATES), user),
+        "/sampling/follow-ups/?state=open",
+        lambda f: Entry(
+            f"{f.sample.firm_name} {f.sample.product}",
+            f.unit.name,
+            f.get_status_display(),
+            f.deadline,
+            _late(today, f.deadline),
+            existing(f"/sampling/follow-ups/{f.pk}/"),
+        ),
+        ["deadline", "id"],
+        ["sample"],
+    )
 
 
 def _trace_groups(user: Any) -> list[tuple[str, str, int]]:
@@ -373,13 +319,13 @@ def _trace_groups(user: Any) -> list[tuple[str, str, int]]:
 
 
 def oversight(*, user: Any, today: dt.date | None = None) -> Oversight:
-    """Counts and lists of what is overdue, flagged or escalated in ``user``'s scope."""
+    """Counts and lists of what is overdue, flagged or escalated in ``user``'s scope; each
+    count is what the list it links to shows on ``today``."""
     require_leader(user)
     today = today or timezone.localdate()
     notes: list[str] = []
-    calendar = _calendar(today, notes)
-    found = _follow_up_items(user, today) + _oversight_items(user, today)
-    found += _case_items(user, today, calendar)
+    found = _follow_up_items(user, today) + _oversight_items(user, today, notes)
+    found += [_case_item(user, today, notes), _samples_item(user, today)]
     items = sorted(found, key=lambda i: ORDER.index(i.key))
     unit_ids = sorted({u for i in items for u in i.by_unit})
     units = list(Unit.objects.filter(id__in=unit_ids).order_by("path").values_list("id", "name"))

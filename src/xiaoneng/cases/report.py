@@ -31,6 +31,7 @@ from xiaoneng.cases.report_activity import (
     sampling_figures,
 )
 from xiaoneng.cases.report_scope import Scope, period_errors, report_scope
+from xiaoneng.cases.targets import filed_cases
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.inspections.models import (
     ExitCheck,
@@ -219,9 +220,9 @@ def inspection_figures(
 
 
 def _filed(scope: Scope, start: dt.date, end: dt.date) -> models.QuerySet[Case]:
-    """Cases filed (立案) in the period; a withdrawn case (撤销) was not 查处 and is left out."""
-    cases = Case.objects.filter(filed_on__range=(start, end)).exclude(status=Case.Status.WITHDRAWN)
-    return scope.filter(cases)
+    """Cases filed (立案) in the period; a withdrawn case (撤销) was not 查处 and is left out,
+    by the same rule as the targets page (``targets.filed_cases``)."""
+    return scope.filter(filed_cases(start, end))
 
 
 def _collected(scope: Scope, start: dt.date, end: dt.date) -> models.QuerySet[Collection]:

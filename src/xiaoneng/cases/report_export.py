@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases.models import CaseKind
 from xiaoneng.cases.report import PeriodReport
 from xiaoneng.cases.report_text import quantity, sentences, title, wan
+from xiaoneng.cases.targets import format_value
 from xiaoneng.inspections.models import Inspection, Severity, TraceFlag
 
 
@@ -73,10 +74,20 @@ def goods_table(report: PeriodReport) -> Table:
 
 
 def target_table(report: PeriodReport) -> Table:
+    """Counts as whole numbers with their measure word, money in 万元 as the sentences say."""
     return Table(
         _("目标任务"),
         [_("指标"), _("年度"), _("全年目标"), _("截至期末完成"), _("完成率")],
-        [[t.label, t.year, t.target, t.achieved, f"{t.rate}%"] for t in report.cases.targets],
+        [
+            [
+                t.label,
+                t.year,
+                format_value(t.metric, t.target),
+                format_value(t.metric, t.achieved),
+                f"{t.rate}%",
+            ]
+            for t in report.cases.targets
+        ],
     )
 
 

@@ -2,7 +2,8 @@
 
 篇2: "立案查处各类案件124起，其中大要案48起，案值达1009.11万元，罚没款入库154.22万元，完成全年
 目标的128%。" — money in 万元 with two decimals, counts as integers. A clause whose figure is
-zero, or whose target does not exist, is left out: a report never says "0起".
+zero, or whose target does not exist, is left out: a report never says "0起". A period that
+does not start on 1 January also gives the year-to-date money the completion rate rests on.
 """
 
 from __future__ import annotations
@@ -100,14 +101,29 @@ def title(report: PeriodReport) -> str:
 # Sentences ------------------------------------------------------------------------------------
 
 
-def _headline(cases: CaseFigures) -> str | None:
+def _fines(report: PeriodReport) -> str | None:
+    """The money collected in the period and, when the period does not start on 1 January,
+    the year-to-date total its completion rate rests on: 罚没款入库4.43万元；截至9月30日全年
+    累计入库16.80万元. From 1 January the two are the same figure, written once (篇2)."""
+    cases = report.cases
+    collected = f"罚没款入库{wan(cases.collected)}万元" if cases.collected else None
+    fines = cases.target(TargetMetric.FINES_COLLECTED)
+    if fines is None or not fines.achieved or report.start == dt.date(report.start.year, 1, 1):
+        return collected
+    end = report.end
+    so_far = f"截至{end.month}月{end.day}日全年累计入库{wan(fines.achieved)}万元"
+    return f"{collected}；{so_far}" if collected else so_far
+
+
+def _headline(report: PeriodReport) -> str | None:
+    cases = report.cases
     fines = cases.target(TargetMetric.FINES_COLLECTED)
     return sentence(
         [
             f"立案查处各类案件{cases.filed}起" if cases.filed else None,
             f"其中大要案{cases.major}起" if cases.filed and cases.major else None,
             f"案值达{wan(cases.value)}万元" if cases.value else None,
-            f"罚没款入库{wan(cases.collected)}万元" if cases.collected else None,
+            _fines(report),
             f"完成全年目标的{fines.rate}%" if fines and fines.rate else None,
         ]
     )
@@ -289,7 +305,7 @@ def _oversight(report: PeriodReport) -> str | None:
 def sentences(report: PeriodReport) -> list[str]:
     """The report's sentences, cases first as 篇2 puts them, then inspections, campaigns,
     sampling and oversight; nothing for a part with no figures."""
-    written = [_headline(report.cases), _other_targets(report.cases), _kinds(report.cases)]
+    written = [_headline(report), _other_targets(report.cases), _kinds(report.cases)]
     written += _kind_sentences(report.cases)
     written += _inspections(report)
     written += _campaigns(report.campaigns)

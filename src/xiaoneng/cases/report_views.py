@@ -17,6 +17,7 @@ from xiaoneng.cases.report_scope import parse_request
 from xiaoneng.cases.report_text import sentences, title
 from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.scoping import scoped
+from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,11 +44,13 @@ def _download(report: Any, kind: str) -> HttpResponse:
 def period_report_page(request: HttpRequest) -> HttpResponse:
     """期间报告 of a unit in the user's scope; ``download=xlsx|md`` answers the file instead."""
     today = timezone.localdate()
-    user_unit = getattr(request.user, "unit", None)
+    # By default the user's whole scope: the bureau for bureau-wide roles (a division holds no
+    # records of its own), the station for a station's people, everything for an administrator.
+    root = access.scope_root(request.user)
     values = {
         "from": request.GET.get("from", f"{today:%Y}-01-01"),
         "to": request.GET.get("to", f"{today:%Y-%m-%d}"),
-        "unit": request.GET.get("unit", user_unit.code if user_unit else ""),
+        "unit": request.GET.get("unit", root.code if root else ""),
     }
     errors: dict[str, str] = {}
     report = None

@@ -113,16 +113,23 @@ def subtree(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(path__startswith=unit.path)
 
 
+def filed_cases(start: dt.date, end: dt.date) -> QuerySet[Case]:
+    """Cases filed (立案查处) from ``start`` to ``end`` inclusive: a withdrawn case (撤销) was
+    not 查处 and is left out. The targets page and the period report both count these."""
+    return Case.objects.filter(filed_on__range=(start, end)).exclude(status=Case.Status.WITHDRAWN)
+
+
 def achieved(unit: Unit, year: int) -> dict[str, Decimal]:
     """What ``unit``'s subtree achieved in ``year``, for every metric.
 
-    Cases, major cases and case value count the cases filed in the year; fines collected add
-    the collections (fines and confiscations) paid in; inspections count signed records (not
-    their amendments); samples count batches sampled.
+    Cases, major cases and case value count the cases filed in the year and not withdrawn
+    (``filed_cases``); fines collected add the collections (fines and confiscations) paid in;
+    inspections count signed records (not their amendments); samples count batches sampled.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     units = subtree(unit).values("id")
-    cases = Case.objects.filter(unit__in=units, filed_on__gte=start, filed_on__lte=end).aggregate(
+    filed = filed_cases(start, end).filter(unit__in=units)
+    cases = filed.aggregate(
         cases=Count("id"),
         major=Count("id", filter=Q(major=True)),
         value=Sum("case_value"),
