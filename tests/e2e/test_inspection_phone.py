@@ -68,3 +68,37 @@ def test_a_grid_officer_fills_checks_in_and_signs_on_a_phone(
     assert list(Finding.objects.filter(inspection=draft).values_list("description", flat=True)) == [
         "未建立进货查验记录"
     ]
+
+
+def test_the_rest_all_pass_answers_only_blank_items_and_leaving_asks_first(
+    e2e_county: County, page: Any, login: Login
+) -> None:
+    draft = open_inspection(
+        entity=east_entity(e2e_county),
+        officer=e2e_county.east_officer,
+        kind="onsite",
+        origin=Inspection.Origin.AD_HOC,
+        checklist=make_checklist(items=4),
+    )
+    login("east_officer")
+    page.goto(f"/inspections/{draft.pk}/edit/")
+    items = page.get_by_test_id("item")
+    items.nth(1).locator("label", has_text="不符合").click()
+    items.nth(1).locator("textarea").fill("未公示营业执照")
+    items.nth(2).locator("label", has_text="不适用").click()
+    page.get_by_test_id("all-pass").click()
+    checked = [
+        items.nth(n).locator("input[type=radio]:checked").get_attribute("value")
+        for n in range(items.count())
+    ]
+    assert checked == ["pass", "fail", "na", "pass"]
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="← 检查记录").click()
+    # Leaving with the form changed asks first (dismissed here: the page stays).
+    expect(page.get_by_test_id("inspection-form")).to_be_visible()
+    assert dialogs == ["beforeunload"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    results = draft.results.order_by("item__position").values_list("result", flat=True)
+    assert list(results) == ["pass", "fail", "na", "pass"]

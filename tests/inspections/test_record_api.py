@@ -18,6 +18,7 @@ from tests.inspections.test_records import (
     east_task,
     fill,
     item_ids,
+    next_period,
     second_officer,
     west_entity,
 )
@@ -130,6 +131,25 @@ def test_opening_from_a_task_twice_gives_the_same_draft(county: County) -> None:
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"] and first.json()["task_id"] == task.pk
     assert first.json()["origin"] == "patrol"
+
+
+def test_opening_a_task_of_a_period_not_yet_begun_answers_409(county: County) -> None:
+    period, first = next_period()
+    task = east_task(county, east_entity(county), period=period)
+    body = {"task_id": task.pk, "kind": "onsite", "checklist_id": make_checklist().pk}
+    response = send(client_for(county.east_officer), "post", API, body)
+    assert response.status_code == 409, response.json()
+    assert response.json()["detail"] == f"该任务属于 {period} 期间，{first:%Y-%m-%d} 起才能检查"
+    assert not Inspection.objects.exists()
+
+
+def test_opening_a_cancelled_task_answers_409(county: County) -> None:
+    task = east_task(county, east_entity(county))
+    Task.objects.filter(pk=task.pk).update(status=Task.Status.CANCELLED)
+    body = {"task_id": task.pk, "kind": "onsite", "checklist_id": make_checklist().pk}
+    response = send(client_for(county.east_officer), "post", API, body)
+    assert response.status_code == 409
+    assert response.json()["detail"] == "任务状态为“已取消”，不能再开始检查"
 
 
 def test_a_stale_revision_answers_409_with_the_message(county: County) -> None:

@@ -21,12 +21,13 @@ from tests.inspections.test_records import (
     east_task,
     fill,
     item_ids,
+    next_period,
     second_officer,
     west_entity,
 )
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.inspections.attachments import add_attachment
-from xiaoneng.inspections.models import Attachment, Inspection
+from xiaoneng.inspections.models import Attachment, Finding, Inspection
 from xiaoneng.inspections.record_drafts import save_draft
 from xiaoneng.inspections.record_signing import sign_inspection
 from xiaoneng.inspections.records import amend_inspection, open_inspection
@@ -215,6 +216,92 @@ def test_a_refused_signature_names_what_is_missing(county: County) -> None:
     assert "以下检查事项尚无结论：第 1、2、3 项" in text(response)
 
 
+def test_a_refused_save_and_sign_keeps_the_answers_times_summary_and_photo(
+    county: County,
+) -> None:
+    inspection = draft(county)
+    first = item_ids(inspection)[0]
+    client = client_for(county.east_officer)
+    body = form_post(inspection, action="sign", summary="门店整洁", **{f"result_{first}": ""})
+    body["photos"] = io.BytesIO(png())
+    body["photos"].name = "门头.png"
+    response = client.post(url("inspection_edit", inspection.pk), body, follow=True)
+    assert response.redirect_chain == [(url("inspection_edit", inspection.pk), 302)]
+    page = text(response)
+    assert [str(m) for m in response.context["messages"]] == [
+        "草稿已保存",
+        "以下检查事项尚无结论：第 1 项",
+    ]
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.DRAFT and inspection.revision == 2
+    assert (inspection.summary, inspection.started_at) == ("门店整洁", at(DAY, 9))
+    assert inspection.finished_at == at(DAY, 9, 40) and inspection.checkin_at == at(DAY, 9, 2)
+    assert [r.result for r in inspection.results.order_by("item__position")] == [
+        "",
+        "pass",
+        "pass",
+    ]
+    assert inspection.team.get().signed_at is None
+    assert Attachment.objects.get(inspection=inspection).original_name == "门头.png"
+    # The form is the saved one; what signing still needs is computed from it.
+    assert response.context["revision"] == 2
+    assert [row["mark"] for row in response.context["rows"]] == ["", "pass", "pass"]
+    assert [e.field for e in response.context["missing"]] == ["results"]
+    assert page.count('value="pass" autocomplete="off" checked') == 2
+
+
+def test_a_refused_save_in_save_and_sign_writes_nothing_and_keeps_the_input(
+    county: County,
+) -> None:
+    inspection = draft(county)
+    first = item_ids(inspection)[0]
+    body = form_post(inspection, action="sign", summary="门店整洁", **{f"result_{first}": "fail"})
+    body["photos"] = io.BytesIO(png())
+    body["photos"].name = "门头.png"
+    response = client_for(county.east_officer).post(url("inspection_edit", inspection.pk), body)
+    assert response.status_code == 200
+    assert "不符合，请在说明中写明存在的问题" in text(response) and "门店整洁" in text(response)
+    inspection.refresh_from_db()
+    assert (inspection.revision, inspection.summary) == (1, "")
+    assert inspection.team.get().signed_at is None and not Attachment.objects.exists()
+
+
+def test_the_form_offers_all_pass_and_both_pages_link_back(county: County) -> None:
+    inspection = open_inspection(
+        officer=county.east_officer,
+        kind="onsite",
+        task=east_task(county, east_entity(county)),
+        checklist=make_checklist(),
+    )
+    client = client_for(county.east_officer)
+    form = text(client.get(url("inspection_edit", inspection.pk)))
+    assert 'data-testid="all-pass"' in form and "其余未填项全部符合" in form
+    task_page = reverse("planning:task_detail", args=[inspection.task_id])
+    for page in (form, text(client.get(url("inspection_detail", inspection.pk)))):
+        assert f'href="{url("inspection_list")}">← 检查记录' in page
+        assert f'href="{task_page}">← 任务' in page
+    ad_hoc = text(client.get(url("inspection_detail", draft(county).pk)))
+    assert "← 检查记录" in ad_hoc and "← 任务" not in ad_hoc
+
+
+def test_open_findings_offer_an_order_and_a_case_to_those_who_may(county: County) -> None:
+    inspection = fill(
+        draft(county), county.east_officer, marks=("fail", "pass", "pass"), notes=("无证", "", "")
+    )
+    sign_inspection(inspection=inspection, officer=county.east_officer)
+    finding = Finding.objects.get(inspection=inspection)
+    order = f"{reverse('inspections:rectification_create')}?inspection={inspection.pk}"
+    case = f"{reverse('cases:case_create')}?finding={finding.pk}"
+    page = text(client_for(county.east_director).get(url("inspection_detail", inspection.pk)))
+    assert f'href="{order}">责令整改' in page and f'href="{case}">转立案' in page
+    page = text(client_for(county.leader).get(url("inspection_detail", inspection.pk)))
+    assert 'data-testid="findings"' in page and 'data-testid="finding-actions"' not in page
+    assert order not in page and case not in page
+    Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.RECTIFYING)
+    page = text(client_for(county.east_director).get(url("inspection_detail", inspection.pk)))
+    assert 'data-testid="findings"' in page and 'data-testid="finding-actions"' not in page
+
+
 def test_amending_from_the_detail_page_links_both_ways(county: County) -> None:
     inspection = fill(draft(county), county.east_officer)
     sign_inspection(inspection=inspection, officer=county.east_officer)
@@ -263,6 +350,32 @@ def test_starting_from_the_task_page(county: County) -> None:
     page = text(client.get(reverse("planning:task_detail", args=[task.pk])))
     assert 'data-testid="start-inspection"' in page
     assert url("inspection_from_task", task.pk) in page
+
+
+def test_the_task_page_does_not_offer_a_task_of_a_period_not_yet_begun(county: County) -> None:
+    period, first = next_period()
+    task = east_task(county, east_entity(county), period=period)
+    client = client_for(county.east_officer)
+    page = text(client.get(reverse("planning:task_detail", args=[task.pk])))
+    sentence = f"该任务属于 {period} 期间，{first:%Y-%m-%d} 起才能检查"
+    assert 'data-testid="not-open-yet"' in page and sentence in page
+    assert 'data-testid="start-inspection"' not in page
+    response = client.post(url("inspection_from_task", task.pk), {"kind": "onsite"}, follow=True)
+    assert response.redirect_chain == [(reverse("planning:task_detail", args=[task.pk]), 302)]
+    assert sentence in text(response) and not Inspection.objects.exists()
+
+
+def test_a_cancelled_task_or_one_done_by_hand_offers_no_start(county: County) -> None:
+    task = east_task(county, east_entity(county))
+    client = client_for(county.east_officer)
+    for status in (Task.Status.CANCELLED, Task.Status.DONE):
+        Task.objects.filter(pk=task.pk).update(status=status, done_on=DAY)
+        page = text(client.get(reverse("planning:task_detail", args=[task.pk])))
+        assert 'data-testid="start-inspection"' not in page
+        response = client.post(url("inspection_from_task", task.pk), follow=True)
+        label = Task.Status(status).label
+        assert f"任务状态为“{label}”，不能再开始检查" in text(response)
+    assert not Inspection.objects.exists()
 
 
 def test_the_task_page_links_to_its_record(county: County) -> None:

@@ -18,7 +18,7 @@ from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.inspections.models import Checklist, Inspection, InspectionKind, ItemResult
 from xiaoneng.inspections.record_drafts import save_draft
-from xiaoneng.inspections.records import local_time, open_inspection
+from xiaoneng.inspections.records import local_time, not_open_yet, open_inspection
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.planning.models.plans import Plan, Task, Visit
 from xiaoneng.registry.models import Entity
@@ -41,22 +41,33 @@ def west_entity(county: County) -> Entity:
 
 
 def east_task(
-    county: County, entity: Entity, *, officer: Officer | None = None, kind: str = "patrol"
+    county: County,
+    entity: Entity,
+    *,
+    officer: Officer | None = None,
+    kind: str = "patrol",
+    period: str = "2026-03",
 ) -> Task:
     plan = Plan.objects.create(
-        kind=kind, period="2026-03", unit=county.east, title="三月巡查", capacity=6
+        kind=kind, period=period, unit=county.east, title="三月巡查", capacity=6
     )
     return Task.objects.create(
         plan=plan,
         entity=entity,
         unit=county.east,
-        period="2026-03",
+        period=period,
         officer=officer or county.east_officer,
         description="日常巡查",
         standard="按检查清单逐项检查",
         responsibility="责任区干部",
         scheduled_on=DAY,
     )
+
+
+def next_period() -> tuple[str, D]:
+    """The period after the current one (YYYY-MM) and its first day."""
+    first = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return first.strftime("%Y-%m"), first
 
 
 def second_officer(county: County, username: str = "east_second", **values: Any) -> Officer:
@@ -280,6 +291,36 @@ def test_a_cancelled_task_cannot_be_inspected(county: County) -> None:
         )
     assert refused.value.message == "任务状态为“已取消”，不能再开始检查"
     assert not Inspection.objects.exists()
+
+
+def test_a_task_done_without_a_record_cannot_be_inspected(county: County) -> None:
+    task = east_task(county, east_entity(county))
+    Task.objects.filter(pk=task.pk).update(status=Task.Status.DONE, done_on=DAY)
+    with pytest.raises(Conflict) as refused:
+        open_inspection(
+            officer=county.east_director, kind="onsite", task=task, checklist=make_checklist()
+        )
+    assert refused.value.message == "任务状态为“已完成”，不能再开始检查"
+    assert not Inspection.objects.exists()
+
+
+def test_a_task_of_a_period_not_yet_begun_cannot_be_inspected(county: County) -> None:
+    period, first = next_period()
+    task = east_task(county, east_entity(county), period=period)
+    for officer in (county.east_officer, county.east_director):
+        with pytest.raises(Conflict) as refused:
+            open_inspection(officer=officer, kind="onsite", task=task, checklist=make_checklist())
+        assert refused.value.message == f"该任务属于 {period} 期间，{first:%Y-%m-%d} 起才能检查"
+    assert not Inspection.objects.exists()
+
+
+def test_a_task_may_be_inspected_from_the_first_day_of_its_period(county: County) -> None:
+    task = east_task(county, east_entity(county), period="2026-12")
+    assert not_open_yet(task, today=D(2026, 12, 1)) is None
+    assert not_open_yet(task, today=D(2027, 1, 15)) is None
+    assert not_open_yet(task, today=D(2026, 11, 30)) == (
+        "该任务属于 2026-12 期间，2026-12-01 起才能检查"
+    )
 
 
 # Saving ----------------------------------------------------------------------------------------

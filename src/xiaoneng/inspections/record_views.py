@@ -289,7 +289,11 @@ def _form_context(
 
 @login_required
 def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The draft form: one card per item, check-in, photos; save, or save and sign."""
+    """The draft form: one card per item, check-in, photos; save, or save and sign.
+
+    "Save and sign" saves first, in its own transaction: a refused signature (an item left
+    unanswered, no check-in) keeps what the officer filled in and shows what is missing.
+    """
     inspection = _record(request, pk)
     if inspection.status == Inspection.Status.SIGNED:
         messages.info(request, _("该检查记录已签名，不能再修改。"))
@@ -298,20 +302,8 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     form = None
     if request.method == "POST":
-        officer: Any = request.user
         try:
-            with transaction.atomic():
-                inspection = save_draft(
-                    inspection=inspection,
-                    officer=officer,
-                    revision=request.POST.get("revision", ""),
-                    values=draft_values(request.POST, inspection),
-                )
-                for kind, field in (("photo", "photos"), ("document", "documents")):
-                    for upload in request.FILES.getlist(field):
-                        add_attachment(
-                            inspection=inspection, officer=officer, upload=upload, kind=kind
-                        )
+            inspection = _save_form(request, inspection)
         except (InvalidInput, Conflict) as error:
             # Nothing was saved: the form comes back with what the officer typed.
             errors, form = _errors(error), request.POST
@@ -319,14 +311,33 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
             inspection = _record(request, pk)
         else:
             if request.POST.get("action") == "sign":
-                return _sign(request, inspection)
+                # Signs the revision just saved, not one another member saved meanwhile.
+                return _sign(request, inspection, inspection.revision, saved=True)
             messages.success(request, _("草稿已保存"))
             return redirect("inspections:inspection_edit", pk=pk)
     context = _form_context(request, inspection, form, errors)
     return render(request, "inspections/inspection_form.html", context)
 
 
-def _sign(request: HttpRequest, inspection: Inspection, revision: Any = None) -> HttpResponse:
+def _save_form(request: HttpRequest, inspection: Inspection) -> Inspection:
+    """Save the posted form and its uploads together: all of it, or nothing."""
+    officer: Any = request.user
+    with transaction.atomic():
+        saved = save_draft(
+            inspection=inspection,
+            officer=officer,
+            revision=request.POST.get("revision", ""),
+            values=draft_values(request.POST, inspection),
+        )
+        for kind, field in (("photo", "photos"), ("document", "documents")):
+            for upload in request.FILES.getlist(field):
+                add_attachment(inspection=saved, officer=officer, upload=upload, kind=kind)
+    return saved
+
+
+def _sign(
+    request: HttpRequest, inspection: Inspection, revision: Any = None, *, saved: bool = False
+) -> HttpResponse:
     try:
         signed = sign_inspection(
             inspection=inspection,
@@ -334,8 +345,11 @@ def _sign(request: HttpRequest, inspection: Inspection, revision: Any = None) ->
             revision=revision,
         )
     except (InvalidInput, Conflict) as error:
+        if saved:
+            messages.info(request, _("草稿已保存"))
         _tell(request, error)
         if inspection.status == Inspection.Status.DRAFT:
+            # The form as saved, with "签名前还需" computed from the stored record.
             return redirect("inspections:inspection_edit", pk=inspection.pk)
         return redirect("inspections:inspection_detail", pk=inspection.pk)
     if signed.status == Inspection.Status.SIGNED:
@@ -434,5 +448,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_amend": not draft and later is None and may_edit(user, inspection),
         "is_member": is_member(user, inspection),
         "missing": signing_errors(inspection) if draft else [],
+        # The follow-up of an open finding: an order to rectify, or a case.
+        "may_rectify": not draft and access.can(user, access.INSPECT),
+        "may_open_case": not draft and access.can(user, access.HANDLE_CASES),
     }
     return render(request, "inspections/inspection_detail.html", context)

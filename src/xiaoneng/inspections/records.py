@@ -31,7 +31,7 @@ from xiaoneng.inspections.models import (
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.planning.models.plans import Task
-from xiaoneng.planning.tasks import may_record
+from xiaoneng.planning.tasks import may_record, period_start
 from xiaoneng.registry.models import Entity
 
 SIGNED = Inspection.Status.SIGNED
@@ -128,6 +128,21 @@ def origin_of(task: Task) -> str:
     return kind if kind in Inspection.Origin.values else Inspection.Origin.PATROL
 
 
+def not_open_yet(task: Task, today: dt.date | None = None) -> str | None:
+    """Why ``task`` cannot be inspected before its plan's period begins (None: it can).
+
+    Planning refuses to complete a task on a day before its period (``complete_task``), so a
+    record of such a visit could never be signed.
+    """
+    first = period_start(task.plan.period)
+    if first <= (today or timezone.localdate()):
+        return None
+    return _("该任务属于 %(period)s 期间，%(first)s 起才能检查") % {
+        "period": task.plan.period,
+        "first": first.isoformat(),
+    }
+
+
 def open_inspection(
     *,
     entity: Entity | None = None,
@@ -141,15 +156,20 @@ def open_inspection(
 ) -> Inspection:
     """A draft inspection of ``entity`` (or of the task's entity) led by ``officer``.
 
-    From a task: only the task's officer, a member of its joint visit or the unit's director;
-    the task's draft is returned if there is one. Ad hoc: an officer who may inspect, of an
-    entity in their scope. ``checklist`` None means the current one for the entity's industry.
+    From a task: only the task's officer, a member of its joint visit or the unit's director,
+    once the task's period has begun (``not_open_yet``); the task's draft is returned if there
+    is one, else the task must still be open (not cancelled, not done by hand). Ad hoc: an
+    officer who may inspect, of an entity in their scope. ``checklist`` None means the current
+    one for the entity's industry.
     """
     if task is not None:
         if not may_record(officer, task):
             raise NotPermitted(
                 _("只有任务责任人、联合检查组成员或本单位所长可以开始该任务的检查。")
             )
+        refusal = not_open_yet(task)
+        if refusal is not None:
+            raise Conflict(refusal)
         if entity is not None and entity.pk != task.entity_id:
             raise InvalidInput.single(
                 "entity", _("市场主体与任务不符：%(name)s") % {"name": entity}
@@ -210,7 +230,7 @@ def open_inspection(
 
 def _draft_of_task(task: Task) -> Inspection | None:
     """The task's open draft; refuse when the task is signed off or closed."""
-    Task.objects.select_for_update().filter(pk=task.pk).first()
+    current = Task.objects.select_for_update().filter(pk=task.pk).first() or task
     records = Inspection.objects.filter(task_id=task.pk, amends__isnull=True)
     signed = records.filter(status=SIGNED).first()
     if signed is not None:
@@ -219,9 +239,10 @@ def _draft_of_task(task: Task) -> Inspection | None:
             % {"id": signed.pk}
         )
     draft = records.filter(status=DRAFT).order_by("id").first()
-    if draft is None and task.status not in OPEN_TASK:
+    if draft is None and current.status not in OPEN_TASK:
+        # Cancelled, or done by hand without a record: nothing is left to inspect.
         raise Conflict(
-            _("任务状态为“%(status)s”，不能再开始检查") % {"status": task.get_status_display()}
+            _("任务状态为“%(status)s”，不能再开始检查") % {"status": current.get_status_display()}
         )
     return draft
 

@@ -1,5 +1,6 @@
 /* The inspection form on a phone: check-in from the device's position, "now" buttons,
-   a warning before leaving with unsaved input. No libraries (navigator.geolocation only). */
+   "the rest all pass", a warning before leaving with unsaved input. No libraries
+   (navigator.geolocation only). */
 (function () {
   "use strict";
   var form = document.getElementById("inspection-form");
@@ -48,6 +49,25 @@
       }
     });
   });
+
+  // 其余未填项全部符合: every item without a result becomes 符合; an answered item is kept.
+  var allPass = document.getElementById("all-pass");
+  if (allPass) {
+    allPass.hidden = false;
+    allPass.addEventListener("click", function () {
+      var answered = {};
+      form.querySelectorAll("input[type=radio][name^='result_']").forEach(function (radio) {
+        answered[radio.name] = answered[radio.name] || radio.checked;
+      });
+      Object.keys(answered).forEach(function (name) {
+        var pass = form.querySelector("input[type=radio][name='" + name + "'][value='pass']");
+        if (!answered[name] && pass) {
+          pass.checked = true;
+          dirty = true;
+        }
+      });
+    });
+  }
 
   var checkin = document.getElementById("checkin");
   var result = document.getElementById("checkin-result");
