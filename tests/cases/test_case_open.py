@@ -161,6 +161,17 @@ def test_a_case_from_a_rectification_order_escalates_it(county: County) -> None:
     assert case.rectification == rectification
 
 
+def test_the_escalated_order_links_to_its_case_and_back_to_its_list(county: County) -> None:
+    from tests.conftest import client_for
+
+    rectification = rectification_of(county, east_entity(county))
+    case = lead(county, rectification=rectification)
+    page = client_for(county.east_director).get(f"/rectifications/{rectification.pk}/")
+    html = page.content.decode()
+    assert f'href="/cases/{case.pk}/"' in html and case.number in html
+    assert 'href="/rectifications/"' in html
+
+
 def test_a_case_from_an_exit_check_escalates_it(county: County) -> None:
     entity = east_entity(county)
     check = ExitCheck.objects.create(

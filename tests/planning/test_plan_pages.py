@@ -305,3 +305,32 @@ def test_campaign_form_refuses_bad_input_and_writes_nothing(
 def test_navigation_has_plans_and_campaigns(county: County) -> None:
     page = client_for(county.east_officer).get("/").content.decode()
     assert 'href="/plans/"' in page and 'href="/campaigns/"' in page
+
+
+def test_a_task_of_a_divisions_plan_names_the_plan_without_a_link_the_officer_cannot_open(
+    county: County,
+) -> None:
+    plan = Plan.objects.create(
+        kind=Plan.Kind.CAMPAIGN,
+        period="2026-10",
+        unit=county.division,
+        title="农资打假",
+        capacity=6,
+    )
+    task = Task.objects.create(
+        plan=plan,
+        entity=make_entity(longitude=county.east_point()[0], latitude=county.east_point()[1]),
+        unit=county.east,
+        period="2026-10",
+        officer=county.east_officer,
+        description="农资检查",
+        standard="按检查要点",
+        responsibility="网格责任人",
+        scheduled_on=dt.date(2026, 10, 12),
+    )
+    officer = client_for(county.east_officer)
+    html = officer.get(f"/plans/tasks/{task.pk}/").content.decode()
+    assert "农资打假" in html and f'href="/plans/{plan.pk}/"' not in html
+    assert officer.get(f"/plans/{plan.pk}/").status_code == 404
+    staff = client_for(county.division_staff).get(f"/plans/tasks/{task.pk}/").content.decode()
+    assert f'href="/plans/{plan.pk}/"' in staff

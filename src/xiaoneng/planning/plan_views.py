@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.paging import CappedPaginator
-from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.planning import assign, campaigns, plan_queries
@@ -287,6 +287,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_status = task.status in (Task.Status.PLANNED, Task.Status.OVERFLOW)
     context = {
         "task": task,
+        # A division's campaign plan is not a station officer's to open: name it, no link.
+        "plan_visible": in_scope(request.user, task.plan.unit_id),
         "siblings": siblings,
         "team": team(task.visit) if task.visit else [],
         "may_record": open_status and may_record(request.user, task),
