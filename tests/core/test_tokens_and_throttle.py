@@ -195,3 +195,12 @@ def test_failures_older_than_the_window_do_not_count(county: County) -> None:
     client = Client()
     log_in(client, "east_officer", PASSWORD)
     assert logged_in(client)
+
+
+def test_a_key_is_letters_and_digits_so_its_prefix_never_reads_as_an_option(
+    county: County,
+) -> None:
+    from xiaoneng.core.tokens import create_token
+
+    keys = [create_token(user=county.east_officer)[1] for _ in range(200)]
+    assert all(k.startswith("xn_") and k[3:].isalnum() and len(k) == 46 for k in keys)

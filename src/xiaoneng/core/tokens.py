@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import string
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,6 +15,10 @@ from ninja.security import HttpBearer
 from xiaoneng.core.models import ApiToken
 
 PREFIX = "xn_"
+# Letters and digits only: a prefix beginning with "-" would read as an option to
+# ``xiaoneng token revoke PREFIX``. 43 characters of 62 carry 256 bits, as token_urlsafe(32).
+ALPHABET = string.ascii_letters + string.digits
+KEY_LENGTH = 43
 # last_used_at is written at most this often, so that reads do not each cost a write.
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
@@ -24,7 +29,7 @@ def _digest(key: str) -> str:
 
 def create_token(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
     """A new token for ``user``; the key is returned once and never stored."""
-    key = PREFIX + secrets.token_urlsafe(32)
+    key = PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(KEY_LENGTH))
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[len(PREFIX) : len(PREFIX) + 8], key_sha256=_digest(key)
     )
