@@ -334,3 +334,33 @@ def test_a_task_of_a_divisions_plan_names_the_plan_without_a_link_the_officer_ca
     assert officer.get(f"/plans/{plan.pk}/").status_code == 404
     staff = client_for(county.division_staff).get(f"/plans/tasks/{task.pk}/").content.decode()
     assert f'href="/plans/{plan.pk}/"' in staff
+
+
+def test_the_hand_result_form_is_folded_away_and_gone_once_a_record_exists(
+    county: County,
+) -> None:
+    from tests.inspections.factories import make_checklist
+    from xiaoneng.inspections.records import open_inspection
+
+    plan = Plan.objects.create(
+        kind=Plan.Kind.PATROL, period="2026-10", unit=county.east, title="10月巡查", capacity=6
+    )
+    task = Task.objects.create(
+        plan=plan,
+        entity=make_entity(longitude=county.east_point()[0], latitude=county.east_point()[1]),
+        unit=county.east,
+        period="2026-10",
+        officer=county.east_officer,
+        description="日常巡查",
+        standard="按检查清单",
+        responsibility="网格责任人",
+        scheduled_on=dt.date(2026, 10, 12),
+    )
+    officer = client_for(county.east_officer)
+    html = officer.get(f"/plans/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="complete-form"' in html and "<details" in html
+    open_inspection(
+        task=task, officer=county.east_officer, kind="onsite", checklist=make_checklist()
+    )
+    html = officer.get(f"/plans/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="complete-form"' not in html
