@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,8 +17,8 @@ from pydantic import Field
 from xiaoneng.cases import limits, money, services, targets
 from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods, Target
 from xiaoneng.cases.sources import source_of
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
-from xiaoneng.core.paging import capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.models import (
     ExitCheck,
@@ -35,27 +34,6 @@ from xiaoneng.registry.models import Entity
 router = Router(tags=["cases"])
 
 Amount = str | int | float | None  # parsed by the service: malformed or negative is refused
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
-
-
-def _paged(queryset: QuerySet[Any], paging: Paging) -> dict[str, Any]:
-    start = (paging.page - 1) * paging.page_size
-    if paging.page == 1:
-        items, count, exact = first_page_and_count(queryset, paging.page_size)
-    else:
-        items = list(queryset[start : start + paging.page_size])
-        count, exact = capped_count(queryset)
-    return {
-        "count": count,
-        "count_exact": exact,
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": items,
-    }
 
 
 # Cases --------------------------------------------------------------------------------------
@@ -184,7 +162,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
             received_on__gte=dt.date(filters.year, 1, 1),
             received_on__lte=dt.date(filters.year, 12, 31),
         )
-    return _paged(cases.order_by("-received_on", "-id"), filters)
+    return paged(cases.order_by("-received_on", "-id"), filters)
 
 
 class WarningOut(Schema):

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.followup_api_base import Paging, operation_id, paged
+from xiaoneng.inspections.followup_api_base import operation_id
 from xiaoneng.registry.feedback import decide_proposal
 from xiaoneng.registry.models import CreditProposal, CreditRule
 

@@ -12,15 +12,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections import exits, unlicensed
-from xiaoneng.inspections.followup_api_base import (
-    OutcomeIn,
-    Paging,
-    operation_id,
-    paged,
-    scoped_entity,
-)
+from xiaoneng.inspections.followup_api_base import OutcomeIn, operation_id, scoped_entity
 from xiaoneng.inspections.models import ExitCheck, UnlicensedOperator
 
 router = Router()  # tagged "follow-up" by the follow-up router it is mounted on

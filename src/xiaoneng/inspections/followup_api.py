@@ -15,11 +15,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections import followup
 from xiaoneng.inspections.credit_api import router as credit_router
 from xiaoneng.inspections.exit_api import router as exit_router
-from xiaoneng.inspections.followup_api_base import OutcomeIn, Paging, paged
+from xiaoneng.inspections.followup_api_base import OutcomeIn
 from xiaoneng.inspections.models import Finding, Inspection, Rectification
 
 router = Router(tags=["follow-up"])

@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
-from xiaoneng.core.paging import capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections import flags, oversight
 from xiaoneng.inspections.models import (
@@ -30,27 +29,6 @@ from xiaoneng.org.models import Unit
 from xiaoneng.registry.models import Entity
 
 router = Router(tags=["oversight"])
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
-
-
-def _paged(queryset: QuerySet[Any], paging: Paging) -> dict[str, Any]:
-    if paging.page == 1:
-        items, count, exact = first_page_and_count(queryset, paging.page_size)
-    else:
-        start = (paging.page - 1) * paging.page_size
-        items = list(queryset[start : start + paging.page_size])
-        count, exact = capped_count(queryset)
-    return {
-        "count": count,
-        "count_exact": exact,
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": items,
-    }
 
 
 def _username(officer: Any) -> str | None:
@@ -130,7 +108,7 @@ def list_flags(request: HttpRequest, filters: Query[FlagFilter]) -> dict[str, An
         date_to=filters.date_to,
     )
     listed = flags.filter_flags(narrowed, kind=filters.kind).order_by("-raised_at", "-id")
-    body = _paged(listed, filters)
+    body = paged(listed, filters)
     body["counts"] = {kind: n for kind, _label, n in flags.counts_by_kind(narrowed)}
     return body
 
@@ -235,7 +213,7 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilter]) -> dict[str
         reviews = reviews.filter(status=filters.status)
     if filters.officer:
         reviews = reviews.filter(inspection__lead_officer__username=filters.officer)
-    return _paged(reviews.order_by("-round__month", "unit__path", "inspection_id"), filters)
+    return paged(reviews.order_by("-round__month", "unit__path", "inspection_id"), filters)
 
 
 @router.get("/reviews/{int:review_id}", response=ReviewOut, summary="One sampled record's review")
@@ -321,7 +299,7 @@ def list_rounds(
         rounds = rounds.filter(month=oversight.parse_month(month).text)
     if unit:
         rounds = rounds.filter(unit__code=unit)
-    return _paged(rounds.order_by("-month", "unit__path"), paging)
+    return paged(rounds.order_by("-month", "unit__path"), paging)
 
 
 def _round_detail(request: HttpRequest, drawn: ReviewRound) -> ReviewRound:
@@ -449,7 +427,7 @@ def list_items(request: HttpRequest, filters: Query[SupervisionFilter]) -> dict[
         items = oversight.overdue(items, timezone.localdate())
     elif filters.status:
         items = items.filter(status=filters.status)
-    return _paged(items.order_by("deadline", "id"), filters)
+    return paged(items.order_by("deadline", "id"), filters)
 
 
 class IssueIn(Schema):

@@ -6,40 +6,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.paging import capped_count, first_page_and_count
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections import sampling, sampling_followup, sampling_rates
 from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
 
 router = Router(tags=["sampling"])
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
-
-
-def _paged(queryset: QuerySet[Any], paging: Paging) -> dict[str, Any]:
-    if paging.page == 1:
-        items, count, exact = first_page_and_count(queryset, paging.page_size)
-    else:
-        start = (paging.page - 1) * paging.page_size
-        items = list(queryset[start : start + paging.page_size])
-        count, exact = capped_count(queryset)
-    return {
-        "count": count,
-        "count_exact": exact,
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": items,
-    }
 
 
 # Plans ---------------------------------------------------------------------------------------
@@ -107,7 +85,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, An
         plans = plans.filter(year=filters.year)
     if filters.category:
         plans = plans.filter(category=filters.category)
-    return _paged(plans.order_by("-year", "category", "id"), filters)
+    return paged(plans.order_by("-year", "category", "id"), filters)
 
 
 @router.get("/sampling/plans/{int:plan_id}", response=PlanOut, summary="One sampling plan")
@@ -210,7 +188,7 @@ def list_samples(request: HttpRequest, filters: Query[SampleFilter]) -> dict[str
         samples = samples.filter(result=filters.result)
     if filters.year:
         samples = samples.filter(plan__year=filters.year)
-    return _paged(samples.order_by("-sampled_on", "-id"), filters)
+    return paged(samples.order_by("-sampled_on", "-id"), filters)
 
 
 @router.get("/sampling/samples/{int:sample_id}", response=SampleOut, summary="One batch")
@@ -342,7 +320,7 @@ def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilter]) -> dic
         rows = sampling_followup.overdue(rows, timezone.localdate())
     elif filters.state == "closed":
         rows = rows.filter(status__in=sampling_followup.DONE_STATES)
-    return _paged(rows.order_by("deadline", "id"), filters)
+    return paged(rows.order_by("deadline", "id"), filters)
 
 
 @router.get(

@@ -6,14 +6,13 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.paging import capped_count, first_page_and_count
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.planning import campaigns, plan_queries
@@ -22,27 +21,6 @@ from xiaoneng.planning.patrol import generate_patrol_plan
 from xiaoneng.planning.tasks import cancel_task, complete_task
 
 router = Router(tags=["plans"])
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
-
-
-def _paged(queryset: QuerySet[Any], paging: Paging) -> dict[str, Any]:
-    start = (paging.page - 1) * paging.page_size
-    if paging.page == 1:
-        items, count, exact = first_page_and_count(queryset, paging.page_size)
-    else:
-        items = list(queryset[start : start + paging.page_size])
-        count, exact = capped_count(queryset)
-    return {
-        "count": count,
-        "count_exact": exact,
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": items,
-    }
 
 
 # Plans --------------------------------------------------------------------------------------
@@ -138,7 +116,7 @@ def list_plans(
         plans = plans.filter(kind=kind)
     if period:
         plans = plans.filter(period=period)
-    return _paged(plans, paging)
+    return paged(plans, paging)
 
 
 @router.get("/plans/{int:plan_id}", response=PlanDetail, summary="One plan and its summary")
@@ -269,7 +247,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, An
         tasks = tasks.filter(scheduled_on__gte=filters.date_from)
     if filters.date_to:
         tasks = tasks.filter(scheduled_on__lte=filters.date_to)
-    return _paged(tasks.order_by("scheduled_on", "id"), filters)
+    return paged(tasks.order_by("scheduled_on", "id"), filters)
 
 
 @router.get("/tasks/{int:task_id}", response=TaskOut, summary="One task with its 六定")
@@ -514,7 +492,7 @@ def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
 
 @router.get("/campaigns", response=CampaignPage, summary="Campaigns of the user's units")
 def list_campaigns(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    return _paged(_campaigns(request).order_by("-start_on", "-id"), paging)
+    return paged(_campaigns(request).order_by("-start_on", "-id"), paging)
 
 
 def _detail(campaign: Any) -> Campaign:
