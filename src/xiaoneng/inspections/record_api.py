@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
+from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
-from xiaoneng.core.paging import capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.attachments import add_attachment, remove_attachment
 from xiaoneng.inspections.models import Attachment, Checklist, Inspection
@@ -274,19 +274,9 @@ def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -
         **filters.dict(exclude={"page", "page_size"}),
     )
     records = chosen.apply(_records(request)).order_by("-visited_on", "-id")
-    start = (filters.page - 1) * filters.page_size
-    if filters.page == 1:
-        items, count, exact = first_page_and_count(records, filters.page_size)
-    else:
-        items = list(records[start : start + filters.page_size])
-        count, exact = capped_count(records)
-    return {
-        "count": count,
-        "count_exact": exact,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": [_summary(r) for r in items],
-    }
+    page = paged(records, Paging(page=filters.page, page_size=filters.page_size))
+    page["items"] = [_summary(r) for r in page["items"]]
+    return page
 
 
 @router.get(
