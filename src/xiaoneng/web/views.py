@@ -20,6 +20,7 @@ from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.scoping import scoped
 from xiaoneng.registry import services as registry
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
+from xiaoneng.web.todo import todo_for
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -82,5 +83,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "outside_grids": registry.outside_grids(entities).count(),
         "hot": entities.filter(hot_industry=True).count(),
         "chart_json": json.dumps(chart, ensure_ascii=False),
+        "todo": todo_for(request.user, today),
     }
     return render(request, "web/home.html", context)

@@ -1,0 +1,108 @@
+"""What waits for the user, on the overview: one card per kind of work their roles do.
+
+Each count uses the same filter as the list its card opens, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.scoping import scoped
+from xiaoneng.inspections import followup, oversight
+from xiaoneng.inspections.models import (
+    DirectorReview,
+    Inspection,
+    Rectification,
+    SupervisionItem,
+    TraceFlag,
+)
+from xiaoneng.inspections.record_queries import with_member
+from xiaoneng.org import access
+from xiaoneng.planning.models.plans import Task
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One card: how many, what, where the list is, and whether it is urgent."""
+
+    label: str | Promise
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def _link(name: str, query: str = "") -> str:
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def todo_for(user: Any, today: dt.date) -> list[Todo]:
+    """The cards of ``user``'s work on ``today`` (none for a user whose roles do none)."""
+    cards: list[Todo] = []
+    if access.can(user, access.INSPECT):
+        due = Task.objects.filter(
+            officer_id=user.pk, status=Task.Status.PLANNED, scheduled_on__lte=today
+        ).count()
+        cards.append(
+            Todo(_("今日及逾期待查任务"), due, _link("planning:my_calendar"), urgent=due > 0)
+        )
+        drafts = with_member(
+            Inspection.objects.filter(status=Inspection.Status.DRAFT), user
+        ).count()
+        cards.append(
+            Todo(
+                _("未签名的检查记录"),
+                drafts,
+                _link("inspections:inspection_list"),
+                urgent=drafts > 0,
+            )
+        )
+        orders = scoped(Rectification.objects.all(), user)
+        overdue = followup.filter_state(orders, "overdue", today).count()
+        cards.append(
+            Todo(
+                _("逾期未整改"),
+                overdue,
+                _link("inspections:rectification_list", "state=overdue"),
+                urgent=overdue > 0,
+            )
+        )
+    if access.can(user, access.REVIEW_INSPECTIONS):
+        flags = scoped(TraceFlag.objects.filter(status=TraceFlag.Status.OPEN), user).count()
+        cards.append(
+            Todo(
+                _("痕迹疑点待核实"),
+                flags,
+                _link("inspections:trace_flag_list", "status=open"),
+                urgent=flags > 0,
+            )
+        )
+        month = oversight.last_month(today)
+        pending = scoped(
+            DirectorReview.objects.filter(status=DirectorReview.Status.PENDING, round__month=month),
+            user,
+        ).count()
+        cards.append(
+            Todo(
+                _("上月所长抽查待核查"),
+                pending,
+                _link("inspections:review_list", f"month={month}&status=pending"),
+            )
+        )
+    if access.can(user, access.REVIEW_INSPECTIONS) or access.can(user, access.SUPERVISE):
+        items = scoped(SupervisionItem.objects.all(), user)
+        late = oversight.overdue(items, today).count()
+        cards.append(
+            Todo(
+                _("督办事项逾期未办结"),
+                late,
+                _link("inspections:supervision_list", "status=overdue"),
+                urgent=late > 0,
+            )
+        )
+    return cards
