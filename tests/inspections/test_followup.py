@@ -305,3 +305,30 @@ def test_another_station_may_not_record_rectified(county: County) -> None:
         record_rectified(rectification=rectification, actor=county.west_officer, outcome="已整改")
     rectification.refresh_from_db()
     assert rectification.status == "open"
+
+
+def test_an_order_from_a_tasks_record_counts_as_a_notice_of_that_visit(county: County) -> None:
+    from xiaoneng.core.states import unlocked
+
+    entity = east_entity(county)
+    plan = Plan.objects.create(
+        kind=Plan.Kind.CAMPAIGN, period="2026-09", unit=county.east, title="食品专项", capacity=6
+    )
+    task = Task(
+        plan=plan,
+        entity=entity,
+        unit=county.east,
+        period="2026-09",
+        officer=county.east_officer,
+        description="食品检查",
+        standard="按检查清单",
+        responsibility="网格责任人",
+        done_on=VISITED,
+    )
+    with unlocked(task):
+        task.status = Task.Status.DONE
+    task.save()
+    inspection = inspected(county, entity, task=task)
+    order(county, inspection)
+    task.refresh_from_db()
+    assert (task.notices_issued, task.violation_found) == (1, True)

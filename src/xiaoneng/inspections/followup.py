@@ -253,6 +253,9 @@ def issue_rectification(
             rectification, findings, actor, reinspect_on
         )
         rectification.save(update_fields=["reinspection_task"])
+        if inspection.task_id is not None:
+            # The order is a notice issued on that visit: campaign statistics count it.
+            planning_tasks.count_notice(task=Task.objects.get(pk=inspection.task_id))
     return rectification
 
 

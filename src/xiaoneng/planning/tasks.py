@@ -158,6 +158,16 @@ def complete_task(
     return task
 
 
+def count_notice(*, task: Task) -> Task:
+    """One more notice (通知书) issued on the visit of ``task`` — a rectification order made
+    from its inspection record — so that campaign statistics count it with the violation."""
+    if task.notices_issued < MAX_NOTICES:
+        task.notices_issued += 1
+    task.violation_found = True
+    task.save(update_fields=["notices_issued", "violation_found"])
+    return task
+
+
 def cancel_task(*, task: Task, actor: Any, reason: str) -> Task:
     """Cancel a task that is not done (the entity closed, a duplicate…), with a reason."""
     if not (access.can(actor, access.PLAN_PATROL) or access.can(actor, access.MANAGE_CAMPAIGNS)):
