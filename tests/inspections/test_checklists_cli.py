@@ -122,3 +122,12 @@ def test_load_adds_only_missing_starter_checklists(db: Any) -> None:
     assert checklist("load").strip() == "every starter checklist is present"
     Checklist.objects.get(code="documentary").delete()
     assert checklist("load").strip() == "documentary v1 loaded"
+
+
+def test_export_into_a_missing_folder_is_a_command_error(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "nowhere" / "x.csv"
+    with pytest.raises(CommandError) as refused:
+        call_command("checklist", "export", "food-retail", "-o", str(target))
+    assert refused.value.returncode == 2
+    assert str(refused.value) == f"-o {target}: no such folder {target.parent}"
+    assert not target.parent.exists()

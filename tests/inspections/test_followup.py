@@ -98,8 +98,8 @@ def test_deadline_date_is_counted_in_working_days(county: County) -> None:
         (0, None, "working_days: 整改期限应为 1 至 60 个工作日：0"),
         (61, None, "working_days: 整改期限应为 1 至 60 个工作日：61"),
         ("十", None, "working_days: 整改期限应为 1 至 60 个工作日：十"),
-        (None, D(2026, 9, 29), "deadline: 整改期限不能早于今天：2026-09-29"),
-        (None, ISSUED, "deadline: 整改期限不能早于今天：2026-09-30"),
+        (None, D(2026, 9, 29), "deadline: 整改期限应晚于今天：2026-09-29"),
+        (None, ISSUED, "deadline: 整改期限应晚于今天：2026-09-30"),
         (5, D(2026, 10, 20), "working_days: 整改期限请填写工作日数或截止日期，二者只填一项"),
         (None, None, "working_days: 请填写整改期限：工作日数或截止日期（二选一）"),
         (

@@ -119,7 +119,7 @@ def test_bad_order_answers_422_and_writes_nothing(county: County, world: dict[st
     ]
     past = post(client, "/api/v1/rectifications", {**body, "deadline": "2026-01-05"})
     assert past.json()["errors"] == [
-        {"field": "deadline", "message": "整改期限不能早于今天：2026-01-05"}
+        {"field": "deadline", "message": "整改期限应晚于今天：2026-01-05"}
     ]
     stranger = world["order"].findings.first().pk
     wrong = post(

@@ -171,7 +171,7 @@ def test_past_deadline_from_the_form_is_refused(county: County, world: dict[str,
             "working_days": "10",
         },
     )
-    assert f"整改期限不能早于今天：{yesterday:%Y-%m-%d}" in response.content.decode()
+    assert f"整改期限应晚于今天：{yesterday:%Y-%m-%d}" in response.content.decode()
     assert not Rectification.objects.filter(inspection=inspection).exists()
 
 

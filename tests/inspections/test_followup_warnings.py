@@ -94,3 +94,20 @@ def test_command_refuses_a_bad_date(county: County) -> None:
         call_command("followup", "warn", "--today", "2026-13-01")
     assert refused.value.returncode == 2
     assert str(refused.value) == "--today should be a date YYYY-MM-DD: 2026-13-01"
+
+
+def test_command_refuses_a_day_in_the_future_and_warns_nothing(county: County) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiaoneng.inspections.models import Rectification
+    from xiaoneng.registry.models import CreditProposal
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(CommandError) as refused:
+        call_command("followup", "warn", "--today", f"{tomorrow:%Y-%m-%d}")
+    assert refused.value.returncode == 2
+    assert str(refused.value) == f"--today cannot lie in the future: {tomorrow:%Y-%m-%d}"
+    assert not Rectification.objects.filter(status="warned").exists()
+    assert not CreditProposal.objects.exists()

@@ -104,7 +104,11 @@ def test_a_whole_visit_through_the_api(county: County) -> None:
     assert photo.status_code == 201, photo.json()
     assert len(photo.json()["sha256"]) == 64
     assert lead.get(photo.json()["url"]).status_code == 200
-    signed = send(lead, "post", f"{API}/{record['id']}/sign", {"revision": 3})
+    # The photo changed the record: signing the revision read before it is refused.
+    stale = send(lead, "post", f"{API}/{record['id']}/sign", {"revision": 3})
+    assert stale.status_code == 409
+    assert lead.get(f"{API}/{record['id']}").json()["revision"] == 4
+    signed = send(lead, "post", f"{API}/{record['id']}/sign", {"revision": 4})
     assert signed.status_code == 200 and signed.json()["status"] == "draft"
     signed = send(second, "post", f"{API}/{record['id']}/sign", {})
     final = signed.json()

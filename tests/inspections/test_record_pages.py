@@ -128,7 +128,8 @@ def test_saving_the_form_with_a_photo(county: County) -> None:
     response = client.post(url("inspection_edit", inspection.pk), body)
     assert response.status_code == 302
     inspection.refresh_from_db()
-    assert inspection.revision == 2 and inspection.started_at == at(DAY, 9)
+    # The save and the photo each make a revision.
+    assert inspection.revision == 3 and inspection.started_at == at(DAY, 9)
     assert inspection.checkin_at == at(DAY, 9, 2)
     assert inspection.results.filter(result="pass").count() == 3
     assert Attachment.objects.get(inspection=inspection).original_name == "门头.png"
@@ -233,7 +234,7 @@ def test_a_refused_save_and_sign_keeps_the_answers_times_summary_and_photo(
         "以下检查事项尚无结论：第 1 项",
     ]
     inspection.refresh_from_db()
-    assert inspection.status == Inspection.Status.DRAFT and inspection.revision == 2
+    assert inspection.status == Inspection.Status.DRAFT and inspection.revision == 3
     assert (inspection.summary, inspection.started_at) == ("门店整洁", at(DAY, 9))
     assert inspection.finished_at == at(DAY, 9, 40) and inspection.checkin_at == at(DAY, 9, 2)
     assert [r.result for r in inspection.results.order_by("item__position")] == [
@@ -244,7 +245,7 @@ def test_a_refused_save_and_sign_keeps_the_answers_times_summary_and_photo(
     assert inspection.team.get().signed_at is None
     assert Attachment.objects.get(inspection=inspection).original_name == "门头.png"
     # The form is the saved one; what signing still needs is computed from it.
-    assert response.context["revision"] == 2
+    assert response.context["revision"] == 3
     assert [row["mark"] for row in response.context["rows"]] == ["", "pass", "pass"]
     assert [e.field for e in response.context["missing"]] == ["results"]
     assert page.count('value="pass" autocomplete="off" checked') == 2

@@ -575,3 +575,23 @@ def test_an_unknown_field_is_refused(county: County) -> None:
             values={"status": "signed"},
         )
     assert refused.value.message == "status: 未知字段：status"
+
+
+@pytest.mark.parametrize("origin", ["patrol", "draw", "campaign", "reinspection"])
+def test_an_ad_hoc_record_cannot_claim_an_origin_that_comes_from_a_task(
+    county: County, origin: str
+) -> None:
+    from xiaoneng.inspections.records import open_inspection
+
+    with pytest.raises(InvalidInput) as refused:
+        open_inspection(
+            entity=east_entity(county),
+            officer=county.east_officer,
+            kind="onsite",
+            origin=origin,
+            checklist=make_checklist(),
+        )
+    assert refused.value.message == (
+        f"origin: 不按任务的检查，来源应为临时检查或投诉举报：{origin}"
+    )
+    assert not Inspection.objects.exists()

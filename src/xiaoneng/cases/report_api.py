@@ -55,7 +55,7 @@ class KindOut(Schema):
     collected: Decimal = Field(description="罚没款入库, yuan")
 
 
-class GoodsOut(Schema):
+class ReportGoodsOut(Schema):
     kind: str
     description: str
     measure: str
@@ -78,11 +78,11 @@ class CasesOut(Schema):
     value: Decimal
     collected: Decimal
     by_kind: list[KindOut]
-    goods: list[GoodsOut]
+    goods: list[ReportGoodsOut]
     targets: list[TargetOut]
 
 
-class CampaignOut(Schema):
+class ReportCampaignOut(Schema):
     pk: int
     title: str
     start_on: dt.date
@@ -141,7 +141,7 @@ class PeriodReportOut(Schema):
     sentences: list[str]
     inspections: InspectionsOut
     cases: CasesOut
-    campaigns: list[CampaignOut]
+    campaigns: list[ReportCampaignOut]
     sampling: SamplingOut
     oversight: OversightFiguresOut
 
@@ -178,7 +178,7 @@ class UnitCountOut(Schema):
     count: int
 
 
-class ItemOut(Schema):
+class OversightItemOut(Schema):
     key: str
     label: str
     count: int
@@ -188,7 +188,7 @@ class ItemOut(Schema):
 
 class OversightOut(Schema):
     today: dt.date
-    items: list[ItemOut]
+    items: list[OversightItemOut]
     notes: list[str]
 
 

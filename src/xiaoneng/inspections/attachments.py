@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -145,7 +146,18 @@ def add_attachment(
             changes={_("附件"): [None, _label(attachment)]},
         )
         clear_signatures(current)
+        _touch(current, inspection, officer)
     return attachment
+
+
+def _touch(current: Inspection, given: Inspection, officer: Officer) -> None:
+    """The record changed: a new revision, so a client holding the old one must reload (and
+    the caller's copy ``given`` knows the new number)."""
+    current.revision += 1
+    Inspection.objects.filter(pk=current.pk).update(
+        revision=current.revision, updated_by=officer, updated_at=timezone.now()
+    )
+    given.revision = current.revision
 
 
 def remove_attachment(*, attachment: Attachment, officer: Officer) -> None:
@@ -159,5 +171,6 @@ def remove_attachment(*, attachment: Attachment, officer: Officer) -> None:
         attachment.delete()
         audit.record(current, action=AuditEvent.Action.UPDATE, changes={_("附件"): [label, None]})
         clear_signatures(current)
+        _touch(current, attachment.inspection, officer)
         if not Attachment.objects.filter(file=stored).exists():
             transaction.on_commit(lambda: default_storage.delete(stored))

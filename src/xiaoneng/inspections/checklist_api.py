@@ -48,7 +48,7 @@ class ChecklistOut(Schema):
         return getattr(obj, "item_count", None) or obj.items.count()
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     number: str
     position: int
@@ -60,7 +60,7 @@ class ItemOut(Schema):
 
 class ChecklistDetail(ChecklistOut):
     description: str
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
     @staticmethod
     def resolve_items(obj: Checklist) -> list[Any]:

@@ -62,7 +62,7 @@ class DecisionIn(Schema):
     reason: str
 
 
-class RuleOut(Schema):
+class CreditRuleOut(Schema):
     trigger: str
     label: str
     grade: str
@@ -96,7 +96,7 @@ def list_proposals(
 
 @router.get(
     "/credit-proposals/rules",
-    response=list[RuleOut],
+    response=list[CreditRuleOut],
     summary="The feedback rule table",
     operation_id=operation_id("list_rules"),
 )

@@ -134,7 +134,7 @@ def rectification_term(
     assert deadline is not None
     if deadline <= issued_on:
         raise InvalidInput.single(
-            "deadline", _("整改期限不能早于今天：%(date)s") % {"date": deadline}
+            "deadline", _("整改期限应晚于今天：%(date)s") % {"date": deadline}
         )
     calendar.check(issued_on)
     calendar.check(deadline)

@@ -161,7 +161,7 @@ class RectificationFilter(Paging):
     uscc: str = ""
 
 
-class IssueIn(Schema):
+class RectificationIssueIn(Schema):
     inspection_id: int
     finding_ids: list[int] = Field(description="open findings of that inspection")
     requirements: str
@@ -200,7 +200,7 @@ def get_rectification(request: HttpRequest, rectification_id: int) -> Rectificat
     response={201: RectificationOut},
     summary="Issue an order for findings of a signed inspection (re-inspection task planned)",
 )
-def issue(request: HttpRequest, payload: IssueIn) -> Status[Rectification]:
+def issue(request: HttpRequest, payload: RectificationIssueIn) -> Status[Rectification]:
     inspection = get_scoped(Inspection.objects.all(), request.user, pk=payload.inspection_id)
     order = followup.issue_rectification(
         inspection=inspection,

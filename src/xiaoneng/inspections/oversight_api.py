@@ -324,7 +324,7 @@ def get_round(request: HttpRequest, round_id: int) -> ReviewRound:
     return _round_detail(request, drawn)
 
 
-class DrawIn(Schema):
+class ReviewDrawIn(Schema):
     unit: str = Field(description="station code")
     month: str = Field(description="a finished month, YYYY-MM")
 
@@ -334,7 +334,7 @@ class DrawIn(Schema):
     response={200: RoundDetail, 201: RoundDetail},
     summary="Draw a station's sample of a finished month (200: the round already drawn)",
 )
-def draw(request: HttpRequest, payload: DrawIn) -> Status[ReviewRound]:
+def draw(request: HttpRequest, payload: ReviewDrawIn) -> Status[ReviewRound]:
     station = get_scoped(Unit.objects.all(), request.user, code=payload.unit)
     existed = ReviewRound.objects.filter(unit=station, month=payload.month.strip()).exists()
     drawn = oversight.draw_reviews(unit=station, month=payload.month, actor=request.user)
@@ -430,7 +430,7 @@ def list_items(request: HttpRequest, filters: Query[SupervisionFilter]) -> dict[
     return paged(items.order_by("deadline", "id"), filters)
 
 
-class IssueIn(Schema):
+class SupervisionIssueIn(Schema):
     unit: str = Field(description="station code")
     title: str
     description: str
@@ -444,7 +444,7 @@ class IssueIn(Schema):
     response={201: SupervisionDetail},
     summary="Put a matter to a station with a deadline",
 )
-def issue(request: HttpRequest, payload: IssueIn) -> Status[SupervisionItem]:
+def issue(request: HttpRequest, payload: SupervisionIssueIn) -> Status[SupervisionItem]:
     station = get_scoped(Unit.objects.all(), request.user, code=payload.unit)
     entity = inspection = None
     if payload.entity:
@@ -496,7 +496,7 @@ def answer(request: HttpRequest, item_id: int, payload: AnswerIn) -> Supervision
     return oversight.answer_supervision(item=item, actor=request.user, response=payload.response)
 
 
-class CloseIn(Schema):
+class SupervisionCloseIn(Schema):
     accepted: bool = Field(description="true: closed; false: returned to be done again")
     note: str = ""
 
@@ -506,7 +506,7 @@ class CloseIn(Schema):
     response=SupervisionDetail,
     summary="The issuer closes the item or returns it (note required)",
 )
-def close(request: HttpRequest, item_id: int, payload: CloseIn) -> SupervisionItem:
+def close(request: HttpRequest, item_id: int, payload: SupervisionCloseIn) -> SupervisionItem:
     item = get_scoped(_items(request), request.user, pk=item_id)
     return oversight.close_supervision(
         item=item, actor=request.user, accepted=payload.accepted, note=payload.note

@@ -139,7 +139,7 @@ class OpenIn(Schema):
     checklist_id: int | None = Field(None, description="default: current one for the industry")
 
 
-class ResultIn(Schema):
+class ItemResultIn(Schema):
     item: int
     result: str = Field("", description="pass / fail / na, or empty")
     note: str = ""
@@ -147,7 +147,7 @@ class ResultIn(Schema):
 
 class DraftIn(Schema):
     revision: int = Field(description="the revision the client read; 409 if it changed since")
-    results: list[ResultIn] | None = None
+    results: list[ItemResultIn] | None = None
     summary: str | None = None
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None

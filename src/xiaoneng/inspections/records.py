@@ -120,6 +120,9 @@ def clear_signatures(inspection: Inspection) -> None:
 # Opening ----------------------------------------------------------------------------------
 
 
+AD_HOC_ORIGINS = (Inspection.Origin.AD_HOC, Inspection.Origin.COMPLAINT)
+
+
 def origin_of(task: Task) -> str:
     """Where a task's inspection comes from: a re-inspection, else its plan's kind."""
     if Rectification.objects.filter(reinspection_task_id=task.pk).exists():
@@ -184,8 +187,12 @@ def open_inspection(
                 _("市场主体“%(name)s”不在您的辖区内，不能对其开展检查。") % {"name": entity.name}
             )
         origin = origin or Inspection.Origin.AD_HOC
-        if origin not in Inspection.Origin.values:
-            raise InvalidInput.single("origin", _("未知的检查来源：%(value)s") % {"value": origin})
+        if origin not in AD_HOC_ORIGINS:
+            # Patrol, draw, campaign and re-inspection records come from their tasks.
+            raise InvalidInput.single(
+                "origin",
+                _("不按任务的检查，来源应为临时检查或投诉举报：%(value)s") % {"value": origin},
+            )
     if kind not in InspectionKind.values:
         raise InvalidInput.single(
             "kind",

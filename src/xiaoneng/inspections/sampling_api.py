@@ -23,7 +23,7 @@ router = Router(tags=["sampling"])
 # Plans ---------------------------------------------------------------------------------------
 
 
-class PlanOut(Schema):
+class SamplingPlanOut(Schema):
     id: int
     year: int
     title: str
@@ -42,12 +42,12 @@ class PlanOut(Schema):
         return obj.unit.code
 
 
-class PlanPage(Schema):
+class SamplingPlanPage(Schema):
     count: int
     count_exact: bool
     page: int
     page_size: int
-    items: list[PlanOut]
+    items: list[SamplingPlanOut]
 
 
 class PlanIn(Schema):
@@ -78,7 +78,7 @@ def _plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
     return found
 
 
-@router.get("/sampling/plans", response=PlanPage, summary="Sampling plans the user sees")
+@router.get("/sampling/plans", response=SamplingPlanPage, summary="Sampling plans the user sees")
 def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     plans = _plans(request)
     if filters.year:
@@ -88,12 +88,12 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, An
     return paged(plans.order_by("-year", "category", "id"), filters)
 
 
-@router.get("/sampling/plans/{int:plan_id}", response=PlanOut, summary="One sampling plan")
+@router.get("/sampling/plans/{int:plan_id}", response=SamplingPlanOut, summary="One sampling plan")
 def get_plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
     return _plan(request, plan_id)
 
 
-@router.post("/sampling/plans", response={201: PlanOut}, summary="Create a sampling plan")
+@router.post("/sampling/plans", response={201: SamplingPlanOut}, summary="Create a sampling plan")
 def create_plan(request: HttpRequest, payload: PlanIn) -> Status[SamplingPlan]:
     user: Any = request.user
     unit = payload.unit or (user.unit.code if getattr(user, "unit", None) else "")
@@ -169,7 +169,7 @@ class SampleFilter(Paging):
     year: int | None = None
 
 
-class ResultIn(Schema):
+class SampleResultIn(Schema):
     result: str = Field(description="pass / fail")
     failed_items: str = Field("", description="required for fail, e.g. 总养分、标识")
     reported_on: dt.date | None = None
@@ -212,7 +212,7 @@ def create_sample(request: HttpRequest, plan_id: int, payload: SampleIn) -> Stat
     response=SampleOut,
     summary="Record the laboratory's verdict (a fail opens the follow-up)",
 )
-def record_result(request: HttpRequest, sample_id: int, payload: ResultIn) -> Sample:
+def record_result(request: HttpRequest, sample_id: int, payload: SampleResultIn) -> Sample:
     sample = get_scoped(_samples(request), request.user, pk=sample_id)
     return sampling.record_result(sample=sample, actor=request.user, **payload.dict())
 
@@ -299,7 +299,7 @@ class ReinspectIn(Schema):
     note: str = ""
 
 
-class CloseIn(Schema):
+class FollowUpCloseIn(Schema):
     note: str = ""
 
 
@@ -359,7 +359,7 @@ def reinspect(request: HttpRequest, follow_up_id: int, payload: ReinspectIn) -> 
     response=FollowUpOut,
     summary="Close the follow-up (办结)",
 )
-def close(request: HttpRequest, follow_up_id: int, payload: CloseIn) -> SampleFollowUp:
+def close(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn) -> SampleFollowUp:
     follow_up = _follow_up(request, follow_up_id)
     return sampling_followup.close_follow_up(
         follow_up=follow_up, actor=request.user, note=payload.note

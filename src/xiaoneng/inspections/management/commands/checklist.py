@@ -146,6 +146,8 @@ class Command(BaseCommand):
         fmt = output.suffix.lower().lstrip(".")
         if fmt not in {"csv", "xlsx"}:
             raise CommandError(f"-o {output}: the file must end in .csv or .xlsx", returncode=2)
+        if not output.parent.is_dir():
+            raise CommandError(f"-o {output}: no such folder {output.parent}", returncode=2)
         count = checklist_files.export_version(checklist=checklist, target=output, fmt=fmt)
         self.stdout.write(f"{checklist.code} v{checklist.version}: {count} items → {output}")
 

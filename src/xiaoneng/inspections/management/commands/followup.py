@@ -43,6 +43,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--today should be a date YYYY-MM-DD: {options['today']}", returncode=2
                 ) from None
+            if today > timezone.localdate():
+                # A warning is a record with consequences (a credit proposal): never in advance.
+                raise CommandError(
+                    f"--today cannot lie in the future: {today:%Y-%m-%d}", returncode=2
+                )
         try:
             with acting_as(None):
                 count = warn_overdue(today=today)
