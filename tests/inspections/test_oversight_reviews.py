@@ -333,9 +333,13 @@ def test_the_cli_draws_every_station_and_verifies(
     again = StringIO()
     call_command("review", "draw", "--month", MARCH, "--unit", "S-E", stdout=again)
     assert ReviewRound.objects.count() == 2
+    assert again.getvalue().rstrip().endswith("（此前已抽取 drawn before）")
     checked = StringIO()
     call_command("review", "verify", "--month", MARCH, stdout=checked)
     assert checked.getvalue().count("一致 verified") == 2
+    nothing = StringIO()
+    call_command("review", "verify", "--month", "2026-01", stdout=nothing)
+    assert nothing.getvalue() == "2026-01: 没有已抽取的批次 no rounds drawn\n"
 
 
 @pytest.mark.parametrize(

@@ -51,21 +51,27 @@ class Command(BaseCommand):
             self._verify(list(stations), month)
 
     def _draw(self, stations: list[Unit], month: str) -> None:
+        before = set(
+            ReviewRound.objects.filter(unit__in=stations, month=month).values_list("pk", flat=True)
+        )
         try:
             with acting_as(None):
                 rounds = [oversight.draw_reviews(unit=s, month=month) for s in stations]
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from None
         for drawn in rounds:
+            again = "（此前已抽取 drawn before）" if drawn.pk in before else ""
             self.stdout.write(
                 f"{drawn.unit.code} {drawn.unit.name} {drawn.month}: "
                 f"抽取 drawn {drawn.reviews.count()} / {drawn.population} "
-                f"(round #{drawn.pk}, seed {drawn.seed})"
+                f"(round #{drawn.pk}, seed {drawn.seed}){again}"
             )
 
     def _verify(self, stations: list[Unit], month: str) -> None:
         rounds = ReviewRound.objects.filter(unit__in=stations, month=month).select_related("unit")
         failed = 0
+        if not rounds.exists():
+            self.stdout.write(f"{month}: 没有已抽取的批次 no rounds drawn")
         for drawn in rounds.order_by("unit__path"):
             outcome = oversight.check_round(drawn)
             verdict = "一致 verified" if outcome.verified else "不一致 MISMATCH"
