@@ -212,7 +212,7 @@ def get_oversight(request: HttpRequest) -> dict[str, Any]:
                 "link": item.link,
                 "by_unit": [
                     {"unit": units[u].code, "unit_name": units[u].name, "count": n}
-                    for u, n in sorted(item.by_unit.items(), key=lambda p: units[p[0]].path)
+                    for u, n in sorted(item.by_unit.items(), key=lambda p: units[p[0]].code)
                 ],
             }
             for item in view.items
