@@ -333,3 +333,10 @@ def test_without_a_checklist_the_one_in_force_for_the_industry_is_used(county: C
     record = opened.json()
     assert record["checklist_code"] and record["results"]
     assert record["kind"] == "onsite" and record["origin"] == "ad_hoc"
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "origin=bogus", "kind=bogus"])
+def test_an_unknown_filter_value_is_refused_not_ignored(county: County, query: str) -> None:
+    response = client_for(county.east_officer).get(f"{API}?{query}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == query.split("=")[0]

@@ -8,7 +8,7 @@ someone saved in between), uploads photos, and each member of the team signs. Er
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -122,9 +122,10 @@ class InspectionFilterIn(Schema):
     officer: str = Field("", description="username of a team member")
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    origin: str = ""
-    kind: str = Field("", description="onsite / documentary")
-    status: str = Field("", description="draft / signed")
+    # An unknown value is refused (422) rather than silently ignored.
+    origin: Literal["", "patrol", "draw", "campaign", "reinspection", "complaint", "ad_hoc"] = ""
+    kind: Literal["", "onsite", "documentary"] = Field("", description="onsite / documentary")
+    status: Literal["", "draft", "signed"] = Field("", description="draft / signed")
     failed: bool = Field(False, description="signed with at least one failed item")
     q: str = Field("", description="USCC (or its beginning) or part of the name")
 
