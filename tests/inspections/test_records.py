@@ -18,9 +18,10 @@ from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.inspections.models import Checklist, Inspection, InspectionKind, ItemResult
 from xiaoneng.inspections.record_drafts import save_draft
-from xiaoneng.inspections.records import local_time, not_open_yet, open_inspection
+from xiaoneng.inspections.records import local_time, open_inspection
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.planning.models.plans import Plan, Task, Visit
+from xiaoneng.planning.tasks import not_open_yet
 from xiaoneng.registry.models import Entity
 
 D = dt.date

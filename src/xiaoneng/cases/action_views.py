@@ -17,7 +17,7 @@ from xiaoneng.cases import limits, money, services
 from xiaoneng.cases.checks import parse_day
 from xiaoneng.cases.models import Case, Collection
 from xiaoneng.cases.transitions import CASE
-from xiaoneng.cases.views import BY_SLUG, Action, case_of, errors_of
+from xiaoneng.cases.views import BY_SLUG, Action, case_of
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org import access
@@ -151,7 +151,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             services.apply_transition(case=case, actor=request.user, to=chosen.to, values=values)
         except DomainError as error:
-            errors = errors_of(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
             case.refresh_from_db()
         else:
@@ -178,7 +178,7 @@ def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             if error.status_code == 403:
                 raise
-            errors = errors_of(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已延长办案期限"))
@@ -228,7 +228,7 @@ def _money_form(
                     disposal=form.get("disposal", ""),
                 )
         except DomainError as error:
-            errors = errors_of(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记"))

@@ -15,16 +15,12 @@ from xiaoneng.cases.report import period_report
 from xiaoneng.cases.report_export import markdown, tables, write_xlsx
 from xiaoneng.cases.report_scope import parse_request
 from xiaoneng.cases.report_text import sentences, title
-from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.errors import DomainError
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
 
 
 def _download(report: Any, kind: str) -> HttpResponse:
@@ -61,7 +57,7 @@ def period_report_page(request: HttpRequest) -> HttpResponse:
         )
         report = period_report(start=start, end=end, unit=unit, user=request.user)
     except DomainError as error:
-        errors = _errors(error)
+        errors = error.by_field
         status = error.status_code if error.status_code == 403 else 200
     if report is not None and request.GET.get("download") in ("xlsx", "md"):
         return _download(report, request.GET["download"])

@@ -41,11 +41,6 @@ from xiaoneng.registry.models import Entity
 S = Case.Status
 
 
-def errors_of(error: DomainError) -> dict[str, str]:
-    """A refusal's messages by field, for the form."""
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
-
-
 def _query(request: HttpRequest, *names: str) -> str:
     return "&".join(f"{n}={request.GET[n]}" for n in names if request.GET.get(n))
 
@@ -253,7 +248,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 **found,
             )
         except DomainError as error:
-            errors = errors_of(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记线索：%(number)s") % {"number": case.number})

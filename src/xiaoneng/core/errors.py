@@ -28,6 +28,11 @@ class DomainError(Exception):
         self.errors = errors or []
 
     @property
+    def by_field(self) -> dict[str, str]:
+        """Field → message, for a form to mark its fields; a refusal naming no field under ""."""
+        return {e.field: e.message for e in self.errors or [FieldError("", self.message)]}
+
+    @property
     def for_page(self) -> str:
         """The message for a page's banner: the field problems in words, without the field
         names the API and CLI put in front (the form marks the fields themselves)."""

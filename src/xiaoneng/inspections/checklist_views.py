@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.errors import DomainError
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.inspections import checklist_files, checklists
@@ -154,10 +154,6 @@ def checklist_history(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "inspections/checklist_history.html", context)
 
 
-def _errors(error: DomainError) -> dict[str, str]:
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
-
-
 def _latest_versions() -> list[Checklist]:
     latest: dict[str, Checklist] = {}
     for checklist in Checklist.objects.order_by("code", "-version"):
@@ -210,7 +206,7 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
                 row_errors = rejected.row_errors
                 messages.error(request, rejected.message)
             except DomainError as error:
-                errors = _errors(error)
+                errors = error.by_field
                 messages.error(request, error.for_page)
             else:
                 messages.success(

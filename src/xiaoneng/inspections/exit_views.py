@@ -22,7 +22,6 @@ from xiaoneng.inspections.followup_views_base import (
     Refusal,
     act,
     case_link,
-    field_errors,
     history_rows,
     paginate,
     parse_day,
@@ -85,7 +84,7 @@ def exit_create(request: HttpRequest) -> HttpResponse:
                 found_on=parse_day(form.get("found_on")),
             )
         except Refusal as error:
-            errors = field_errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记退出督查：%(name)s") % {"name": entity.name})
@@ -179,7 +178,7 @@ def unlicensed_create(request: HttpRequest) -> HttpResponse:
                 operator=form.get("operator", ""),
             )
         except Refusal as error:
-            errors = field_errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记无照经营：%(name)s") % {"name": found.name})

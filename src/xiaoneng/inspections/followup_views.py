@@ -21,7 +21,6 @@ from xiaoneng.inspections.followup_views_base import (
     Refusal,
     act,
     case_link,
-    field_errors,
     history_rows,
     paginate,
     parse_day,
@@ -131,7 +130,7 @@ def rectification_create(request: HttpRequest) -> HttpResponse:
                 deadline=parse_day(post.get("deadline")) if by_date else None,
             )
         except Refusal as error:
-            errors = field_errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已下达责令整改：%(number)s") % {"number": order.number})

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
+from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.core.paging import CappedPaginator
 
 Refusal = (InvalidInput, Conflict)  # shown on the page; NotPermitted answers 403
@@ -37,11 +37,6 @@ def parse_day(value: Any) -> dt.date | None:
         return parse_date(str(value or "").strip())
     except ValueError:
         return None
-
-
-def field_errors(error: DomainError) -> dict[str, str]:
-    """The refusal's message for each field of the form."""
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
 
 
 def case_link(source: str, pk: int) -> str:

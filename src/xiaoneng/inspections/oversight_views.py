@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import DomainError, FieldError, NotPermitted
+from xiaoneng.core.errors import DomainError, NotPermitted
 from xiaoneng.core.history import readable
 from xiaoneng.core.paging import CappedPaginator
 from xiaoneng.core.scoping import get_scoped, scoped
@@ -50,10 +50,6 @@ def _date(value: Any) -> dt.date | None:
         return parse_date(str(value or "").strip())
     except ValueError:
         return None
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
 
 
 def _stations(request: HttpRequest) -> QuerySet[Unit]:
@@ -125,7 +121,7 @@ def trace_flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except NotPermitted:
             raise
         except DomainError as error:
-            errors = _errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
             flag.refresh_from_db()
         else:
@@ -264,7 +260,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except NotPermitted:
             raise
         except DomainError as error:
-            errors = _errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
             review.refresh_from_db()
         else:
@@ -385,7 +381,7 @@ def supervision_create(request: HttpRequest) -> HttpResponse:
             except NotPermitted:
                 raise
             except DomainError as error:
-                errors = _errors(error)
+                errors = error.by_field
                 messages.error(request, error.for_page)
             else:
                 messages.success(request, _("已督办：%(t)s") % {"t": item.title})
@@ -448,7 +444,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.for_page)
         item.refresh_from_db()
-        context = _supervision_context(request, item, _errors(error), post)
+        context = _supervision_context(request, item, error.by_field, post)
         return render(
             request, "inspections/supervision_detail.html", context, status=error.status_code
         )

@@ -64,10 +64,6 @@ def _record(request: HttpRequest, pk: int) -> Inspection:
     return get_scoped(_records(request).select_related("updated_by", "task"), request.user, pk=pk)
 
 
-def _errors(error: DomainError) -> dict[str, str]:
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
-
-
 def _tell(request: HttpRequest, error: DomainError) -> None:
     """Each message of a refusal, without the field codes the API needs."""
     for item in error.errors or [FieldError("", error.message)]:
@@ -142,7 +138,7 @@ def inspection_start(request: HttpRequest) -> HttpResponse:
                 enforcement=request.POST.get("enforcement") == "1",
             )
         except (InvalidInput, Conflict) as error:
-            errors = _errors(error)
+            errors = error.by_field
             _tell(request, error)
         else:
             messages.success(request, _("已开始检查：%(name)s") % {"name": selected.name})
@@ -306,7 +302,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
             inspection = _save_form(request, inspection)
         except (InvalidInput, Conflict) as error:
             # Nothing was saved: the form comes back with what the officer typed.
-            errors, form = _errors(error), request.POST
+            errors, form = error.by_field, request.POST
             _tell(request, error)
             inspection = _record(request, pk)
         else:

@@ -31,7 +31,7 @@ from xiaoneng.inspections.models import (
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.planning.models.plans import Task
-from xiaoneng.planning.tasks import may_record, period_start
+from xiaoneng.planning.tasks import may_record, not_open_yet
 from xiaoneng.registry.models import Entity
 
 SIGNED = Inspection.Status.SIGNED
@@ -129,21 +129,6 @@ def origin_of(task: Task) -> str:
         return Inspection.Origin.REINSPECTION
     kind = task.plan.kind
     return kind if kind in Inspection.Origin.values else Inspection.Origin.PATROL
-
-
-def not_open_yet(task: Task, today: dt.date | None = None) -> str | None:
-    """Why ``task`` cannot be inspected before its plan's period begins (None: it can).
-
-    Planning refuses to complete a task on a day before its period (``complete_task``), so a
-    record of such a visit could never be signed.
-    """
-    first = period_start(task.plan.period)
-    if first <= (today or timezone.localdate()):
-        return None
-    return _("该任务属于 %(period)s 期间，%(first)s 起才能检查") % {
-        "period": task.plan.period,
-        "first": first.isoformat(),
-    }
 
 
 def open_inspection(

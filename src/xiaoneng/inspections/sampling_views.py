@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
+from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.core.paging import CappedPaginator
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections import sampling, sampling_followup, sampling_rates
@@ -51,10 +51,6 @@ def _date(value: Any) -> dt.date | None:
 def _year(value: Any, default: int) -> int:
     text = str(value or "").strip()
     return int(text) if text.isdigit() and 1900 < int(text) < 10000 else default
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
 
 
 # Plans ---------------------------------------------------------------------------------------
@@ -117,7 +113,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 laboratory=form.get("laboratory", ""),
             )
         except (InvalidInput, Conflict) as error:
-            errors = _errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已制定抽查计划：%(t)s") % {"t": plan.title})
@@ -184,7 +180,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (InvalidInput, Conflict) as error:
         messages.error(request, error.for_page)
-        return _plan_page(request, plan, {"form": post, "errors": _errors(error)})
+        return _plan_page(request, plan, {"form": post, "errors": error.by_field})
     messages.success(
         request,
         _("已登记抽样：%(f)s %(p)s 批号 %(b)s")
@@ -218,7 +214,7 @@ def sample_result(request: HttpRequest, pk: int) -> HttpResponse:
     except (InvalidInput, Conflict) as error:
         messages.error(request, error.for_page)
         sample.refresh_from_db()
-        extra = {"result_for": sample.pk, "result_form": post, "result_errors": _errors(error)}
+        extra = {"result_for": sample.pk, "result_form": post, "result_errors": error.by_field}
         return _plan_page(request, sample.plan, extra)
     if sample.result == Sample.Result.FAIL:
         messages.warning(
@@ -328,7 +324,7 @@ def _follow_up_action(request: HttpRequest, pk: int, action: str, run: Any, done
     except (InvalidInput, Conflict) as error:
         messages.error(request, error.for_page)
         follow_up.refresh_from_db()
-        extra = {"form": request.POST, "errors": _errors(error), "action": action}
+        extra = {"form": request.POST, "errors": error.by_field, "action": action}
         return _follow_up_page(request, follow_up, extra)
     messages.success(request, done)
     return redirect("inspections:sampling_follow_up", pk=follow_up.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.errors import DomainError
 from xiaoneng.core.history import readable
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
@@ -107,11 +107,6 @@ def _table_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _errors(error: DomainError) -> dict[str, str]:
-    found = error.errors or [FieldError("", error.message)]
-    return {e.field: e.message for e in found}
-
-
 @login_required
 def responsibility_table(request: HttpRequest) -> HttpResponse:
     """The responsibility table; administrators and division staff add rows and departments."""
@@ -135,7 +130,7 @@ def responsibility_table(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.for_page)
             key = "department_errors" if request.POST.get("form") == "department" else "errors"
-            context[key] = _errors(error)
+            context[key] = error.by_field
             return render(request, "planning/coverage_rules.html", context, status=400)
         return redirect("planning:responsibility")
     return render(request, "planning/coverage_rules.html", context)
@@ -157,7 +152,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             responsibility.update_rule(rule=rule, values=values, actor=request.user)
         except DomainError as error:
             messages.error(request, error.for_page)
-            errors = _errors(error)
+            errors = error.by_field
         else:
             messages.success(request, _("已修改职责规则 #%(id)d") % {"id": rule.pk})
             return redirect("planning:responsibility")
@@ -224,7 +219,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
     try:
         settings = staffings.read_settings(request.GET)
     except DomainError as error:
-        context["errors"] = _errors(error)
+        context["errors"] = error.by_field
         messages.error(request, error.for_page)
         return render(request, "planning/staffing.html", context, status=400)
     result = staffings.compute(user=request.user, settings=settings)

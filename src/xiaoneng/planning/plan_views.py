@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.errors import DomainError
 from xiaoneng.core.paging import CappedPaginator
 from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org import access
@@ -26,7 +26,7 @@ from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.planning import assign, campaigns, plan_queries
 from xiaoneng.planning.models.plans import Campaign, Plan, Task
 from xiaoneng.planning.patrol import generate_patrol_plan, period_of
-from xiaoneng.planning.tasks import cancel_task, complete_task, may_record, team
+from xiaoneng.planning.tasks import cancel_task, complete_task, may_record, not_open_yet, team
 
 
 class ExactPaginator(Paginator):
@@ -50,10 +50,6 @@ def _date(value: Any) -> dt.date | None:
         return parse_date(str(value or "").strip())
     except ValueError:
         return None
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
 
 
 # Plans ------------------------------------------------------------------------------------
@@ -109,7 +105,7 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
                 dry_run=bool(values["dry_run"]),
             )
         except DomainError as error:
-            errors = _errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             if not report.dry_run:
@@ -273,7 +269,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 **_result(request.POST),
             )
         except DomainError as error:
-            errors = _errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
             task.refresh_from_db()
         else:
@@ -289,6 +285,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task,
         # A division's campaign plan is not a station officer's to open: name it, no link.
         "plan_visible": in_scope(request.user, task.plan.unit_id),
+        "not_open_yet": not_open_yet(task),
         "siblings": siblings,
         "team": team(task.visit) if task.visit else [],
         "may_record": open_status and may_record(request.user, task),
@@ -377,7 +374,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         try:
             campaign = campaigns.create_campaign(data=_campaign_input(request), actor=request.user)
         except DomainError as error:
-            errors = _errors(error)
+            errors = error.by_field
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已部署专项整治：%(title)s") % {"title": campaign.title})

@@ -54,6 +54,21 @@ def period_start(period: str) -> dt.date:
     return dt.date(int(period[:4]), int(period[5:7]), 1)
 
 
+def not_open_yet(task: Task, today: dt.date | None = None) -> str | None:
+    """Why ``task`` cannot be visited yet: its plan's period has not begun (None: it can).
+
+    ``complete_task`` refuses a visit dated before the period, so neither a result nor an
+    inspection record of such a visit could be kept.
+    """
+    first = period_start(task.plan.period)
+    if first <= (today or timezone.localdate()):
+        return None
+    return _("该任务属于 %(period)s 期间，%(first)s 起才能检查") % {
+        "period": task.plan.period,
+        "first": first.isoformat(),
+    }
+
+
 def may_record(officer: Any, task: Task) -> bool:
     """The task's officer, a member of its joint visit's team, or the director of its unit."""
     if not getattr(officer, "is_authenticated", False):
