@@ -18,11 +18,11 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.org import access
 from xiaoneng.registry.models import (
-    ClassificationChange,
     CreditProposal,
     CreditRule,
     Entity,
 )
+from xiaoneng.registry.services import write_credit_grade
 
 # Grades from best to worst: a rule only ever moves an entity to the right.
 ORDER = "ABCD"
@@ -69,7 +69,7 @@ def credit_event(
             ),
         )
         if rule.automatic:
-            _lower(
+            write_credit_grade(
                 entity,
                 rule.grade,
                 _("%(rule)s（%(source)s）")
@@ -81,22 +81,6 @@ def credit_event(
                 now,
             )
     return proposal
-
-
-def _lower(entity: Entity, grade: str, reason: str, actor: Any, at: Any) -> None:
-    old = entity.credit_grade
-    entity.credit_grade = grade
-    audit.set_reason(entity, reason)
-    entity.save(update_fields=["credit_grade", "updated_at"])
-    ClassificationChange.objects.create(
-        entity=entity,
-        field=ClassificationChange.Field.CREDIT_GRADE,
-        old_value=old,
-        new_value=grade,
-        reason=reason,
-        changed_by=actor if getattr(actor, "pk", None) else None,
-        changed_at=at,
-    )
 
 
 def decide_proposal(
@@ -114,7 +98,9 @@ def decide_proposal(
     with transaction.atomic(), audit.attributed(actor):
         entity = Entity.objects.select_for_update().get(pk=proposal.entity_id)
         if confirm and worse(proposal.proposed_grade, entity.credit_grade):
-            _lower(entity, proposal.proposed_grade, f"{proposal.source}：{reason}", actor, now)
+            write_credit_grade(
+                entity, proposal.proposed_grade, f"{proposal.source}：{reason}", actor, now
+            )
         proposal.status = (
             CreditProposal.Status.CONFIRMED if confirm else CreditProposal.Status.REJECTED
         )

@@ -380,12 +380,20 @@ def change_credit_grade(*, entity: Entity, grade: str, reason: str, actor: Offic
         )
     if grade == entity.credit_grade:
         raise Conflict(_("信用等级已经是 %(grade)s") % {"grade": grade})
+    write_credit_grade(entity, grade, reason, actor, timezone.now())
+    return entity
+
+
+def write_credit_grade(
+    entity: Entity, grade: str, reason: str, actor: Any, at: dt.datetime
+) -> None:
+    """Store a new credit grade with its history row; the caller has checked who may and why
+    (``change_credit_grade`` by hand, ``feedback`` by the rule table)."""
     old = entity.credit_grade
     entity.credit_grade = grade
     audit.set_reason(entity, reason)
     entity.save(update_fields=["credit_grade", "updated_at"])
-    _classification_change(entity, "credit_grade", old, grade, reason, actor, timezone.now()).save()
-    return entity
+    _classification_change(entity, "credit_grade", old, grade, reason, actor, at).save()
 
 
 @_attributed
