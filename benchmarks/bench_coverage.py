@@ -32,8 +32,8 @@ LIMITS = {"build": None, "report": 10.0, "drill": 10.0, "staffing": 2.0}
 
 def organisation() -> tuple[Any, Any, Any]:
     """Divisions like the demo's, officers at every station, a leader and a director."""
+    from xiaoneng.demo.org import DIVISIONS
     from xiaoneng.org import services
-    from xiaoneng.org.demo import DIVISIONS
     from xiaoneng.org.models import Officer, Role, Unit
 
     bureau = Unit.objects.get(kind=Unit.Kind.BUREAU)
@@ -63,7 +63,7 @@ def organisation() -> tuple[Any, Any, Any]:
 
 def orm_loop_seconds(count: int) -> float:
     """The per-entity way on a sample, scaled to ``count``."""
-    from xiaoneng.planning.models.coverage import ResponsibilityRule
+    from xiaoneng.planning.analysis.models import ResponsibilityRule
     from xiaoneng.registry.models import Entity
 
     rules = list(
@@ -105,8 +105,8 @@ def main() -> None:
     common.fresh_django(NAME, postgres=options.postgres)
     from django.test import Client
 
-    from xiaoneng.planning import coverage, staffing
-    from xiaoneng.planning.demo_coverage import build_coverage
+    from xiaoneng.demo.planning_coverage import build_coverage
+    from xiaoneng.planning.analysis import coverage, staffing
 
     fill_bulk(count)
     bureau, leader, director = organisation()

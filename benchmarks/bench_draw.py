@@ -75,7 +75,7 @@ def add_conflicts(per_officer: int) -> int:
 
     from xiaoneng.core import bulk
     from xiaoneng.org.models import Officer
-    from xiaoneng.planning.models.draws import ConflictDeclaration
+    from xiaoneng.planning.draws.models import ConflictDeclaration
     from xiaoneng.registry.models import Entity
 
     rng = np.random.default_rng(5)
@@ -105,7 +105,7 @@ def add_conflicts(per_officer: int) -> int:
 
 def draw_once(bureau: Any, seed: str) -> tuple[float, float, Any]:
     """Commit and run one 5 % draw; the seconds of each, and the draw."""
-    from xiaoneng.planning import draws
+    from xiaoneng.planning.draws import services as draws
 
     def commit() -> Any:
         return draws.create_draw(
@@ -137,7 +137,7 @@ def naive_draw(bureau: Any, sample: int, previous: Any) -> tuple[float, int]:
     from django.utils import timezone
 
     from xiaoneng.org.models import Officer
-    from xiaoneng.planning.models.draws import (
+    from xiaoneng.planning.draws.models import (
         ConflictDeclaration,
         DrawInspector,
         DrawSelection,
@@ -218,7 +218,7 @@ def naive_draw(bureau: Any, sample: int, previous: Any) -> tuple[float, int]:
 
 def measure(quick: bool, population_size: int) -> list[Figure]:
     from xiaoneng.org.models import Unit
-    from xiaoneng.planning.draw_verify import verify_draw
+    from xiaoneng.planning.draws.verify import verify_draw
 
     bureau = Unit.objects.get(code="BENCH")
     previous = draw_once(bureau, "上一次")

@@ -77,9 +77,9 @@ def history(seed: int) -> int:
 
     from xiaoneng.core import bulk
     from xiaoneng.org.models import Grid
-    from xiaoneng.planning import schedule
-    from xiaoneng.planning.models.plans import Plan, Task
-    from xiaoneng.planning.policy import PolicyTable
+    from xiaoneng.planning.patrol import schedule
+    from xiaoneng.planning.patrol.models import Plan, Task
+    from xiaoneng.planning.policy.services import PolicyTable
 
     rng = np.random.default_rng(seed)
     register = schedule.load_register(schedule.active_entities().filter(grid__isnull=False))
@@ -144,9 +144,9 @@ def naive_plan(sample: list[int], capacity: int) -> int:
 
     from xiaoneng.core.calendar import WorkingCalendar
     from xiaoneng.planning.models import PolicyCell
-    from xiaoneng.planning.models.plans import Plan, Task
-    from xiaoneng.planning.patrol import parse_period
-    from xiaoneng.planning.policy import policy_in_force
+    from xiaoneng.planning.patrol.models import Plan, Task
+    from xiaoneng.planning.patrol.services import parse_period
+    from xiaoneng.planning.policy.services import policy_in_force
     from xiaoneng.registry.models import Entity
 
     span = parse_period(PERIOD)
@@ -206,10 +206,10 @@ def naive_plan(sample: list[int], capacity: int) -> int:
 
 
 def measure(sample_size: int) -> list[Figure]:
-    from xiaoneng.planning import schedule
-    from xiaoneng.planning.assign import default_capacity
-    from xiaoneng.planning.models.plans import Task
-    from xiaoneng.planning.patrol import generate_patrol_plan
+    from xiaoneng.planning.patrol import schedule
+    from xiaoneng.planning.patrol.assign import default_capacity
+    from xiaoneng.planning.patrol.models import Task
+    from xiaoneng.planning.patrol.services import generate_patrol_plan
 
     active = schedule.active_entities()
     ids = np.array(active.values_list("id", flat=True))

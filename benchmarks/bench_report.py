@@ -239,7 +239,7 @@ class Filler:
 
     def oversight(self) -> None:
         """Director reviews of each station's month (20 a month) and supervision items."""
-        from xiaoneng.inspections.models import DirectorReview, ReviewRound, SupervisionItem
+        from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
 
         months = (self.inspection_day * 12) // DAYS
         chosen: list[int] = []
@@ -304,7 +304,7 @@ class Filler:
         from django.db import connection, transaction
 
         from xiaoneng.inspections.models import InspectionOfficer
-        from xiaoneng.planning.models.plans import Campaign, Plan, Task
+        from xiaoneng.planning.patrol.models import Campaign, Plan, Task
 
         for title, start in [
             ("五类重点广告专项整治行动", 60),
@@ -498,10 +498,10 @@ def measure(filler: Filler, runs: int) -> list[Figure]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from xiaoneng.cases.report import period_report
-    from xiaoneng.cases.report_text import sentences
     from xiaoneng.inspections.models import Inspection
     from xiaoneng.org.models import Unit
+    from xiaoneng.reports.period import period_report
+    from xiaoneng.reports.text import sentences
 
     station = Unit.objects.get(pk=filler.stations[0])
     today = dt.date(YEAR + 1, 1, 15)

@@ -244,7 +244,7 @@ def naive_check(limit: int) -> float:
     from django.conf import settings
 
     from xiaoneng.inspections.models import Attachment, Inspection
-    from xiaoneng.inspections.trace import EARTH_RADIUS_M
+    from xiaoneng.inspections.trace.services import EARTH_RADIUS_M
 
     def work() -> int:
         t = settings.TRACE_CHECKS
@@ -364,8 +364,8 @@ def just_signed(count: int) -> int:
 
 
 def measure(count: int, photos: int, quick: bool) -> list[Figure]:
-    from xiaoneng.inspections import trace
     from xiaoneng.inspections.models import TraceFlag
+    from xiaoneng.inspections.trace import services as trace
 
     seconds, summary = timed(trace.check)
     by_kind = ", ".join(f"{kind} {n:,}" for kind, _label, n in summary.labelled())

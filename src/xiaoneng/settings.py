@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "xiaoneng.planning",
     "xiaoneng.inspections",
     "xiaoneng.cases",
+    "xiaoneng.oversight",
+    "xiaoneng.reports",
     "xiaoneng.web",
     "xiaoneng.demo",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("xiaoneng.planning.urls")),
     path("", include("xiaoneng.inspections.urls")),
     path("", include("xiaoneng.cases.urls")),
+    path("", include("xiaoneng.oversight.urls")),
+    path("", include("xiaoneng.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from tests.conftest import County, client_for
 from tests.inspections.factories import make_inspection
 from xiaoneng.cases.models import Case, Collection
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.inspections.consequences import record_findings
+from xiaoneng.inspections.followup.consequences import record_findings
 
 D = dt.date
 S = Case.Status

@@ -15,7 +15,7 @@ from xiaoneng.cases import services
 from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.core.states import unlocked
-from xiaoneng.inspections.consequences import record_findings
+from xiaoneng.inspections.followup.consequences import record_findings
 from xiaoneng.inspections.models import (
     ExitCheck,
     Finding,

@@ -13,7 +13,7 @@ from tests.conftest import County, client_for
 from tests.inspections.factories import make_inspection
 from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods
 from xiaoneng.cases.views import source_link
-from xiaoneng.inspections.consequences import record_findings
+from xiaoneng.inspections.followup.consequences import record_findings
 from xiaoneng.inspections.models import Finding
 
 D = dt.date

@@ -7,9 +7,9 @@ import pytest
 from tests.conftest import County
 from tests.registry.factories import make_entity
 from xiaoneng.core.errors import Conflict
-from xiaoneng.planning import policy as policies
-from xiaoneng.planning import tasks
-from xiaoneng.planning.models.plans import Plan, Task
+from xiaoneng.planning.patrol import tasks
+from xiaoneng.planning.patrol.models import Plan, Task
+from xiaoneng.planning.policy import services as policies
 
 
 def make_task(county: County) -> Task:

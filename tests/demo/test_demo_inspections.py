@@ -23,34 +23,32 @@ from django.utils import timezone
 
 from xiaoneng.cases.limits import statement_period_end
 from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods, Target, TargetMetric
-from xiaoneng.cases.targets import achieved, elapsed_share
+from xiaoneng.cases.targets.services import achieved, elapsed_share
 from xiaoneng.cases.transitions import CASE
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.models import AuditEvent
+from xiaoneng.demo.inspections import Checklists, window_of
 from xiaoneng.demo.reset import reset
-from xiaoneng.inspections import oversight
-from xiaoneng.inspections.demo import Checklists, window_of
 from xiaoneng.inspections.models import (
     Attachment,
     Checklist,
     ChecklistItem,
-    DirectorReview,
     ExitCheck,
     Finding,
     Inspection,
     InspectionOfficer,
     ItemResult,
     Rectification,
-    ReviewRound,
     Sample,
     SampleFollowUp,
     SamplingPlan,
-    SupervisionItem,
     TraceFlag,
     UnlicensedOperator,
 )
 from xiaoneng.org.models import Unit
-from xiaoneng.planning.models.plans import Plan, Task
+from xiaoneng.oversight import services as oversight
+from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
+from xiaoneng.planning.patrol.models import Plan, Task
 from xiaoneng.registry.models import ClassificationChange, CreditProposal, CreditRule
 
 ENTITIES = 2000

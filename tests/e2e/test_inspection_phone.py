@@ -13,7 +13,7 @@ from tests.conftest import County
 from tests.e2e.test_browser import Login, east_entity
 from tests.inspections.factories import make_checklist
 from xiaoneng.inspections.models import Finding, Inspection
-from xiaoneng.inspections.records import open_inspection
+from xiaoneng.inspections.records.services import open_inspection
 
 pytestmark = pytest.mark.e2e
 

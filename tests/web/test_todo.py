@@ -11,7 +11,7 @@ from tests.inspections.factories import make_checklist, make_inspection
 from tests.registry.factories import make_entity
 from xiaoneng.core.states import unlocked
 from xiaoneng.inspections.models import Inspection, TraceFlag
-from xiaoneng.inspections.records import open_inspection
+from xiaoneng.inspections.records.services import open_inspection
 from xiaoneng.web.todo import todo_for
 
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.cases import limits, money, services, targets
+from xiaoneng.cases import limits, money, services
 from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods, Target
 from xiaoneng.cases.sources import source_of
+from xiaoneng.cases.targets import services as targets
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped

@@ -27,7 +27,7 @@ from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitte
 from xiaoneng.core.scoping import in_scope
 from xiaoneng.org import access
 from xiaoneng.org.models import Role
-from xiaoneng.registry.feedback import credit_event
+from xiaoneng.registry.credit.services import credit_event
 from xiaoneng.registry.models import CreditTrigger
 
 S = Case.Status

@@ -9,7 +9,7 @@ from xiaoneng.demo import county
 
 def demo_logins_text() -> str:
     """A table of the demo accounts whose password is the demo one ('' when there are none)."""
-    from xiaoneng.org.demo import demo_logins
+    from xiaoneng.demo.org import demo_logins
 
     rows = demo_logins()
     if not rows:

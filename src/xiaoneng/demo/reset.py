@@ -34,18 +34,18 @@ KEPT = frozenset(
         "admin.logentry",
     }
 )
-OUR_APPS = frozenset({"core", "org", "registry", "planning", "inspections", "cases"})
 
 
 def _emptied() -> list[type[models.Model]]:
     """The models to empty, each after every model that points at it."""
+    our_apps = {c.label for c in apps.get_app_configs() if c.name.startswith("xiaoneng.")}
     chosen = [
         m
         for m in apps.get_models(include_auto_created=True)
         if m._meta.label_lower not in KEPT
-        and (m._meta.app_label in OUR_APPS or m._meta.auto_created)
+        and (m._meta.app_label in our_apps or m._meta.auto_created)
     ]
-    chosen = [m for m in chosen if not m._meta.auto_created or m._meta.app_label in OUR_APPS]
+    chosen = [m for m in chosen if not m._meta.auto_created or m._meta.app_label in our_apps]
     order: list[type[models.Model]] = []
     visiting: set[type[models.Model]] = set()
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from xiaoneng.inspections import checklists
+from xiaoneng.inspections.checklists import services as checklists
 from xiaoneng.inspections.models import (
     Checklist,
     ChecklistItem,

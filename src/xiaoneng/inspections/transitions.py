@@ -10,14 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.states import Transitions
 from xiaoneng.inspections.models import (
-    DirectorReview,
     ExitCheck,
     Finding,
     Inspection,
     Rectification,
     Sample,
     SampleFollowUp,
-    SupervisionItem,
     TraceFlag,
     UnlicensedOperator,
 )
@@ -70,23 +68,6 @@ UNLICENSED = Transitions(
         U.ESCALATED: set(),
     },
     subject=_("无照经营"),
-)
-
-D = DirectorReview.Status
-DIRECTOR_REVIEW = Transitions(
-    {D.PENDING: {D.CONFIRMED, D.PROBLEM}, D.CONFIRMED: set(), D.PROBLEM: set()},
-    subject=_("所长抽查"),
-)
-
-S = SupervisionItem.Status
-SUPERVISION = Transitions(
-    {
-        S.OPEN: {S.ANSWERED},
-        S.ANSWERED: {S.CLOSED, S.RETURNED},
-        S.RETURNED: {S.ANSWERED},
-        S.CLOSED: set(),
-    },
-    subject=_("督办事项"),
 )
 
 P = Sample.Result

@@ -31,7 +31,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 # Coverage (篇3): the table is edited on its page (planning.responsibility); admin reads it.
-from xiaoneng.planning.models.coverage import (  # noqa: E402
+from xiaoneng.planning.analysis.models import (  # noqa: E402
     Department,
     EntityMeasure,
     ResponsibilityRule,
@@ -80,7 +80,7 @@ class EntityMeasureAdmin(ReadOnlyAdmin):
 
 # Plans, tasks, visits and campaigns (planning.patrol, planning.tasks, planning.campaigns):
 # made and changed by their services and pages, so that every change keeps its rule; admin reads.
-from xiaoneng.planning.models.plans import Campaign, Plan, Task, Visit  # noqa: E402
+from xiaoneng.planning.patrol.models import Campaign, Plan, Task, Visit  # noqa: E402
 
 
 class PlanReadOnlyAdmin(admin.ModelAdmin):
@@ -121,7 +121,7 @@ class CampaignAdmin(PlanReadOnlyAdmin):
 
 
 # Double-random draws: made, run and published through planning.draws; results never edited.
-from xiaoneng.planning.models.draws import (  # noqa: E402
+from xiaoneng.planning.draws.models import (  # noqa: E402
     ConflictDeclaration,
     DrawInspector,
     DrawPublication,

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from xiaoneng.planning import analysis_views, draw_views, plan_views, views
+from xiaoneng.planning.analysis import views as analysis_views
+from xiaoneng.planning.draws import views as draw_views
+from xiaoneng.planning.patrol import views as plan_views
+from xiaoneng.planning.policy import views
 
 app_name = "planning"
 urlpatterns = [

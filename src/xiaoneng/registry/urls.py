@@ -1,6 +1,7 @@
 from django.urls import path
 
 from xiaoneng.registry import views
+from xiaoneng.registry.credit import views as credit_views
 
 app_name = "registry"
 urlpatterns = [
@@ -18,4 +19,6 @@ urlpatterns = [
     path("entities/<str:uscc>/archive/", views.entity_archive, name="entity_archive"),
     path("transfer/", views.transfer, name="transfer"),
     path("transfer/export/<str:kind>/", views.export, name="export"),
+    path("credit/", credit_views.credit_list, name="credit_list"),
+    path("credit/<int:pk>/decide/", credit_views.credit_decide, name="credit_decide"),
 ]

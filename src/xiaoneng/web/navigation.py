@@ -68,11 +68,11 @@ NAVIGATION: list[NavItem | NavMenu] = [
     NavMenu(
         _("督查"),
         [
-            NavItem(_("督查总览"), "cases:leader_view", access.VIEW_OVERSIGHT),
+            NavItem(_("督查总览"), "oversight:leader_view", access.VIEW_OVERSIGHT),
             NavItem(_("痕迹疑点"), "inspections:trace_flag_list"),
-            NavItem(_("所长抽查"), "inspections:review_list"),
-            NavItem(_("督办事项"), "inspections:supervision_list"),
-            NavItem(_("信用反馈"), "inspections:credit_list"),
+            NavItem(_("所长抽查"), "oversight:review_list"),
+            NavItem(_("督办事项"), "oversight:supervision_list"),
+            NavItem(_("信用反馈"), "registry:credit_list"),
         ],
     ),
     NavMenu(
@@ -85,7 +85,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
     NavMenu(
         _("分析"),
         [
-            NavItem(_("期间报告"), "cases:period_report"),
+            NavItem(_("期间报告"), "reports:period_report"),
             NavItem(_("抽查合格率"), "inspections:sampling_rates"),
             NavItem(_("职责覆盖"), "planning:coverage"),
             NavItem(_("人员配置"), "planning:staffing"),

@@ -14,17 +14,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections import followup, oversight
-from xiaoneng.inspections.models import (
-    DirectorReview,
-    Inspection,
-    Rectification,
-    SupervisionItem,
-    TraceFlag,
-)
-from xiaoneng.inspections.record_queries import with_member
+from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.models import Inspection, Rectification, TraceFlag
+from xiaoneng.inspections.records.queries import with_member
 from xiaoneng.org import access
-from xiaoneng.planning.models.plans import Task
+from xiaoneng.oversight import services as oversight
+from xiaoneng.oversight.models import DirectorReview, SupervisionItem
+from xiaoneng.planning.patrol.models import Task
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,7 @@ def todo_for(user: Any, today: dt.date) -> list[Todo]:
             Todo(
                 _("上月所长抽查待核查"),
                 pending,
-                _link("inspections:review_list", f"month={month}&status=pending"),
+                _link("oversight:review_list", f"month={month}&status=pending"),
             )
         )
     if access.can(user, access.REVIEW_INSPECTIONS) or access.can(user, access.SUPERVISE):
@@ -101,7 +97,7 @@ def todo_for(user: Any, today: dt.date) -> list[Todo]:
             Todo(
                 _("督办事项逾期未办结"),
                 late,
-                _link("inspections:supervision_list", "status=overdue"),
+                _link("oversight:supervision_list", "status=overdue"),
                 urgent=late > 0,
             )
         )

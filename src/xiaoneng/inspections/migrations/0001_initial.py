@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import xiaoneng.inspections.models.records
+import xiaoneng.inspections.records.models
 
 
 class Migration(migrations.Migration):
@@ -349,7 +349,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        upload_to=xiaoneng.inspections.models.records.attachment_path,
+                        upload_to=xiaoneng.inspections.records.models.attachment_path,
                         verbose_name="文件",
                     ),
                 ),

@@ -1,4 +1,4 @@
-"""The starter checklists (监管检查项目清单, 篇8): version 1 of each file in data/checklists/.
+"""The starter checklists (监管检查项目清单, 篇8): version 1 of each file in checklists/data/.
 
 Reversing removes those versions 1 only; a version an inspection has used is protected and the
 reversal stops there.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "checklists"
+DATA = Path(__file__).resolve().parent.parent / "checklists" / "data"
 
 
 def starter_files():

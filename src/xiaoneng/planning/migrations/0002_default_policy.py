@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from xiaoneng.planning.policy import DEFAULTS
+    from xiaoneng.planning.policy.services import DEFAULTS
 
     policy_model = apps.get_model("planning", "Policy")
     cell_model = apps.get_model("planning", "PolicyCell")

@@ -11,21 +11,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from xiaoneng.cases.demo import build_cases
 from xiaoneng.core import audit
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.demo import county
+from xiaoneng.demo.cases import build_cases
+from xiaoneng.demo.inspections import build_inspections
+from xiaoneng.demo.inspections_sampling import build_sampling
 from xiaoneng.demo.logins import demo_logins_text
+from xiaoneng.demo.org import build_organisation
+from xiaoneng.demo.oversight import build_oversight
+from xiaoneng.demo.planning_coverage import build_coverage
+from xiaoneng.demo.planning_draws import build_draws
+from xiaoneng.demo.planning_plans import build_plans
+from xiaoneng.demo.registry import build_register
 from xiaoneng.demo.reset import reset
-from xiaoneng.inspections.demo import build_inspections
-from xiaoneng.inspections.demo_oversight import build_oversight
-from xiaoneng.inspections.demo_sampling import build_sampling
-from xiaoneng.org.demo import build_organisation
 from xiaoneng.org.models import Unit
-from xiaoneng.planning.demo_coverage import build_coverage
-from xiaoneng.planning.demo_draws import build_draws
-from xiaoneng.planning.demo_plans import build_plans
-from xiaoneng.registry.demo import build_register
 from xiaoneng.registry.models import Entity
 
 

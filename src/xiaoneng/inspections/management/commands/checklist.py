@@ -13,7 +13,8 @@ from django.utils import timezone
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tabular import ImportRejected
-from xiaoneng.inspections import checklist_files, checklists
+from xiaoneng.inspections.checklists import files as checklist_files
+from xiaoneng.inspections.checklists import services as checklists
 from xiaoneng.inspections.models import Checklist, InspectionKind
 from xiaoneng.org.models import Officer
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaoneng.core.audit import acting_as
-from xiaoneng.inspections.trace import TraceSummary, check
+from xiaoneng.inspections.trace.services import TraceSummary, check
 
 
 class Command(BaseCommand):

@@ -13,9 +13,12 @@ from xiaoneng.core.audit import acting_as
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org.models import Officer
-from xiaoneng.planning import draw_inputs, draw_params, draw_publication, draws
-from xiaoneng.planning.draw_verify import result_json, verify_draw
-from xiaoneng.planning.models.draws import SNAPSHOTS, RandomDraw
+from xiaoneng.planning.draws import inputs as draw_inputs
+from xiaoneng.planning.draws import params as draw_params
+from xiaoneng.planning.draws import publication as draw_publication
+from xiaoneng.planning.draws import services as draws
+from xiaoneng.planning.draws.models import SNAPSHOTS, RandomDraw
+from xiaoneng.planning.draws.verify import result_json, verify_draw
 
 CREATE_EPILOG = (
     "filters (--filter KEY=VALUE, repeatable; lists comma-separated): region=654002, "

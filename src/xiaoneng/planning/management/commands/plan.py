@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org.models import Officer
-from xiaoneng.planning.assign import default_capacity
-from xiaoneng.planning.patrol import PlanReport, generate_patrol_plan
+from xiaoneng.planning.patrol.assign import default_capacity
+from xiaoneng.planning.patrol.services import PlanReport, generate_patrol_plan
 
 
 class Command(BaseCommand):

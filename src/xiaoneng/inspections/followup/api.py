@@ -1,0 +1,229 @@
+"""API of follow-up: /findings, /rectifications, /exit-checks, /unlicensed-operators,
+/credit-proposals (all scoped to the user; actions go through the services).
+
+Here: the one ``router`` (registered in ``xiaoneng.api``), findings and rectification orders;
+exit checks and unlicensed operators: ``exit_api``; credit proposals: ``credit_api``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup.api_base import OutcomeIn
+from xiaoneng.inspections.followup.exit_api import router as exit_router
+from xiaoneng.inspections.models import Finding, Inspection, Rectification
+from xiaoneng.registry.credit.api import router as credit_router
+
+router = Router(tags=["follow-up"])
+
+
+# Findings -----------------------------------------------------------------------------------
+
+
+class FindingOut(Schema):
+    id: int
+    inspection_id: int
+    uscc: str
+    entity: str
+    unit: str
+    item_number: str
+    item: str
+    legal_basis: str
+    severity: str
+    description: str
+    status: str
+    found_on: dt.date
+    rectification_id: int | None
+
+    @staticmethod
+    def resolve_uscc(obj: Finding) -> str:
+        return obj.entity.uscc
+
+    @staticmethod
+    def resolve_entity(obj: Finding) -> str:
+        return obj.entity.name
+
+    @staticmethod
+    def resolve_unit(obj: Finding) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_item_number(obj: Finding) -> str:
+        return obj.item.number
+
+    @staticmethod
+    def resolve_item(obj: Finding) -> str:
+        return obj.item.title
+
+    @staticmethod
+    def resolve_legal_basis(obj: Finding) -> str:
+        return obj.item.legal_basis
+
+
+class FindingPage(Paging):
+    count: int
+    count_exact: bool
+    items: list[FindingOut]
+
+
+class FindingFilter(Paging):
+    status: str = Field("", description="open / rectifying / resolved / escalated")
+    severity: str = Field("", description="minor / major / critical")
+    inspection: int | None = None
+    uscc: str = ""
+
+
+def _findings(request: HttpRequest) -> QuerySet[Finding]:
+    return scoped(Finding.objects.select_related("entity", "unit", "item"), request.user)
+
+
+@router.get("/findings", response=FindingPage, summary="Findings of the user's units")
+def list_findings(request: HttpRequest, filters: Query[FindingFilter]) -> dict[str, Any]:
+    findings = _findings(request)
+    if filters.status:
+        findings = findings.filter(status=filters.status)
+    if filters.severity:
+        findings = findings.filter(severity=filters.severity)
+    if filters.inspection:
+        findings = findings.filter(inspection_id=filters.inspection)
+    if filters.uscc:
+        findings = findings.filter(entity__uscc=filters.uscc.strip().upper())
+    return paged(findings.order_by("-found_on", "-id"), filters)
+
+
+@router.get("/findings/{int:finding_id}", response=FindingOut, summary="One finding")
+def get_finding(request: HttpRequest, finding_id: int) -> Finding:
+    return get_scoped(_findings(request), request.user, pk=finding_id)
+
+
+# Rectifications -----------------------------------------------------------------------------
+
+
+class RectificationOut(Schema):
+    id: int
+    number: str
+    uscc: str
+    entity: str
+    unit: str
+    inspection_id: int
+    requirements: str
+    issued_on: dt.date
+    working_days: int
+    deadline: dt.date
+    issued_by: str
+    status: str
+    reinspection_task_id: int | None
+    warned_on: dt.date | None
+    closed_on: dt.date | None
+    outcome: str
+    finding_ids: list[int]
+
+    @staticmethod
+    def resolve_uscc(obj: Rectification) -> str:
+        return obj.entity.uscc
+
+    @staticmethod
+    def resolve_entity(obj: Rectification) -> str:
+        return obj.entity.name
+
+    @staticmethod
+    def resolve_unit(obj: Rectification) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_issued_by(obj: Rectification) -> str:
+        return obj.issued_by.get_username()
+
+    @staticmethod
+    def resolve_finding_ids(obj: Rectification) -> list[int]:
+        return sorted(f.pk for f in obj.findings.all())
+
+
+class RectificationPage(Paging):
+    count: int
+    count_exact: bool
+    items: list[RectificationOut]
+
+
+class RectificationFilter(Paging):
+    state: str = Field(
+        "", description="open / due_soon / overdue / warned / failed / rectified / escalated"
+    )
+    uscc: str = ""
+
+
+class RectificationIssueIn(Schema):
+    inspection_id: int
+    finding_ids: list[int] = Field(description="open findings of that inspection")
+    requirements: str
+    working_days: int | None = Field(None, description="1–60 working days (or deadline)")
+    deadline: dt.date | None = Field(None, description="YYYY-MM-DD after today (or working_days)")
+
+
+def _rectifications(request: HttpRequest) -> QuerySet[Rectification]:
+    return scoped(
+        Rectification.objects.select_related("entity", "unit", "issued_by").prefetch_related(
+            "findings"
+        ),
+        request.user,
+    )
+
+
+@router.get("/rectifications", response=RectificationPage, summary="Rectification orders")
+def list_rectifications(
+    request: HttpRequest, filters: Query[RectificationFilter]
+) -> dict[str, Any]:
+    orders = followup.filter_state(_rectifications(request), filters.state, timezone.localdate())
+    if filters.uscc:
+        orders = orders.filter(entity__uscc=filters.uscc.strip().upper())
+    return paged(orders.order_by("deadline", "id"), filters)
+
+
+@router.get(
+    "/rectifications/{int:rectification_id}", response=RectificationOut, summary="One order"
+)
+def get_rectification(request: HttpRequest, rectification_id: int) -> Rectification:
+    return get_scoped(_rectifications(request), request.user, pk=rectification_id)
+
+
+@router.post(
+    "/rectifications",
+    response={201: RectificationOut},
+    summary="Issue an order for findings of a signed inspection (re-inspection task planned)",
+)
+def issue(request: HttpRequest, payload: RectificationIssueIn) -> Status[Rectification]:
+    inspection = get_scoped(Inspection.objects.all(), request.user, pk=payload.inspection_id)
+    order = followup.issue_rectification(
+        inspection=inspection,
+        findings=followup.select_findings(inspection=inspection, ids=payload.finding_ids),
+        actor=request.user,
+        requirements=payload.requirements,
+        working_days=payload.working_days,
+        deadline=payload.deadline,
+    )
+    return Status(201, order)
+
+
+@router.post(
+    "/rectifications/{int:rectification_id}/rectified",
+    response=RectificationOut,
+    summary="Record that the order was complied with (documentary proof)",
+)
+def rectified(request: HttpRequest, rectification_id: int, payload: OutcomeIn) -> Rectification:
+    order = get_scoped(_rectifications(request), request.user, pk=rectification_id)
+    return followup.record_rectified(
+        rectification=order, actor=request.user, outcome=payload.outcome
+    )
+
+
+router.add_router("", exit_router)
+router.add_router("", credit_router)

@@ -1,0 +1,230 @@
+"""Pages of exit supervision (退出督查) and unlicensed operators (无照经营), 篇7. Each reads
+through the scoping helpers and acts through a service (``exits``, ``unlicensed``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.errors import InvalidInput
+from xiaoneng.core.pages import Refusal, act, history_rows, paginate, parse_day, query_string
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.followup import exits, unlicensed
+from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup.views_base import case_link
+from xiaoneng.inspections.models import ExitCheck, UnlicensedOperator
+from xiaoneng.org import access
+from xiaoneng.registry.models import Entity
+
+# Exit supervision ---------------------------------------------------------------------------
+
+
+def _checks(request: HttpRequest) -> QuerySet[ExitCheck]:
+    return scoped(ExitCheck.objects.select_related("entity", "found_by"), request.user)
+
+
+@login_required
+def exit_list(request: HttpRequest) -> HttpResponse:
+    """Exit checks (退出督查), the open ones first."""
+    checks = _checks(request)
+    status = request.GET.get("status", "")
+    if status in ExitCheck.Status.values:
+        checks = checks.filter(status=status)
+    context = {
+        "page": paginate(request, exits.checks_open_first(checks)),
+        "query": query_string(request, "status"),
+        "status": status,
+        "statuses": ExitCheck.Status.choices,
+        "can_act": access.can(request.user, access.INSPECT),
+    }
+    return render(request, "inspections/exit_list.html", context)
+
+
+@login_required
+def exit_entities(request: HttpRequest) -> HttpResponse:
+    """Deregistered or revoked entities with open tasks or found operating."""
+    context = {"page": paginate(request, exits.exited_entities(request.user)), "query": ""}
+    return render(request, "inspections/exit_entities.html", context)
+
+
+@login_required
+def exit_create(request: HttpRequest) -> HttpResponse:
+    """Report a deregistered or revoked entity found operating without an inspection."""
+    access.require(request.user, access.INSPECT)
+    errors: dict[str, str] = {}
+    form: Any = {"uscc": request.GET.get("uscc", ""), "found_on": timezone.localdate().isoformat()}
+    if request.method == "POST":
+        form = request.POST
+        uscc = form.get("uscc", "").strip().upper()
+        entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc).first()
+        try:
+            if entity is None:
+                raise InvalidInput.single(
+                    "uscc", _("辖区内没有该统一社会信用代码的主体：%(v)s") % {"v": uscc}
+                )
+            check = exits.report_exit_operating(
+                entity=entity,
+                actor=request.user,
+                circumstances=form.get("circumstances", ""),
+                found_on=parse_day(form.get("found_on")),
+            )
+        except Refusal as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已登记退出督查：%(name)s") % {"name": entity.name})
+            return redirect("inspections:exit_detail", pk=check.pk)
+    return render(request, "inspections/exit_form.html", {"form": form, "errors": errors})
+
+
+@login_required
+def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_scoped(_checks(request), request.user, pk=pk)
+    is_open = check.status == ExitCheck.Status.OPEN
+    context = {
+        "check": check,
+        "inspection_url": followup.inspection_url(check.inspection_id)
+        if check.inspection_id
+        else "",
+        "may_close": is_open and access.can(request.user, access.INSPECT),
+        "case_url": case_link("exit_check", check.pk) if is_open else "",
+        "history": history_rows(check),
+    }
+    return render(request, "inspections/exit_detail.html", context)
+
+
+@login_required
+@require_POST
+def exit_close(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_scoped(_checks(request), request.user, pk=pk)
+    return act(
+        request,
+        lambda: exits.close_exit_check(
+            exit_check=check, actor=request.user, outcome=request.POST.get("outcome", "")
+        ),
+        _("已办结退出督查：%(name)s") % {"name": check.entity.name},
+        redirect("inspections:exit_detail", pk=check.pk),
+    )
+
+
+# Unlicensed operators -----------------------------------------------------------------------
+
+
+def _records(request: HttpRequest) -> QuerySet[UnlicensedOperator]:
+    return scoped(
+        UnlicensedOperator.objects.select_related("unit", "found_by", "entity"), request.user
+    )
+
+
+@login_required
+def unlicensed_list(request: HttpRequest) -> HttpResponse:
+    """Operators found without a licence (无照经营) and how each was dealt with."""
+    records = _records(request)
+    status = request.GET.get("status", "")
+    if status in UnlicensedOperator.Status.values:
+        records = records.filter(status=status)
+    context = {
+        "page": paginate(request, records.order_by("-found_on", "-id")),
+        "query": query_string(request, "status"),
+        "status": status,
+        "statuses": UnlicensedOperator.Status.choices,
+        "can_act": access.can(request.user, access.INSPECT),
+    }
+    return render(request, "inspections/unlicensed_list.html", context)
+
+
+UNLICENSED_FIELDS = [
+    ("name", gettext_lazy("经营者（字号）")),
+    ("operator", gettext_lazy("经营者姓名")),
+    ("address", gettext_lazy("经营场所")),
+    ("business", gettext_lazy("经营项目")),
+    ("found_on", gettext_lazy("发现日期")),
+    ("longitude", gettext_lazy("经度")),
+    ("latitude", gettext_lazy("纬度")),
+]
+
+
+@login_required
+def unlicensed_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.INSPECT)
+    errors: dict[str, str] = {}
+    form: Any = {"found_on": timezone.localdate().isoformat()}
+    if request.method == "POST":
+        form = request.POST
+        try:
+            found = unlicensed.record_unlicensed(
+                actor=request.user,
+                name=form.get("name", ""),
+                address=form.get("address", ""),
+                business=form.get("business", ""),
+                found_on=parse_day(form.get("found_on")),
+                longitude=form.get("longitude") or None,
+                latitude=form.get("latitude") or None,
+                operator=form.get("operator", ""),
+            )
+        except Refusal as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已登记无照经营：%(name)s") % {"name": found.name})
+            return redirect("inspections:unlicensed_detail", pk=found.pk)
+    fields = [
+        {"name": name, "label": label, "value": form.get(name, ""), "error": errors.get(name, "")}
+        for name, label in UNLICENSED_FIELDS
+    ]
+    return render(request, "inspections/unlicensed_form.html", {"fields": fields})
+
+
+@login_required
+def unlicensed_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_scoped(_records(request), request.user, pk=pk)
+    can_act = access.can(request.user, access.INSPECT)
+    U = UnlicensedOperator.Status
+    context = {
+        "record": found,
+        "may_guide": can_act and found.status == U.FOUND,
+        "may_license": can_act and found.status == U.GUIDED,
+        "may_cease": can_act and found.status in (U.FOUND, U.GUIDED),
+        "case_url": case_link("unlicensed", found.pk)
+        if found.status in (U.FOUND, U.GUIDED)
+        else "",
+        "history": history_rows(found),
+    }
+    return render(request, "inspections/unlicensed_detail.html", context)
+
+
+@login_required
+@require_POST
+def unlicensed_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """guide / licensed / ceased: the three ways a record moves on."""
+    found = get_scoped(_records(request), request.user, pk=pk)
+    post = request.POST
+    back = redirect("inspections:unlicensed_detail", pk=found.pk)
+
+    def run() -> Any:
+        if action == "guide":
+            return unlicensed.guide_unlicensed(
+                record=found, actor=request.user, note=post.get("note", "")
+            )
+        if action == "licensed":
+            uscc = post.get("uscc", "").strip().upper()
+            entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc).first()
+            if entity is None:
+                raise InvalidInput.single(
+                    "uscc", _("辖区内没有该统一社会信用代码的主体：%(v)s") % {"v": uscc}
+                )
+            return unlicensed.mark_licensed(record=found, entity=entity, actor=request.user)
+        return unlicensed.mark_ceased(
+            record=found, actor=request.user, outcome=post.get("outcome", "")
+        )
+
+    return act(request, run, _("已更新：%(name)s") % {"name": found.name}, back)

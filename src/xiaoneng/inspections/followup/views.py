@@ -1,0 +1,184 @@
+"""Pages of follow-up: findings and rectification orders. Each reads through the scoping
+helpers and acts through a service.
+
+Exit supervision and unlicensed operators: ``exit_views``; credit proposals: ``credit_views``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.pages import Refusal, act, history_rows, paginate, parse_day, query_string
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup.views_base import case_link
+from xiaoneng.inspections.models import Finding, Inspection, Rectification, Severity
+from xiaoneng.org import access
+
+# Findings -----------------------------------------------------------------------------------
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """Findings of the user's units by status and severity, newest first."""
+    findings = scoped(
+        Finding.objects.select_related("entity", "item", "rectification"), request.user
+    )
+    status = request.GET.get("status", "open")
+    if status in Finding.Status.values:
+        findings = findings.filter(status=status)
+    severity = request.GET.get("severity", "")
+    if severity in Severity.values:
+        findings = findings.filter(severity=severity)
+    q = request.GET.get("q", "").strip()
+    if q:
+        findings = findings.filter(entity__name__contains=q) | findings.filter(
+            entity__uscc=q.upper()
+        )
+    page = paginate(request, findings.order_by("-found_on", "-id"))
+    for finding in page:
+        finding.inspection_url = followup.inspection_url(finding.inspection_id)
+        finding.case_url = case_link("finding", finding.pk)
+    context = {
+        "page": page,
+        "query": query_string(request, "status", "severity", "q"),
+        "status": status,
+        "severity": severity,
+        "q": q,
+        "statuses": Finding.Status.choices,
+        "severities": Severity.choices,
+        "can_act": access.can(request.user, access.INSPECT),
+    }
+    return render(request, "inspections/finding_list.html", context)
+
+
+# Rectifications -----------------------------------------------------------------------------
+
+STATE_LABELS = {
+    "open": gettext_lazy("整改中"),
+    "due_soon": gettext_lazy("即将到期"),
+    "overdue": gettext_lazy("已逾期"),
+    "warned": gettext_lazy("已警示"),
+    "failed": gettext_lazy("复查未通过"),
+    "rectified": gettext_lazy("已整改"),
+    "escalated": gettext_lazy("已转立案"),
+}
+
+
+def _orders(request: HttpRequest) -> QuerySet[Rectification]:
+    return scoped(
+        Rectification.objects.select_related("entity", "unit", "issued_by", "reinspection_task"),
+        request.user,
+    )
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    """Orders: open, due soon, overdue, warned, re-inspection failed… deadline first."""
+    today = timezone.localdate()
+    state = request.GET.get("state", "open")
+    orders = followup.filter_state(_orders(request), state, today)
+    orders = orders.annotate(reinspection_failed=followup.reinspection_failed())
+    page = paginate(request, orders.order_by("deadline", "id"))
+    for order in page:
+        order.days_left = followup.working_days_left(order, today)
+        order.days_over = -order.days_left if order.days_left else 0
+    context = {
+        "page": page,
+        "query": query_string(request, "state"),
+        "state": state,
+        "states": [(s, str(STATE_LABELS[s])) for s in followup.STATES],
+        "today": today,
+    }
+    return render(request, "inspections/rectification_list.html", context)
+
+
+@login_required
+def rectification_create(request: HttpRequest) -> HttpResponse:
+    """The order form for open findings of one signed inspection (?inspection=<id>)."""
+    access.require(request.user, access.INSPECT)
+    inspection = get_scoped(
+        Inspection.objects.select_related("entity"), request.user, pk=_int(request, "inspection")
+    )
+    errors: dict[str, str] = {}
+    post = request.POST
+    if request.method == "POST":
+        by_date = post.get("term") == "date"
+        try:
+            order = followup.issue_rectification(
+                inspection=inspection,
+                findings=followup.select_findings(
+                    inspection=inspection, ids=post.getlist("findings")
+                ),
+                actor=request.user,
+                requirements=post.get("requirements", ""),
+                working_days=None if by_date else post.get("working_days", ""),
+                deadline=parse_day(post.get("deadline")) if by_date else None,
+            )
+        except Refusal as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已下达责令整改：%(number)s") % {"number": order.number})
+            return redirect("inspections:rectification_detail", pk=order.pk)
+    findings = inspection.findings.select_related("item").filter(status=Finding.Status.OPEN)
+    chosen = set(post.getlist("findings")) if request.method == "POST" else None
+    context = {
+        "inspection": inspection,
+        "inspection_url": followup.inspection_url(inspection.pk),
+        "findings": [(f, chosen is None or str(f.pk) in chosen) for f in findings],
+        "form": post if request.method == "POST" else {"term": "days", "working_days": "10"},
+        "errors": errors,
+        "today": timezone.localdate(),
+        "max_days": followup.MAX_DAYS,
+    }
+    return render(request, "inspections/rectification_form.html", context)
+
+
+def _int(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return 0
+
+
+@login_required
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One order: its findings, deadline in working days left, re-inspection task, history."""
+    order = get_scoped(_orders(request), request.user, pk=pk)
+    today = timezone.localdate()
+    open_order = order.status in followup.OPEN_STATES
+    days_left = followup.working_days_left(order, today)
+    context = {
+        "order": order,
+        "findings": order.findings.select_related("item"),
+        "days_left": days_left,
+        "days_over": -days_left if days_left else 0,
+        "inspection_url": followup.inspection_url(order.inspection_id),
+        "history": history_rows(order),
+        "may_record": open_order and access.can(request.user, access.INSPECT),
+        "case_url": case_link("rectification", order.pk) if open_order else "",
+        "today": today,
+    }
+    return render(request, "inspections/rectification_detail.html", context)
+
+
+@login_required
+@require_POST
+def rectification_rectified(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_scoped(_orders(request), request.user, pk=pk)
+    return act(
+        request,
+        lambda: followup.record_rectified(
+            rectification=order, actor=request.user, outcome=request.POST.get("outcome", "")
+        ),
+        _("已登记整改结果：%(number)s") % {"number": order.number},
+        redirect("inspections:rectification_detail", pk=order.pk),
+    )

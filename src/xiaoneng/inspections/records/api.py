@@ -1,0 +1,438 @@
+"""API of inspection records for the mobile client: /api/v1/inspections (scoped to the user).
+
+A client opens a draft (from a task or ad hoc), saves it with the revision it read (409 when
+someone saved in between), uploads photos, and each member of the team signs. Errors answer
+``{"detail": …, "errors": [{"field", "message"}]}`` like every endpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import Field
+
+from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.errors import InvalidInput
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.models import Attachment, Checklist, Inspection
+from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
+from xiaoneng.inspections.records.drafts import save_draft
+from xiaoneng.inspections.records.queries import InspectionFilter
+from xiaoneng.inspections.records.services import amend_inspection, open_inspection
+from xiaoneng.inspections.records.signing import sign_inspection
+from xiaoneng.org.models import Officer
+from xiaoneng.planning.patrol.models import Task
+from xiaoneng.registry.models import Entity
+
+router = Router(tags=["inspections"])
+
+
+# Schemas --------------------------------------------------------------------------------------
+
+
+class MemberOut(Schema):
+    username: str
+    name: str
+    certificate_number: str | None
+    signed_at: dt.datetime | None
+
+
+class ResultOut(Schema):
+    item: int = Field(description="checklist item id: the key of a result in a draft")
+    number: str
+    title: str
+    method: str
+    legal_basis: str
+    severity: str
+    result: str = Field(description="pass / fail / na, or empty while unanswered")
+    note: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str | None
+    uploaded_at: dt.datetime
+    url: str
+
+
+class InspectionOut(Schema):
+    id: int
+    uscc: str
+    entity: str
+    unit: str
+    task_id: int | None
+    origin: str
+    kind: str
+    enforcement: bool
+    status: str
+    visited_on: dt.date
+    lead_officer: str
+    items_failed: int
+    signed_at: dt.datetime | None
+    amends: int | None
+    revision: int
+
+
+class InspectionPage(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    items: list[InspectionOut]
+
+
+class InspectionDetail(InspectionOut):
+    checklist: str
+    checklist_code: str
+    checklist_version: int
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    checkin_at: dt.datetime | None
+    checkin_longitude: float | None
+    checkin_latitude: float | None
+    checkin_accuracy: float | None
+    entity_operating: bool
+    summary: str
+    uniform: bool
+    amendment_reason: str
+    amendments: list[int]
+    updated_by: str | None
+    updated_at: dt.datetime
+    team: list[MemberOut]
+    results: list[ResultOut]
+    attachments: list[AttachmentOut]
+
+
+class InspectionFilterIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
+    unit: str = Field("", description="unit code: its whole subtree")
+    officer: str = Field("", description="username of a team member")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    # An unknown value is refused (422) rather than silently ignored.
+    origin: Literal["", "patrol", "draw", "campaign", "reinspection", "complaint", "ad_hoc"] = ""
+    kind: Literal["", "onsite", "documentary"] = Field("", description="onsite / documentary")
+    status: Literal["", "draft", "signed"] = Field("", description="draft / signed")
+    failed: bool = Field(False, description="signed with at least one failed item")
+    q: str = Field("", description="USCC (or its beginning) or part of the name")
+
+
+class OpenIn(Schema):
+    task_id: int | None = Field(None, description="open the task's inspection (or get its draft)")
+    uscc: str | None = Field(None, description="ad hoc: the entity to inspect")
+    kind: str = Field("onsite", description="onsite / documentary")
+    origin: str | None = Field(None, description="ad hoc only: ad_hoc (default) or complaint")
+    enforcement: bool = False
+    team: list[str] = Field([], description="usernames of the other members")
+    checklist_id: int | None = Field(None, description="default: current one for the industry")
+
+
+class ItemResultIn(Schema):
+    item: int
+    result: str = Field("", description="pass / fail / na, or empty")
+    note: str = ""
+
+
+class DraftIn(Schema):
+    revision: int = Field(description="the revision the client read; 409 if it changed since")
+    results: list[ItemResultIn] | None = None
+    summary: str | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    checkin_at: dt.datetime | None = Field(None, description="when the device took the position")
+    checkin_longitude: float | None = None
+    checkin_latitude: float | None = None
+    checkin_accuracy: float | None = Field(None, description="metres")
+    entity_operating: bool | None = None
+    enforcement: bool | None = Field(None, description="needs two certified officers to sign")
+    team: list[str] | None = Field(None, description="usernames; the lead stays first")
+
+
+class SignIn(Schema):
+    revision: int | None = Field(None, description="the revision the signer read")
+    at: dt.datetime | None = Field(None, description="default: now")
+
+
+class AmendIn(Schema):
+    reason: str = Field(description="why the signed record is corrected (5 characters or more)")
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+def _records(request: HttpRequest) -> QuerySet[Inspection]:
+    return scoped(Inspection.objects.select_related("entity", "unit", "lead_officer"), request.user)
+
+
+def _record(request: HttpRequest, inspection_id: int) -> Inspection:
+    return get_scoped(_records(request), request.user, pk=inspection_id)
+
+
+def _summary(record: Inspection) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "uscc": record.entity.uscc,
+        "entity": record.entity.name,
+        "unit": record.unit.code,
+        "task_id": record.task_id,
+        "origin": record.origin,
+        "kind": record.kind,
+        "enforcement": record.enforcement,
+        "status": record.status,
+        "visited_on": record.visited_on,
+        "lead_officer": record.lead_officer.get_username(),
+        "items_failed": record.items_failed,
+        "signed_at": record.signed_at,
+        "amends": record.amends_id,
+        "revision": record.revision,
+    }
+
+
+def _attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_by": attachment.uploaded_by.get_username() if attachment.uploaded_by else None,
+        "uploaded_at": attachment.uploaded_at,
+        "url": reverse(
+            "api:inspection_attachment_file",
+            kwargs={"inspection_id": attachment.inspection_id, "attachment_id": attachment.pk},
+        ),
+    }
+
+
+def _detail(record: Inspection) -> dict[str, Any]:
+    record = Inspection.objects.select_related(
+        "entity", "unit", "lead_officer", "checklist", "updated_by"
+    ).get(pk=record.pk)
+    checklist = record.checklist
+    return _summary(record) | {
+        "checklist": str(checklist),
+        "checklist_code": checklist.code,
+        "checklist_version": checklist.version,
+        "started_at": record.started_at,
+        "finished_at": record.finished_at,
+        "checkin_at": record.checkin_at,
+        "checkin_longitude": record.checkin_longitude,
+        "checkin_latitude": record.checkin_latitude,
+        "checkin_accuracy": record.checkin_accuracy,
+        "entity_operating": record.entity_operating,
+        "summary": record.summary,
+        "uniform": record.uniform,
+        "amendment_reason": record.amendment_reason,
+        "amendments": list(record.amendments.order_by("id").values_list("id", flat=True)),
+        "updated_by": record.updated_by.get_username() if record.updated_by else None,
+        "updated_at": record.updated_at,
+        "team": [
+            {
+                "username": row.officer.get_username(),
+                "name": str(row.officer),
+                "certificate_number": row.officer.certificate_number,
+                "signed_at": row.signed_at,
+            }
+            for row in record.team.select_related("officer").order_by("id")
+        ],
+        "results": [
+            {
+                "item": row.item_id,
+                "number": row.item.number,
+                "title": row.item.title,
+                "method": row.item.method,
+                "legal_basis": row.item.legal_basis,
+                "severity": row.item.severity,
+                "result": row.result,
+                "note": row.note,
+            }
+            for row in record.results.select_related("item").order_by("item__position")
+        ],
+        "attachments": [
+            _attachment_out(a)
+            for a in record.attachments.select_related("uploaded_by").order_by("id")
+        ],
+    }
+
+
+@router.get("/inspections", response=InspectionPage, summary="Inspection records, newest first")
+def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> dict[str, Any]:
+    chosen = InspectionFilter(
+        **filters.dict(exclude={"page", "page_size"}),
+    )
+    records = chosen.apply(_records(request)).order_by("-visited_on", "-id")
+    page = paged(records, Paging(page=filters.page, page_size=filters.page_size))
+    page["items"] = [_summary(r) for r in page["items"]]
+    return page
+
+
+@router.get(
+    "/inspections/{int:inspection_id}",
+    response=InspectionDetail,
+    summary="One record: team, results per item, attachments",
+)
+def get_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
+    return _detail(_record(request, inspection_id))
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/inspections",
+    response={200: InspectionDetail, 201: InspectionDetail},
+    summary="Open a draft from a task (its draft if one is open: 200) or ad hoc (201)",
+)
+def open_record(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
+    user: Any = request.user
+    if (payload.task_id is None) == (payload.uscc is None):
+        raise InvalidInput.single("task_id", _("请指定任务（task_id）或市场主体（uscc）之一"))
+    task = entity = checklist = None
+    if payload.task_id is not None:
+        task = get_scoped(Task.objects.select_related("plan", "entity"), user, pk=payload.task_id)
+    else:
+        entity = get_scoped(Entity.objects.all(), user, uscc=(payload.uscc or "").upper())
+    if payload.checklist_id is not None:
+        checklist = Checklist.objects.filter(pk=payload.checklist_id).first()
+        if checklist is None:
+            raise InvalidInput.single(
+                "checklist_id", _("检查清单不存在：%(id)s") % {"id": payload.checklist_id}
+            )
+    team = list(Officer.objects.filter(username__in=payload.team))
+    missing = sorted(set(payload.team) - {o.get_username() for o in team})
+    if missing:
+        raise InvalidInput.single("team", _("检查人员 %(name)s 不存在") % {"name": missing[0]})
+    before = task.inspections.filter(status=Inspection.Status.DRAFT) if task else None
+    existing = set(before.values_list("id", flat=True)) if before is not None else set()
+    record = open_inspection(
+        entity=entity,
+        officer=user,
+        kind=payload.kind,
+        origin=payload.origin,
+        task=task,
+        checklist=checklist,
+        enforcement=payload.enforcement,
+        team=team,
+    )
+    return Status(200 if record.pk in existing else 201, _detail(record))
+
+
+@router.put(
+    "/inspections/{int:inspection_id}",
+    response=InspectionDetail,
+    summary="Save the draft (fields left out stay as they are); 409 if the revision is stale",
+)
+def put_draft(request: HttpRequest, inspection_id: int, payload: DraftIn) -> dict[str, Any]:
+    values = payload.dict(exclude_unset=True, exclude={"revision"})
+    if "results" in values:
+        values["results"] = {
+            # A row changes only what it names: a result alone keeps the stored note.
+            row["item"]: {k: v for k, v in row.items() if k != "item"}
+            for row in values["results"] or []
+        }
+    record = save_draft(
+        inspection=_record(request, inspection_id),
+        officer=request.user,  # type: ignore[arg-type]
+        revision=payload.revision,
+        values=values,
+    )
+    return _detail(record)
+
+
+@router.post(
+    "/inspections/{int:inspection_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Upload a photo or document (multipart: kind, file)",
+)
+def upload_attachment(
+    request: HttpRequest,
+    inspection_id: int,
+    file: File[UploadedFile],
+    kind: Form[str] = "photo",
+) -> Status[dict[str, Any]]:
+    attachment = add_attachment(
+        inspection=_record(request, inspection_id),
+        officer=request.user,  # type: ignore[arg-type]
+        upload=file,
+        kind=kind,
+    )
+    return Status(201, _attachment_out(attachment))
+
+
+def _attachment(request: HttpRequest, inspection_id: int, attachment_id: int) -> Attachment:
+    return get_scoped(
+        Attachment.objects.select_related("inspection"),
+        request.user,
+        pk=attachment_id,
+        inspection_id=inspection_id,
+    )
+
+
+@router.get(
+    "/inspections/{int:inspection_id}/attachments/{int:attachment_id}",
+    url_name="inspection_attachment_file",
+    summary="The stored file of an attachment",
+)
+def attachment_file(request: HttpRequest, inspection_id: int, attachment_id: int) -> FileResponse:
+    attachment = _attachment(request, inspection_id, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+    )
+
+
+@router.delete(
+    "/inspections/{int:inspection_id}/attachments/{int:attachment_id}",
+    response={204: None},
+    summary="Remove an attachment of a draft",
+)
+def delete_attachment(request: HttpRequest, inspection_id: int, attachment_id: int) -> Status[None]:
+    remove_attachment(
+        attachment=_attachment(request, inspection_id, attachment_id),
+        officer=request.user,  # type: ignore[arg-type]
+    )
+    return Status(204, None)
+
+
+@router.post(
+    "/inspections/{int:inspection_id}/sign",
+    response=InspectionDetail,
+    summary="The user, a member of the team, signs; the last signature makes it final",
+)
+def sign(request: HttpRequest, inspection_id: int, payload: SignIn) -> dict[str, Any]:
+    record = sign_inspection(
+        inspection=_record(request, inspection_id),
+        officer=request.user,  # type: ignore[arg-type]
+        at=payload.at,
+        revision=payload.revision,
+    )
+    return _detail(record)
+
+
+@router.post(
+    "/inspections/{int:inspection_id}/amend",
+    response={201: InspectionDetail},
+    summary="Open a correction of a signed record (a new draft that amends it)",
+)
+def amend(request: HttpRequest, inspection_id: int, payload: AmendIn) -> Status[dict[str, Any]]:
+    amendment = amend_inspection(
+        inspection=_record(request, inspection_id),
+        officer=request.user,  # type: ignore[arg-type]
+        reason=payload.reason,
+    )
+    return Status(201, _detail(amendment))

@@ -1,0 +1,29 @@
+"""Pages of inspection records (检查记录), under inspections/."""
+
+from django.urls import URLPattern, path
+
+from xiaoneng.inspections.records import views
+
+urlpatterns: list[URLPattern] = [
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_start, name="inspection_start"),
+    path(
+        "inspections/from-task/<int:task_pk>/",
+        views.inspection_from_task,
+        name="inspection_from_task",
+    ),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
+    path("inspections/<int:pk>/sign/", views.inspection_sign, name="inspection_sign"),
+    path("inspections/<int:pk>/amend/", views.inspection_amend, name="inspection_amend"),
+    path(
+        "inspections/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_file,
+        name="inspection_attachment",
+    ),
+    path(
+        "inspections/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        views.attachment_remove,
+        name="inspection_attachment_remove",
+    ),
+]

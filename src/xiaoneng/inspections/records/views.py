@@ -1,0 +1,451 @@
+"""Pages of inspection records, phone first: my inspections, start one, fill it, sign, amend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core import audit
+from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
+from xiaoneng.core.history import readable
+from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.models import (
+    Attachment,
+    Checklist,
+    Finding,
+    Inspection,
+    InspectionKind,
+    TraceFlag,
+)
+from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
+from xiaoneng.inspections.records.drafts import save_draft
+from xiaoneng.inspections.records.queries import InspectionFilter, with_member
+from xiaoneng.inspections.records.services import (
+    amend_inspection,
+    amendment_chain,
+    is_member,
+    may_edit,
+    open_inspection,
+    require_editor,
+)
+from xiaoneng.inspections.records.signing import sign_inspection, signing_errors
+from xiaoneng.org import access
+from xiaoneng.org.models import Officer, Unit
+from xiaoneng.planning.patrol.models import Task
+from xiaoneng.registry.models import Entity
+from xiaoneng.registry.queries import search_condition
+
+RECENT_DAYS = 30
+SEARCH_LIMIT = 20
+AD_HOC_ORIGINS = (Inspection.Origin.AD_HOC, Inspection.Origin.COMPLAINT)
+INPUT_TIME = "%Y-%m-%dT%H:%M"
+
+
+def _records(request: HttpRequest) -> QuerySet[Inspection]:
+    return scoped(
+        Inspection.objects.select_related("entity", "unit", "lead_officer", "checklist"),
+        request.user,
+    )
+
+
+def _record(request: HttpRequest, pk: int) -> Inspection:
+    return get_scoped(_records(request).select_related("updated_by", "task"), request.user, pk=pk)
+
+
+def _tell(request: HttpRequest, error: DomainError) -> None:
+    """Each message of a refusal, without the field codes the API needs."""
+    for item in error.errors or [FieldError("", error.message)]:
+        messages.error(request, item.message)
+
+
+# Lists --------------------------------------------------------------------------------------
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    """我的检查: drafts to finish, recently signed, and the scoped list with filters."""
+    user: Any = request.user
+    records = _records(request)
+    mine = with_member(records, user)
+    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    filters = InspectionFilter.from_params(request.GET)
+    rows = filters.apply(records).order_by("-visited_on", "-id")
+    page = CappedPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "drafts": mine.filter(status=Inspection.Status.DRAFT).order_by("-updated_at")[:50],
+        "recent": mine.filter(status=Inspection.Status.SIGNED, signed_at__gte=since).order_by(
+            "-signed_at"
+        )[:20],
+        "page": page,
+        "filters": filters,
+        "query": "&".join(f"{k}={v}" for k, v in filters.active().items()),
+        "units": scoped(Unit.objects.all(), user).order_by("path"),
+        "origins": Inspection.Origin.choices,
+        "kinds": InspectionKind.choices,
+        "statuses": Inspection.Status.choices,
+        "can_inspect": access.can(user, access.INSPECT),
+        "browsing": bool(filters.active()) or not access.can(user, access.INSPECT),
+    }
+    return render(request, "inspections/inspection_list.html", context)
+
+
+# Starting -----------------------------------------------------------------------------------
+
+
+def _current_checklists(kind: str | None = None) -> QuerySet[Checklist]:
+    today = timezone.localdate()
+    lists = Checklist.objects.filter(effective_on__lte=today).filter(
+        Q(retired_on__isnull=True) | Q(retired_on__gt=today)
+    )
+    return (lists.filter(kind=kind) if kind else lists).order_by("code", "-version")
+
+
+@login_required
+def inspection_start(request: HttpRequest) -> HttpResponse:
+    """An ad hoc inspection: find the entity by USCC or name, choose how, open the draft."""
+    access.require(request.user, access.INSPECT)
+    entities = scoped(Entity.objects.select_related("unit", "grid"), request.user).filter(
+        archived_at__isnull=True
+    )
+    q = request.GET.get("q", "").strip()
+    found = list(entities.filter(search_condition(q)).order_by("name")[:SEARCH_LIMIT]) if q else []
+    uscc = (request.POST.get("uscc") or request.GET.get("uscc") or "").strip().upper()
+    selected = get_scoped(entities, request.user, uscc=uscc) if uscc else None
+    errors: dict[str, str] = {}
+    if request.method == "POST" and selected is None:
+        messages.error(request, _("请先选择要检查的市场主体"))
+    if request.method == "POST" and selected is not None:
+        checklist_id = request.POST.get("checklist", "")
+        try:
+            inspection = open_inspection(
+                entity=selected,
+                officer=request.user,  # type: ignore[arg-type]
+                kind=request.POST.get("kind", ""),
+                origin=request.POST.get("origin") or None,
+                checklist=_checklist(checklist_id),
+                enforcement=request.POST.get("enforcement") == "1",
+            )
+        except (InvalidInput, Conflict) as error:
+            errors = error.by_field
+            _tell(request, error)
+        else:
+            messages.success(request, _("已开始检查：%(name)s") % {"name": selected.name})
+            return redirect("inspections:inspection_edit", pk=inspection.pk)
+    context = {
+        "q": q,
+        "found": found,
+        "selected": selected,
+        "errors": errors,
+        "form": request.POST if request.method == "POST" else {},
+        "kinds": InspectionKind.choices,
+        "origins": [(v, label) for v, label in Inspection.Origin.choices if v in AD_HOC_ORIGINS],
+        "checklists": _current_checklists(),
+    }
+    return render(request, "inspections/inspection_start.html", context)
+
+
+def _checklist(value: str) -> Checklist | None:
+    if not value.strip().isdigit():
+        return None
+    checklist = Checklist.objects.filter(pk=int(value)).first()
+    if checklist is None:
+        raise InvalidInput.single("checklist", _("检查清单不存在：%(value)s") % {"value": value})
+    return checklist
+
+
+@login_required
+@require_POST
+def inspection_from_task(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """Start (or continue) the inspection of a task: the button on the task's page."""
+    task = get_scoped(
+        Task.objects.select_related("plan", "entity", "officer"), request.user, pk=task_pk
+    )
+    try:
+        inspection = open_inspection(
+            officer=request.user,  # type: ignore[arg-type]
+            kind=request.POST.get("kind") or InspectionKind.ONSITE,
+            task=task,
+            enforcement=request.POST.get("enforcement") == "1",
+        )
+    except (InvalidInput, Conflict) as error:
+        _tell(request, error)
+        return redirect("planning:task_detail", pk=task.pk)
+    return redirect("inspections:inspection_edit", pk=inspection.pk)
+
+
+# Filling a draft ----------------------------------------------------------------------------
+
+
+def draft_values(post: Any, inspection: Inspection) -> dict[str, Any]:
+    """The form's fields as ``save_draft`` values (the service checks them)."""
+    results = {}
+    for item_id in inspection.results.values_list("item_id", flat=True):
+        if f"result_{item_id}" in post or f"note_{item_id}" in post:
+            results[item_id] = {
+                "result": post.get(f"result_{item_id}", ""),
+                "note": post.get(f"note_{item_id}", ""),
+            }
+    values: dict[str, Any] = {"results": results}
+    for name in (
+        "summary",
+        "started_at",
+        "finished_at",
+        "checkin_at",
+        "checkin_longitude",
+        "checkin_latitude",
+        "checkin_accuracy",
+        "entity_operating",
+    ):
+        if name in post:
+            values[name] = post.get(name)
+    if "team_shown" in post:
+        values["team"] = post.getlist("team")
+        values["enforcement"] = post.get("enforcement") == "1"
+    return values
+
+
+def _time_input(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime(INPUT_TIME) if moment else ""
+
+
+def _team_candidates(inspection: Inspection) -> list[Officer]:
+    inspectors = access.CAPABILITIES[access.INSPECT]
+    same_unit = Officer.objects.filter(
+        unit_id=inspection.unit_id, is_active=True, roles__code__in=inspectors
+    )
+    on_team = Officer.objects.filter(pk__in=inspection.team.values("officer_id"))
+    return list((same_unit | on_team).exclude(pk=inspection.lead_officer_id).distinct())
+
+
+def _form_context(
+    request: HttpRequest, inspection: Inspection, form: Any, errors: dict[str, str]
+) -> dict[str, Any]:
+    rows = []
+    for row in inspection.results.select_related("item").order_by("item__position"):
+        key = row.item_id
+        rows.append(
+            {
+                "row": row,
+                "item": row.item,
+                "mark": form.get(f"result_{key}", "") if form else row.result,
+                "note": form.get(f"note_{key}", "") if form else row.note,
+                "error": errors.get(f"results.{key}", ""),
+            }
+        )
+    team = list(inspection.team.select_related("officer").order_by("id"))
+    chosen = set(form.getlist("team")) if form else {r.officer.get_username() for r in team}
+
+    def value(name: str, stored: Any) -> Any:
+        return form.get(name, "") if form else ("" if stored is None else stored)
+
+    return {
+        "inspection": inspection,
+        "rows": rows,
+        "team": team,
+        "enforcement": form.get("enforcement") == "1" if form else inspection.enforcement,
+        "candidates": [(o, o.get_username() in chosen) for o in _team_candidates(inspection)],
+        "errors": errors,
+        "revision": form.get("revision", inspection.revision) if form else inspection.revision,
+        "values": {
+            "summary": value("summary", inspection.summary),
+            "started_at": value("started_at", _time_input(inspection.started_at)),
+            "finished_at": value("finished_at", _time_input(inspection.finished_at)),
+            "checkin_at": value("checkin_at", _time_input(inspection.checkin_at)),
+            "checkin_longitude": value("checkin_longitude", inspection.checkin_longitude),
+            "checkin_latitude": value("checkin_latitude", inspection.checkin_latitude),
+            "checkin_accuracy": value("checkin_accuracy", inspection.checkin_accuracy),
+            "entity_operating": value(
+                "entity_operating", "1" if inspection.entity_operating else "0"
+            ),
+        },
+        "attachments": inspection.attachments.order_by("id"),
+        "results": [
+            ("pass", _("符合"), "success"),
+            ("fail", _("不符合"), "danger"),
+            ("na", _("不适用"), "secondary"),
+        ],
+        "missing": signing_errors(inspection),
+        "may_sign": any(r.officer_id == request.user.pk and not r.signed_at for r in team),
+        "now": _time_input(timezone.now()),
+        "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+    }
+
+
+@login_required
+def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft form: one card per item, check-in, photos; save, or save and sign.
+
+    "Save and sign" saves first, in its own transaction: a refused signature (an item left
+    unanswered, no check-in) keeps what the officer filled in and shows what is missing.
+    """
+    inspection = _record(request, pk)
+    if inspection.status == Inspection.Status.SIGNED:
+        messages.info(request, _("该检查记录已签名，不能再修改。"))
+        return redirect("inspections:inspection_detail", pk=pk)
+    require_editor(request.user, inspection)
+    errors: dict[str, str] = {}
+    form = None
+    if request.method == "POST":
+        try:
+            inspection = _save_form(request, inspection)
+        except (InvalidInput, Conflict) as error:
+            # Nothing was saved: the form comes back with what the officer typed.
+            errors, form = error.by_field, request.POST
+            _tell(request, error)
+            inspection = _record(request, pk)
+        else:
+            if request.POST.get("action") == "sign":
+                # Signs the revision just saved, not one another member saved meanwhile.
+                return _sign(request, inspection, inspection.revision, saved=True)
+            messages.success(request, _("草稿已保存"))
+            return redirect("inspections:inspection_edit", pk=pk)
+    context = _form_context(request, inspection, form, errors)
+    return render(request, "inspections/inspection_form.html", context)
+
+
+def _save_form(request: HttpRequest, inspection: Inspection) -> Inspection:
+    """Save the posted form and its uploads together: all of it, or nothing."""
+    officer: Any = request.user
+    with transaction.atomic():
+        saved = save_draft(
+            inspection=inspection,
+            officer=officer,
+            revision=request.POST.get("revision", ""),
+            values=draft_values(request.POST, inspection),
+        )
+        for kind, field in (("photo", "photos"), ("document", "documents")):
+            for upload in request.FILES.getlist(field):
+                add_attachment(inspection=saved, officer=officer, upload=upload, kind=kind)
+    return saved
+
+
+def _sign(
+    request: HttpRequest, inspection: Inspection, revision: Any = None, *, saved: bool = False
+) -> HttpResponse:
+    try:
+        signed = sign_inspection(
+            inspection=inspection,
+            officer=request.user,  # type: ignore[arg-type]
+            revision=revision,
+        )
+    except (InvalidInput, Conflict) as error:
+        if saved:
+            messages.info(request, _("草稿已保存"))
+        _tell(request, error)
+        if inspection.status == Inspection.Status.DRAFT:
+            # The form as saved, with "签名前还需" computed from the stored record.
+            return redirect("inspections:inspection_edit", pk=inspection.pk)
+        return redirect("inspections:inspection_detail", pk=inspection.pk)
+    if signed.status == Inspection.Status.SIGNED:
+        messages.success(request, _("检查记录已签名完毕"))
+    else:
+        waiting = "、".join(str(r.officer) for r in signed.team.filter(signed_at__isnull=True))
+        messages.success(request, _("您已签名，等待 %(names)s 签名") % {"names": waiting})
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member of the team signs the record as it stands (at the revision they read)."""
+    return _sign(request, _record(request, pk), request.POST.get("revision") or None)
+
+
+@login_required
+@require_POST
+def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a correction of a signed record, with a reason."""
+    original = _record(request, pk)
+    try:
+        amendment = amend_inspection(
+            inspection=original,
+            officer=request.user,  # type: ignore[arg-type]
+            reason=request.POST.get("reason", ""),
+        )
+    except (InvalidInput, Conflict) as error:
+        _tell(request, error)
+        return redirect("inspections:inspection_detail", pk=pk)
+    messages.success(request, _("已建立更正草稿，请修改后重新签名"))
+    return redirect("inspections:inspection_edit", pk=amendment.pk)
+
+
+# Attachments ----------------------------------------------------------------------------------
+
+
+def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
+    return get_scoped(
+        Attachment.objects.select_related("inspection"),
+        request.user,
+        pk=attachment_pk,
+        inspection_id=pk,
+    )
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """The stored file of an attachment (photos are shown from here)."""
+    attachment = _attachment(request, pk, attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = _attachment(request, pk, attachment_pk)
+    try:
+        remove_attachment(attachment=attachment, officer=request.user)  # type: ignore[arg-type]
+    except Conflict as error:
+        _tell(request, error)
+        return redirect("inspections:inspection_detail", pk=pk)
+    messages.success(request, _("已删除附件：%(name)s") % {"name": attachment.original_name})
+    return redirect("inspections:inspection_edit", pk=pk)
+
+
+# Detail ---------------------------------------------------------------------------------------
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record as it stands: signatures, results, photos with SHA-256, findings, trace."""
+    inspection = _record(request, pk)
+    user: Any = request.user
+    team = list(inspection.team.select_related("officer").order_by("id"))
+    chain = amendment_chain(inspection)
+    later = chain[chain.index(inspection) + 1] if chain[-1] != inspection else None
+    draft = inspection.status == Inspection.Status.DRAFT
+    context = {
+        "inspection": inspection,
+        "team": team,
+        "results": inspection.results.select_related("item").order_by("item__position"),
+        "attachments": inspection.attachments.select_related("uploaded_by").order_by("id"),
+        "findings": Finding.objects.filter(inspection=inspection).select_related("item"),
+        "flags": TraceFlag.objects.filter(inspection=inspection),
+        "chain": chain if len(chain) > 1 else [],
+        "later": later,
+        "history": readable(audit.history(inspection)[:200], Inspection),
+        "may_edit": draft and may_edit(user, inspection),
+        "may_sign": draft and any(r.officer_id == user.pk and not r.signed_at for r in team),
+        "may_amend": not draft and later is None and may_edit(user, inspection),
+        "is_member": is_member(user, inspection),
+        "missing": signing_errors(inspection) if draft else [],
+        # The follow-up of an open finding: an order to rectify, or a case.
+        "may_rectify": not draft and access.can(user, access.INSPECT),
+        "may_open_case": not draft and access.can(user, access.HANDLE_CASES),
+    }
+    return render(request, "inspections/inspection_detail.html", context)

@@ -1,0 +1,451 @@
+"""API of the supervision spot checks (监督抽查, 篇4) under /api/v1/sampling, scoped to the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.scoping import get_scoped
+from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
+from xiaoneng.inspections.sampling import followup as sampling_followup
+from xiaoneng.inspections.sampling import rates as sampling_rates
+from xiaoneng.inspections.sampling import services as sampling
+
+router = Router(tags=["sampling"])
+
+
+# Plans ---------------------------------------------------------------------------------------
+
+
+class SamplingPlanOut(Schema):
+    id: int
+    year: int
+    title: str
+    category: str
+    region_code: str
+    unit: str
+    planned_batches: int
+    standard: str
+    laboratory: str
+    sampled: int = Field(description="batches sampled that the user sees")
+    pending: int = Field(description="of which the verdict is not yet in")
+    failed: int
+
+    @staticmethod
+    def resolve_unit(obj: SamplingPlan) -> str:
+        return obj.unit.code
+
+
+class SamplingPlanPage(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    items: list[SamplingPlanOut]
+
+
+class PlanIn(Schema):
+    year: int
+    title: str
+    category: str = Field(description="product category, e.g. 化肥")
+    region_code: str = Field(description="6-digit administrative division code")
+    unit: str | None = Field(None, description="organising unit code (default: the user's)")
+    planned_batches: int
+    standard: str = ""
+    laboratory: str = ""
+
+
+class PlanFilter(Paging):
+    year: int | None = None
+    category: str = ""
+
+
+def _plans(request: HttpRequest) -> QuerySet[SamplingPlan]:
+    plans = sampling.visible_plans(request.user).select_related("unit")
+    return sampling.with_counts(plans, request.user)
+
+
+def _plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
+    found = _plans(request).filter(pk=plan_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/sampling/plans", response=SamplingPlanPage, summary="Sampling plans the user sees")
+def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
+    plans = _plans(request)
+    if filters.year:
+        plans = plans.filter(year=filters.year)
+    if filters.category:
+        plans = plans.filter(category=filters.category)
+    return paged(plans.order_by("-year", "category", "id"), filters)
+
+
+@router.get("/sampling/plans/{int:plan_id}", response=SamplingPlanOut, summary="One sampling plan")
+def get_plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
+    return _plan(request, plan_id)
+
+
+@router.post("/sampling/plans", response={201: SamplingPlanOut}, summary="Create a sampling plan")
+def create_plan(request: HttpRequest, payload: PlanIn) -> Status[SamplingPlan]:
+    user: Any = request.user
+    unit = payload.unit or (user.unit.code if getattr(user, "unit", None) else "")
+    plan = sampling.create_plan(
+        actor=request.user,
+        year=payload.year,
+        title=payload.title,
+        category=payload.category,
+        region_code=payload.region_code,
+        unit=unit,
+        planned_batches=payload.planned_batches,
+        standard=payload.standard,
+        laboratory=payload.laboratory,
+    )
+    return Status(201, _plan(request, plan.pk))
+
+
+# Samples -------------------------------------------------------------------------------------
+
+
+class SampleOut(Schema):
+    id: int
+    plan_id: int
+    uscc: str | None
+    firm_name: str
+    producer: str
+    product: str
+    specification: str
+    batch_number: str
+    sampled_on: dt.date
+    region_code: str
+    unit: str
+    result: str = Field(description="pending / pass / fail")
+    failed_items: str
+    reported_on: dt.date | None
+    follow_up_id: int | None
+
+    @staticmethod
+    def resolve_uscc(obj: Sample) -> str | None:
+        return obj.entity.uscc if obj.entity else None
+
+    @staticmethod
+    def resolve_unit(obj: Sample) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_follow_up_id(obj: Sample) -> int | None:
+        follow_up = SampleFollowUp.objects.filter(sample=obj).values_list("pk", flat=True)
+        return follow_up.first()
+
+
+class SamplePage(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    items: list[SampleOut]
+
+
+class SampleIn(Schema):
+    firm_name: str = Field("", description="may be empty when uscc names a registered entity")
+    uscc: str | None = None
+    product: str
+    batch_number: str
+    sampled_on: dt.date | None = Field(None, description="YYYY-MM-DD, in the plan's year")
+    producer: str = ""
+    specification: str = ""
+
+
+class SampleFilter(Paging):
+    plan: int | None = None
+    result: str = Field("", description="pending / pass / fail")
+    year: int | None = None
+
+
+class SampleResultIn(Schema):
+    result: str = Field(description="pass / fail")
+    failed_items: str = Field("", description="required for fail, e.g. 总养分、标识")
+    reported_on: dt.date | None = None
+
+
+def _samples(request: HttpRequest) -> QuerySet[Sample]:
+    return sampling.visible_samples(request.user).select_related("entity", "unit")
+
+
+@router.get("/sampling/samples", response=SamplePage, summary="Batches sampled (user's units)")
+def list_samples(request: HttpRequest, filters: Query[SampleFilter]) -> dict[str, Any]:
+    samples = _samples(request)
+    if filters.plan:
+        samples = samples.filter(plan_id=filters.plan)
+    if filters.result:
+        samples = samples.filter(result=filters.result)
+    if filters.year:
+        samples = samples.filter(plan__year=filters.year)
+    return paged(samples.order_by("-sampled_on", "-id"), filters)
+
+
+@router.get("/sampling/samples/{int:sample_id}", response=SampleOut, summary="One batch")
+def get_sample(request: HttpRequest, sample_id: int) -> Sample:
+    return get_scoped(_samples(request), request.user, pk=sample_id)
+
+
+@router.post(
+    "/sampling/plans/{int:plan_id}/samples",
+    response={201: SampleOut},
+    summary="Record a batch sampled under a plan",
+)
+def create_sample(request: HttpRequest, plan_id: int, payload: SampleIn) -> Status[Sample]:
+    plan = _plan(request, plan_id)
+    sample = sampling.record_sample(actor=request.user, plan=plan, **payload.dict())
+    return Status(201, sample)
+
+
+@router.post(
+    "/sampling/samples/{int:sample_id}/result",
+    response=SampleOut,
+    summary="Record the laboratory's verdict (a fail opens the follow-up)",
+)
+def record_result(request: HttpRequest, sample_id: int, payload: SampleResultIn) -> Sample:
+    sample = get_scoped(_samples(request), request.user, pk=sample_id)
+    return sampling.record_result(sample=sample, actor=request.user, **payload.dict())
+
+
+# Follow-ups ----------------------------------------------------------------------------------
+
+
+class FollowUpOut(Schema):
+    id: int
+    sample_id: int
+    firm_name: str
+    product: str
+    batch_number: str
+    failed_items: str
+    unit: str
+    status: str = Field(description="open / rectifying / reinspected / closed / escalated")
+    overdue: bool
+    deadline: dt.date | None
+    ordered_on: dt.date | None
+    reinspection_due: dt.date | None
+    actions: str
+    reinspected_on: dt.date | None
+    reinspection_passed: bool | None
+    reinspection_note: str
+    closed_on: dt.date | None
+    closing_note: str
+    escalate_url: str
+
+    @staticmethod
+    def resolve_firm_name(obj: SampleFollowUp) -> str:
+        return obj.sample.firm_name
+
+    @staticmethod
+    def resolve_product(obj: SampleFollowUp) -> str:
+        return obj.sample.product
+
+    @staticmethod
+    def resolve_batch_number(obj: SampleFollowUp) -> str:
+        return obj.sample.batch_number
+
+    @staticmethod
+    def resolve_failed_items(obj: SampleFollowUp) -> str:
+        return obj.sample.failed_items
+
+    @staticmethod
+    def resolve_unit(obj: SampleFollowUp) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_overdue(obj: SampleFollowUp) -> bool:
+        today = timezone.localdate()
+        return sampling_followup.overdue(SampleFollowUp.objects.filter(pk=obj.pk), today).exists()
+
+    @staticmethod
+    def resolve_reinspection_due(obj: SampleFollowUp) -> dt.date | None:
+        return sampling_followup.reinspection_due(obj)
+
+    @staticmethod
+    def resolve_escalate_url(obj: SampleFollowUp) -> str:
+        return sampling_followup.escalate_url(obj)
+
+
+class FollowUpPage(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    items: list[FollowUpOut]
+
+
+class FollowUpFilter(Paging):
+    state: Literal["open", "overdue", "closed", "all"] = "open"
+
+
+class RectifyIn(Schema):
+    actions: str = Field(description="处理措施")
+    deadline: dt.date | None = Field(None, description="no later than 60 days after the order")
+    ordered_on: dt.date | None = Field(None, description="责令整改日期 (default today)")
+
+
+class ReinspectIn(Schema):
+    passed: bool
+    reinspected_on: dt.date | None = None
+    note: str = ""
+
+
+class FollowUpCloseIn(Schema):
+    note: str = ""
+
+
+def _follow_ups(request: HttpRequest) -> QuerySet[SampleFollowUp]:
+    return sampling_followup.visible_follow_ups(request.user).select_related("sample", "unit")
+
+
+def _follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
+    return get_scoped(_follow_ups(request), request.user, pk=follow_up_id)
+
+
+@router.get("/sampling/follow-ups", response=FollowUpPage, summary="Follow-ups of failed batches")
+def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilter]) -> dict[str, Any]:
+    rows = _follow_ups(request)
+    if filters.state == "open":
+        rows = rows.filter(status__in=sampling_followup.OPEN_STATES)
+    elif filters.state == "overdue":
+        rows = sampling_followup.overdue(rows, timezone.localdate())
+    elif filters.state == "closed":
+        rows = rows.filter(status__in=sampling_followup.DONE_STATES)
+    return paged(rows.order_by("deadline", "id"), filters)
+
+
+@router.get(
+    "/sampling/follow-ups/{int:follow_up_id}", response=FollowUpOut, summary="One follow-up"
+)
+def get_follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
+    return _follow_up(request, follow_up_id)
+
+
+@router.post(
+    "/sampling/follow-ups/{int:follow_up_id}/rectify",
+    response=FollowUpOut,
+    summary="Order the firm to rectify (责令整改)",
+)
+def rectify(request: HttpRequest, follow_up_id: int, payload: RectifyIn) -> SampleFollowUp:
+    follow_up = _follow_up(request, follow_up_id)
+    return sampling_followup.start_rectifying(
+        follow_up=follow_up, actor=request.user, **payload.dict()
+    )
+
+
+@router.post(
+    "/sampling/follow-ups/{int:follow_up_id}/reinspect",
+    response=FollowUpOut,
+    summary="Record the re-inspection (复查)",
+)
+def reinspect(request: HttpRequest, follow_up_id: int, payload: ReinspectIn) -> SampleFollowUp:
+    follow_up = _follow_up(request, follow_up_id)
+    return sampling_followup.record_reinspection(
+        follow_up=follow_up, actor=request.user, **payload.dict()
+    )
+
+
+@router.post(
+    "/sampling/follow-ups/{int:follow_up_id}/close",
+    response=FollowUpOut,
+    summary="Close the follow-up (办结)",
+)
+def close(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn) -> SampleFollowUp:
+    follow_up = _follow_up(request, follow_up_id)
+    return sampling_followup.close_follow_up(
+        follow_up=follow_up, actor=request.user, note=payload.note
+    )
+
+
+# Pass rates ----------------------------------------------------------------------------------
+
+
+class RateOut(Schema):
+    key: str
+    label: str
+    firms: int
+    batches: int = Field(description="batches with a verdict")
+    passed: int
+    failed: int
+    pending: int
+    pass_rate: Decimal | None = Field(description="per cent, one decimal place")
+    previous_batches: int
+    previous_rate: Decimal | None
+    change: Decimal | None = Field(description="percentage points against the previous year")
+    change_text: str
+    sentence: str
+
+
+class FollowUpFiguresOut(Schema):
+    failed: int
+    closed: int
+    escalated: int
+    in_progress: int
+    overdue: int
+
+
+class RatesOut(Schema):
+    year: int
+    by: str
+    overall: RateOut
+    rows: list[RateOut]
+    follow_up: FollowUpFiguresOut
+    follow_up_sentence: str
+
+
+RATE_FIELDS = (
+    "key",
+    "label",
+    "firms",
+    "batches",
+    "passed",
+    "failed",
+    "pending",
+    "pass_rate",
+    "previous_batches",
+    "previous_rate",
+    "change",
+    "change_text",
+)
+
+
+def _rate(rate: sampling_rates.Rate, year: int) -> dict[str, Any]:
+    values = {name: getattr(rate, name) for name in RATE_FIELDS}
+    return values | {"sentence": sampling_rates.summary_sentence(rate, year=year)}
+
+
+@router.get(
+    "/sampling/rates",
+    response=RatesOut,
+    summary="Pass rates of a year by category, region or unit, with the change against last year",
+)
+def pass_rates(
+    request: HttpRequest,
+    year: int | None = None,
+    by: Literal["category", "region", "unit"] = "category",
+) -> dict[str, Any]:
+    today = timezone.localdate()
+    year = year or today.year
+    samples = sampling.visible_samples(request.user)
+    rows = sampling_rates.pass_rates(queryset_or_user=samples, year=year, by=by)
+    overall = sampling_rates.overall_rate(queryset_or_user=samples, year=year)
+    figures = sampling_rates.follow_up_figures(queryset_or_user=samples, year=year, today=today)
+    return {
+        "year": year,
+        "by": by,
+        "overall": _rate(overall, year),
+        "rows": [_rate(row, year) for row in rows],
+        "follow_up": vars(figures),
+        "follow_up_sentence": sampling_rates.follow_up_sentence(figures),
+    }

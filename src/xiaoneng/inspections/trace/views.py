@@ -1,0 +1,101 @@
+"""Pages of trace flags (痕迹疑点, 篇7): the list with counts by kind, and a flag's detail where
+it is cleared or confirmed. Each page is scoped; each action calls ``trace.flags``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from xiaoneng.core import audit
+from xiaoneng.core.errors import DomainError, NotPermitted
+from xiaoneng.core.history import readable
+from xiaoneng.core.pages import paginate, params_query, parse_day
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.models import TraceFlag
+from xiaoneng.inspections.records.queries import inspection_content
+from xiaoneng.inspections.trace import flags
+from xiaoneng.org import access
+from xiaoneng.org.models import Unit
+
+
+def stations(request: HttpRequest) -> QuerySet[Unit]:
+    """The stations of the user's scope, for a list's station filter."""
+    return scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user).order_by("path")
+
+
+# Trace flags ----------------------------------------------------------------------------------
+
+
+FLAG_FILTERS = ("kind", "status", "unit", "officer", "date_from", "date_to")
+
+
+@login_required
+def trace_flag_list(request: HttpRequest) -> HttpResponse:
+    """Flags of the user's scope, newest first, with the counts of each kind on top."""
+    params = {name: request.GET.get(name, "").strip() for name in FLAG_FILTERS}
+    if "status" not in request.GET:
+        params["status"] = TraceFlag.Status.OPEN
+    status = params["status"] if params["status"] in TraceFlag.Status.values else ""
+    kind = params["kind"] if params["kind"] in TraceFlag.Kind.values else ""
+    narrowed = flags.filter_flags(
+        flags.flags_for(request.user),
+        status=status,
+        unit=params["unit"],
+        officer=params["officer"],
+        date_from=parse_day(params["date_from"]),
+        date_to=parse_day(params["date_to"]),
+    )
+    listed = flags.filter_flags(narrowed, kind=kind).order_by("-raised_at", "-id")
+    context = {
+        "page": paginate(request, listed),
+        "query": params_query(params | {"status": params["status"] or "all"}),
+        "params": params,
+        "counts": flags.counts_by_kind(narrowed),
+        "kinds": TraceFlag.Kind.choices,
+        "statuses": TraceFlag.Status.choices,
+        "stations": stations(request),
+        "base_query": params_query(
+            {k: v for k, v in params.items() if k != "kind"} | {"status": params["status"] or "all"}
+        ),
+    }
+    return render(request, "inspections/trace_flag_list.html", context)
+
+
+@login_required
+def trace_flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A flag, the record it doubts, and the form that clears or confirms it."""
+    flag = get_scoped(flags.flags_for(request.user), request.user, pk=pk)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            flags.resolve_flag(
+                flag=flag,
+                actor=request.user,
+                confirmed=request.POST.get("decision") == "confirm",
+                reason=request.POST.get("reason", ""),
+            )
+        except NotPermitted:
+            raise
+        except DomainError as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+            flag.refresh_from_db()
+        else:
+            messages.success(
+                request, _("已核实痕迹疑点：%(status)s") % {"status": flag.get_status_display()}
+            )
+            return redirect("inspections:trace_flag_detail", pk=flag.pk)
+    context = {
+        **inspection_content(flag.inspection),
+        "flag": flag,
+        "errors": errors,
+        "form": request.POST if request.method == "POST" else {},
+        "may_resolve": flag.status == TraceFlag.Status.OPEN
+        and access.can(request.user, access.REVIEW_INSPECTIONS),
+        "history": readable(audit.history(flag)[:50], TraceFlag),
+    }
+    return render(request, "inspections/trace_flag_detail.html", context)

@@ -1,0 +1,472 @@
+"""Three-level oversight (篇2: 局领导监控、机关科室督办、所长抽查): the director's monthly spot
+checks of each officer's signed inspections, and the supervision items a division sets a
+station with a deadline. (The leader's view reads these records; it lives in ``cases``.)
+
+A review round's sample is drawn from a seed fixed and stored before drawing, so anyone can
+draw it again and compare (``verify_round``): numpy's ``default_rng`` is seeded with the
+SHA-256 of the seed string; the officers are taken by ascending id, and for each a random
+permutation of their records (by ascending id) is drawn; the first k of it are the sample,
+k = max(⌈rate × n⌉, minimum), at most n.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import math
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core import audit
+from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
+from xiaoneng.inspections.models import Inspection, InspectionOfficer
+from xiaoneng.org import access
+from xiaoneng.org.models import Role, Unit
+from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
+from xiaoneng.oversight.transitions import DIRECTOR_REVIEW, SUPERVISION
+from xiaoneng.registry.models import Entity
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+SEED_LENGTH = 64
+METHOD_LENGTH = 100
+TITLE_LENGTH = 200
+RATE_STEP = Decimal("0.001")
+
+
+# Months -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month: its text and its first and last days."""
+
+    text: str
+    first: dt.date
+    last: dt.date
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The month as a half-open span of local time (Asia/Shanghai)."""
+        zone = timezone.get_default_timezone()
+        start = dt.datetime.combine(self.first, dt.time(), tzinfo=zone)
+        end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        return start, end
+
+
+def parse_month(text: str) -> Month:
+    """``YYYY-MM`` as a Month; refused naming the field otherwise."""
+    found = MONTH.match((text or "").strip())
+    if not found:
+        raise InvalidInput.single("month", _("月份应为 YYYY-MM：“%(value)s”") % {"value": text})
+    year, number = int(found.group(1)), int(found.group(2))
+    last = calendar.monthrange(year, number)[1]
+    return Month(found.group(0), dt.date(year, number, 1), dt.date(year, number, last))
+
+
+def last_month(today: dt.date | None = None) -> str:
+    """The month before ``today``'s (the latest one that may be drawn)."""
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+
+
+# Director spot checks (所长抽查) ----------------------------------------------------------------
+
+
+def population(unit: Unit, month: Month) -> QuerySet[Inspection]:
+    """The records a round samples: the unit's records signed in the month (amendments aside:
+    they correct a visit, they are not one)."""
+    start, end = month.bounds()
+    return Inspection.objects.filter(
+        unit=unit,
+        status=Inspection.Status.SIGNED,
+        signed_at__gte=start,
+        signed_at__lt=end,
+        amends__isnull=True,
+    )
+
+
+def by_officer(records: QuerySet[Inspection]) -> dict[int, list[int]]:
+    """Record ids by lead officer, both ascending."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for officer, pk in records.order_by("lead_officer_id", "id").values_list(
+        "lead_officer_id", "id"
+    ):
+        groups[officer].append(pk)
+    return dict(groups)
+
+
+def permutations(seed: str, groups: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Each officer's records in the random order the seed gives (officers by ascending id)."""
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big"))
+    return {
+        officer: [groups[officer][i] for i in rng.permutation(len(groups[officer])).tolist()]
+        for officer in sorted(groups)
+    }
+
+
+def draw_sample(seed: str, groups: dict[int, list[int]], rate: Decimal, minimum: int) -> list[int]:
+    """The records drawn from ``groups`` (lead officer → record ids): the first
+    ``sample_size`` of each officer's permutation, as sorted ids."""
+    return sorted(
+        pk
+        for order in permutations(seed, groups).values()
+        for pk in order[: sample_size(len(order), rate, minimum)]
+    )
+
+
+def sample_size(n: int, rate: Decimal, minimum: int) -> int:
+    """max(⌈rate × n⌉, minimum), at most n; none of none."""
+    if n <= 0:
+        return 0
+    return min(n, max(math.ceil(rate * n), minimum))
+
+
+def _check_rate(rate: Any) -> Decimal:
+    try:
+        value = Decimal(str(rate)).quantize(RATE_STEP)
+    except (InvalidOperation, ValueError):
+        value = Decimal(-1)
+    if not Decimal(0) < value <= Decimal(1):
+        raise InvalidInput.single(
+            "rate", _("抽查比例应大于 0 且不超过 1：“%(value)s”") % {"value": rate}
+        )
+    return value
+
+
+def _check_draw(unit: Unit, month: Month, seed: str | None) -> None:
+    errors = []
+    if unit.kind != Unit.Kind.STATION:
+        errors.append(FieldError("unit", _("只能抽查所的检查记录：%(unit)s") % {"unit": unit}))
+    if month.last >= timezone.localdate():
+        errors.append(
+            FieldError("month", _("%(month)s 尚未结束，月份结束后才能抽查") % {"month": month.text})
+        )
+    if seed is not None and not 0 < len(seed) <= SEED_LENGTH:
+        errors.append(FieldError("seed", _("随机种子应为 1 至 %(n)d 个字符") % {"n": SEED_LENGTH}))
+    if errors:
+        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+
+
+def draw_reviews(
+    *,
+    unit: Unit,
+    month: str,
+    actor: Any = None,
+    rate: Any = None,
+    seed: str | None = None,
+) -> ReviewRound:
+    """Draw a station's spot-check sample of a finished month (one round per unit and month:
+    drawing again returns the round already drawn).
+
+    From the records signed in the month, each lead officer's ⌈rate × n⌉ records are drawn,
+    at least ``DIRECTOR_REVIEW_MINIMUM`` (篇2 所长抽查); the seed is fixed and stored first.
+    """
+    if actor is not None:
+        access.require(actor, access.REVIEW_INSPECTIONS)
+        access.require_unit(actor, unit.pk)
+    period = parse_month(month)
+    rate_value = _check_rate(settings.DIRECTOR_REVIEW_RATE if rate is None else rate)
+    _check_draw(unit, period, seed)
+    existing = ReviewRound.objects.filter(unit=unit, month=period.text).first()
+    if existing is not None:
+        return existing
+    seed = seed or f"{unit.code}:{period.text}:{secrets.token_hex(8)}"
+    minimum = int(settings.DIRECTOR_REVIEW_MINIMUM)
+    try:
+        with transaction.atomic(), audit.attributed(actor):
+            groups = by_officer(population(unit, period))
+            drawn = ReviewRound.objects.create(
+                unit=unit,
+                month=period.text,
+                rate=rate_value,
+                seed=seed,
+                population=sum(len(ids) for ids in groups.values()),
+                drawn_at=timezone.now(),
+                drawn_by=actor if getattr(actor, "pk", None) else None,
+            )
+            for pk in draw_sample(seed, groups, rate_value, minimum):
+                DirectorReview.objects.create(round=drawn, inspection_id=pk, unit=unit)
+    except IntegrityError:
+        # Drawn at the same moment by someone else: theirs stands.
+        return ReviewRound.objects.get(unit=unit, month=period.text)
+    return drawn
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of drawing a round again: whether it matches, and what does not."""
+
+    verified: bool
+    problems: list[str]
+
+
+def check_round(drawn: ReviewRound) -> Verification:
+    """Draw ``drawn`` again from its seed and compare, officer by officer."""
+    period = parse_month(drawn.month)
+    groups = by_officer(population(drawn.unit, period))
+    problems = []
+    size = sum(len(ids) for ids in groups.values())
+    if size != drawn.population:
+        problems.append(
+            _("已签名记录数现为 %(now)d，抽取时为 %(then)d")
+            % {"now": size, "then": drawn.population}
+        )
+    reviewed: dict[int, set[int]] = defaultdict(set)
+    for officer, pk in drawn.reviews.values_list("inspection__lead_officer_id", "inspection_id"):
+        reviewed[officer].add(pk)
+    order = permutations(drawn.seed, groups)
+    for officer in sorted(set(order) | set(reviewed)):
+        chosen = reviewed.get(officer, set())
+        records = order.get(officer, [])
+        least = sample_size(len(records), drawn.rate, 1)
+        if set(records[: len(chosen)]) != chosen or len(chosen) < least:
+            problems.append(_("执法人员 #%(officer)d 的抽查记录与种子不符") % {"officer": officer})
+    return Verification(not problems, problems)
+
+
+def verify_round(drawn: ReviewRound) -> bool:
+    """Whether drawing ``drawn`` again from its seed gives the same records."""
+    return check_round(drawn).verified
+
+
+def review_inspection(
+    *, review: DirectorReview, actor: Any, confirmed: bool, method: str, note: str
+) -> DirectorReview:
+    """The director's conclusion on a sampled record: confirmed, or a problem (a note needed).
+
+    Needs REVIEW_INSPECTIONS and the record's station in scope; nobody reviews a record whose
+    team they were on.
+    """
+    access.require(actor, access.REVIEW_INSPECTIONS)
+    access.require_unit(actor, review.unit_id)
+    inspection = review.inspection
+    if (
+        inspection.lead_officer_id == actor.pk
+        or InspectionOfficer.objects.filter(inspection=inspection, officer=actor).exists()
+    ):
+        raise NotPermitted(_("不能抽查本人参与的检查记录。"))
+    to = DirectorReview.Status.CONFIRMED if confirmed else DirectorReview.Status.PROBLEM
+    DIRECTOR_REVIEW.check(review, to)
+    method, note = (method or "").strip(), (note or "").strip()
+    errors = []
+    if not method:
+        errors.append(FieldError("method", _("请填写抽查方式（如电话回访、实地复核）")))
+    elif len(method) > METHOD_LENGTH:
+        errors.append(FieldError("method", _("抽查方式不能超过 %(n)d 个字") % {"n": METHOD_LENGTH}))
+    if not confirmed and not note:
+        errors.append(FieldError("note", _("发现问题时请填写抽查意见")))
+    if errors:
+        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    with transaction.atomic(), audit.attributed(actor):
+        DIRECTOR_REVIEW.move(review, to)
+        review.method, review.note = method, note
+        review.reviewer = actor
+        review.reviewed_at = timezone.now()
+        review.save()
+    return review
+
+
+# Division supervision (督办) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One turn of a supervision item's exchange, from its trace."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    text: str
+
+
+def _issue_errors(
+    *,
+    unit: Unit,
+    title: str,
+    description: str,
+    deadline: dt.date | None,
+    entity: Entity | None,
+    inspection: Inspection | None,
+) -> list[FieldError]:
+    errors = []
+    if unit.kind != Unit.Kind.STATION:
+        errors.append(FieldError("unit", _("督办对象应为所：%(unit)s") % {"unit": unit}))
+    if not title:
+        errors.append(FieldError("title", _("请填写督办事项")))
+    elif len(title) > TITLE_LENGTH:
+        errors.append(FieldError("title", _("督办事项不能超过 %(n)d 个字") % {"n": TITLE_LENGTH}))
+    if not description:
+        errors.append(FieldError("description", _("请填写督办要求")))
+    today = timezone.localdate()
+    if deadline is None:
+        errors.append(FieldError("deadline", _("请填写办结期限（YYYY-MM-DD）")))
+    elif deadline <= today:
+        errors.append(
+            FieldError(
+                "deadline",
+                _("办结期限应晚于今天（%(today)s）：%(date)s") % {"today": today, "date": deadline},
+            )
+        )
+    if entity is not None and entity.unit_id != unit.pk:
+        errors.append(
+            FieldError("entity", _("该主体不归承办单位监管：%(name)s") % {"name": entity.name})
+        )
+    if inspection is not None and inspection.unit_id != unit.pk:
+        errors.append(
+            FieldError("inspection", _("该检查记录不属于承办单位：#%(pk)d") % {"pk": inspection.pk})
+        )
+    elif inspection is not None and entity is not None and inspection.entity_id != entity.pk:
+        errors.append(
+            FieldError(
+                "inspection", _("该检查记录不是对所选主体的检查：#%(pk)d") % {"pk": inspection.pk}
+            )
+        )
+    return errors
+
+
+def issue_supervision(
+    *,
+    actor: Any,
+    unit: Unit,
+    title: str,
+    description: str,
+    deadline: dt.date | None,
+    entity: Entity | None = None,
+    inspection: Inspection | None = None,
+) -> SupervisionItem:
+    """Put a matter to a station to deal with by a deadline (机关科室督办, 篇2).
+
+    Needs SUPERVISE and a seat in the bureau or a division; the station must be in scope and
+    the deadline after today.
+    """
+    access.require(actor, access.SUPERVISE)
+    home = getattr(actor, "unit", None)
+    if home is None or home.kind not in (Unit.Kind.DIVISION, Unit.Kind.BUREAU):
+        raise NotPermitted(_("只有局机关或科室可以督办。"))
+    access.require_unit(actor, unit.pk)
+    title, description = (title or "").strip(), (description or "").strip()
+    errors = _issue_errors(
+        unit=unit,
+        title=title,
+        description=description,
+        deadline=deadline,
+        entity=entity,
+        inspection=inspection,
+    )
+    if errors:
+        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    assert deadline is not None
+    with transaction.atomic(), audit.attributed(actor):
+        return SupervisionItem.objects.create(
+            title=title,
+            description=description,
+            issued_by_unit=home,
+            issued_by=actor,
+            unit=unit,
+            entity=entity if entity is not None else getattr(inspection, "entity", None),
+            inspection=inspection,
+            issued_on=timezone.localdate(),
+            deadline=deadline,
+        )
+
+
+def may_answer(actor: Any, item: SupervisionItem) -> bool:
+    """The director of the station the item was put to."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.has_role(Role.STATION_DIRECTOR)
+        and access.in_scope(actor, item.unit_id)
+    )
+
+
+def answer_supervision(*, item: SupervisionItem, actor: Any, response: str) -> SupervisionItem:
+    """The station director's account of what was done (open or returned → answered)."""
+    if not may_answer(actor, item):
+        raise NotPermitted(_("只有承办所的所长可以回复督办事项。"))
+    SUPERVISION.check(item, SupervisionItem.Status.ANSWERED)
+    response = (response or "").strip()
+    if not response:
+        raise InvalidInput.single("response", _("请填写办理情况"))
+    with transaction.atomic(), audit.attributed(actor):
+        SUPERVISION.move(item, SupervisionItem.Status.ANSWERED)
+        item.response = response
+        item.responded_at = timezone.now()
+        item.save()
+    return item
+
+
+def may_close(actor: Any, item: SupervisionItem) -> bool:
+    """Staff with SUPERVISE of the issuing unit or a unit above it."""
+    if not access.can(actor, access.SUPERVISE) or not access.in_scope(actor, item.unit_id):
+        return False
+    home = getattr(actor, "unit", None)
+    return bool(actor.is_superuser or (home and item.issued_by_unit.path.startswith(home.path)))
+
+
+def close_supervision(
+    *, item: SupervisionItem, actor: Any, accepted: bool, note: str
+) -> SupervisionItem:
+    """The issuer accepts the answer (closed) or returns it to be done again (a note needed)."""
+    if not may_close(actor, item):
+        raise NotPermitted(_("只有督办单位可以办结或退回督办事项。"))
+    to = SupervisionItem.Status.CLOSED if accepted else SupervisionItem.Status.RETURNED
+    SUPERVISION.check(item, to)
+    note = (note or "").strip()
+    if not accepted and not note:
+        raise InvalidInput.single("note", _("退回重办时请写明理由"))
+    with transaction.atomic(), audit.attributed(actor):
+        SUPERVISION.move(item, to)
+        if accepted:
+            item.closed_on = timezone.localdate()
+        audit.set_reason(item, note)
+        item.save()
+    return item
+
+
+def is_overdue(item: SupervisionItem, today: dt.date | None = None) -> bool:
+    """Not closed, and the deadline has passed."""
+    today = today or timezone.localdate()
+    return item.status != SupervisionItem.Status.CLOSED and item.deadline < today
+
+
+def overdue(items: QuerySet[SupervisionItem], today: dt.date | None = None) -> QuerySet[Any]:
+    """The items of ``items`` not closed by their deadline (as of ``today``)."""
+    today = today or timezone.localdate()
+    return items.exclude(status=SupervisionItem.Status.CLOSED).filter(deadline__lt=today)
+
+
+def closed_late(items: QuerySet[SupervisionItem]) -> QuerySet[Any]:
+    """The items closed, but after their deadline."""
+    return items.filter(status=SupervisionItem.Status.CLOSED, closed_on__gt=F("deadline"))
+
+
+def exchange(item: SupervisionItem) -> list[Step]:
+    """The item's exchange, oldest first, read from its trace: issued, answered, returned…"""
+    labels = dict(SupervisionItem.Status.choices)
+    steps = []
+    for event in reversed(list(audit.history(item))):
+        changes = event.changes or {}
+        if event.action == "create":
+            steps.append(Step(event.at, event.actor_name, _("督办"), item.description))
+            continue
+        status = changes.get("status")
+        if not status:
+            continue
+        to = status[1]
+        if to == SupervisionItem.Status.ANSWERED:
+            text = (changes.get("response") or [None, item.response])[1] or ""
+        else:
+            text = event.reason
+        steps.append(Step(event.at, event.actor_name, str(labels.get(to, to)), text))
+    return steps

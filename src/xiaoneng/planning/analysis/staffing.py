@@ -1,0 +1,411 @@
+"""Staffing balance (篇5): workload by grid and station against the officers assigned.
+
+篇5 asks that each station's staff be set by its workload (按照市场主体的数量……以及监管工作量大小
+确定各分局人员的编制) and that grassroots stations hold at least 70 % of a county bureau's staff.
+The workload of an entity is what the policy in force asks of it: 365 / its patrol interval
+inspections a year, each taking the hours set for its risk class. Entities are counted by
+grid, station, class and grade in one GROUP BY; the hours are then weighed on arrays.
+
+The suggested reallocation moves whole officers. The average hours per officer over the
+stations, H / N, does not change when officers move, so each station's acceptable staff is a
+fixed range [⌈Hₛ / (avg·(1+t))⌉, ⌊Hₛ / (avg·(1−t))⌋] (a station keeps at least one officer).
+The fewest moves that bring every station into its range is the larger of the total shortfall
+and the total surplus; donors give from the least loaded, receivers take the most loaded first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.errors import FieldError, InvalidInput
+from xiaoneng.core.scoping import scoped
+from xiaoneng.org.models import Grid, Officer, Unit
+from xiaoneng.planning.analysis.coverage import active_entities
+from xiaoneng.planning.policy.services import CLASSES, GRADES, PolicyTable
+
+DAYS_PER_YEAR = 365
+# Hours one inspection takes, by risk class; see docs/guide.md (人员配置).
+DEFAULT_HOURS = {"I": 2.0, "II": 1.5, "III": 1.0}
+DEFAULT_CAPACITY = 1200.0  # field hours an officer gives to inspections in a year
+DEFAULT_TOLERANCE = 0.15  # ± share of the average hours per officer
+GRASSROOTS_SHARE = 0.70  # 篇5: 基层分局人员占县市局人员的比例不低于70%
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The figures the computation takes; pages and the API accept them as parameters."""
+
+    hours: tuple[float, float, float] = (
+        DEFAULT_HOURS["I"],
+        DEFAULT_HOURS["II"],
+        DEFAULT_HOURS["III"],
+    )
+    capacity: float = DEFAULT_CAPACITY
+    tolerance: float = DEFAULT_TOLERANCE
+
+    def as_params(self) -> dict[str, float]:
+        params = {f"hours_{c}": h for c, h in zip(CLASSES, self.hours, strict=True)}
+        return params | {"capacity": self.capacity, "tolerance": self.tolerance}
+
+
+def _number(
+    raw: Mapping[str, Any], name: str, default: float, low: float, high: float, message: str
+) -> tuple[float, FieldError | None]:
+    """The parameter ``name`` as a number in (low, high]; its default when absent."""
+    value = raw.get(name)
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return default, None
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        return default, FieldError(name, _("不是有效的数字：%(value)s") % {"value": text})
+    if not low < number <= high:
+        return default, FieldError(name, message % {"value": text})
+    return number, None
+
+
+def read_settings(raw: Mapping[str, Any]) -> Settings:
+    """Settings from query parameters; each bad one named, all at once."""
+    checked = [
+        _number(
+            raw,
+            f"hours_{risk_class}",
+            DEFAULT_HOURS[risk_class],
+            0,
+            24,
+            _("每次检查用时应大于 0、不超过 24 小时：%(value)s"),
+        )
+        for risk_class in CLASSES
+    ]
+    checked.append(
+        _number(
+            raw,
+            "capacity",
+            DEFAULT_CAPACITY,
+            0,
+            8760,
+            _("每人年度检查工时应大于 0、不超过 8760 小时：%(value)s"),
+        )
+    )
+    checked.append(
+        _number(
+            raw,
+            "tolerance",
+            DEFAULT_TOLERANCE,
+            0,
+            1 - EPSILON,
+            _("容差应大于 0、小于 1：%(value)s"),
+        )
+    )
+    errors = [error for _value, error in checked if error is not None]
+    if errors:
+        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    values = [value for value, _error in checked]
+    return Settings((values[0], values[1], values[2]), values[3], values[4])
+
+
+def hours_per_entity(table: PolicyTable, settings: Settings) -> np.ndarray:
+    """Hours a year one entity of class × grade asks for: 365 / interval × hours per visit."""
+    visits = DAYS_PER_YEAR / table.interval_days.astype(np.float64)
+    return visits * np.asarray(settings.hours, dtype=np.float64)[:, None]
+
+
+@dataclass
+class GridLoad:
+    grid: Grid
+    entities: int
+    hours: float
+    officer_hours: float = 0.0  # the responsible officer's hours over all their grids
+
+    def utilisation(self, capacity: float) -> float | None:
+        return self.officer_hours / capacity if self.grid.officer_id else None
+
+
+@dataclass
+class StationLoad:
+    station: Unit
+    entities: int
+    hours: float
+    officers: int
+    suggested: int = 0  # officers after the suggested moves
+
+    @property
+    def per_officer(self) -> float | None:
+        return self.hours / self.officers if self.officers else None
+
+    @property
+    def change(self) -> int:
+        return self.suggested - self.officers
+
+    @property
+    def per_officer_after(self) -> float | None:
+        return self.hours / self.suggested if self.suggested else None
+
+
+@dataclass
+class Move:
+    """Move ``count`` officers from one station to another."""
+
+    source: StationLoad
+    target: StationLoad
+    count: int
+
+
+@dataclass
+class Reallocation:
+    moves: list[Move]
+    feasible: bool
+    reason: str = ""
+
+    @property
+    def officers_moved(self) -> int:
+        return sum(m.count for m in self.moves)
+
+
+@dataclass
+class Grassroots:
+    """篇5's 70 % rule for one bureau: officers at its stations against all its officers."""
+
+    bureau: Unit
+    station_officers: int
+    officers: int
+
+    @property
+    def share(self) -> float | None:
+        return self.station_officers / self.officers if self.officers else None
+
+    @property
+    def passed(self) -> bool:
+        return self.share is not None and self.share >= GRASSROOTS_SHARE - EPSILON
+
+
+@dataclass
+class Staffing:
+    settings: Settings
+    policy_version: int
+    on: dt.date
+    grids: list[GridLoad]
+    stations: list[StationLoad]
+    outside_entities: int  # entities of the scope in no grid (the bureau's, to be placed)
+    outside_hours: float
+    grassroots: list[Grassroots]
+    reallocation: Reallocation | None
+    average: float | None = None  # hours per officer over the stations
+    ratio: float | None = None  # most / least loaded station, hours per officer
+    variation: float | None = None  # coefficient of variation of hours per officer
+    unstaffed: list[StationLoad] = field(default_factory=list)
+
+
+def _sums(keys: np.ndarray, values: np.ndarray) -> dict[int, float]:
+    """``{key: sum of values}`` over equal keys."""
+    if keys.size == 0:
+        return {}
+    found, inverse = np.unique(keys, return_inverse=True)
+    return dict(zip(found.tolist(), np.bincount(inverse, weights=values).tolist(), strict=True))
+
+
+@dataclass
+class Counts:
+    """Active entities counted by grid, unit, class and grade, and the hours they ask for."""
+
+    grid_ids: np.ndarray  # -1 for no grid
+    unit_ids: np.ndarray
+    entities: np.ndarray
+    hours: np.ndarray
+
+
+def count_workload(user: Any, weights: np.ndarray) -> Counts:
+    """One GROUP BY over the entities ``user`` may see; the hours weighed on arrays."""
+    rows = list(
+        active_entities(user)
+        .order_by()
+        .values_list("grid_id", "unit_id", "risk_class", "credit_grade")
+        .annotate(n=Count("id"))
+    )
+    grid_ids = np.array([-1 if r[0] is None else r[0] for r in rows], dtype=np.int64)
+    unit_ids = np.array([r[1] for r in rows], dtype=np.int64)
+    entities = np.array([r[4] for r in rows], dtype=np.float64)
+    cls = np.array([CLASSES.index(r[2]) for r in rows], dtype=np.int64)
+    grade = np.array([GRADES.index(r[3]) for r in rows], dtype=np.int64)
+    return Counts(grid_ids, unit_ids, entities, entities * weights[cls, grade])
+
+
+def _grid_loads(user: Any, counts: Counts) -> list[GridLoad]:
+    entities, hours = _sums(counts.grid_ids, counts.entities), _sums(counts.grid_ids, counts.hours)
+    grids = scoped(Grid.objects.select_related("station", "officer"), user)
+    loads = [
+        GridLoad(g, int(entities.get(g.pk, 0)), hours.get(g.pk, 0.0))
+        for g in grids.order_by("station__path", "code")
+    ]
+    by_officer: dict[int, float] = {}
+    for load in loads:
+        if load.grid.officer_id:
+            by_officer[load.grid.officer_id] = by_officer.get(load.grid.officer_id, 0) + load.hours
+    for load in loads:
+        load.officer_hours = by_officer.get(load.grid.officer_id or 0, 0.0)
+    return loads
+
+
+def _station_loads(user: Any, counts: Counts) -> list[StationLoad]:
+    entities, hours = _sums(counts.unit_ids, counts.entities), _sums(counts.unit_ids, counts.hours)
+    stations = list(scoped(Unit.objects.filter(kind=Unit.Kind.STATION), user).order_by("path"))
+    staff = dict(
+        Officer.objects.filter(unit__in=stations, is_active=True)
+        .values_list("unit")
+        .annotate(n=Count("id"))
+    )
+    return [
+        StationLoad(s, int(entities.get(s.pk, 0)), hours.get(s.pk, 0.0), staff.get(s.pk, 0))
+        for s in stations
+    ]
+
+
+def compute(*, user: Any, settings: Settings, on: dt.date | None = None) -> Staffing:
+    """Workload, officers, imbalance, the 70 % rule and a reallocation, for ``user``'s units."""
+    on = on or timezone.localdate()
+    table = PolicyTable.in_force(on)
+    counts = count_workload(user, hours_per_entity(table, settings))
+    stations = _station_loads(user, counts)
+    outside = counts.grid_ids < 0
+    result = Staffing(
+        settings=settings,
+        policy_version=table.policy.version,
+        on=on,
+        grids=_grid_loads(user, counts),
+        stations=stations,
+        outside_entities=int(counts.entities[outside].sum()),
+        outside_hours=float(counts.hours[outside].sum()),
+        grassroots=grassroots(user),
+        reallocation=reallocate(stations, settings.tolerance) if len(stations) >= 2 else None,
+    )
+    _imbalance(result)
+    return result
+
+
+def _imbalance(result: Staffing) -> None:
+    staffed = [s for s in result.stations if s.officers]
+    result.unstaffed = [s for s in result.stations if not s.officers and s.hours > 0]
+    if not staffed:
+        return
+    total_officers = sum(s.officers for s in staffed)
+    result.average = sum(s.hours for s in staffed) / total_officers
+    loads = np.array([s.per_officer for s in staffed], dtype=np.float64)
+    if loads.min() > 0:
+        result.ratio = float(loads.max() / loads.min())
+    if loads.mean() > 0:
+        result.variation = float(loads.std() / loads.mean())
+
+
+def grassroots(user: Any) -> list[Grassroots]:
+    """The 70 % rule for each bureau whose whole subtree ``user`` sees (station users: none)."""
+    visible = user.visible_unit_ids()
+    found = []
+    for bureau in Unit.objects.filter(kind=Unit.Kind.BUREAU).order_by("path"):
+        subtree = Unit.objects.filter(path__startswith=bureau.path)
+        if visible is not None and subtree.exclude(pk__in=visible).exists():
+            continue
+        officers = Officer.objects.filter(unit__in=subtree, is_active=True).aggregate(
+            all=Count("id"), stations=Count("id", filter=Q(unit__kind=Unit.Kind.STATION))
+        )
+        found.append(Grassroots(bureau, officers["stations"], officers["all"]))
+    return found
+
+
+def reallocate(stations: list[StationLoad], tolerance: float) -> Reallocation:
+    """The fewest whole-officer moves that bring each station within ± tolerance of the average."""
+    for s in stations:
+        s.suggested = s.officers
+    total_hours = sum(s.hours for s in stations)
+    total_officers = sum(s.officers for s in stations)
+    if total_hours <= 0 or total_officers == 0:
+        return Reallocation([], False, _("没有工作量或没有人员，无法测算调配"))
+    average = total_hours / total_officers
+    low, high = {}, {}
+    for s in stations:
+        need = s.hours / average
+        keep = 1 if s.officers or s.hours else 0  # a station keeps at least one officer
+        low[s.station.pk] = max(keep, math.ceil(need / (1 + tolerance) - EPSILON))
+        high[s.station.pk] = max(keep, math.floor(need / (1 - tolerance) + EPSILON))
+        if low[s.station.pk] > high[s.station.pk]:
+            return Reallocation(
+                [],
+                False,
+                _(
+                    "以整人调配无法使%(station)s在 ±%(tolerance)s 以内"
+                    "（需 %(low).2f–%(high).2f 人）：请放宽容差"
+                )
+                % {
+                    "station": s.station.name,
+                    "tolerance": f"{tolerance:.0%}",
+                    "low": need / (1 + tolerance),
+                    "high": need / (1 - tolerance),
+                },
+            )
+    if not sum(low.values()) <= total_officers <= sum(high.values()):
+        return Reallocation([], False, _("现有人员总数无法使各所都在容差以内：请放宽容差"))
+    target = {
+        s.station.pk: min(max(s.officers, low[s.station.pk]), high[s.station.pk]) for s in stations
+    }
+    _settle(stations, target, low, high, total_officers)
+    for s in stations:
+        s.suggested = target[s.station.pk]
+    return Reallocation(_pair(stations), True)
+
+
+def _load(hours: float, officers: int) -> float:
+    return hours / officers if officers else math.inf
+
+
+def _settle(
+    stations: list[StationLoad],
+    target: dict[int, int],
+    low: dict[int, int],
+    high: dict[int, int],
+    total: int,
+) -> None:
+    """Make the targets add up to the officers there are, one officer at a time."""
+    while sum(target.values()) > total:  # more shortfall than surplus: more donors needed
+        donors = [s for s in stations if target[s.station.pk] > low[s.station.pk]]
+        least = min(donors, key=lambda s: _load(s.hours, target[s.station.pk]))
+        target[least.station.pk] -= 1
+    while sum(target.values()) < total:  # more surplus than shortfall: more receivers
+        receivers = [s for s in stations if target[s.station.pk] < high[s.station.pk]]
+        most = max(receivers, key=lambda s: _load(s.hours, target[s.station.pk]))
+        target[most.station.pk] += 1
+
+
+def _pair(stations: list[StationLoad]) -> list[Move]:
+    """Moves from the least loaded donors to the most loaded receivers."""
+
+    def load(s: StationLoad) -> float:
+        return _load(s.hours, s.officers)
+
+    give = sorted((s for s in stations if s.suggested < s.officers), key=load)
+    take = sorted((s for s in stations if s.suggested > s.officers), key=load, reverse=True)
+    left = {s.station.pk: abs(s.officers - s.suggested) for s in [*give, *take]}
+    moves: list[Move] = []
+    donors, receivers = iter(give), iter(take)
+    donor, receiver = next(donors, None), next(receivers, None)
+    while donor is not None and receiver is not None:
+        count = min(left[donor.station.pk], left[receiver.station.pk])
+        moves.append(Move(donor, receiver, count))
+        left[donor.station.pk] -= count
+        left[receiver.station.pk] -= count
+        if not left[donor.station.pk]:
+            donor = next(donors, None)
+        if not left[receiver.station.pk]:
+            receiver = next(receivers, None)
+    return moves

@@ -1,0 +1,290 @@
+"""API of double-random draws: /api/v1/draws, /api/v1/conflicts, /api/v1/inspection-items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from xiaoneng.core.calendar import WorkingCalendar
+from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.org.models import Officer
+from xiaoneng.planning.draws import conflicts as draw_conflicts
+from xiaoneng.planning.draws import inputs as draw_inputs
+from xiaoneng.planning.draws import params as draw_params
+from xiaoneng.planning.draws import publication as draw_publication
+from xiaoneng.planning.draws import services as draws
+from xiaoneng.planning.draws.models import (
+    SNAPSHOTS,
+    ConflictDeclaration,
+    InspectionItem,
+    RandomDraw,
+)
+from xiaoneng.planning.draws.verify import result_json, verify_draw
+from xiaoneng.registry.models import Entity
+
+router = Router(tags=["draws"])
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    legal_basis: str
+    industry_prefixes: list[str]
+
+
+class PublicationOut(Schema):
+    published_at: dt.datetime
+    deadline: dt.date | None
+    text: str
+    url: str
+
+
+class DrawOut(Schema):
+    id: int
+    name: str
+    unit: str = Field(description="organising unit code")
+    status: str
+    items: list[str]
+    population_filter: dict[str, Any]
+    selection: str = Field(description="ratio (per credit grade), policy, or count")
+    ratios: dict[str, str]
+    count: int | None
+    pool: list[str] = Field(description="unit codes whose certified officers form the pool")
+    team_size: int
+    workload_cap: int
+    inspections_end: dt.date
+    seed_sha256: str
+    seed: str = Field(description="empty until the draw is run")
+    population_count: int
+    population_digest: str
+    pool_count: int
+    pool_digest: str
+    conflicts_digest: str
+    previous_digest: str
+    parameters_digest: str
+    strata: dict[str, list[int]] = Field(description="stratum → [population, to draw]")
+    planned_count: int
+    selected_count: int
+    result_digest: str
+    policy_version: int | None
+    code_version: str
+    created_at: dt.datetime
+    committed_at: dt.datetime | None
+    drawn_at: dt.datetime | None
+    publication_deadline: dt.date | None = Field(
+        description="20 working days after inspections_end; null while the calendar is unknown"
+    )
+    overdue: bool
+    publication: PublicationOut | None
+
+    @staticmethod
+    def resolve_unit(obj: RandomDraw) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_items(obj: RandomDraw) -> list[str]:
+        return [item.code for item in obj.items.all()]
+
+    @staticmethod
+    def resolve_pool(obj: RandomDraw) -> list[str]:
+        return [unit.code for unit in obj.pool_units.all()]
+
+    @staticmethod
+    def resolve_policy_version(obj: RandomDraw) -> int | None:
+        return obj.policy.version if obj.policy else None
+
+    @staticmethod
+    def resolve_publication(obj: RandomDraw) -> Any:
+        return getattr(obj, "publication", None) if obj.status == "published" else None
+
+
+class DrawIn(Schema):
+    name: str
+    unit: str = Field(description="organising unit code")
+    items: list[str] = Field(description="inspection item codes, e.g. R02")
+    population_filter: dict[str, Any] = Field(
+        default_factory=dict,
+        description="region, grid, industry, risk_class, credit_grade, status, licence "
+        "(lists or comma-separated), hot_industry (yes/no)",
+    )
+    selection: str = Field(description="ratio, policy or count")
+    ratios: dict[str, str] | None = Field(None, description='per credit grade: {"A": "0.05"}')
+    count: int | None = None
+    pool: list[str] = Field(description="unit codes")
+    team_size: int | str = 2
+    workload_cap: int | str
+    inspections_end: dt.date
+    seed: str | None = Field(None, description="your own seed; only its SHA-256 is kept")
+    commit: bool = Field(True, description="false: save a draft")
+
+
+class SeedIn(Schema):
+    seed: str | None = None
+
+
+class PublishIn(Schema):
+    text: str = ""
+    url: str = ""
+
+
+class VerificationOut(Schema):
+    draw_id: int
+    verified: bool
+    problems: list[str]
+
+
+class ConflictOut(Schema):
+    id: int
+    officer: str = Field(description="username")
+    certificate_number: str | None
+    entity: str = Field(description="uscc")
+    entity_name: str
+    reason: str
+    declared_at: dt.datetime
+
+    @staticmethod
+    def resolve_officer(obj: ConflictDeclaration) -> str:
+        return obj.officer.get_username()
+
+    @staticmethod
+    def resolve_certificate_number(obj: ConflictDeclaration) -> str | None:
+        return obj.officer.certificate_number
+
+    @staticmethod
+    def resolve_entity(obj: ConflictDeclaration) -> str:
+        return obj.entity.uscc
+
+    @staticmethod
+    def resolve_entity_name(obj: ConflictDeclaration) -> str:
+        return obj.entity.name
+
+
+class ConflictIn(Schema):
+    entity: str = Field(description="uscc")
+    reason: str
+    officer: str | None = Field(None, description="username (default: yourself)")
+
+
+def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
+    """Each draw with its publication deadline and whether it is overdue, computed once."""
+    calendar, today = WorkingCalendar.load(), timezone.localdate()
+    for draw in found:
+        draw.publication_deadline = draw_publication.publication_deadline(draw, calendar)  # type: ignore[attr-defined]
+        draw.overdue = draw_publication.is_overdue(draw, draw.publication_deadline, today)  # type: ignore[attr-defined]
+    return found
+
+
+def _draws(request: HttpRequest) -> Any:
+    queryset = RandomDraw.objects.select_related("unit", "policy", "publication")
+    return scoped(queryset.prefetch_related("items", "pool_units"), request.user)
+
+
+def _draw(request: HttpRequest, pk: int) -> RandomDraw:
+    return _with_deadlines([get_scoped(_draws(request), request.user, pk=pk)])[0]
+
+
+@router.get("/inspection-items", response=list[ItemOut], summary="The random spot-check items")
+def list_items(request: HttpRequest) -> Any:
+    return InspectionItem.objects.filter(active=True)
+
+
+@router.get("/draws", response=list[DrawOut], summary="Draws of your units, newest first")
+def list_draws(request: HttpRequest, status: str = "") -> Any:
+    queryset = _draws(request)
+    return _with_deadlines(list(queryset.filter(status=status) if status else queryset))
+
+
+@router.post("/draws", response={201: DrawOut}, summary="Create a draw and commit it")
+def create_draw(request: HttpRequest, payload: DrawIn) -> Status[RandomDraw]:
+    draw = draws.create_draw(
+        name=payload.name,
+        unit=draw_params.find_unit(payload.unit, "unit"),
+        item_codes=payload.items,
+        population_filter=payload.population_filter,
+        selection=payload.selection,
+        ratios=payload.ratios,
+        count=payload.count,
+        pool_units=draw_params.find_units(payload.pool, "pool"),
+        team_size=payload.team_size,
+        workload_cap=payload.workload_cap,
+        inspections_end=payload.inspections_end,
+        seed=payload.seed,
+        commit=payload.commit,
+        actor=request.user,
+    )
+    return Status(201, _draw(request, draw.pk))
+
+
+@router.get("/draws/{draw_id}", response=DrawOut, summary="One draw")
+def get_draw(request: HttpRequest, draw_id: int) -> RandomDraw:
+    return _draw(request, draw_id)
+
+
+@router.post("/draws/{draw_id}/commit", response=DrawOut, summary="Commit a draft")
+def commit_draw(request: HttpRequest, draw_id: int, payload: SeedIn) -> RandomDraw:
+    draws.commit_draw(draw=_draw(request, draw_id), seed=payload.seed, actor=request.user)
+    return _draw(request, draw_id)
+
+
+@router.post("/draws/{draw_id}/run", summary="Run the draw: the result, with the seed revealed")
+def run_draw(request: HttpRequest, draw_id: int, payload: SeedIn) -> dict[str, Any]:
+    drawn = draws.run_draw(draw=_draw(request, draw_id), seed=payload.seed, actor=request.user)
+    return result_json(drawn)
+
+
+@router.get("/draws/{draw_id}/result", summary="The drawn entities and their teams")
+def draw_result(request: HttpRequest, draw_id: int) -> dict[str, Any]:
+    return result_json(_draw(request, draw_id))
+
+
+@router.get(
+    "/draws/{draw_id}/verify", response=VerificationOut, summary="Re-run and compare the result"
+)
+def verify(request: HttpRequest, draw_id: int) -> Any:
+    outcome = verify_draw(draw=_draw(request, draw_id))
+    return {"draw_id": outcome.draw_id, "verified": outcome.verified, "problems": outcome.problems}
+
+
+@router.post("/draws/{draw_id}/publish", response=DrawOut, summary="Record the publication")
+def publish(request: HttpRequest, draw_id: int, payload: PublishIn) -> RandomDraw:
+    draw_publication.publish_draw(
+        draw=_draw(request, draw_id), text=payload.text, url=payload.url, actor=request.user
+    )
+    return _draw(request, draw_id)
+
+
+@router.get("/draws/{draw_id}/snapshots/{part}", summary="A snapshot's canonical text")
+def snapshot(request: HttpRequest, draw_id: int, part: str) -> HttpResponse:
+    draw = _draw(request, draw_id)
+    if part not in SNAPSHOTS:
+        raise Http404
+    return HttpResponse(
+        draw_inputs.snapshot_text(draw, part), content_type="text/plain; charset=utf-8"
+    )
+
+
+@router.get("/conflicts", response=list[ConflictOut], summary="Conflict declarations (回避)")
+def list_conflicts(request: HttpRequest, officer: str = "", entity: str = "") -> Any:
+    queryset = scoped(ConflictDeclaration.objects.select_related("officer", "entity"), request.user)
+    if officer:
+        queryset = queryset.filter(officer__username=officer)
+    if entity:
+        queryset = queryset.filter(entity__uscc=entity.upper())
+    return queryset
+
+
+@router.post("/conflicts", response={201: ConflictOut}, summary="Declare a conflict (回避)")
+def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Status[ConflictDeclaration]:
+    entity = get_scoped(Entity.objects.all(), request.user, uscc=payload.entity.strip().upper())
+    officer: Any = request.user
+    if payload.officer and payload.officer != request.user.get_username():
+        officer = get_scoped(Officer.objects.all(), request.user, username=payload.officer)
+    declared = draw_conflicts.declare_conflict(
+        officer=officer, entity=entity, reason=payload.reason, actor=request.user
+    )
+    return Status(201, declared)

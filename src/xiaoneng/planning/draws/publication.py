@@ -1,0 +1,93 @@
+"""Publication of a draw's result (一公开), due 20 working days after its inspections end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.audit import attributed
+from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
+from xiaoneng.core.errors import Conflict, InvalidInput
+from xiaoneng.planning.draws import services as draws
+from xiaoneng.planning.draws.models import DrawPublication, RandomDraw
+
+PUBLICATION_WORKING_DAYS = 20  # results public within 20 working days of the inspections' end
+Status = RandomDraw.Status
+
+
+def publication_deadline(draw: RandomDraw, calendar: WorkingCalendar) -> dt.date | None:
+    """20 working days after the inspections end; None while that year's calendar is unknown."""
+    try:
+        return calendar.add_working_days(draw.inspections_end, PUBLICATION_WORKING_DAYS)
+    except CalendarUnknown:
+        return None
+
+
+def is_overdue(draw: RandomDraw, deadline: dt.date | None, today: dt.date) -> bool:
+    """Not published by its deadline, or published after it."""
+    if deadline is None:
+        return False
+    publication = getattr(draw, "publication", None) if draw.status == Status.PUBLISHED else None
+    if publication is None:
+        return today > deadline
+    return timezone.localdate(publication.published_at) > deadline
+
+
+def default_publication_text(draw: RandomDraw) -> str:
+    return _(
+        "%(name)s：自 %(population)d 户抽查对象中随机抽取 %(selected)d 户，"
+        "从 %(pool)d 名执法人员中随机匹配检查人员，每组 %(team)d 人。"
+        "种子 %(seed)s，抽查对象名单 SHA-256 %(digest)s，可据此复核抽取结果。"
+    ) % {
+        "name": draw.name,
+        "population": draw.population_count,
+        "selected": draw.selected_count,
+        "pool": draw.pool_count,
+        "team": draw.team_size,
+        "seed": draw.seed,
+        "digest": draw.population_digest,
+    }
+
+
+def publish_draw(
+    *,
+    draw: RandomDraw,
+    text: str = "",
+    url: str = "",
+    actor: Any,
+    at: dt.datetime | None = None,
+) -> DrawPublication:
+    """Record the publication of the draw's result (drawn → published)."""
+    draws.check_actor(actor, [draw.unit_id])
+    url = url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise InvalidInput.single(
+                "url", _("公示网址格式不正确：%(url)s") % {"url": url}
+            ) from None
+    with transaction.atomic(), attributed(actor):
+        draw = RandomDraw.objects.select_for_update().get(pk=draw.pk)
+        if draw.status in (Status.DRAFT, Status.COMMITTED):
+            raise Conflict(_("该抽查尚未抽取，不能公示"))
+        if draw.status == Status.PUBLISHED:
+            raise Conflict(_("该抽查结果已公示"))
+        when = draws.moment(at)
+        publication = DrawPublication.objects.create(
+            draw=draw,
+            published_at=when,
+            published_by=actor if getattr(actor, "pk", None) else None,
+            text=text.strip() or default_publication_text(draw),
+            url=url,
+            deadline=publication_deadline(draw, WorkingCalendar.load()),
+        )
+        draws.transition(draw, Status.PUBLISHED)
+        draw.save(update_fields=["status"])
+    return publication

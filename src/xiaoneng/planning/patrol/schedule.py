@@ -1,0 +1,244 @@
+"""Due dates: each entity's last inspection, next due date and overdue days, on arrays.
+
+next due = (last inspection, or the date the entity entered the register) + the patrol
+interval of its risk class × credit grade under the policy in force on the computation date.
+Entities are read in bulk — one statement, integer columns, no model instances — and the
+dates computed with numpy (docs/decisions/0008); a per-entity ORM loop is 30× slower and
+more (benchmarks/bench_plan.py).
+
+Until inspections exist (issue 4), the last inspection is the latest done task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+import numpy as np
+from django.db import connection
+from django.db.models import IntegerField, Max, QuerySet
+from django.db.models.expressions import RawSQL
+
+from xiaoneng.planning.models import Policy
+from xiaoneng.planning.patrol.models import Task
+from xiaoneng.planning.policy.services import CLASSES, GRADES, PolicyTable
+from xiaoneng.registry.models import Entity
+
+EPOCH = dt.date(1970, 1, 1)
+NEVER = np.iinfo(np.int64).min  # "no inspection yet" in an array of day numbers
+# Below this many entities the done tasks are read for them alone (a sub-query); above it,
+# reading every done task and matching in numpy is faster (measured at a million: 0.18 s
+# against 0.64 s for 90,000 entities, 1.15 s against 0.65 s for 900,000).
+RESTRICT_BELOW = 300_000
+# Below this many, looking each entity up by id is faster still (3,650 entities: 17 ms, where
+# the sub-query scans every done task in 0.27 s); ids go CHUNK at a time (SQLite's limit).
+SEEK_BELOW = 20_000
+CHUNK = 10_000
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01: dates as integers in the arrays."""
+    return (day - EPOCH).days
+
+
+def to_date(number: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(number))
+
+
+def _days_sql(column: str) -> str:
+    """SQL for a date column's day number, so that no row is converted in Python."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+def _index_sql(column: str, values: Sequence[str]) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(values))
+    return f"CASE {column} {cases} END"
+
+
+def active_entities() -> QuerySet[Entity]:
+    """Entities a patrol plan covers: in the register (not archived) and operating."""
+    return Entity.objects.filter(archived_at__isnull=True, status=Entity.Status.OPERATING)
+
+
+@dataclass
+class Register:
+    """Entities as parallel arrays sorted by id; grid -1 for an entity outside every grid."""
+
+    entity_id: np.ndarray
+    grid_id: np.ndarray
+    unit_id: np.ndarray
+    class_index: np.ndarray
+    grade_index: np.ndarray
+    registered: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.entity_id.size)
+
+    def take(self, selection: np.ndarray) -> Register:
+        return Register(*(getattr(self, name)[selection] for name in self.__dataclass_fields__))
+
+
+def _rows(queryset: QuerySet[Any], width: int) -> np.ndarray:
+    """The queryset's rows as an int64 matrix, read with a plain cursor (no converters)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
+
+
+def load_register(queryset: QuerySet[Entity]) -> Register:
+    """The entities of ``queryset`` (already filtered and scoped) as arrays, in one statement."""
+    table = Entity._meta.db_table
+    columns = queryset.order_by("id").annotate(
+        _grid=RawSQL(f'COALESCE("{table}"."grid_id", -1)', ()),
+        _class=RawSQL(_index_sql(f'"{table}"."risk_class"', CLASSES), ()),
+        _grade=RawSQL(_index_sql(f'"{table}"."credit_grade"', GRADES), ()),
+        _registered=RawSQL(_days_sql(f'"{table}"."registered_on"'), ()),
+    )
+    matrix = _rows(
+        columns.values_list("id", "_grid", "unit_id", "_class", "_grade", "_registered"), 6
+    )
+    return Register(*(matrix[:, i].copy() for i in range(6)))
+
+
+def last_inspections(register: Register, queryset: QuerySet[Entity] | None = None) -> np.ndarray:
+    """Day number of each entity's latest done task (``NEVER`` if none), aligned to ``register``.
+
+    A few entities (a grid, an officer's grids) are looked up by id on the index; more (a
+    station) through ``queryset`` (the register's own) as a sub-query; most of the register,
+    by reading every done task.
+    """
+    done = Task.objects.filter(status=Task.Status.DONE, done_on__isnull=False)
+    if len(register) < SEEK_BELOW:
+        ids = register.entity_id.tolist()
+        parts = [
+            _latest(done.filter(entity_id__in=ids[i : i + CHUNK]))
+            for i in range(0, len(ids), CHUNK)
+        ]
+        pairs = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+    elif queryset is not None and len(register) < RESTRICT_BELOW:
+        pairs = _latest(done.filter(entity_id__in=queryset.values("id")))
+    else:
+        pairs = _latest(done)
+    last = np.full(len(register), NEVER, dtype=np.int64)
+    if pairs.size:
+        position = np.searchsorted(register.entity_id, pairs[:, 0])
+        inside = position < len(register)
+        position, pairs = position[inside], pairs[inside]
+        known = register.entity_id[position] == pairs[:, 0]
+        last[position[known]] = pairs[known, 1]
+    return last
+
+
+def _latest(done: QuerySet[Task]) -> np.ndarray:
+    """(entity id, day number of the latest done_on) of the done tasks given."""
+    done_on = _days_sql(f'"{Task._meta.db_table}"."done_on"')
+    latest = (
+        done.order_by()
+        .values("entity_id")
+        .annotate(_last=Max(RawSQL(done_on, (), output_field=IntegerField())))
+        .values_list("entity_id", "_last")
+    )
+    return _rows(latest, 2)
+
+
+@dataclass
+class DueDates:
+    """Each entity's last inspection, next due date and overdue days on ``on``."""
+
+    register: Register
+    on: dt.date
+    policy: Policy
+    interval: np.ndarray
+    last: np.ndarray
+    due: np.ndarray
+
+    @property
+    def overdue_days(self) -> np.ndarray:
+        return np.maximum(0, day_number(self.on) - self.due)
+
+    def order(self, selection: np.ndarray | None = None) -> np.ndarray:
+        """Positions (of ``selection``, or of all) most overdue first, ties by entity id."""
+        positions = np.arange(len(self.register)) if selection is None else selection
+        keys = np.lexsort((self.register.entity_id[positions], self.due[positions]))
+        return positions[keys]
+
+
+def compute_due_dates(
+    register: Register, last: np.ndarray, *, on: dt.date, table: PolicyTable | None = None
+) -> DueDates:
+    """Due dates from arrays: (last inspection or entry) + interval[class, grade]."""
+    table = table or PolicyTable.in_force(on)
+    interval = table.interval_days[register.class_index, register.grade_index]
+    base = np.where(last == NEVER, register.registered, last)
+    return DueDates(register, on, table.policy, interval, last, base + interval)
+
+
+def due_dates(
+    queryset: QuerySet[Entity], *, on: dt.date, table: PolicyTable | None = None
+) -> DueDates:
+    """Load the entities of ``queryset`` and their last inspections, and compute due dates."""
+    register = load_register(queryset)
+    return compute_due_dates(register, last_inspections(register, queryset), on=on, table=table)
+
+
+@dataclass
+class DueRow:
+    """One line of an overdue list."""
+
+    entity: Entity
+    last_inspection: dt.date | None
+    due_on: dt.date
+    overdue_days: int
+    interval_days: int
+
+
+class DueList(Sequence[DueRow]):
+    """Rows of a due list in order, read from the database only for the page shown.
+
+    The count is the array's length, exact and free, so Django's paginator pages it.
+    """
+
+    def __init__(self, dates: DueDates, *, only_overdue: bool) -> None:
+        selection = np.flatnonzero(dates.overdue_days > 0) if only_overdue else None
+        self.dates = dates
+        self.positions = dates.order(selection)
+
+    def __len__(self) -> int:
+        return int(self.positions.size)
+
+    @overload
+    def __getitem__(self, index: int) -> DueRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DueRow]: ...
+    def __getitem__(self, index: int | slice) -> DueRow | list[DueRow]:
+        if isinstance(index, slice):
+            return self._rows(self.positions[index])
+        return self._rows(self.positions[index : index + 1 or None])[0]
+
+    def __iter__(self) -> Iterator[DueRow]:
+        return iter(self[:])
+
+    def _rows(self, positions: np.ndarray) -> list[DueRow]:
+        dates = self.dates
+        ids = dates.register.entity_id[positions].tolist()
+        entities = Entity.objects.select_related("grid__officer", "unit").in_bulk(ids)
+        overdue = dates.overdue_days
+        return [
+            DueRow(
+                entity=entities[entity_id],
+                last_inspection=None if dates.last[p] == NEVER else to_date(dates.last[p]),
+                due_on=to_date(dates.due[p]),
+                overdue_days=int(overdue[p]),
+                interval_days=int(dates.interval[p]),
+            )
+            for entity_id, p in zip(ids, positions.tolist(), strict=True)
+            if entity_id in entities
+        ]

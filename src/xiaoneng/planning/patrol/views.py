@@ -1,0 +1,423 @@
+"""Pages of plans: plan list and generation, calendars, due lists, tasks, campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.errors import DomainError
+from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.scoping import get_scoped, in_scope, scoped
+from xiaoneng.org import access
+from xiaoneng.org.models import Officer, Role, Unit
+from xiaoneng.planning.campaigns import services as campaigns
+from xiaoneng.planning.patrol import assign
+from xiaoneng.planning.patrol import queries as plan_queries
+from xiaoneng.planning.patrol.models import Campaign, Plan, Task
+from xiaoneng.planning.patrol.services import generate_patrol_plan, period_of
+from xiaoneng.planning.patrol.tasks import (
+    cancel_task,
+    complete_task,
+    may_record,
+    not_open_yet,
+    team,
+)
+
+
+class ExactPaginator(Paginator):
+    """For lists counted from arrays: the count is exact and free."""
+
+    count_exact = True
+
+
+def _page(request: HttpRequest, rows: Any, exact: bool = False) -> Any:
+    paginator = ExactPaginator if exact else CappedPaginator
+    return paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query(request: HttpRequest, *names: str) -> str:
+    return "&".join(f"{n}={request.GET[n]}" for n in names if request.GET.get(n))
+
+
+def _date(value: Any) -> dt.date | None:
+    """A YYYY-MM-DD field as a date; None when empty or not a real date (the service says so)."""
+    try:
+        return parse_date(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+# Plans ------------------------------------------------------------------------------------
+
+
+def _plannable_units(request: HttpRequest) -> Any:
+    return scoped(Unit.objects.exclude(kind=Unit.Kind.DIVISION), request.user).order_by("path")
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Plans of the user's scope, newest period first, with their progress."""
+    plans = scoped(Plan.objects.select_related("unit", "policy"), request.user).order_by(
+        "-period", "unit__path", "-id"
+    )
+    kind = request.GET.get("kind", "")
+    if kind in Plan.Kind.values:
+        plans = plans.filter(kind=kind)
+    page = _page(request, plans)
+    plan_queries.count_tasks(list(page))
+    context = {
+        "page": page,
+        "query": _query(request, "kind"),
+        "kind": kind,
+        "kinds": Plan.Kind.choices,
+        "can_plan": access.can(request.user, access.PLAN_PATROL),
+        "stations": scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user),
+    }
+    return render(request, "planning/plan_list.html", context)
+
+
+@login_required
+def plan_generate(request: HttpRequest) -> HttpResponse:
+    """The form of ``generate_patrol_plan``: a dry run shows the report, a run writes the plan."""
+    access.require(request.user, access.PLAN_PATROL)
+    today = timezone.localdate()
+    unit = getattr(request.user, "unit", None)
+    values: dict[str, Any] = {
+        "period": request.POST.get("period", period_of(today)),
+        "unit": request.POST.get("unit", unit.code if unit else ""),
+        "capacity": request.POST.get("capacity", str(assign.default_capacity())),
+        "dry_run": request.POST.get("dry_run") == "1",
+    }
+    errors: dict[str, str] = {}
+    report = None
+    if request.method == "POST":
+        try:
+            report = generate_patrol_plan(
+                period=values["period"],
+                unit_code=values["unit"] or None,
+                capacity=values["capacity"],
+                actor=request.user,
+                dry_run=bool(values["dry_run"]),
+            )
+        except DomainError as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+        else:
+            if not report.dry_run:
+                messages.success(
+                    request,
+                    _("已制定 %(period)s 巡查计划：新排 %(n)d 项，未排入 %(o)d 项")
+                    % {"period": report.period, "n": report.created, "o": report.overflow_total},
+                )
+                return redirect("planning:plan_detail", pk=report.plan_id)
+    context = {
+        "values": values,
+        "errors": errors,
+        "report": report,
+        "units": _plannable_units(request),
+    }
+    return render(request, "planning/plan_generate.html", context)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_scoped(
+        Plan.objects.select_related("unit", "policy", "created_by"), request.user, pk=pk
+    )
+    tasks = plan_queries.tasks_for(request.user).filter(plan=plan)
+    status = request.GET.get("status", "")
+    if status in Task.Status.values:
+        tasks = tasks.filter(status=status)
+    context = {
+        "plan": plan,
+        "summary": plan_queries.summarise(plan),
+        "campaign": Campaign.objects.filter(plan=plan).first(),
+        "page": _page(request, tasks.order_by("scheduled_on", "id")),
+        "query": _query(request, "status"),
+        "status": status,
+        "statuses": Task.Status.choices,
+        "today": timezone.localdate(),
+    }
+    return render(request, "planning/plan_detail.html", context)
+
+
+# Calendars ----------------------------------------------------------------------------------
+
+
+def _month(request: HttpRequest) -> Any:
+    try:
+        return plan_queries.check_month(request.GET.get("month", ""))
+    except DomainError as error:
+        messages.error(request, error.for_page)
+        return plan_queries.month_or_current("")
+
+
+WEEKDAYS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
+
+
+def _neighbours(month: Any) -> dict[str, str]:
+    before = month.first - dt.timedelta(days=1)
+    after = month.last + dt.timedelta(days=1)
+    return {"previous": period_of(before), "next": period_of(after)}
+
+
+@login_required
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    """The user's own calendar (a station's for a director without grids)."""
+    user: Any = request.user
+    director = user.has_role(Role.STATION_DIRECTOR) and user.unit is not None
+    if director and not user.grids.exists():
+        return redirect("planning:station_calendar", code=user.unit.code)
+    return redirect("planning:officer_calendar", username=user.get_username())
+
+
+@login_required
+def officer_calendar(request: HttpRequest, username: str) -> HttpResponse:
+    officer = get_scoped(Officer.objects.select_related("unit"), request.user, username=username)
+    month = _month(request)
+    context = plan_queries.officer_calendar(request.user, officer, month)
+    context.update(_neighbours(month))
+    context["statuses"] = dict(Task.Status.choices)
+    context["weekdays"] = WEEKDAYS
+    return render(request, "planning/plan_officer_calendar.html", context)
+
+
+@login_required
+def station_calendar(request: HttpRequest, code: str) -> HttpResponse:
+    station = get_scoped(Unit.objects.all(), request.user, code=code)
+    month = _month(request)
+    context = plan_queries.station_calendar(request.user, station, month)
+    context.update(_neighbours(month))
+    context["page"] = _page(request, context.pop("overflow"))
+    context["query"] = f"month={month.text}"
+    return render(request, "planning/plan_station_calendar.html", context)
+
+
+# Due lists -----------------------------------------------------------------------------------
+
+
+@login_required
+def due_list(request: HttpRequest) -> HttpResponse:
+    """Overdue (or all) entities of a grid, an officer's grids or a station, most overdue first."""
+    params = {k: request.GET.get(k, "").strip() for k in ("grid", "officer", "station")}
+    if not any(params.values()) and request.GET.get("all") != "1":
+        params.update(plan_queries.default_due_selection(request.user))
+    selection = plan_queries.due_selection(request.user, **params)
+    only_overdue = request.GET.get("overdue", "1") == "1"
+    today = timezone.localdate()
+    rows = plan_queries.due_list(selection, only_overdue=only_overdue, on=today)
+    context = {
+        "selection": selection,
+        "page": _page(request, rows, exact=True),
+        "query": "&".join(
+            [f"{k}={v}" for k, v in params.items() if v]
+            + [f"overdue={'1' if only_overdue else '0'}"]
+            + (["all=1"] if request.GET.get("all") == "1" else [])
+        ),
+        "params": params,
+        "only_overdue": only_overdue,
+        "today": today,
+        "stations": scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user),
+    }
+    return render(request, "planning/plan_due.html", context)
+
+
+# Tasks ------------------------------------------------------------------------------------------
+
+
+def _result(post: Any) -> dict[str, Any]:
+    """The complete form's findings as ``complete_task`` arguments (a bad number: -1)."""
+
+    def number(name: str) -> int:
+        try:
+            return int(post.get(name) or 0)
+        except ValueError:
+            return -1
+
+    return {
+        "note": post.get("note", ""),
+        "violation_found": post.get("violation_found") == "1",
+        "notices_issued": number("notices_issued"),
+        "items_confiscated": post.get("items_confiscated", ""),
+        "items_confiscated_quantity": number("items_confiscated_quantity"),
+    }
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_scoped(plan_queries.tasks_for(request.user), request.user, pk=pk)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            complete_task(
+                task=task,
+                officer=request.user,
+                done_on=_date(request.POST.get("done_on")),
+                **_result(request.POST),
+            )
+        except DomainError as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+            task.refresh_from_db()
+        else:
+            messages.success(request, _("已登记检查结果：%(name)s") % {"name": task.entity.name})
+            return redirect("planning:task_detail", pk=task.pk)
+    siblings = (
+        plan_queries.tasks_for(request.user).filter(visit=task.visit).exclude(pk=task.pk)
+        if task.visit_id
+        else Task.objects.none()
+    )
+    open_status = task.status in (Task.Status.PLANNED, Task.Status.OVERFLOW)
+    context = {
+        "task": task,
+        # A division's campaign plan is not a station officer's to open: name it, no link.
+        "plan_visible": in_scope(request.user, task.plan.unit_id),
+        "not_open_yet": not_open_yet(task),
+        "siblings": siblings,
+        "team": team(task.visit) if task.visit else [],
+        "may_record": open_status and may_record(request.user, task),
+        "may_cancel": open_status
+        and (
+            access.can(request.user, access.PLAN_PATROL)
+            or access.can(request.user, access.MANAGE_CAMPAIGNS)
+        ),
+        "errors": errors,
+        "form": request.POST if request.method == "POST" else {},
+        "today": timezone.localdate(),
+    }
+    return render(request, "planning/plan_task.html", context)
+
+
+@login_required
+@require_POST
+def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_scoped(plan_queries.tasks_for(request.user), request.user, pk=pk)
+    try:
+        cancel_task(task=task, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, error.for_page)
+    else:
+        messages.success(request, _("已取消任务"))
+    return redirect(reverse("planning:task_detail", kwargs={"pk": task.pk}))
+
+
+# Campaigns ------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    items = scoped(Campaign.objects.select_related("unit", "plan"), request.user).order_by(
+        "-start_on", "-id"
+    )
+    page = _page(request, items)
+    plans = {c.plan_id: c.plan for c in page}
+    plan_queries.count_tasks(list(plans.values()))
+    today = timezone.localdate()
+    for item in page:
+        item.state = campaigns.status(item, today)
+        item.phase = campaigns.phase(item, today)
+        item.total, item.done = item.plan.total, item.plan.done
+    context = {
+        "page": page,
+        "query": "",
+        "can_manage": access.can(request.user, access.MANAGE_CAMPAIGNS),
+    }
+    return render(request, "planning/campaign_list.html", context)
+
+
+def _campaign_input(request: HttpRequest) -> campaigns.CampaignInput:
+    post = request.POST
+    usccs: list[str] | None = None
+    if post.get("population") == "list":
+        upload = request.FILES.get("file")
+        text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
+        usccs = (text + "\n" + post.get("usccs", "")).splitlines()
+    filters: dict[str, Any] | None = None
+    if usccs is None:
+        names = {key: key for key in campaigns.FILTER_KEYS} | {"unit": "area_unit"}
+        filters = {k: post[f] for k, f in names.items() if k != "hot_industry" and post.get(f)}
+        if post.get("hot_industry") == "1":
+            filters["hot_industry"] = True
+    return campaigns.CampaignInput(
+        title=post.get("title", ""),
+        theme=post.get("theme", ""),
+        checkpoints=post.get("checkpoints", ""),
+        start_on=_date(post.get("start_on")),
+        end_on=_date(post.get("end_on")),
+        description=post.get("description", ""),
+        partners=post.get("partners", ""),
+        unit_code=post.get("unit") or None,
+        filters=filters,
+        usccs=usccs,
+        capacity=post.get("capacity") or None,
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.MANAGE_CAMPAIGNS)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            campaign = campaigns.create_campaign(data=_campaign_input(request), actor=request.user)
+        except DomainError as error:
+            errors = error.by_field
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已部署专项整治：%(title)s") % {"title": campaign.title})
+            return redirect("planning:campaign_detail", pk=campaign.pk)
+    context = {
+        "form": request.POST if request.method == "POST" else {"population": "filters"},
+        "errors": errors,
+        "themes": Campaign.Theme.choices,
+        "units": scoped(Unit.objects.all(), request.user).order_by("path"),
+        "stations": scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user),
+        "today": timezone.localdate(),
+        "capacity": assign.default_capacity(),
+    }
+    return render(request, "planning/campaign_form.html", context)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_scoped(
+        Campaign.objects.select_related("unit", "plan", "created_by"), request.user, pk=pk
+    )
+    tasks = plan_queries.tasks_for(request.user).filter(plan_id=campaign.plan_id)
+    status = request.GET.get("status", "")
+    if status in Task.Status.values:
+        tasks = tasks.filter(status=status)
+    context = {
+        "campaign": campaign,
+        "state": campaigns.status(campaign),
+        "stats": campaigns.statistics(campaign),
+        "confiscations": campaigns.confiscations(campaign)[:20],
+        "page": _page(request, tasks.order_by("scheduled_on", "id")),
+        "query": _query(request, "status"),
+        "status": status,
+        "statuses": Task.Status.choices,
+        "visits_saved": plan_queries.summarise(campaign.plan).visits_saved,
+        "today": timezone.localdate(),
+    }
+    return render(request, "planning/campaign_detail.html", context)

@@ -1,0 +1,118 @@
+"""Pages of planning: the supervision policy (and, as they land, plans and draws)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.org import access
+from xiaoneng.planning.models import Distance, Policy
+from xiaoneng.planning.policy import services as policies
+from xiaoneng.registry.models import CreditGrade, RiskClass
+
+
+def _matrix(
+    cells: dict[str, Any], errors: list[FieldError] | None = None
+) -> list[tuple[Any, list[tuple[Any, str, Any, list[str]]]]]:
+    """Rows of (class, [(grade, key, cell, error messages)]) for the 3 × 4 table."""
+    by_cell: dict[str, list[str]] = {}
+    for error in errors or []:
+        by_cell.setdefault(error.field.split(".")[0], []).append(error.message)
+    rows = []
+    for c in policies.CLASSES:
+        keys = [(g, policies.cell_key(c, g)) for g in policies.GRADES]
+        rows.append(
+            (RiskClass(c), [(CreditGrade(g), k, cells.get(k), by_cell.get(k, [])) for g, k in keys])
+        )
+    return rows
+
+
+@login_required
+def policy_detail(request: HttpRequest, version: int | None = None) -> HttpResponse:
+    """The policy in force (or one version), with every version and its effective date."""
+    current: Policy | None
+    if version is None:
+        try:
+            current = policies.policy_in_force()
+        except DomainError as error:
+            messages.error(request, error.message)
+            current = Policy.objects.order_by("effective_from").first()
+    else:
+        current = Policy.objects.filter(version=version).first()
+    table = policies.PolicyTable(current) if current else None
+    context = {
+        "policy": current,
+        "matrix": _matrix(table.cells if table else {}),
+        "versions": Policy.objects.order_by("-effective_from"),
+        "today": timezone.localdate(),
+        "can_manage": access.can(request.user, access.MANAGE_POLICY),
+        "distances": dict(Distance.choices),
+    }
+    return render(request, "planning/policy.html", context)
+
+
+@login_required
+def policy_create(request: HttpRequest) -> HttpResponse:
+    """A new version of the policy (administrators), starting from the one in force."""
+    access.require(request.user, access.MANAGE_POLICY)
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        cells = {
+            policies.cell_key(c, g): {
+                name: request.POST.get(f"{policies.cell_key(c, g)}.{name}", "")
+                for name in ("distance", "patrol_interval_days", "draw_ratio")
+            }
+            for c in policies.CLASSES
+            for g in policies.GRADES
+        }
+        effective = parse_date(request.POST.get("effective_from", "") or "")
+        try:
+            if effective is None:
+                raise DomainError(
+                    _("请填写生效日期（YYYY-MM-DD）"),
+                    errors=[FieldError("effective_from", _("请填写生效日期（YYYY-MM-DD）"))],
+                )
+            created = policies.create_policy(
+                effective_from=effective,
+                cells=cells,
+                note=request.POST.get("note", ""),
+                actor=request.user,
+            )
+        except DomainError as error:
+            errors = error.errors or [FieldError("", error.message)]
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已制定监管政策 %(policy)s") % {"policy": created})
+            return redirect("planning:policy_version", version=created.version)
+        values: dict[str, dict[str, Any]] = dict(cells)
+        effective_text = request.POST.get("effective_from", "")
+        note = request.POST.get("note", "")
+    else:
+        table = policies.PolicyTable.in_force()
+        values = {
+            key: {
+                "distance": t.distance,
+                "patrol_interval_days": t.patrol_interval_days,
+                "draw_ratio": t.draw_ratio,
+            }
+            for key, t in table.cells.items()
+        }
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        effective_text, note = tomorrow.isoformat(), ""
+    context = {
+        "matrix": _matrix(values, errors),
+        "errors": {e.field: e.message for e in errors},
+        "effective_from": effective_text,
+        "note": note,
+        "distances": Distance.choices,
+    }
+    return render(request, "planning/policy_form.html", context)

@@ -1,0 +1,406 @@
+"""Period reports (篇2): the figures of a unit's subtree over a period, from database aggregates.
+
+Every figure is a few aggregate queries on indexed date columns — ``Inspection(visited_on,
+status)``, ``Case(filed_on, unit)``, ``Collection(collected_on, unit)`` — never rows loaded
+one by one, so a report over a million inspections takes seconds. Figures of records whose
+status moves on (rectifications, trace flags, follow-ups) count them as they stand on the day
+the report is made. The sentences are written from these figures by ``report_text``; the
+exports by ``report_export``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiaoneng.cases.models import Case, CaseKind, Collection, ConfiscatedGoods, Target, TargetMetric
+from xiaoneng.cases.targets.services import filed_cases
+from xiaoneng.core.errors import InvalidInput
+from xiaoneng.inspections.models import (
+    ExitCheck,
+    Finding,
+    Inspection,
+    InspectionKind,
+    Rectification,
+    Sample,
+    Severity,
+    UnlicensedOperator,
+)
+from xiaoneng.org.models import Unit
+from xiaoneng.reports.activity import (
+    CampaignRow,
+    OversightFigures,
+    SamplingFigures,
+    campaign_rows,
+    oversight_figures,
+    sampling_figures,
+)
+from xiaoneng.reports.scope import Scope, period_errors, report_scope
+
+ZERO = Decimal("0.00")
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+@dataclass
+class InspectionFigures:
+    """Signed inspections of the period and what followed them (篇7)."""
+
+    signed: int = 0
+    onsite: int = 0
+    documentary: int = 0
+    by_origin: dict[str, int] = field(default_factory=dict)
+    entities: int = 0
+    with_problems: int = 0
+    findings: int = 0
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
+    rectifications: int = 0
+    rectified: int = 0
+    warned: int = 0
+    escalated: int = 0
+    overdue: int = 0
+    unlicensed: int = 0
+    unlicensed_licensed: int = 0
+    unlicensed_ceased: int = 0
+    exit_found: int = 0
+
+
+@dataclass
+class KindRow:
+    """Cases of one kind filed in the period, and the money collected on cases of that kind."""
+
+    kind: str
+    label: str
+    cases: int = 0
+    major: int = 0
+    value: Decimal = ZERO
+    collected: Decimal = ZERO
+
+
+@dataclass
+class GoodsRow:
+    """Goods confiscated in cases of one kind filed in the period, by description and measure."""
+
+    kind: str
+    description: str
+    measure: str
+    quantity: Decimal
+    value: Decimal
+
+
+@dataclass
+class TargetProgress:
+    """A unit's annual target and what was achieved from 1 January up to the period's end."""
+
+    metric: str
+    label: str
+    year: int
+    target: Decimal
+    achieved: Decimal
+    rate: int  # whole percent, rounded half up as the seed writes it (完成全年目标的128%)
+
+
+@dataclass
+class CaseFigures:
+    """Cases filed in the period (立案), their value, and money collected in the period."""
+
+    filed: int = 0
+    major: int = 0
+    value: Decimal = ZERO
+    collected: Decimal = ZERO
+    by_kind: list[KindRow] = field(default_factory=list)
+    goods: list[GoodsRow] = field(default_factory=list)
+    targets: list[TargetProgress] = field(default_factory=list)
+
+    def target(self, metric: str) -> TargetProgress | None:
+        return next((t for t in self.targets if t.metric == metric), None)
+
+
+@dataclass
+class PeriodReport:
+    """Everything a period report says, for one unit's subtree."""
+
+    start: dt.date
+    end: dt.date
+    unit_code: str
+    unit_name: str
+    made_on: dt.date
+    inspections: InspectionFigures
+    cases: CaseFigures
+    campaigns: list[CampaignRow]
+    sampling: SamplingFigures
+    oversight: OversightFigures
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(ZERO, rounding=ROUND_HALF_UP)
+
+
+def percent(part: Decimal | int, whole: Decimal | int) -> int:
+    """``part`` of ``whole`` in whole percent, rounded half up (154.22 / 120.5 → 128)."""
+    rate = Decimal(part) * 100 / Decimal(whole)
+    return int(rate.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def inspection_figures(
+    scope: Scope, start: dt.date, end: dt.date, today: dt.date
+) -> InspectionFigures:
+    """Signed inspections (amendments not counted again), findings and rectification orders."""
+    signed = scope.filter(
+        Inspection.objects.filter(
+            visited_on__range=(start, end),
+            status=Inspection.Status.SIGNED,
+            amends__isnull=True,
+        )
+    )
+    origins = {f"origin_{o}": Count("id", filter=Q(origin=o)) for o in Inspection.Origin.values}
+    counts: dict[str, Any] = {
+        "signed": Count("id"),
+        "onsite": Count("id", filter=Q(kind=InspectionKind.ONSITE)),
+        "documentary": Count("id", filter=Q(kind=InspectionKind.DOCUMENTARY)),
+        "with_problems": Count("id", filter=Q(items_failed__gt=0)),
+        **origins,
+    }
+    # SQLite reads the rows once for all the counts and the distinct entities; PostgreSQL
+    # counts the others in parallel workers, which a DISTINCT aggregate would forbid.
+    together = connection.vendor != "postgresql"
+    if together:
+        counts["entities"] = Count("entity_id", distinct=True)
+    counted = signed.aggregate(**counts)
+    figures = InspectionFigures(
+        signed=counted["signed"],
+        onsite=counted["onsite"],
+        documentary=counted["documentary"],
+        with_problems=counted["with_problems"],
+        by_origin={o: counted[f"origin_{o}"] for o in Inspection.Origin.values},
+        entities=counted.get("entities", 0),
+    )
+    if figures.signed and not together:
+        figures.entities = signed.aggregate(n=Count("entity_id", distinct=True))["n"]
+    findings = scope.filter(Finding.objects.filter(found_on__range=(start, end)))
+    severity = findings.aggregate(**{s: Count("id", filter=Q(severity=s)) for s in Severity.values})
+    figures.findings_by_severity = severity
+    figures.findings = sum(severity.values())
+    status = Rectification.Status
+    orders = scope.filter(Rectification.objects.filter(issued_on__range=(start, end)))
+    rectifications = orders.aggregate(
+        issued=Count("id"),
+        rectified=Count("id", filter=Q(status=status.RECTIFIED)),
+        warned=Count("id", filter=Q(warned_on__isnull=False)),
+        escalated=Count("id", filter=Q(status=status.ESCALATED)),
+        overdue=Count("id", filter=Q(status__in=[status.OPEN, status.WARNED], deadline__lt=today)),
+    )
+    figures.rectifications = rectifications["issued"]
+    figures.rectified = rectifications["rectified"]
+    figures.warned = rectifications["warned"]
+    figures.escalated = rectifications["escalated"]
+    figures.overdue = rectifications["overdue"]
+    operators = scope.filter(UnlicensedOperator.objects.filter(found_on__range=(start, end)))
+    unlicensed = operators.aggregate(
+        found=Count("id"),
+        licensed=Count("id", filter=Q(status=UnlicensedOperator.Status.LICENSED)),
+        ceased=Count("id", filter=Q(status=UnlicensedOperator.Status.CEASED)),
+    )
+    figures.unlicensed = unlicensed["found"]
+    figures.unlicensed_licensed = unlicensed["licensed"]
+    figures.unlicensed_ceased = unlicensed["ceased"]
+    figures.exit_found = scope.filter(
+        ExitCheck.objects.filter(found_on__range=(start, end))
+    ).count()
+    return figures
+
+
+def _filed(scope: Scope, start: dt.date, end: dt.date) -> models.QuerySet[Case]:
+    """Cases filed (立案) in the period; a withdrawn case (撤销) was not 查处 and is left out,
+    by the same rule as the targets page (``targets.filed_cases``)."""
+    return scope.filter(filed_cases(start, end))
+
+
+def _collected(scope: Scope, start: dt.date, end: dt.date) -> models.QuerySet[Collection]:
+    return scope.filter(Collection.objects.filter(collected_on__range=(start, end)))
+
+
+def case_figures(scope: Scope, start: dt.date, end: dt.date) -> CaseFigures:
+    """Cases by kind, money collected by kind, confiscated goods, and the annual targets."""
+    labels = dict(CaseKind.choices)
+    rows: dict[str, KindRow] = {}
+    filed = (
+        _filed(scope, start, end)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"), major=Count("id", filter=Q(major=True)), value=Sum("case_value"))
+    )
+    for row in filed:
+        kind = row["kind"]
+        rows[kind] = KindRow(kind, str(labels.get(kind, kind)), row["n"], row["major"])
+        rows[kind].value = _money(row["value"])
+    collected = (
+        _collected(scope, start, end).order_by().values("case__kind").annotate(amount=Sum("amount"))
+    )
+    for row in collected:
+        kind = row["case__kind"]
+        rows.setdefault(kind, KindRow(kind, str(labels.get(kind, kind))))
+        rows[kind].collected = _money(row["amount"])
+    order = list(CaseKind.values)
+    by_kind = sorted(rows.values(), key=lambda r: (-r.cases, order.index(r.kind)))
+    figures = CaseFigures(
+        filed=sum(r.cases for r in by_kind),
+        major=sum(r.major for r in by_kind),
+        value=sum((r.value for r in by_kind), ZERO),
+        collected=sum((r.collected for r in by_kind), ZERO),
+        by_kind=by_kind,
+    )
+    goods = (
+        scope.filter(
+            ConfiscatedGoods.objects.filter(
+                case__filed_on__range=(start, end),
+            ).exclude(case__status=Case.Status.WITHDRAWN),
+            "case__unit_id",
+        )
+        .order_by()
+        .values("case__kind", "description", "measure")
+        .annotate(quantity=Sum("quantity"), value=Sum("value"))
+    )
+    figures.goods = sorted(
+        (
+            GoodsRow(
+                g["case__kind"],
+                g["description"],
+                g["measure"],
+                Decimal(g["quantity"] or 0),
+                _money(g["value"]),
+            )
+            for g in goods
+        ),
+        key=lambda g: (order.index(g.kind), -g.quantity, g.description),
+    )
+    return figures
+
+
+# What each target metric counts from 1 January to the period's end, and how it is labelled.
+TARGET_LABELS = {
+    TargetMetric.FINES_COLLECTED: gettext_lazy("罚没款入库"),
+    TargetMetric.CASES: gettext_lazy("立案数"),
+    TargetMetric.MAJOR_CASES: gettext_lazy("大要案数"),
+    TargetMetric.CASE_VALUE: gettext_lazy("案值"),
+    TargetMetric.INSPECTIONS: gettext_lazy("检查户次"),
+    TargetMetric.SAMPLES: gettext_lazy("监督抽查批次"),
+}
+
+
+def _achieved(scope: Scope, metrics: set[str], first: dt.date, end: dt.date) -> dict[str, Any]:
+    """What each metric achieved from ``first`` (1 January) to ``end``."""
+    done: dict[str, Any] = {}
+    if TargetMetric.FINES_COLLECTED in metrics:
+        total = _collected(scope, first, end).aggregate(total=Sum("amount"))["total"]
+        done[TargetMetric.FINES_COLLECTED] = _money(total)
+    if metrics & {TargetMetric.CASES, TargetMetric.MAJOR_CASES, TargetMetric.CASE_VALUE}:
+        cases = _filed(scope, first, end).aggregate(
+            n=Count("id"), major=Count("id", filter=Q(major=True)), value=Sum("case_value")
+        )
+        done[TargetMetric.CASES] = cases["n"]
+        done[TargetMetric.MAJOR_CASES] = cases["major"]
+        done[TargetMetric.CASE_VALUE] = _money(cases["value"])
+    if TargetMetric.INSPECTIONS in metrics:
+        done[TargetMetric.INSPECTIONS] = scope.filter(
+            Inspection.objects.filter(
+                visited_on__range=(first, end),
+                status=Inspection.Status.SIGNED,
+                amends__isnull=True,
+            )
+        ).count()
+    if TargetMetric.SAMPLES in metrics:
+        done[TargetMetric.SAMPLES] = scope.filter(
+            Sample.objects.filter(sampled_on__range=(first, end))
+        ).count()
+    return done
+
+
+def targets(
+    scope: Scope,
+    start: dt.date,
+    end: dt.date,
+    figures: CaseFigures,
+    inspections: InspectionFigures,
+    samples: int,
+) -> list[TargetProgress]:
+    """Completion of the unit's annual targets, when the period lies within one year.
+
+    篇2: 罚没款入库154.22万元，完成全年目标的128% — what was achieved from 1 January up to
+    the period's end, over the year's target, in whole percent.
+    """
+    if scope.unit is None or start.year != end.year:
+        return []
+    found = {t.metric: t.value for t in Target.objects.filter(unit=scope.unit, year=start.year)}
+    if not found:
+        return []
+    first = dt.date(start.year, 1, 1)
+    if start == first:
+        # The period begins on 1 January: its own figures are the year's so far.
+        done: dict[str, Any] = {
+            TargetMetric.FINES_COLLECTED: figures.collected,
+            TargetMetric.CASES: figures.filed,
+            TargetMetric.MAJOR_CASES: figures.major,
+            TargetMetric.CASE_VALUE: figures.value,
+            TargetMetric.INSPECTIONS: inspections.signed,
+            TargetMetric.SAMPLES: samples,
+        }
+    else:
+        done = _achieved(scope, set(found), first, end)
+    progress = []
+    for metric in TARGET_LABELS:
+        if metric not in found or metric not in done:
+            continue
+        target, achieved = found[metric], Decimal(done[metric])
+        progress.append(
+            TargetProgress(
+                metric=str(metric),
+                label=str(TARGET_LABELS[metric]),
+                year=start.year,
+                target=target,
+                achieved=achieved,
+                rate=percent(achieved, target),
+            )
+        )
+    return progress
+
+
+def period_report(
+    *, start: dt.date, end: dt.date, unit: Unit | None, user: Any, today: dt.date | None = None
+) -> PeriodReport:
+    """The figures of ``unit``'s subtree (default: the user's whole scope) from ``start`` to
+    ``end`` inclusive, as ``user`` may see them; ``user`` None reports as an administrator.
+
+    Refused: ``end`` before ``start`` or a period over three years (InvalidInput on ``to``),
+    a unit outside the user's scope (NotPermitted on ``unit``).
+    """
+    errors = period_errors(start, end)
+    if errors:
+        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    today = today or timezone.localdate()
+    scope = report_scope(unit=unit, user=user)
+    inspections = inspection_figures(scope, start, end, today)
+    cases = case_figures(scope, start, end)
+    sampling = sampling_figures(scope, start, end)
+    cases.targets = targets(scope, start, end, cases, inspections, sampling.batches)
+    return PeriodReport(
+        start=start,
+        end=end,
+        unit_code=scope.unit.code if scope.unit else "",
+        unit_name=scope.unit.name if scope.unit else _("全部单位"),
+        made_on=today,
+        inspections=inspections,
+        cases=cases,
+        campaigns=campaign_rows(scope, start, end),
+        sampling=sampling,
+        oversight=oversight_figures(scope, start, end, today),
+    )

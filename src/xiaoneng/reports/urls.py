@@ -1,0 +1,10 @@
+"""Pages of reports: the period report (and, as they land, bulletins and assessment)."""
+
+from django.urls import URLPattern, path
+
+from xiaoneng.reports import views
+
+app_name = "reports"
+urlpatterns: list[URLPattern] = [
+    path("reports/period/", views.period_report_page, name="period_report"),
+]
