@@ -55,6 +55,11 @@ class County:
 
 @pytest.fixture
 def county(db) -> County:  # type: ignore[no-untyped-def]
+    return make_county()
+
+
+def make_county() -> County:
+    """The county: a bureau with a division and two stations, each station with one grid."""
     bureau = UnitFactory(code="B", name="示范县市场监督管理局", kind=Unit.Kind.BUREAU)
     division = UnitFactory(code="D1", name="信用监管科", kind=Unit.Kind.DIVISION, parent=bureau)
     east = UnitFactory(code="S-E", name="城东所", parent=bureau)

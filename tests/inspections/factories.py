@@ -8,14 +8,17 @@ they need. Tests of the signing rules themselves go through the service.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from xiaoneng.core.states import unlocked
 from xiaoneng.inspections.models import (
+    Attachment,
     Checklist,
     ChecklistItem,
     Inspection,
@@ -23,6 +26,7 @@ from xiaoneng.inspections.models import (
     InspectionOfficer,
     ItemResult,
     Severity,
+    TraceFlag,
 )
 from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Entity
@@ -135,3 +139,34 @@ def make_inspection(
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+def make_flag(inspection: Inspection, kind: str = "short", **values: Any) -> TraceFlag:
+    """An open trace flag (痕迹疑点) on ``inspection``, saved directly."""
+    return TraceFlag.objects.create(
+        inspection=inspection,
+        unit_id=inspection.unit_id,
+        kind=kind,
+        detail=values.pop("detail", "现场检查用时 3 分钟（阈值 5 分钟）"),
+        raised_at=values.pop("raised_at", timezone.now()),
+        **values,
+    )
+
+
+def make_attachment(
+    inspection: Inspection, content: bytes = b"%PDF-1.4 test", **values: Any
+) -> Attachment:
+    """A document attached to ``inspection``, its file written to the storage under its digest."""
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = Attachment(
+        inspection=inspection,
+        kind=values.pop("kind", Attachment.Kind.DOCUMENT),
+        original_name=values.pop("original_name", "现场笔录.pdf"),
+        content_type=values.pop("content_type", "application/pdf"),
+        size=len(content),
+        sha256=digest,
+        **values,
+    )
+    attachment.file.save("document.pdf", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
