@@ -3,7 +3,7 @@
 Figures, for a bureau leader (every entity) on one database filled in bulk as
 ``bench_entity_list`` fills it, plus the demo's responsibility table, sizes and officers:
 
-- the demo's table and sizes (``planning.demo_coverage.build_coverage``: every entity's floor
+- the demo's table and sizes (``demo.planning.coverage.build_coverage``: every entity's floor
   area and staff, with their trace, written in bulk);
 - the work-safety report (``coverage.compute`` + ``summarise``), against the per-entity ORM
   loop (each entity and its measure as model instances, each rule tested in Python) timed on
@@ -105,7 +105,7 @@ def main() -> None:
     common.fresh_django(NAME, postgres=options.postgres)
     from django.test import Client
 
-    from xiaoneng.demo.planning_coverage import build_coverage
+    from xiaoneng.demo.planning import build_coverage
     from xiaoneng.planning.analysis import coverage, staffing
 
     fill_bulk(count)

@@ -17,7 +17,8 @@ from shapely.geometry import shape
 from stdnum.cn import uscc as uscc_standard
 
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.demo import county
+from xiaoneng.demo import geography
+from xiaoneng.demo.logins import PASSWORD
 from xiaoneng.demo.reset import reset
 from xiaoneng.org import services as org_services
 from xiaoneng.org.models import Grid, Officer, Role, Section, Unit, Zone
@@ -71,7 +72,7 @@ def test_hierarchy_has_the_seed_articles_counts() -> None:
 def test_grids_tile_the_county_outline() -> None:
     cells = [shape(b) for b in Grid.objects.values_list("boundary", flat=True)]
     assert all(c.geom_type == "Polygon" and c.is_valid for c in cells)
-    outline = county.geometry_to_degrees(county.outline_km())
+    outline = geography.geometry_to_degrees(geography.outline_km())
     union = shapely.union_all(cells)
     assert union.area == pytest.approx(outline.area, rel=1e-5)
     assert shapely.symmetric_difference(union, outline).area < outline.area * 1e-5
@@ -173,6 +174,6 @@ def test_if_empty_leaves_the_data_and_prints_the_logins() -> None:
 def test_demo_logins_log_in_with_the_demo_password() -> None:
     client = Client()
     for username in ("admin", "leader", "division", "director", "officer"):
-        assert client.login(username=username, password=county.PASSWORD), username
+        assert client.login(username=username, password=PASSWORD), username
     assert Officer.objects.get(username="director").has_role(Role.STATION_DIRECTOR)
     assert Grid.objects.filter(officer__username="officer").exists()

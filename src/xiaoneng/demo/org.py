@@ -15,11 +15,14 @@ import numpy as np
 from shapely.geometry import Polygon, mapping
 
 from xiaoneng.core import audit
-from xiaoneng.demo import county
+from xiaoneng.demo.cells import grid_cells, path_order
+from xiaoneng.demo.geography import COUNTY, DEVELOPMENT_ZONE, REGION_CODE, TOWN, km_frame
+from xiaoneng.demo.logins import DEMO_USERNAMES
+from xiaoneng.demo.names import Place, mobile_numbers, name_places, person_names
+from xiaoneng.demo.rows import REASON
 from xiaoneng.org import services
 from xiaoneng.org.models import Officer, Role, Section, Unit, Zone
 
-REASON = "演示数据"
 ZONES_PER_STATION = (5, 5, 5, 4, 4, 4)  # 27 zones
 SECTIONS_PER_ZONE = 2  # 54 sections
 SECTIONS_WITH_TWO_GRIDS = 19  # 35 × 1 + 19 × 2 = 73 grids
@@ -34,8 +37,6 @@ BUREAU_LEADERS = 4
 DIVISION_STAFF = 6
 STATION_STAFF = 91  # with 4 leaders, 1 administrator and 24 division staff: 120, 76 % at stations
 NUMERALS = "一二三四五六七八九十"
-# The demo log-ins, in the order they are printed.
-DEMO_USERNAMES = ("admin", "leader", "division", "director", "officer")
 
 
 @dataclass
@@ -46,7 +47,7 @@ class GridInfo:
     code: str
     station_id: int
     officer_id: int | None
-    place: county.Place
+    place: Place
     centroid: tuple[float, float]
 
 
@@ -79,7 +80,7 @@ def _hierarchy(
                 levels += [(station, zone, section)] * (2 if section in doubles else 1)
                 section += 1
             zone += 1
-    return county.path_order(cells), levels
+    return path_order(cells), levels
 
 
 def _station_names(cells: list[Polygon], stations: list[int]) -> list[str]:
@@ -91,7 +92,7 @@ def _station_names(cells: list[Polygon], stations: list[int]) -> list[str]:
     centre = []
     for k in range(count):
         points = [
-            county.km_frame(c.centroid.x, c.centroid.y)
+            km_frame(c.centroid.x, c.centroid.y)
             for c, s in zip(cells, stations, strict=True)
             if s == k
         ]
@@ -99,11 +100,11 @@ def _station_names(cells: list[Polygon], stations: list[int]) -> list[str]:
     names: dict[int, str] = {}
     names[int(np.argmax(area))] = "郊区"
     rest = [k for k in range(count) if k not in names]
-    zone = min(rest, key=lambda k: math.dist(centre[k], county.DEVELOPMENT_ZONE))
+    zone = min(rest, key=lambda k: math.dist(centre[k], DEVELOPMENT_ZONE))
     names[zone] = "开发区"
     directions = {"城东": 0.0, "城北": 90.0, "城西": 180.0, "城南": 270.0}
     for k in [k for k in rest if k != zone]:
-        dx, dy = centre[k][0] - county.TOWN[0], centre[k][1] - county.TOWN[1]
+        dx, dy = centre[k][0] - TOWN[0], centre[k][1] - TOWN[1]
         angle = math.degrees(math.atan2(dy, dx)) % 360
         free = [d for d in directions if d not in names.values()]
         names[k] = min(
@@ -116,21 +117,21 @@ def _units(
     station_names: list[str], addresses: list[str]
 ) -> tuple[Unit, dict[str, Unit], list[Unit]]:
     bureau = services.create_unit(
-        code=f"XN-{county.REGION_CODE}",
-        name=f"{county.COUNTY}市场监督管理局",
+        code=f"XN-{REGION_CODE}",
+        name=f"{COUNTY}市场监督管理局",
         kind=Unit.Kind.BUREAU,
         parent=None,
-        region_code=county.REGION_CODE,
-        address=f"{county.COUNTY}解放路168号",
+        region_code=REGION_CODE,
+        address=f"{COUNTY}解放路168号",
         phone="0999-8012315",
     )
     divisions = {
         code: services.create_unit(
-            code=f"XN-{county.REGION_CODE}-{code}",
+            code=f"XN-{REGION_CODE}-{code}",
             name=name,
             kind=Unit.Kind.DIVISION,
             parent=bureau,
-            region_code=county.REGION_CODE,
+            region_code=REGION_CODE,
             address=bureau.address,
             phone=f"0999-80123{20 + i}",
         )
@@ -138,11 +139,11 @@ def _units(
     }
     stations = [
         services.create_unit(
-            code=f"XN-{county.REGION_CODE}-S{i + 1:02d}",
+            code=f"XN-{REGION_CODE}-S{i + 1:02d}",
             name=f"{name}市场监管所",
             kind=Unit.Kind.STATION,
             parent=bureau,
-            region_code=county.REGION_CODE,
+            region_code=REGION_CODE,
             address=address,
             phone=f"0999-80234{10 + i}",
         )
@@ -197,8 +198,8 @@ def _officers(
             _Person(station, Role.STATION_DIRECTOR, username="director" if index == 0 else "")
         )
         people += [_Person(station, Role.GRID_OFFICER) for _ in range(size - 1)]
-    names, latin = county.person_names(rng, len(people))
-    phones = county.mobile_numbers(rng, len(people))
+    names, latin = person_names(rng, len(people))
+    phones = mobile_numbers(rng, len(people))
     certificates = rng.choice(10**6, len(people), replace=False)
     existing = set(Officer.objects.values_list("username", flat=True))
     taken = set(DEMO_USERNAMES) | existing
@@ -262,10 +263,10 @@ def build_organisation(
     rng: np.random.Generator, *, password_hash: str, progress: Callable[[str], None] = print
 ) -> Organisation:
     """Create the county's units, officers, zones, sections and grids."""
-    cells, _outline = county.grid_cells(rng)
+    cells, _outline = grid_cells(rng)
     order, hierarchy = _hierarchy(rng, cells)
     cells = [cells[i] for i in order]
-    places = county.name_places(rng, cells)
+    places = name_places(rng, cells)
     station_of_cell = [s for s, _z, _sec in hierarchy]
     grid_counts = [station_of_cell.count(k) for k in range(len(ZONES_PER_STATION))]
     addresses = [places[station_of_cell.index(k)].address(18, 1) for k in range(len(grid_counts))]
@@ -301,7 +302,7 @@ def build_organisation(
 def _grids(
     organisation: Organisation,
     cells: list[Polygon],
-    places: list[county.Place],
+    places: list[Place],
     hierarchy: list[tuple[int, int, int]],
     holders: dict[int, list[Officer]],
 ) -> None:
@@ -334,7 +335,7 @@ def _grids(
             section=sections[sec],
             boundary=mapping(cell),
             officer=officer,
-            region_code=county.REGION_CODE,
+            region_code=REGION_CODE,
         )
         organisation.grids.append(
             GridInfo(
@@ -346,22 +347,3 @@ def _grids(
                 (cell.centroid.x, cell.centroid.y),
             )
         )
-
-
-def demo_logins() -> list[tuple[str, str, str]]:
-    """(username, roles, unit) of the demo log-ins present whose password is the demo one."""
-    found = Officer.objects.filter(username__in=DEMO_USERNAMES).select_related("unit")
-    by_name = {o.username: o for o in found.prefetch_related("roles")}
-    # The demo accounts share one hash: verify each distinct hash once (Argon2 is slow).
-    verified: dict[str, bool] = {}
-    rows = []
-    for username in DEMO_USERNAMES:
-        officer = by_name.get(username)
-        if officer is None:
-            continue
-        if officer.password not in verified:
-            verified[officer.password] = officer.check_password(county.PASSWORD)
-        if verified[officer.password]:
-            roles = "、".join(str(r) for r in officer.roles.all())
-            rows.append((username, roles, officer.unit.name if officer.unit else ""))
-    return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-from xiaoneng.demo import county
+from xiaoneng.demo.logins import PASSWORD
 
 # Tables that hold reference data or Django's own bookkeeping, never emptied.
 KEPT = frozenset(
@@ -74,7 +74,7 @@ def own_superusers() -> list[int]:
     kept = []
     for officer in officer_model.objects.filter(is_superuser=True):
         if officer.password not in verified:
-            verified[officer.password] = officer.check_password(county.PASSWORD)
+            verified[officer.password] = officer.check_password(PASSWORD)
         if not verified[officer.password]:
             kept.append(officer.pk)
     return kept

@@ -5,25 +5,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from xiaoneng.core import audit
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.demo import county
-from xiaoneng.demo.cases import build_cases
-from xiaoneng.demo.inspections import build_inspections
-from xiaoneng.demo.inspections_sampling import build_sampling
-from xiaoneng.demo.logins import demo_logins_text
-from xiaoneng.demo.org import build_organisation
-from xiaoneng.demo.oversight import build_oversight
-from xiaoneng.demo.planning_coverage import build_coverage
-from xiaoneng.demo.planning_draws import build_draws
-from xiaoneng.demo.planning_plans import build_plans
-from xiaoneng.demo.registry import build_register
+from xiaoneng.demo.county import build_county
+from xiaoneng.demo.geography import COUNTY
+from xiaoneng.demo.logins import PASSWORD, demo_logins_text
 from xiaoneng.demo.reset import reset
 from xiaoneng.org.models import Unit
 from xiaoneng.registry.models import Entity
@@ -44,7 +34,7 @@ class Command(BaseCommand):
         "fines collected, targets and credit feedback. The same seed gives the same county. "
         "Refuses (exit status 2) when the database "
         "already holds units or entities, unless --reset (delete them and rebuild) or --if-empty "
-        "(leave them and exit 0). Every demo account's password is " + county.PASSWORD + "."
+        "(leave them and exit 0). Every demo account's password is " + PASSWORD + "."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -93,37 +83,14 @@ class Command(BaseCommand):
             self._build(seed, count)
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示县 {county.COUNTY} 已生成 built: seed {seed}, {count:,} entities, "
+                f"演示县 {COUNTY} 已生成 built: seed {seed}, {count:,} entities, "
                 f"{time.monotonic() - started:.1f} s"
             )
         )
         self._print_logins()
 
     def _build(self, seed: int, count: int) -> None:
-        rng = np.random.default_rng(seed)
-        now = timezone.now()
-        # Argon2 is slow by design: hash once, every demo account shares the hash.
-        password_hash = make_password(county.PASSWORD)
-        with transaction.atomic():
-            organisation = build_organisation(rng, password_hash=password_hash, progress=self._say)
-        build_register(rng, organisation, count=count, now=now, progress=self._say)
-        build_coverage(np.random.default_rng([seed, 3]), organisation.bureau, progress=self._say)
-        build_plans(np.random.default_rng([seed, 8]), organisation, now=now, progress=self._say)
-        build_draws(
-            np.random.default_rng([seed, 6]),
-            organisation.bureau,
-            organisation.stations,
-            now=now,
-            progress=self._say,
-        )
-        build_inspections(
-            np.random.default_rng([seed, 11]), organisation, now=now, progress=self._say
-        )
-        build_oversight(
-            np.random.default_rng([seed, 12]), organisation, now=now, progress=self._say
-        )
-        build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=self._say)
-        build_cases(np.random.default_rng([seed, 14]), organisation, now=now, progress=self._say)
+        build_county(seed=seed, count=count, now=timezone.now(), progress=self._say)
 
     def _say(self, line: str) -> None:
         self.stdout.write(f"[{time.monotonic() - self.started:6.1f} s] {line}")

@@ -22,7 +22,9 @@ from django.db.models import Max
 from xiaoneng.cases.models import Case
 from xiaoneng.core import audit, bulk
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.demo.inspections import REASON, Context, Rows, local_moment
+from xiaoneng.demo.days import local_moment
+from xiaoneng.demo.inspections.context import Context
+from xiaoneng.demo.rows import REASON, Rows
 from xiaoneng.inspections.followup.services import url_or_blank
 from xiaoneng.inspections.models import ExitCheck, Finding, Rectification, Sample, Severity
 from xiaoneng.registry.credit.services import worse

@@ -18,9 +18,11 @@ import numpy as np
 from django.db import transaction
 
 from xiaoneng.core import bulk
-from xiaoneng.demo import county
-from xiaoneng.demo.inspections import Context, Rows, context, local_moment
+from xiaoneng.demo import geography
+from xiaoneng.demo.days import local_moment
+from xiaoneng.demo.inspections.context import Context, context
 from xiaoneng.demo.org import Organisation
+from xiaoneng.demo.rows import Rows
 from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
 from xiaoneng.planning.patrol import schedule
 
@@ -177,7 +179,7 @@ def _plan(
     created = local_moment(dt.date(year, 2, 20), 10)
     if created >= ctx.now:
         return made
-    title = f"{year}年{county.COUNTY}{category.name.removesuffix('产品')}产品质量监督抽查"
+    title = f"{year}年{geography.COUNTY}{category.name.removesuffix('产品')}产品质量监督抽查"
     plans = Rows(
         "year title category region_code unit_id planned_batches standard laboratory created_at"
     )
@@ -186,7 +188,7 @@ def _plan(
         year=year,
         title=title,
         category=category.name,
-        region_code=county.REGION_CODE,
+        region_code=geography.REGION_CODE,
         unit_id=unit.pk,
         planned_batches=planned,
         standard=category.standard,

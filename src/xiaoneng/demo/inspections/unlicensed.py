@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from xiaoneng.demo import county
-from xiaoneng.demo.inspections import Context, Rows, local_moment
+from xiaoneng.demo.days import local_moment
+from xiaoneng.demo.geography import KM_PER_LAT, KM_PER_LON
+from xiaoneng.demo.inspections.context import Context
+from xiaoneng.demo.names import person_names
+from xiaoneng.demo.rows import Rows
 from xiaoneng.inspections.models import UnlicensedOperator
 from xiaoneng.planning.patrol import schedule
 
@@ -59,10 +62,10 @@ def unlicensed_operators(ctx: Context) -> int:
     order = np.argsort(found, kind="stable")
     near, found = near[order], found[order]
     kinds = rng.integers(0, len(KINDS), n).tolist()
-    operators, _latin = county.person_names(rng, n)
+    operators, _latin = person_names(rng, n)
     officer = ctx.people.responsible(p.grid[near], p.unit[near])
-    east = rng.uniform(-150, 150, n) / 1000 / county.KM_PER_LON
-    north = rng.uniform(-150, 150, n) / 1000 / county.KM_PER_LAT
+    east = rng.uniform(-150, 150, n) / 1000 / KM_PER_LON
+    north = rng.uniform(-150, 150, n) / 1000 / KM_PER_LAT
     draw = rng.random(n)
     used: set[int] = set()
     rows = Rows(

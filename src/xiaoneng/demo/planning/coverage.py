@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from xiaoneng.core import audit, bulk
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.demo import county
+from xiaoneng.demo import geography
+from xiaoneng.demo.rows import REASON
 from xiaoneng.org.models import Unit
 from xiaoneng.planning.analysis.models import Department, EntityMeasure, ResponsibilityRule
 from xiaoneng.registry.models import Entity
 
-REASON = "演示数据"
 UNRECORDED_SHARE = 0.03
 OUTSIDE = (
     ("COMMERCE", "商务局"),
@@ -103,7 +103,7 @@ def _departments(
     }
     for code, name in OUTSIDE:
         found[code] = Department.objects.create(
-            code=f"{county.REGION_CODE}-{code}", name=f"{county.COUNTY}{name}", bureau=bureau
+            code=f"{geography.REGION_CODE}-{code}", name=f"{geography.COUNTY}{name}", bureau=bureau
         )
     return found
 

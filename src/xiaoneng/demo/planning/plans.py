@@ -1,0 +1,71 @@
+"""The demo county's plans: a year of monthly patrol plans, this month's in progress, campaigns.
+
+The past is generated on arrays from each entity's patrol interval (an inspection every
+interval, give or take a fortnight, on a working day) and written in bulk with its trace
+(``core.bulk``); the entity's inspection before the year becomes an opening record
+(期初录入). This month's plan is then completed by the real service
+(``generate_patrol_plan``) from today on, and the campaigns' open tasks merge with patrol tasks
+into joint visits by the real ``merge_visits``. A million entities take about 90 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from xiaoneng.core import bulk
+from xiaoneng.demo.days import month_start
+from xiaoneng.demo.org import Organisation
+from xiaoneng.demo.planning.campaigns import build_campaigns
+from xiaoneng.demo.planning.patrol import build_month_plans, build_patrol_history
+from xiaoneng.demo.planning.workdays import Workdays
+from xiaoneng.demo.planning.writer import PlanWriter
+from xiaoneng.planning.patrol import schedule
+from xiaoneng.planning.patrol.models import Campaign, Plan, Task, Visit
+from xiaoneng.planning.patrol.services import period_of
+from xiaoneng.planning.patrol.tasks import merge_visits
+from xiaoneng.registry.models import Entity
+
+
+def build_plans(
+    rng: np.random.Generator,
+    organisation: Organisation,
+    *,
+    now: dt.datetime,
+    progress: Callable[[str], None] = print,
+) -> None:
+    """Plans, tasks, campaigns and joint visits of the demo county, for the year up to ``now``."""
+    today = timezone.localtime(now).date()
+    register = schedule.load_register(schedule.active_entities())
+    if not len(register):
+        return
+    workdays = Workdays(month_start(today, 12) - dt.timedelta(days=2000), month_start(today, -3))
+    names = dict(Entity.objects.values_list("pk", "name"))
+    writer = PlanWriter(rng, organisation, today)
+    with bulk.paused_gc():
+        count = build_patrol_history(writer, register, workdays, names, progress)
+        with transaction.atomic():
+            # This month's plan from today on, and next month's drafted ahead (篇2: 计划下达及时).
+            current = build_month_plans(organisation, today, period_of(today))
+            current += build_month_plans(organisation, today, period_of(month_start(today, -1)))
+        with transaction.atomic():
+            made = build_campaigns(writer, workdays, organisation, names)
+            periods = set(
+                Task.objects.filter(plan__campaign__in=made)
+                .values_list("period", flat=True)
+                .distinct()
+            )
+            visits = sum(
+                len(merge_visits(period=p)) for p in sorted(periods) if p >= period_of(today)
+            )
+    with connection.cursor() as cursor:  # statistics for the planner, as autovacuum would
+        for model in (Task, Plan, Visit, Campaign):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    progress(
+        f"巡查计划 plans: {count:,} past tasks, {current:,} planned this month and next, "
+        f"{len(made)} campaigns, {visits:,} joint visits"
+    )
