@@ -145,7 +145,7 @@ def naive_import(path: Path) -> int:
     from xiaoneng.core.tabular import bind_columns, read_table, rows_as_dicts
     from xiaoneng.registry.fields import COLUMNS, read_values
     from xiaoneng.registry.models import Entity, Licence
-    from xiaoneng.registry.services import Resolver
+    from xiaoneng.registry.placement import Resolver
 
     resolver = Resolver()
     table = read_table(path)

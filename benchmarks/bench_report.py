@@ -239,7 +239,8 @@ class Filler:
 
     def oversight(self) -> None:
         """Director reviews of each station's month (20 a month) and supervision items."""
-        from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
+        from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
+        from xiaoneng.oversight.supervision.models import SupervisionItem
 
         months = (self.inspection_day * 12) // DAYS
         chosen: list[int] = []

@@ -92,7 +92,7 @@ def test_create_unit_refuses_an_existing_code(county: County) -> None:
 
 def test_subtree_is_one_query(nested: dict[str, Unit], django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     with django_assert_num_queries(1):
-        codes = sorted(u.code for u in services.subtree(nested["K1"]))
+        codes = sorted(u.code for u in Unit.objects.subtree(nested["K1"]))
     assert codes == ["K1", "K1a", "S"]
 
 
@@ -115,7 +115,23 @@ def test_subtree_does_not_include_a_sibling_whose_id_starts_with_the_same_digits
     second = unit(2, "/1/2/")
     unit(20, "/1/20/")
     unit(3, "/1/2/3/", Unit.Kind.STATION)
-    assert sorted(u.pk for u in services.subtree(second)) == [2, 3]
+    assert sorted(u.pk for u in Unit.objects.subtree(second)) == [2, 3]
+
+
+def test_subtree_q_filters_records_by_the_unit_they_belong_to(nested: dict[str, Unit]) -> None:
+    OfficerFactory(username="in_s", unit=nested["S"])
+    OfficerFactory(username="in_t", unit=nested["T"])
+    inside = Officer.objects.filter(Unit.objects.subtree_q(nested["K1"], field="unit"))
+    assert [o.username for o in inside] == ["in_s"]
+
+
+def test_subtree_ids_are_none_for_the_whole_organisation_only(nested: dict[str, Unit]) -> None:
+    assert Unit.objects.subtree_ids(nested["C"]) is None
+    ids = Unit.objects.subtree_ids(nested["K1"])
+    assert ids is not None
+    assert sorted(ids) == sorted(nested[c].pk for c in ("K1", "K1a", "S"))
+    UnitFactory(code="D", name="另一市局", kind=Unit.Kind.BUREAU)  # a second root
+    assert Unit.objects.subtree_ids(nested["C"]) is not None
 
 
 def test_move_unit_rewrites_the_paths_and_depths_of_its_subtree(nested: dict[str, Unit]) -> None:
@@ -136,7 +152,7 @@ def test_move_unit_up_the_tree_reduces_depths(nested: dict[str, Unit]) -> None:
     services.move_unit(unit=nested["K1a"], parent=nested["C"])
     assert ("S", "C/K1a/S", 2) in tree()
     assert ("K1a", "C/K1a", 1) in tree()
-    assert sorted(u.code for u in services.subtree(Unit.objects.get(code="K1"))) == ["K1"]
+    assert sorted(u.code for u in Unit.objects.subtree(Unit.objects.get(code="K1"))) == ["K1"]
 
 
 def test_move_unit_records_the_parent_change_in_the_trace(nested: dict[str, Unit]) -> None:

@@ -29,9 +29,10 @@ from xiaoneng.inspections.models import (
     TraceFlag,
 )
 from xiaoneng.org.models import Unit
-from xiaoneng.oversight import services as director_oversight
-from xiaoneng.oversight.leader import existing, oversight
-from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
+from xiaoneng.oversight.leader.queries import existing, oversight
+from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
+from xiaoneng.oversight.supervision.models import SupervisionItem
 
 D = dt.date
 TODAY = D(2026, 7, 15)
@@ -401,8 +402,8 @@ def live(county: County) -> County:
     supervision(county, county.west, ago(5), status="answered")
     supervision(county, county.west, ago(5), status="closed")
     supervision(county, county.east, ago(-10))
-    last = director_oversight.last_month(today)
-    before = director_oversight.last_month(dt.date.fromisoformat(f"{last}-01"))
+    last = director_reviews.last_month(today)
+    before = director_reviews.last_month(dt.date.fromisoformat(f"{last}-01"))
     review(county.east, east, last)
     review(county.west, west, last)
     done = review(county.east, inspection_of(county, county.east), last)
@@ -455,8 +456,8 @@ def test_every_card_counts_what_its_link_lists(live: County, who: str) -> None:
 
 def test_pending_spot_checks_of_earlier_months_are_named_in_a_note(live: County) -> None:
     today = timezone.localdate()
-    last = director_oversight.last_month(today)
-    before = director_oversight.last_month(dt.date.fromisoformat(f"{last}-01"))
+    last = director_reviews.last_month(today)
+    before = director_reviews.last_month(dt.date.fromisoformat(f"{last}-01"))
     view = oversight(user=live.leader)
     assert view.item("reviews_pending").link == f"/reviews/?month={last}&status=pending"
     assert view.notes == [f"更早月份尚有1份所长抽查未完成：{before}"]

@@ -12,14 +12,16 @@ from django.utils import timezone
 from tests.conftest import County, client_for
 from tests.oversight.test_reviews import MARCH, signed_in_march
 from tests.oversight.test_supervision import in_days, issue
-from xiaoneng.oversight import services as oversight
-from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
+from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
+from xiaoneng.oversight.supervision import services as supervision
+from xiaoneng.oversight.supervision.models import SupervisionItem
 
 
 @pytest.fixture
 def drawn(county: County) -> ReviewRound:
     signed_in_march(county, county.east_officer, 10)
-    return oversight.draw_reviews(unit=county.east, month=MARCH)
+    return director_reviews.draw_reviews(unit=county.east, month=MARCH)
 
 
 @pytest.fixture
@@ -100,7 +102,9 @@ def test_the_director_sees_the_months_pending_reviews_per_officer(
 
 def test_a_bad_month_on_the_list_falls_back_with_a_message(county: County) -> None:
     response = client_for(county.east_director).get("/reviews/?month=2026-3")
-    assert response.status_code == 200 and response.context["month"] == oversight.last_month()
+    assert (
+        response.status_code == 200 and response.context["month"] == director_reviews.last_month()
+    )
 
 
 def test_the_draw_form_draws_and_opens_the_round(county: County) -> None:
@@ -328,7 +332,7 @@ def test_the_wrong_role_gets_403_on_actions(county: County, item: SupervisionIte
         ).status_code
         == 403
     )
-    oversight.answer_supervision(item=item, actor=county.east_director, response="已处理")
+    supervision.answer_supervision(item=item, actor=county.east_director, response="已处理")
     assert (
         client_for(county.east_director)
         .post(f"/supervision/{item.pk}/close/", {"decision": "close"})

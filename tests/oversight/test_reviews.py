@@ -18,8 +18,8 @@ from tests.registry.factories import make_entity
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.inspections.models import Inspection
 from xiaoneng.org.models import Officer
-from xiaoneng.oversight import services as oversight
-from xiaoneng.oversight.models import DirectorReview, ReviewRound
+from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 
 MARCH = "2026-03"
 
@@ -72,7 +72,7 @@ def test_each_officer_gets_the_rate_of_their_records_rounded_up(
     county: County, march: dict[str, list[Inspection]], settings: Any
 ) -> None:
     settings.DIRECTOR_REVIEW_RATE = 0.05
-    drawn = oversight.draw_reviews(unit=county.east, month=MARCH, actor=county.east_director)
+    drawn = director_reviews.draw_reviews(unit=county.east, month=MARCH, actor=county.east_director)
     assert drawn.population == 33 and drawn.rate == Decimal("0.050")
     assert drawn.drawn_by == county.east_director
     assert len(reviewed_ids(drawn, county.east_officer)) == 2  # ⌈0.05 × 30⌉
@@ -88,16 +88,16 @@ def test_at_least_the_minimum_is_drawn_but_never_more_than_there_are(
     settings.DIRECTOR_REVIEW_MINIMUM = 3
     signed_in_march(county, county.east_officer, 2)
     signed_in_march(county, county.east_director, 10)
-    drawn = oversight.draw_reviews(unit=county.east, month=MARCH, rate="0.1")
+    drawn = director_reviews.draw_reviews(unit=county.east, month=MARCH, rate="0.1")
     assert len(reviewed_ids(drawn, county.east_officer)) == 2
     assert len(reviewed_ids(drawn, county.east_director)) == 3
-    assert oversight.verify_round(drawn)
+    assert director_reviews.verify_round(drawn)
 
 
 def test_the_draw_is_reproducible_from_its_seed(
     county: County, march: dict[str, list[Inspection]]
 ) -> None:
-    drawn = oversight.draw_reviews(
+    drawn = director_reviews.draw_reviews(
         unit=county.east, month=MARCH, rate="0.1", seed="S-E:2026-03:abc"
     )
     assert drawn.seed == "S-E:2026-03:abc"
@@ -112,21 +112,21 @@ def test_the_draw_is_reproducible_from_its_seed(
         order = [ids[i] for i in rng.permutation(len(ids))]
         expected += order[: -(-len(ids) // 10)]
     assert sorted(drawn.reviews.values_list("inspection_id", flat=True)) == sorted(expected)
-    assert oversight.verify_round(drawn)
+    assert director_reviews.verify_round(drawn)
 
 
 def test_a_round_whose_sample_was_changed_fails_verification(
     county: County, march: dict[str, list[Inspection]]
 ) -> None:
-    drawn = oversight.draw_reviews(unit=county.east, month=MARCH)
-    assert oversight.check_round(drawn) == oversight.Verification(True, [])
+    drawn = director_reviews.draw_reviews(unit=county.east, month=MARCH)
+    assert director_reviews.check_round(drawn) == director_reviews.Verification(True, [])
     chosen = set(drawn.reviews.values_list("inspection_id", flat=True))
     other = next(r for r in march["officer"] if r.pk not in chosen)
     DirectorReview.objects.filter(
         round=drawn, inspection__lead_officer=county.east_officer
     ).first().delete()  # type: ignore[union-attr]
     DirectorReview.objects.create(round=drawn, inspection=other, unit=county.east)
-    outcome = oversight.check_round(drawn)
+    outcome = director_reviews.check_round(drawn)
     assert not outcome.verified
     assert outcome.problems == [f"执法人员 #{county.east_officer.pk} 的抽查记录与种子不符"]
 
@@ -134,8 +134,8 @@ def test_a_round_whose_sample_was_changed_fails_verification(
 def test_one_round_per_station_and_month(
     county: County, march: dict[str, list[Inspection]]
 ) -> None:
-    first = oversight.draw_reviews(unit=county.east, month=MARCH)
-    again = oversight.draw_reviews(unit=county.east, month=MARCH, seed="another")
+    first = director_reviews.draw_reviews(unit=county.east, month=MARCH)
+    again = director_reviews.draw_reviews(unit=county.east, month=MARCH, seed="another")
     assert again.pk == first.pk and again.seed == first.seed
     assert ReviewRound.objects.count() == 1
     assert DirectorReview.objects.count() == first.reviews.count()
@@ -163,14 +163,18 @@ def test_amendments_and_records_signed_outside_the_month_are_not_drawn(county: C
         amendment_reason="更正",
         signed_at=at(dt.date(2026, 3, 5), 9),
     )
-    drawn = oversight.draw_reviews(unit=county.east, month=MARCH)
+    drawn = director_reviews.draw_reviews(unit=county.east, month=MARCH)
     assert drawn.population == 1
     assert list(drawn.reviews.values_list("inspection_id", flat=True)) == [original.pk]
 
 
 def test_an_empty_month_draws_an_empty_round(county: County) -> None:
-    drawn = oversight.draw_reviews(unit=county.west, month=MARCH)
-    assert drawn.population == 0 and drawn.reviews.count() == 0 and oversight.verify_round(drawn)
+    drawn = director_reviews.draw_reviews(unit=county.west, month=MARCH)
+    assert (
+        drawn.population == 0
+        and drawn.reviews.count() == 0
+        and director_reviews.verify_round(drawn)
+    )
 
 
 def this_month() -> str:
@@ -186,7 +190,7 @@ def next_month() -> str:
 def test_a_month_not_over_is_refused_and_nothing_written(county: County, month: str) -> None:
     text = this_month() if month == "this" else next_month()
     with pytest.raises(InvalidInput) as refused:
-        oversight.draw_reviews(unit=county.east, month=text)
+        director_reviews.draw_reviews(unit=county.east, month=text)
     assert refused.value.errors[0].field == "month"
     assert refused.value.errors[0].message == f"{text} 尚未结束，月份结束后才能抽查"
     assert not ReviewRound.objects.exists()
@@ -207,19 +211,19 @@ def test_bad_input_is_refused_naming_the_field(
 ) -> None:
     arguments: dict[str, Any] = {"unit": county.east, "month": MARCH} | values
     with pytest.raises(InvalidInput) as refused:
-        oversight.draw_reviews(**arguments)
+        director_reviews.draw_reviews(**arguments)
     assert (refused.value.errors[0].field, refused.value.errors[0].message) == (field, message)
     assert not ReviewRound.objects.exists()
 
 
 def test_only_a_station_is_drawn_and_only_by_a_reviewer_in_scope(county: County) -> None:
     with pytest.raises(InvalidInput) as refused:
-        oversight.draw_reviews(unit=county.division, month=MARCH)
+        director_reviews.draw_reviews(unit=county.division, month=MARCH)
     assert refused.value.errors[0].message == "只能抽查所的检查记录：信用监管科"
     with pytest.raises(NotPermitted):
-        oversight.draw_reviews(unit=county.east, month=MARCH, actor=county.west_director)
+        director_reviews.draw_reviews(unit=county.east, month=MARCH, actor=county.west_director)
     with pytest.raises(NotPermitted):
-        oversight.draw_reviews(unit=county.east, month=MARCH, actor=county.east_officer)
+        director_reviews.draw_reviews(unit=county.east, month=MARCH, actor=county.east_officer)
     assert not ReviewRound.objects.exists()
 
 
@@ -228,7 +232,7 @@ def test_only_a_station_is_drawn_and_only_by_a_reviewer_in_scope(county: County)
 
 @pytest.fixture
 def review(county: County, march: dict[str, list[Inspection]]) -> DirectorReview:
-    drawn = oversight.draw_reviews(unit=county.east, month=MARCH)
+    drawn = director_reviews.draw_reviews(unit=county.east, month=MARCH)
     return drawn.reviews.filter(inspection__lead_officer=county.east_officer).first()  # type: ignore[return-value]
 
 
@@ -241,7 +245,7 @@ def other_director(county: County) -> Officer:
 
 def test_the_director_confirms_a_record(county: County, review: DirectorReview) -> None:
     deputy = other_director(county)
-    oversight.review_inspection(
+    director_reviews.review_inspection(
         review=review, actor=deputy, confirmed=True, method="电话回访经营者", note=""
     )
     review.refresh_from_db()
@@ -251,14 +255,14 @@ def test_the_director_confirms_a_record(county: County, review: DirectorReview) 
 
 def test_a_problem_needs_a_note(county: County, review: DirectorReview) -> None:
     with pytest.raises(InvalidInput) as refused:
-        oversight.review_inspection(
+        director_reviews.review_inspection(
             review=review, actor=county.division_staff, confirmed=False, method="实地复核", note=" "
         )
     assert refused.value.errors[0].field == "note"
     assert refused.value.errors[0].message == "发现问题时请填写抽查意见"
     review.refresh_from_db()
     assert review.status == "pending" and review.reviewer is None
-    oversight.review_inspection(
+    director_reviews.review_inspection(
         review=review,
         actor=county.division_staff,
         confirmed=False,
@@ -271,7 +275,7 @@ def test_a_problem_needs_a_note(county: County, review: DirectorReview) -> None:
 
 def test_a_review_needs_its_method(county: County, review: DirectorReview) -> None:
     with pytest.raises(InvalidInput) as refused:
-        oversight.review_inspection(
+        director_reviews.review_inspection(
             review=review, actor=county.division_staff, confirmed=True, method="", note=""
         )
     assert (refused.value.errors[0].field, refused.value.errors[0].message) == (
@@ -283,7 +287,7 @@ def test_a_review_needs_its_method(county: County, review: DirectorReview) -> No
 def test_nobody_reviews_a_record_of_their_own_team(county: County, review: DirectorReview) -> None:
     # The east director signed the record as the second member of its team.
     with pytest.raises(NotPermitted) as refused:
-        oversight.review_inspection(
+        director_reviews.review_inspection(
             review=review, actor=county.east_director, confirmed=True, method="实地复核", note=""
         )
     assert refused.value.message == "不能抽查本人参与的检查记录。"
@@ -291,11 +295,11 @@ def test_nobody_reviews_a_record_of_their_own_team(county: County, review: Direc
 
 def test_only_a_reviewer_in_scope_reviews(county: County, review: DirectorReview) -> None:
     with pytest.raises(NotPermitted):
-        oversight.review_inspection(
+        director_reviews.review_inspection(
             review=review, actor=county.west_director, confirmed=True, method="实地复核", note=""
         )
     with pytest.raises(NotPermitted):
-        oversight.review_inspection(
+        director_reviews.review_inspection(
             review=review, actor=county.east_officer, confirmed=True, method="实地复核", note=""
         )
     review.refresh_from_db()
@@ -303,11 +307,11 @@ def test_only_a_reviewer_in_scope_reviews(county: County, review: DirectorReview
 
 
 def test_a_review_is_concluded_once(county: County, review: DirectorReview) -> None:
-    oversight.review_inspection(
+    director_reviews.review_inspection(
         review=review, actor=county.division_staff, confirmed=True, method="实地复核", note=""
     )
     with pytest.raises(Conflict) as refused:
-        oversight.review_inspection(
+        director_reviews.review_inspection(
             review=review,
             actor=county.division_staff,
             confirmed=False,

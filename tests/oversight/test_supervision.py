@@ -12,8 +12,8 @@ from tests.conftest import County
 from tests.inspections.factories import make_inspection
 from tests.registry.factories import make_entity
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
-from xiaoneng.oversight import services as oversight
-from xiaoneng.oversight.models import SupervisionItem
+from xiaoneng.oversight.supervision import services as supervision
+from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.registry.models import Entity
 
 
@@ -29,7 +29,7 @@ def issue(county: County, **values: Any) -> SupervisionItem:
         "description": "群众投诉城东饭店后厨卫生差，请核查处理并回复。",
         "deadline": in_days(10),
     } | values
-    return oversight.issue_supervision(**arguments)
+    return supervision.issue_supervision(**arguments)
 
 
 @pytest.fixture
@@ -111,36 +111,40 @@ def test_only_division_or_bureau_staff_supervise(county: County, who: str) -> No
 
 def test_the_station_director_answers_and_the_division_closes(county: County) -> None:
     item = issue(county)
-    oversight.answer_supervision(item=item, actor=county.east_director, response="已核查并责令整改")
+    supervision.answer_supervision(
+        item=item, actor=county.east_director, response="已核查并责令整改"
+    )
     item.refresh_from_db()
     assert item.status == "answered" and item.response == "已核查并责令整改"
     assert item.responded_at is not None
-    oversight.close_supervision(item=item, actor=county.division_staff, accepted=True, note="")
+    supervision.close_supervision(item=item, actor=county.division_staff, accepted=True, note="")
     item.refresh_from_db()
     assert item.status == "closed" and item.closed_on == timezone.localdate()
-    steps = oversight.exchange(item)
+    steps = supervision.exchange(item)
     assert [s.action for s in steps] == ["督办", "已回复", "已办结"]
     assert steps[1].text == "已核查并责令整改"
 
 
 def test_a_returned_item_is_answered_again_and_the_exchange_keeps_both(county: County) -> None:
     item = issue(county)
-    oversight.answer_supervision(item=item, actor=county.east_director, response="已处理")
+    supervision.answer_supervision(item=item, actor=county.east_director, response="已处理")
     with pytest.raises(InvalidInput) as refused:
-        oversight.close_supervision(item=item, actor=county.division_staff, accepted=False, note="")
+        supervision.close_supervision(
+            item=item, actor=county.division_staff, accepted=False, note=""
+        )
     assert (refused.value.errors[0].field, refused.value.errors[0].message) == (
         "note",
         "退回重办时请写明理由",
     )
     item.refresh_from_db()
     assert item.status == "answered"
-    oversight.close_supervision(
+    supervision.close_supervision(
         item=item, actor=county.division_staff, accepted=False, note="未附整改材料"
     )
     item.refresh_from_db()
     assert item.status == "returned" and item.closed_on is None
-    oversight.answer_supervision(item=item, actor=county.east_director, response="已补充整改材料")
-    steps = oversight.exchange(item)
+    supervision.answer_supervision(item=item, actor=county.east_director, response="已补充整改材料")
+    steps = supervision.exchange(item)
     assert [(s.action, s.text) for s in steps] == [
         ("督办", "群众投诉城东饭店后厨卫生差，请核查处理并回复。"),
         ("已回复", "已处理"),
@@ -153,11 +157,11 @@ def test_a_returned_item_is_answered_again_and_the_exchange_keeps_both(county: C
 def test_an_answer_needs_text_and_the_right_director(county: County) -> None:
     item = issue(county)
     with pytest.raises(InvalidInput) as refused:
-        oversight.answer_supervision(item=item, actor=county.east_director, response=" ")
+        supervision.answer_supervision(item=item, actor=county.east_director, response=" ")
     assert refused.value.errors[0].field == "response"
     for who in ("west_director", "east_officer", "division_staff"):
         with pytest.raises(NotPermitted) as denied:
-            oversight.answer_supervision(item=item, actor=getattr(county, who), response="已处理")
+            supervision.answer_supervision(item=item, actor=getattr(county, who), response="已处理")
         assert denied.value.message == "只有承办所的所长可以回复督办事项。"
     item.refresh_from_db()
     assert item.status == "open" and item.response == ""
@@ -170,13 +174,13 @@ def test_only_the_issuing_side_closes(county: County) -> None:
     other_division = UnitFactory(code="D2", kind=Unit.Kind.DIVISION, parent=county.bureau)
     other_staff = OfficerFactory(username="d2", unit=other_division, roles=[Role.DIVISION_STAFF])
     item = issue(county)
-    oversight.answer_supervision(item=item, actor=county.east_director, response="已处理")
+    supervision.answer_supervision(item=item, actor=county.east_director, response="已处理")
     for who in (other_staff, county.east_director):
         with pytest.raises(NotPermitted) as denied:
-            oversight.close_supervision(item=item, actor=who, accepted=True, note="")
+            supervision.close_supervision(item=item, actor=who, accepted=True, note="")
         assert denied.value.message == "只有督办单位可以办结或退回督办事项。"
     # The bureau above the issuing division may.
-    oversight.close_supervision(item=item, actor=county.leader, accepted=True, note="同意办结")
+    supervision.close_supervision(item=item, actor=county.leader, accepted=True, note="同意办结")
     item.refresh_from_db()
     assert item.status == "closed"
 
@@ -184,12 +188,14 @@ def test_only_the_issuing_side_closes(county: County) -> None:
 def test_an_open_item_is_not_closed_and_a_closed_one_not_answered(county: County) -> None:
     item = issue(county)
     with pytest.raises(Conflict) as refused:
-        oversight.close_supervision(item=item, actor=county.division_staff, accepted=True, note="")
+        supervision.close_supervision(
+            item=item, actor=county.division_staff, accepted=True, note=""
+        )
     assert refused.value.message == "督办事项状态为“督办中”，不能改为“已办结”"
-    oversight.answer_supervision(item=item, actor=county.east_director, response="已处理")
-    oversight.close_supervision(item=item, actor=county.division_staff, accepted=True, note="")
+    supervision.answer_supervision(item=item, actor=county.east_director, response="已处理")
+    supervision.close_supervision(item=item, actor=county.division_staff, accepted=True, note="")
     with pytest.raises(Conflict):
-        oversight.answer_supervision(item=item, actor=county.east_director, response="再补充")
+        supervision.answer_supervision(item=item, actor=county.east_director, response="再补充")
 
 
 def test_overdue_means_not_closed_by_the_deadline(county: County) -> None:
@@ -197,16 +203,16 @@ def test_overdue_means_not_closed_by_the_deadline(county: County) -> None:
     answered = issue(county, title="已回复未办结")
     closed = issue(county, title="已办结")
     on_time = issue(county, title="未到期")
-    oversight.answer_supervision(item=answered, actor=county.east_director, response="已处理")
-    oversight.answer_supervision(item=closed, actor=county.east_director, response="已处理")
-    oversight.close_supervision(item=closed, actor=county.division_staff, accepted=True, note="")
+    supervision.answer_supervision(item=answered, actor=county.east_director, response="已处理")
+    supervision.answer_supervision(item=closed, actor=county.east_director, response="已处理")
+    supervision.close_supervision(item=closed, actor=county.division_staff, accepted=True, note="")
     SupervisionItem.objects.filter(pk__in=[late.pk, answered.pk, closed.pk]).update(
         deadline=in_days(-1)
     )
     today = timezone.localdate()
     items = SupervisionItem.objects.all()
-    assert {i.title for i in oversight.overdue(items, today)} == {"逾期事项", "已回复未办结"}
+    assert {i.title for i in supervision.overdue(items, today)} == {"逾期事项", "已回复未办结"}
     on_time.refresh_from_db()
     late.refresh_from_db()
-    assert oversight.is_overdue(late) and not oversight.is_overdue(on_time)
-    assert {i.title for i in oversight.closed_late(items)} == {"已办结"}
+    assert supervision.is_overdue(late) and not supervision.is_overdue(on_time)
+    assert {i.title for i in supervision.closed_late(items)} == {"已办结"}

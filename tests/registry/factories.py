@@ -9,7 +9,7 @@ from typing import Any
 from stdnum.cn import uscc as uscc_standard
 
 from xiaoneng.registry.models import Entity
-from xiaoneng.registry.services import Resolver
+from xiaoneng.registry.placement import Resolver
 
 _numbers = itertools.count(1)
 

@@ -12,7 +12,7 @@ from tests.registry.factories import make_entity, make_uscc
 from xiaoneng.core.audit import history
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.org import services as org_services
-from xiaoneng.registry import services
+from xiaoneng.registry import placement, queries, services
 from xiaoneng.registry.classification import RiskRules
 from xiaoneng.registry.models import ClassificationChange, Entity, Licence
 
@@ -170,7 +170,7 @@ def test_entity_outside_every_grid_belongs_to_the_bureau_until_placed(county: Co
         values=values(county, longitude=lon, latitude=lat), actor=county.admin
     )
     assert (entity.grid, entity.unit) == (None, county.bureau)
-    assert list(services.outside_grids(Entity.objects.all())) == [entity]
+    assert list(queries.outside_grids(Entity.objects.all())) == [entity]
     services.place_entity(
         entity=entity, grid=county.west_grid, reason="实地核实在城西", actor=county.admin
     )
@@ -201,8 +201,8 @@ def test_unclaimed_entity_is_overdue_after_three_working_days(county: County) ->
     # 2026-09-30 (Wed) + 3 working days = 2026-10-10 (Sat, an adjusted working day after National Day).
     entity = make_entity(registered_on=dt.date(2026, 9, 30))
     queryset = Entity.objects.all()
-    assert not services.overdue_claims(queryset, dt.date(2026, 10, 10)).exists()
-    assert list(services.overdue_claims(queryset, dt.date(2026, 10, 11))) == [entity]
+    assert not queries.overdue_claims(queryset, dt.date(2026, 10, 10)).exists()
+    assert list(queries.overdue_claims(queryset, dt.date(2026, 10, 11))) == [entity]
 
 
 def test_archive_keeps_the_record_with_its_reason(county: County) -> None:
@@ -230,7 +230,7 @@ def test_reassign_after_grid_boundary_change(county: County) -> None:
         code="G-N", name="新网格", section=section, region_code="654002",
         boundary={"type": "Polygon", "coordinates": [[[lon - 0.001, lat - 0.001], [lon + 0.001, lat - 0.001], [lon + 0.001, lat + 0.001], [lon - 0.001, lat + 0.001], [lon - 0.001, lat - 0.001]]]},
     )  # fmt: skip
-    assert services.reassign_grids() == 1
+    assert placement.reassign_grids() == 1
     entity.refresh_from_db()
     assert (entity.grid, entity.unit) == (grid, county.west)
     assert history(entity).first().changes["grid"] == [None, grid.pk]  # type: ignore[union-attr]

@@ -25,7 +25,8 @@ from xiaoneng.inspections.models import (
     TraceFlag,
 )
 from xiaoneng.org.models import Officer, Unit
-from xiaoneng.oversight.models import DirectorReview, ReviewRound, SupervisionItem
+from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
+from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.planning.patrol.models import Campaign, Plan, Task
 from xiaoneng.registry.models import Entity
 from xiaoneng.reports.export import target_table

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from xiaoneng.cases.views import BY_SLUG, Action, case_of
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org import access
+from xiaoneng.org.requests import OfficerRequest
 
 S = Case.Status
 
@@ -76,7 +77,7 @@ def _fields(case: Case, action: Action) -> list[Field]:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: OfficerRequest,
     case: Case,
     action: Action,
     fields: list[Field],
@@ -132,7 +133,7 @@ def _statement_hint(case: Case) -> str:
 
 
 @login_required
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
     """The form of one transition (立案, 告知, 决定…); POST runs its service."""
     case = case_of(request, pk)
     chosen = BY_SLUG.get(action)
@@ -166,7 +167,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def case_extend(request: OfficerRequest, pk: int) -> HttpResponse:
     """Extend the current stage's time limit once, with the head's approval."""
     case = case_of(request, pk)
     errors: dict[str, str] = {}
@@ -198,7 +199,7 @@ def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _money_form(
-    request: HttpRequest, pk: int, kind: str, fields: list[Field], initial: dict[str, Any]
+    request: OfficerRequest, pk: int, kind: str, fields: list[Field], initial: dict[str, Any]
 ) -> HttpResponse:
     case = case_of(request, pk)
     access.require(request.user, access.HANDLE_CASES)
@@ -241,7 +242,7 @@ def _money_form(
 
 
 @login_required
-def collection_create(request: HttpRequest, pk: int) -> HttpResponse:
+def collection_create(request: OfficerRequest, pk: int) -> HttpResponse:
     """Record money paid into the treasury (罚没款入库)."""
     fields = [
         Field("kind", _("款项"), "kind"),
@@ -254,7 +255,7 @@ def collection_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def goods_create(request: HttpRequest, pk: int) -> HttpResponse:
+def goods_create(request: OfficerRequest, pk: int) -> HttpResponse:
     """Record confiscated goods (罚没物品), e.g. 206 吨 不合格化肥."""
     fields = [
         Field("description", _("物品")),

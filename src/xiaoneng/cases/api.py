@@ -1,5 +1,6 @@
-"""API of cases and targets: /api/v1/cases, /cases/{id}/transitions, collections, goods,
-/cases/warnings and /targets (all scoped to the user). Amounts are decimal strings in yuan."""
+"""API of cases: /api/v1/cases, /cases/{id}/transitions and /extension, /cases/warnings (all
+scoped to the user); a case's money in ``cases.money_api``, targets in ``cases.targets.api``.
+Amounts are decimal strings in yuan."""
 
 from __future__ import annotations
 
@@ -8,36 +9,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.cases import limits, money, services
-from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods, Target
+from xiaoneng.cases import limits, money, services, sources
+from xiaoneng.cases.models import Case
+from xiaoneng.cases.queries import filter_cases
 from xiaoneng.cases.sources import source_of
-from xiaoneng.cases.targets import services as targets
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.models import (
-    ExitCheck,
-    Finding,
-    Inspection,
-    Rectification,
-    Sample,
-    UnlicensedOperator,
-)
-from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.models import Officer
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 
 router = Router(tags=["cases"])
 
 Amount = str | int | float | None  # parsed by the service: malformed or negative is refused
-
-
-# Cases --------------------------------------------------------------------------------------
 
 
 class CaseOut(Schema):
@@ -112,7 +102,8 @@ class CaseFilter(Paging):
     year: int | None = Field(None, description="year the lead was received")
 
 
-def _cases(request: HttpRequest) -> QuerySet[Case]:
+def scoped_cases(request: OfficerRequest) -> QuerySet[Case]:
+    """The cases the user sees, with what their schemas name."""
     return scoped(Case.objects.select_related("unit", "handler", "entity"), request.user)
 
 
@@ -127,7 +118,7 @@ def _warning_out(warning: limits.StageWarning | None) -> dict[str, Any] | None:
     }
 
 
-def _detail(request: HttpRequest, case: Case) -> Any:
+def _detail(request: OfficerRequest, case: Case) -> Any:
     item: Any = case
     found = source_of(case)
     item.source = {"kind": found[0], "id": found[1].pk} if found else None
@@ -147,22 +138,16 @@ def _detail(request: HttpRequest, case: Case) -> Any:
 
 
 @router.get("/cases", response=CasePage, summary="Cases of the user's units, newest lead first")
-def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
-    cases = _cases(request)
-    if filters.status:
-        cases = cases.filter(status=filters.status)
-    if filters.kind:
-        cases = cases.filter(kind=filters.kind)
-    if filters.major is not None:
-        cases = cases.filter(major=filters.major)
-    if filters.unit:
-        unit = scoped(Unit.objects.all(), request.user).filter(code=filters.unit).first()
-        cases = cases.filter(unit__path__startswith=unit.path) if unit else cases.none()
-    if filters.year:
-        cases = cases.filter(
-            received_on__gte=dt.date(filters.year, 1, 1),
-            received_on__lte=dt.date(filters.year, 12, 31),
-        )
+def list_cases(request: OfficerRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    cases = filter_cases(
+        scoped_cases(request),
+        user=request.user,
+        status=filters.status,
+        kind=filters.kind,
+        major=filters.major,
+        unit=filters.unit,
+        year=filters.year,
+    )
     return paged(cases.order_by("-received_on", "-id"), filters)
 
 
@@ -180,8 +165,8 @@ class WarningOut(Schema):
 @router.get(
     "/cases/warnings", response=list[WarningOut], summary="Stage time-limit warnings in scope"
 )
-def list_warnings(request: HttpRequest, today: dt.date | None = None) -> list[dict[str, Any]]:
-    found = limits.stage_warnings(_cases(request), today or timezone.localdate())
+def list_warnings(request: OfficerRequest, today: dt.date | None = None) -> list[dict[str, Any]]:
+    found = limits.stage_warnings(scoped_cases(request), today or timezone.localdate())
     return [
         {
             "case": w.case.pk,
@@ -198,8 +183,8 @@ def list_warnings(request: HttpRequest, today: dt.date | None = None) -> list[di
 
 
 @router.get("/cases/{int:case_id}", response=CaseDetail, summary="One case with its money")
-def get_case(request: HttpRequest, case_id: int) -> Any:
-    return _detail(request, get_scoped(_cases(request), request.user, pk=case_id))
+def get_case(request: OfficerRequest, case_id: int) -> Any:
+    return _detail(request, get_scoped(scoped_cases(request), request.user, pk=case_id))
 
 
 class CaseIn(Schema):
@@ -214,6 +199,7 @@ class CaseIn(Schema):
     co_handler: str = ""
     case_value: Amount = 0
     major: bool = False
+    # One per ``sources.KINDS``, by its ``param``.
     inspection: int | None = None
     finding: int | None = None
     rectification: int | None = None
@@ -222,17 +208,7 @@ class CaseIn(Schema):
     sample: int | None = None
 
 
-SOURCES: dict[str, tuple[str, Any]] = {
-    "inspection": ("inspection", Inspection),
-    "finding": ("finding", Finding),
-    "rectification": ("rectification", Rectification),
-    "exit_check": ("exit_check", ExitCheck),
-    "unlicensed": ("unlicensed_operator", UnlicensedOperator),
-    "sample": ("sample", Sample),
-}
-
-
-def _officer(request: HttpRequest, username: str, field: str) -> Officer | None:
+def _officer(request: OfficerRequest, username: str, field: str) -> Officer | None:
     if not username:
         return None
     officer = scoped(Officer.objects.filter(is_active=True), request.user).filter(username=username)
@@ -243,11 +219,11 @@ def _officer(request: HttpRequest, username: str, field: str) -> Officer | None:
 
 
 @router.post("/cases", response={201: CaseDetail}, summary="Register a lead (from a source or not)")
-def create_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
+def create_case(request: OfficerRequest, payload: CaseIn) -> Status[Any]:
     found = {
-        field: get_scoped(model.objects.all(), request.user, pk=value)
-        for name, (field, model) in SOURCES.items()
-        if (value := getattr(payload, name)) is not None
+        kind.field: get_scoped(kind.model._default_manager.all(), request.user, pk=value)
+        for kind in sources.KINDS
+        if (value := getattr(payload, kind.param)) is not None
     }
     entity = None
     if payload.uscc and not found:
@@ -300,8 +276,8 @@ class TransitionIn(Schema):
     response=CaseDetail,
     summary="Move a case to another status (the table decides which moves are allowed)",
 )
-def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
-    case = get_scoped(_cases(request), request.user, pk=case_id)
+def transition(request: OfficerRequest, case_id: int, payload: TransitionIn) -> Any:
+    case = get_scoped(scoped_cases(request), request.user, pk=case_id)
     values = payload.dict()
     to = values.pop("to")
     case = services.apply_transition(case=case, actor=request.user, to=to, values=values)
@@ -317,166 +293,7 @@ class ExtensionIn(Schema):
     response=CaseDetail,
     summary="Extend the stage's time limit once (the head's approval)",
 )
-def extension(request: HttpRequest, case_id: int, payload: ExtensionIn) -> Any:
-    case = get_scoped(_cases(request), request.user, pk=case_id)
+def extension(request: OfficerRequest, case_id: int, payload: ExtensionIn) -> Any:
+    case = get_scoped(scoped_cases(request), request.user, pk=case_id)
     services.extend_time_limit(case=case, actor=request.user, reason=payload.reason)
     return _detail(request, case)
-
-
-# Collections and goods ------------------------------------------------------------------------
-
-
-class CollectionOut(Schema):
-    id: int
-    kind: str
-    amount: Decimal
-    collected_on: dt.date
-    receipt_number: str
-
-
-class CollectionIn(Schema):
-    kind: str = Collection.Kind.FINE
-    amount: Amount = None
-    collected_on: dt.date | None = None
-    receipt_number: str = ""
-
-
-@router.get(
-    "/cases/{int:case_id}/collections",
-    response=list[CollectionOut],
-    summary="Money paid in on a case (罚没款入库)",
-)
-def list_collections(request: HttpRequest, case_id: int) -> QuerySet[Collection]:
-    case = get_scoped(_cases(request), request.user, pk=case_id)
-    return case.collections.order_by("collected_on", "id")
-
-
-@router.post(
-    "/cases/{int:case_id}/collections",
-    response={201: CollectionOut},
-    summary="Record money paid in (case decided or executing; never above the decision)",
-)
-def add_collection(request: HttpRequest, case_id: int, payload: CollectionIn) -> Status[Any]:
-    case = get_scoped(_cases(request), request.user, pk=case_id)
-    created = money.record_collection(case=case, actor=request.user, **payload.dict())
-    return Status(201, created)
-
-
-class GoodsOut(Schema):
-    id: int
-    description: str
-    quantity: Decimal
-    measure: str
-    value: Decimal
-    disposal: str
-
-
-class GoodsIn(Schema):
-    description: str = ""
-    quantity: Amount = None
-    measure: str = ""
-    value: Amount = 0
-    disposal: str = ""
-
-
-@router.get(
-    "/cases/{int:case_id}/goods", response=list[GoodsOut], summary="Goods confiscated in a case"
-)
-def list_goods(request: HttpRequest, case_id: int) -> QuerySet[ConfiscatedGoods]:
-    case = get_scoped(_cases(request), request.user, pk=case_id)
-    return case.goods.order_by("id")
-
-
-@router.post(
-    "/cases/{int:case_id}/goods",
-    response={201: GoodsOut},
-    summary="Record confiscated goods (e.g. 206 吨 不合格化肥)",
-)
-def add_goods(request: HttpRequest, case_id: int, payload: GoodsIn) -> Status[Any]:
-    case = get_scoped(_cases(request), request.user, pk=case_id)
-    created = money.record_goods(case=case, actor=request.user, **payload.dict())
-    return Status(201, created)
-
-
-# Targets --------------------------------------------------------------------------------------
-
-
-class ProgressOut(Schema):
-    metric: str
-    label: str
-    target: Decimal
-    achieved: Decimal
-    rate: Decimal = Field(description="achieved / target, percent, one decimal place")
-    elapsed: Decimal = Field(description="share of the year passed, percent")
-    sentence: str
-
-
-class UnitTargetsOut(Schema):
-    unit: str
-    name: str
-    year: int
-    targets: list[ProgressOut]
-
-
-def _progress(unit: Unit, year: int, today: dt.date) -> dict[str, Any]:
-    return {
-        "unit": unit.code,
-        "name": unit.name,
-        "year": year,
-        "targets": [
-            {
-                "metric": p.metric,
-                "label": p.label,
-                "target": p.value,
-                "achieved": p.achieved,
-                "rate": p.rate,
-                "elapsed": p.elapsed,
-                "sentence": p.sentence,
-            }
-            for p in targets.completion(unit=unit, year=year, today=today)
-        ],
-    }
-
-
-@router.get(
-    "/targets",
-    response=list[UnitTargetsOut],
-    summary="Each unit's targets of a year with their completion",
-)
-def list_targets(
-    request: HttpRequest, year: int | None = None, unit: str = ""
-) -> list[dict[str, Any]]:
-    today = timezone.localdate()
-    year = year or today.year
-    rows = scoped(Target.objects.filter(year=year), request.user)
-    if unit:
-        rows = rows.filter(unit__code=unit)
-    ids = set(rows.values_list("unit_id", flat=True))
-    units = Unit.objects.filter(pk__in=ids).order_by("path")
-    return [_progress(u, year, today) for u in units]
-
-
-class TargetIn(Schema):
-    unit: str = Field(description="unit code")
-    year: int
-    metric: str
-    value: Amount = None
-    note: str = ""
-
-
-@router.post(
-    "/targets",
-    response={200: UnitTargetsOut},
-    summary="Set (or change) a unit's annual target; the trace keeps the old value",
-)
-def set_target(request: HttpRequest, payload: TargetIn) -> Any:
-    unit = get_scoped(Unit.objects.all(), request.user, code=payload.unit)
-    targets.set_target(
-        actor=request.user,
-        unit=unit,
-        year=payload.year,
-        metric=payload.metric,
-        value=payload.value,
-        note=payload.note,
-    )
-    return _progress(unit, payload.year, timezone.localdate())

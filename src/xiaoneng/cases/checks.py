@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoneng.cases.models import Case
+from xiaoneng.core import pages
 from xiaoneng.core.errors import InvalidInput
 
 S = Case.Status
@@ -29,17 +29,13 @@ STAGE_DATES = {
 
 
 def parse_day(value: Any, field: str) -> dt.date | None:
-    """A date given as a date or ``YYYY-MM-DD`` text; None when empty; malformed is refused."""
+    """A date given as a date or ``YYYY-MM-DD`` text (``core.pages.parse_day``); None when
+    empty; malformed is refused, naming ``field``."""
     if value in (None, ""):
         return None
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        day = parse_date(text)
-    except ValueError:
-        day = None
+    day = pages.parse_day(value)
     if day is None:
+        text = str(value).strip()
         raise InvalidInput.single(field, _("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text})
     return day
 

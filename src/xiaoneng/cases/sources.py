@@ -1,16 +1,21 @@
 """Where a case comes from: an inspection, a finding, a rectification order, an exit check, an
 unlicensed operator or a failed sample. Opening a case from one escalates it (转立案).
+
+``KINDS`` is the one list of them: the case form, the API and the panels read it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from xiaoneng.cases.models import CaseKind
 from xiaoneng.core import audit
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.states import Transitions
@@ -25,9 +30,6 @@ from xiaoneng.inspections.models import (
     UnlicensedOperator,
 )
 from xiaoneng.registry.models import Entity
-
-# The Case field of each source, in the order the form lists them.
-FIELDS = ("inspection", "finding", "rectification", "exit_check", "unlicensed_operator", "sample")
 
 
 @dataclass
@@ -158,14 +160,68 @@ def _sample(record: Sample) -> Source:
     )
 
 
-BUILDERS: dict[str, Any] = {
-    "inspection": _inspection,
-    "finding": _finding,
-    "rectification": _rectification,
-    "exit_check": _exit_check,
-    "unlicensed_operator": _unlicensed,
-    "sample": _sample,
-}
+@dataclass(frozen=True)
+class SourceKind:
+    """A kind of record a case can be opened from: how a request names it (``param``: the case
+    form's ``?unlicensed=ID``, the API's field), the Case field that keeps it, its model, what
+    a case from it is usually about, and how it becomes a ``Source``."""
+
+    param: str
+    field: str
+    model: type[models.Model]
+    title: Any  # a lazy translation: the case's default title
+    case_kind: str
+    build: Callable[[Any], Source]
+
+
+# Every source of a case, in the order the form lists them.
+KINDS = (
+    SourceKind(
+        "inspection",
+        "inspection",
+        Inspection,
+        gettext_lazy("检查发现违法行为"),
+        CaseKind.OTHER,
+        _inspection,
+    ),
+    SourceKind(
+        "finding", "finding", Finding, gettext_lazy("检查发现问题"), CaseKind.OTHER, _finding
+    ),
+    SourceKind(
+        "rectification",
+        "rectification",
+        Rectification,
+        gettext_lazy("逾期未整改"),
+        CaseKind.OTHER,
+        _rectification,
+    ),
+    SourceKind(
+        "exit_check",
+        "exit_check",
+        ExitCheck,
+        gettext_lazy("注销（吊销）后仍从事经营活动"),
+        CaseKind.UNLICENSED,
+        _exit_check,
+    ),
+    SourceKind(
+        "unlicensed",
+        "unlicensed_operator",
+        UnlicensedOperator,
+        gettext_lazy("无照经营"),
+        CaseKind.UNLICENSED,
+        _unlicensed,
+    ),
+    SourceKind(
+        "sample",
+        "sample",
+        Sample,
+        gettext_lazy("销售不合格产品"),
+        CaseKind.PRODUCT_QUALITY,
+        _sample,
+    ),
+)
+BY_FIELD = {kind.field: kind for kind in KINDS}
+FIELDS = tuple(BY_FIELD)
 
 
 def resolve(records: dict[str, models.Model | None]) -> Source | None:
@@ -180,7 +236,7 @@ def resolve(records: dict[str, models.Model | None]) -> Source | None:
     if not given:
         return None
     field, record = given[0]
-    source: Source = BUILDERS[field](record)
+    source: Source = BY_FIELD[field].build(record)
     return source
 
 

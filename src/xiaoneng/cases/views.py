@@ -3,15 +3,13 @@ the detail with its timeline; the action forms are in ``cases.action_views``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,29 +18,19 @@ from django.utils.translation import gettext_lazy
 
 from xiaoneng.cases import limits, money, services, sources
 from xiaoneng.cases.models import Case, CaseKind
+from xiaoneng.cases.queries import filter_cases
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.history import readable
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.pages import paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.models import (
-    ExitCheck,
-    Finding,
-    Inspection,
-    Rectification,
-    Sample,
-    SampleFollowUp,
-    UnlicensedOperator,
-)
+from xiaoneng.inspections.models import SampleFollowUp
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 
 S = Case.Status
-
-
-def _query(request: HttpRequest, *names: str) -> str:
-    return "&".join(f"{n}={request.GET[n]}" for n in names if request.GET.get(n))
 
 
 # List -----------------------------------------------------------------------------------------
@@ -50,28 +38,23 @@ def _query(request: HttpRequest, *names: str) -> str:
 FILTERS = ("status", "kind", "major", "unit", "year", "warning")
 
 
-def _filtered(request: HttpRequest) -> tuple[QuerySet[Case], dict[str, str]]:
+def _filtered(request: OfficerRequest) -> tuple[QuerySet[Case], dict[str, str]]:
     cases = scoped(Case.objects.select_related("unit", "handler"), request.user)
     values = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    if values["status"] in S.values:
-        cases = cases.filter(status=values["status"])
-    if values["kind"] in CaseKind.values:
-        cases = cases.filter(kind=values["kind"])
-    if values["major"] in ("1", "0"):
-        cases = cases.filter(major=values["major"] == "1")
-    if values["unit"]:
-        unit = scoped(Unit.objects.all(), request.user).filter(code=values["unit"]).first()
-        cases = cases.filter(unit__path__startswith=unit.path) if unit is not None else cases.none()
-    if values["year"].isdigit():
-        year = int(values["year"])
-        cases = cases.filter(
-            received_on__gte=dt.date(year, 1, 1), received_on__lte=dt.date(year, 12, 31)
-        )
+    cases = filter_cases(
+        cases,
+        user=request.user,
+        status=values["status"] if values["status"] in S.values else "",
+        kind=values["kind"] if values["kind"] in CaseKind.values else "",
+        major={"1": True, "0": False}.get(values["major"]),
+        unit=values["unit"],
+        year=int(values["year"]) if values["year"].isdigit() else None,
+    )
     return cases, values
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: OfficerRequest) -> HttpResponse:
     """Cases of the user's scope, newest lead first; stage warnings coloured."""
     cases, values = _filtered(request)
     today = timezone.localdate()
@@ -79,14 +62,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     by_case = {w.case.pk: w for w in warnings}
     if values["warning"] in (limits.RED, limits.YELLOW):
         cases = cases.filter(pk__in=[w.case.pk for w in warnings if w.level == values["warning"]])
-    page = CappedPaginator(cases.order_by("-received_on", "-id"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, cases.order_by("-received_on", "-id"))
     for case in page:
         case.warning = by_case.get(case.pk)
     context = {
         "page": page,
-        "query": _query(request, *FILTERS),
+        "query": query_string(request, *FILTERS),
         "values": values,
         "statuses": S.choices,
         "kinds": CaseKind.choices,
@@ -102,36 +83,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 # Sources ----------------------------------------------------------------------------------------
 
-# Query parameter → (Case field, model).
-SOURCE_PARAMS: dict[str, tuple[str, Any]] = {
-    "inspection": ("inspection", Inspection),
-    "finding": ("finding", Finding),
-    "rectification": ("rectification", Rectification),
-    "exit_check": ("exit_check", ExitCheck),
-    "unlicensed": ("unlicensed_operator", UnlicensedOperator),
-    "sample": ("sample", Sample),
-}
-# What a case from each source is usually about.
-SOURCE_DEFAULTS: dict[str, tuple[Any, str]] = {
-    "inspection": (gettext_lazy("检查发现违法行为"), CaseKind.OTHER),
-    "finding": (gettext_lazy("检查发现问题"), CaseKind.OTHER),
-    "rectification": (gettext_lazy("逾期未整改"), CaseKind.OTHER),
-    "exit_check": (gettext_lazy("注销（吊销）后仍从事经营活动"), CaseKind.UNLICENSED),
-    "unlicensed_operator": (gettext_lazy("无照经营"), CaseKind.UNLICENSED),
-    "sample": (gettext_lazy("销售不合格产品"), CaseKind.PRODUCT_QUALITY),
-}
+# Query parameter → (Case field, model), read from ``sources.KINDS`` (cases.panels uses it).
+SOURCE_PARAMS: dict[str, tuple[str, Any]] = {k.param: (k.field, k.model) for k in sources.KINDS}
 
 
-def _sources(request: HttpRequest, data: Any) -> dict[str, Any]:
+def _sources(request: OfficerRequest, data: Any) -> dict[str, Any]:
     """The source records named by the request (each scoped: another unit's is 404)."""
     found: dict[str, Any] = {}
-    for param, (field, model) in SOURCE_PARAMS.items():
-        value = str(data.get(param) or "").strip()
+    for kind in sources.KINDS:
+        value = str(data.get(kind.param) or "").strip()
         if not value:
             continue
         if not value.isdigit():
             raise Http404
-        found[field] = get_scoped(model.objects.all(), request.user, pk=int(value))
+        found[kind.field] = get_scoped(
+            kind.model._default_manager.all(), request.user, pk=int(value)
+        )
     return found
 
 
@@ -175,13 +142,13 @@ def source_link(field: str, record: Any) -> str:
 # Create -----------------------------------------------------------------------------------------
 
 
-def _handlers(request: HttpRequest) -> QuerySet[Officer]:
+def _handlers(request: OfficerRequest) -> QuerySet[Officer]:
     return scoped(
         Officer.objects.filter(is_active=True, unit__isnull=False), request.user
     ).order_by("unit__path", "username")
 
 
-def _officer(request: HttpRequest, value: str, field: str) -> Officer | None:
+def _officer(request: OfficerRequest, value: str, field: str) -> Officer | None:
     if not value:
         return None
     officer = _handlers(request).filter(pk=int(value) if value.isdigit() else 0).first()
@@ -190,7 +157,7 @@ def _officer(request: HttpRequest, value: str, field: str) -> Officer | None:
     return officer
 
 
-def _entity(request: HttpRequest, uscc: str) -> Entity | None:
+def _entity(request: OfficerRequest, uscc: str) -> Entity | None:
     if not uscc:
         return None
     entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc.upper()).first()
@@ -206,7 +173,7 @@ def _prefill(found: dict[str, Any]) -> dict[str, Any]:
     field, record = next(iter(found.items()))
     source = sources.resolve({field: record})
     assert source is not None
-    title, kind = SOURCE_DEFAULTS[field]
+    title, kind = sources.BY_FIELD[field].title, sources.BY_FIELD[field].case_kind
     if field == "finding":
         title = _("检查发现：%(item)s") % {"item": record.item.title}
     elif field == "sample":
@@ -222,7 +189,7 @@ def _prefill(found: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: OfficerRequest) -> HttpResponse:
     """Register a lead; ``?finding=ID`` (or inspection, rectification, exit_check, unlicensed,
     sample) opens it from that source."""
     access.require(request.user, access.HANDLE_CASES)
@@ -264,7 +231,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         "handlers": _handlers(request),
         "source": {
             "field": source[0],
-            "param": next(p for p, (f, _m) in SOURCE_PARAMS.items() if f == source[0]),
+            "param": sources.BY_FIELD[source[0]].param,
             "record": source[1],
             "label": source[1]._meta.verbose_name,
             "url": source_link(*source),
@@ -302,7 +269,7 @@ ACTIONS = [
 BY_SLUG = {a.slug: a for a in ACTIONS}
 
 
-def case_of(request: HttpRequest, pk: int) -> Case:
+def case_of(request: OfficerRequest, pk: int) -> Case:
     """The case ``pk`` if the user may see it; 404 otherwise."""
     return get_scoped(
         Case.objects.select_related("unit", "handler", "co_handler", "entity"), request.user, pk=pk
@@ -315,17 +282,14 @@ def _warning(case: Case) -> limits.StageWarning | None:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """A case: facts, source, stages, money decided against collected, goods, timeline."""
     case = case_of(request, pk)
     source = sources.source_of(case)
     moves = services.allowed_moves(case, request.user)
-    extendable = (
-        request.user.has_role(*services.APPROVERS)  # type: ignore[union-attr]
-        and (
-            (case.status == S.LEAD and not case.filing_extended)
-            or (case.status in limits.DECISION_STAGES and not case.decision_extended)
-        )
+    extendable = request.user.has_role(*services.APPROVERS) and (
+        (case.status == S.LEAD and not case.filing_extended)
+        or (case.status in limits.DECISION_STAGES and not case.decision_extended)
     )
     money_stage = case.status in (S.DECIDED, S.EXECUTING) and access.can(
         request.user, access.HANDLE_CASES

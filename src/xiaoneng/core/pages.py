@@ -13,15 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.errors import Conflict, DomainError, InvalidInput, NotPermitted
+from xiaoneng.core.paging import CappedPaginator, ExactPaginator
 
-Refusal = (InvalidInput, Conflict)  # shown on the page; NotPermitted answers 403
+# What a form marks on its fields; ``act`` shows every DomainError but NotPermitted (403).
+Refusal = (InvalidInput, Conflict)
 
 
-def paginate(request: HttpRequest, rows: Any) -> Any:
-    """The page of ``rows`` asked for (?page=), counted up to the cap."""
-    return CappedPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, rows: Any, *, exact: bool = False) -> Any:
+    """The page of ``rows`` asked for (?page=), counted up to the cap; ``exact`` for a list in
+    memory (a due list, a few dozen checklists), counted exactly."""
+    paginator = ExactPaginator if exact else CappedPaginator
+    return paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def query_string(request: HttpRequest, *names: str) -> str:
@@ -35,10 +38,17 @@ def params_query(params: dict[str, str]) -> str:
 
 
 def parse_day(value: Any) -> dt.date | None:
-    """A typed YYYY-MM-DD date, or None when empty or invalid."""
+    """A typed YYYY-MM-DD date (or a date already), or None when empty or not a real date.
+
+    The one date parser of page and API input: a page passes None on to the service, whose
+    message names the field; ``cases.checks.parse_day`` and ``reports.scope`` refuse it
+    themselves with their own messages.
+    """
+    if isinstance(value, dt.date):
+        return value
     try:
         return parse_date(str(value or "").strip())
-    except ValueError:
+    except ValueError:  # well formed, but no such day (2026-02-30)
         return None
 
 
@@ -62,13 +72,27 @@ def history_rows(instance: Any) -> list[dict[str, Any]]:
 
 
 def act(
-    request: HttpRequest, action: Callable[[], Any], done: str, back: HttpResponse
+    request: HttpRequest,
+    action: Callable[[], Any],
+    done: str | None,
+    back: HttpResponse,
+    *,
+    refused: Callable[[DomainError], HttpResponse] | None = None,
 ) -> HttpResponse:
-    """Run a POSTed action: its message on success, the refusal's message otherwise."""
+    """Run a POSTed action: the one way a page shows a ``DomainError``.
+
+    On success, ``done`` as a success message (None: the message ``action`` returns, for one
+    naming the new state), and ``back``. A refusal's ``for_page`` message as an error message,
+    and ``back`` again, or what ``refused`` answers (a form shown again with its fields
+    marked). ``NotPermitted`` is not caught: the page answers 403 with its message
+    (``web``'s ``DomainErrorMiddleware``), as for a record of another unit.
+    """
     try:
-        action()
-    except Refusal as error:
+        result = action()
+    except NotPermitted:
+        raise
+    except DomainError as error:
         messages.error(request, error.for_page)
-    else:
-        messages.success(request, done)
+        return refused(error) if refused is not None else back
+    messages.success(request, str(result) if done is None else done)
     return back

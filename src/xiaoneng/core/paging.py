@@ -36,6 +36,13 @@ def first_page_and_count(
     return head[:page_size], *capped_count(queryset, cap)
 
 
+class ExactPaginator(Paginator):
+    """For a list already in memory (computed on arrays, a few dozen rows): the count is exact
+    and free."""
+
+    count_exact = True
+
+
 class CappedPaginator(Paginator):
     """A paginator whose count stops at ``COUNT_CAP``; pages beyond it are not offered."""
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.http import Http404
 
 Q = TypeVar("Q", bound=models.Model)
+QS = TypeVar("QS", bound=models.QuerySet[Any])  # a model's own queryset keeps its methods
 
 
 def visible_unit_ids(user: Any) -> list[int] | None:
@@ -22,7 +23,7 @@ def visible_unit_ids(user: Any) -> list[int] | None:
     return user.visible_unit_ids()
 
 
-def scoped(queryset: models.QuerySet[Q], user: Any) -> models.QuerySet[Q]:
+def scoped(queryset: QS, user: Any) -> QS:
     """``queryset`` restricted to the records of the units ``user`` may see.
 
     A model with ``unit_scope_reads_ancestors`` holds bureau-wide records (a responsibility
@@ -34,7 +35,7 @@ def scoped(queryset: models.QuerySet[Q], user: Any) -> models.QuerySet[Q]:
         ids = visible_unit_ids(user)
     if ids is None:
         return queryset
-    field = queryset.model.unit_scope_field  # type: ignore[attr-defined]
+    field = queryset.model.unit_scope_field
     return queryset.filter(**{f"{field}__in": ids})
 
 

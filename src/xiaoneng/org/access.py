@@ -88,12 +88,8 @@ def visible_unit_ids(officer: Any) -> list[int] | None:
     else:
         root = scope_root(officer)
         assert root is not None
-        roots = list(Unit.objects.filter(parent__isnull=True).values_list("id", flat=True)[:2])
-        if roots == [root.pk]:
-            # The subtree is the whole organisation: no filter at all keeps the indexes simple.
-            ids = None
-        else:
-            ids = list(Unit.objects.filter(path__startswith=root.path).values_list("id", flat=True))
+        # The whole organisation is None: no filter at all keeps the indexes simple.
+        ids = Unit.objects.subtree_ids(root)
     officer.__dict__["_visible_unit_ids"] = ids
     return ids
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from xiaoneng.core import panels
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Grid, Officer, Unit
+from xiaoneng.org.requests import OfficerRequest
 
 router = Router(tags=["organisation"])
 
@@ -51,7 +51,9 @@ class OfficerOut(Schema):
         return sorted(g.code for g in obj.grids.all())
 
 
-def _grid_feature(grid: Grid) -> dict[str, Any]:
+def _grid_feature(grid: Grid, extra: list[panels.FilledColumn]) -> dict[str, Any]:
+    """A grid as a GeoJSON Feature; ``extra``: what later domains count per grid (the
+    register's ``entities``), registered as columns (ADR 0012)."""
     return {
         "type": "Feature",
         "id": grid.code,
@@ -66,52 +68,50 @@ def _grid_feature(grid: Grid) -> dict[str, Any]:
             "officer_name": str(grid.officer) if grid.officer is not None else None,
             "region_code": grid.region_code,
             "area_km2": grid.area_km2,
-            "entities": getattr(grid, "entity_count", None),
+            **{column.name: column.value(grid) for column in extra},
         },
         "geometry": grid.boundary,
     }
 
 
-def _grids(request: HttpRequest) -> Any:
-    return scoped(
-        Grid.objects.select_related("station", "section__zone", "officer").annotate(
-            entity_count=Count("entities", filter=Q(entities__archived_at__isnull=True))
-        ),
-        request.user,
-    )
+def _grids(request: OfficerRequest) -> Any:
+    return scoped(Grid.objects.select_related("station", "section__zone", "officer"), request.user)
 
 
 @router.get("/units", response=list[UnitOut], summary="Units of the user's scope")
-def list_units(request: HttpRequest) -> Any:
+def list_units(request: OfficerRequest) -> Any:
     return scoped(Unit.objects.select_related("parent"), request.user)
 
 
 @router.get("/units/{code}", response=UnitOut)
-def get_unit(request: HttpRequest, code: str) -> Unit:
+def get_unit(request: OfficerRequest, code: str) -> Unit:
     return get_scoped(Unit.objects.select_related("parent"), request.user, code=code)
 
 
-def _officers(request: HttpRequest) -> Any:
+def _officers(request: OfficerRequest) -> Any:
     return scoped(
         Officer.objects.select_related("unit").prefetch_related("roles", "grids"), request.user
     )
 
 
 @router.get("/officers", response=list[OfficerOut], summary="Officers of the user's scope")
-def list_officers(request: HttpRequest) -> Any:
+def list_officers(request: OfficerRequest) -> Any:
     return _officers(request)
 
 
 @router.get("/officers/{username}", response=OfficerOut)
-def get_officer(request: HttpRequest, username: str) -> Officer:
+def get_officer(request: OfficerRequest, username: str) -> Officer:
     return get_scoped(_officers(request), request.user, username=username)
 
 
 @router.get("/grids", summary="Grids of the user's scope as a GeoJSON FeatureCollection")
-def list_grids(request: HttpRequest) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": [_grid_feature(g) for g in _grids(request)]}
+def list_grids(request: OfficerRequest) -> dict[str, Any]:
+    grids = list(_grids(request))
+    extra = panels.columns_for("org.grid", grids)
+    return {"type": "FeatureCollection", "features": [_grid_feature(g, extra) for g in grids]}
 
 
 @router.get("/grids/{code}", summary="One grid as a GeoJSON Feature")
-def get_grid(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _grid_feature(get_scoped(_grids(request), request.user, code=code))
+def get_grid(request: OfficerRequest, code: str) -> dict[str, Any]:
+    grid = get_scoped(_grids(request), request.user, code=code)
+    return _grid_feature(grid, panels.columns_for("org.grid", [grid]))

@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.audit import traced
 
 REGION_CODE_HELP = _("6 位行政区划代码")
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    """Units, with the one definition of a unit's subtree."""
+
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """``unit`` and every unit below it: one indexed ``path LIKE '/1/4/%'``.
+
+        Paths end with "/", so the subtree of unit 2 never picks up unit 20.
+        """
+        return self.filter(self.subtree_q(unit))
+
+    def subtree_q(self, unit: Unit, field: str = "") -> Q:
+        """The condition "in ``unit``'s subtree", on the units themselves or, with ``field``
+        (``"unit"``, ``"entity__unit"``), on the unit a record belongs to."""
+        return Q(**{f"{field}__path__startswith" if field else "path__startswith": unit.path})
+
+    def subtree_ids(self, unit: Unit) -> list[int] | None:
+        """Ids of ``unit``'s subtree; None when it is the whole organisation (``unit`` is the
+        one root), where no unit filter at all keeps every other index usable on its own."""
+        if unit.parent_id is None:
+            roots = list(self.filter(parent__isnull=True).values_list("id", flat=True)[:2])
+            if roots == [unit.pk]:
+                return None
+        return list(self.subtree(unit).values_list("id", flat=True))
 
 
 @traced(exclude=["path", "depth"])
@@ -39,6 +65,8 @@ class Unit(models.Model):
     phone = models.CharField(_("电话"), max_length=30, blank=True)
 
     unit_scope_field = "id"
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位")

@@ -62,11 +62,6 @@ def create_unit(
     return unit
 
 
-def subtree(unit: Unit) -> Any:
-    """The unit and every unit below it, in one indexed query."""
-    return Unit.objects.filter(path__startswith=unit.path)
-
-
 def move_unit(*, unit: Unit, parent: Unit) -> Unit:
     """Put ``unit`` (with its subtree) under ``parent``."""
     if parent.path.startswith(unit.path):
@@ -77,7 +72,7 @@ def move_unit(*, unit: Unit, parent: Unit) -> Unit:
     shift = parent.depth + 1 - unit.depth
     unit.parent = parent
     unit.save(update_fields=["parent"])
-    subtree(unit).update(
+    Unit.objects.subtree(unit).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + shift,
     )

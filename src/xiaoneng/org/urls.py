@@ -4,7 +4,6 @@ from xiaoneng.org import views
 
 app_name = "org"
 urlpatterns = [
-    path("map/", views.grid_map, name="map"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("officers/", views.officer_list, name="officer_list"),

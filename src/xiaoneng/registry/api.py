@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -17,6 +17,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.paging import capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Grid
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry import services
 from xiaoneng.registry.models import ClassificationChange, Entity
 from xiaoneng.registry.queries import EntityFilter
@@ -206,11 +207,11 @@ class ImportResultOut(Schema):
     unchanged: int
 
 
-def _entities(request: HttpRequest) -> Any:
+def _entities(request: OfficerRequest) -> Any:
     return scoped(Entity.objects.select_related("grid", "unit", "claimed_by"), request.user)
 
 
-def _entity(request: HttpRequest, uscc: str) -> Entity:
+def _entity(request: OfficerRequest, uscc: str) -> Entity:
     return get_scoped(_entities(request), request.user, uscc=uscc.upper())
 
 
@@ -222,7 +223,7 @@ def _values(payload: EntityIn) -> dict[str, Any]:
 
 
 @router.get("/entities", response=EntityPage, summary="List entities (scoped, filtered, paged)")
-def list_entities(request: HttpRequest, filters: Query[EntityFilterIn]) -> dict[str, Any]:
+def list_entities(request: OfficerRequest, filters: Query[EntityFilterIn]) -> dict[str, Any]:
     queryset = EntityFilter.from_params(filters.dict()).apply(_entities(request)).order_by("id")
     if filters.page == 1:
         items, count, exact = first_page_and_count(queryset, filters.page_size)
@@ -240,18 +241,18 @@ def list_entities(request: HttpRequest, filters: Query[EntityFilterIn]) -> dict[
 
 
 @router.get("/entities/{uscc}", response=EntityDetail, summary="One entity's dossier data")
-def get_entity(request: HttpRequest, uscc: str) -> Entity:
+def get_entity(request: OfficerRequest, uscc: str) -> Entity:
     return _entity(request, uscc)
 
 
 @router.post("/entities", response={201: EntityDetail}, summary="Register an entity")
-def create_entity(request: HttpRequest, payload: EntityIn) -> Status[Entity]:
+def create_entity(request: OfficerRequest, payload: EntityIn) -> Status[Entity]:
     entity = services.create_entity(values=_values(payload), actor=request.user)
     return Status(201, _entity(request, entity.uscc))
 
 
 @router.patch("/entities/{uscc}", response=EntityDetail, summary="Change an entity's data")
-def update_entity(request: HttpRequest, uscc: str, payload: EntityIn) -> Entity:
+def update_entity(request: OfficerRequest, uscc: str, payload: EntityIn) -> Entity:
     entity = services.update_entity(
         entity=_entity(request, uscc), values=_values(payload), actor=request.user
     )
@@ -259,21 +260,21 @@ def update_entity(request: HttpRequest, uscc: str, payload: EntityIn) -> Entity:
 
 
 @router.post("/entities/{uscc}/archive", response=EntityDetail, summary="Archive with a reason")
-def archive_entity(request: HttpRequest, uscc: str, payload: ReasonIn) -> Entity:
+def archive_entity(request: OfficerRequest, uscc: str, payload: ReasonIn) -> Entity:
     return services.archive_entity(
         entity=_entity(request, uscc), reason=payload.reason, actor=request.user
     )
 
 
 @router.post("/entities/{uscc}/claim", response=EntityDetail, summary="Claim (认领) a new entity")
-def claim_entity(request: HttpRequest, uscc: str) -> Entity:
+def claim_entity(request: OfficerRequest, uscc: str) -> Entity:
     return services.claim_entity(entity=_entity(request, uscc), officer=request.user)
 
 
 @router.post(
     "/entities/{uscc}/risk-class", response=EntityDetail, summary="Override the risk class"
 )
-def set_risk_class(request: HttpRequest, uscc: str, payload: RiskClassIn) -> Entity:
+def set_risk_class(request: OfficerRequest, uscc: str, payload: RiskClassIn) -> Entity:
     return services.set_risk_class(
         entity=_entity(request, uscc),
         risk_class=payload.risk_class,
@@ -285,7 +286,7 @@ def set_risk_class(request: HttpRequest, uscc: str, payload: RiskClassIn) -> Ent
 @router.post(
     "/entities/{uscc}/credit-grade", response=EntityDetail, summary="Change the credit grade"
 )
-def change_credit_grade(request: HttpRequest, uscc: str, payload: CreditGradeIn) -> Entity:
+def change_credit_grade(request: OfficerRequest, uscc: str, payload: CreditGradeIn) -> Entity:
     return services.change_credit_grade(
         entity=_entity(request, uscc),
         grade=payload.credit_grade,
@@ -295,7 +296,7 @@ def change_credit_grade(request: HttpRequest, uscc: str, payload: CreditGradeIn)
 
 
 @router.post("/entities/{uscc}/grid", response=EntityDetail, summary="Place in a grid by hand")
-def place_entity(request: HttpRequest, uscc: str, payload: GridIn) -> Entity:
+def place_entity(request: OfficerRequest, uscc: str, payload: GridIn) -> Entity:
     grid = None
     if payload.grid:
         grid = get_scoped(Grid.objects.all(), request.user, code=payload.grid)
@@ -305,7 +306,7 @@ def place_entity(request: HttpRequest, uscc: str, payload: GridIn) -> Entity:
 
 
 @router.get("/entities/{uscc}/history", response=list[AuditEventOut], summary="The entity's trace")
-def entity_history(request: HttpRequest, uscc: str) -> Any:
+def entity_history(request: OfficerRequest, uscc: str) -> Any:
     return audit.history(_entity(request, uscc))
 
 
@@ -316,7 +317,7 @@ def entity_history(request: HttpRequest, uscc: str) -> Any:
     summary="Import a file (one transaction; errors list every bad cell)",
 )
 def import_records(
-    request: HttpRequest,
+    request: OfficerRequest,
     kind: Literal["entities", "units", "officers", "grids"],
     file: File[UploadedFile],
     update: Form[bool] = False,
@@ -328,7 +329,7 @@ def import_records(
 
 @router.get("/export/{kind}", tags=["import/export"], summary="Export as csv, xlsx or geojson")
 def export_records(
-    request: HttpRequest,
+    request: OfficerRequest,
     kind: Literal["entities", "units", "officers", "grids"],
     filters: Query[EntityFilterIn],
     format: Literal["csv", "xlsx", "geojson"] = "csv",

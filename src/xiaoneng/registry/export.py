@@ -17,7 +17,7 @@ from xiaoneng.registry.fields import (
     LicenceValue,
     licence_text,
 )
-from xiaoneng.registry.io import chunks
+from xiaoneng.registry.import_checks import chunks
 from xiaoneng.registry.models import ClassificationChange, Entity, Licence, RiskClass
 
 

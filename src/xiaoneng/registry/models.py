@@ -64,6 +64,19 @@ class LicenceKind(models.TextChoices):
     OTHER = "other", _("其他许可证")
 
 
+class EntityQuerySet(models.QuerySet["Entity"]):
+    """Entities, with the one definition of which are still in the register."""
+
+    def active(self) -> EntityQuerySet:
+        """Entities in the register: not archived (``archived_at`` empty). An archived entity
+        (registry.services.archive_entity) stays on file but leaves every list and count."""
+        return self.filter(archived_at__isnull=True)
+
+    def operating(self) -> EntityQuerySet:
+        """Active entities in business (存续): what patrols, campaigns and coverage cover."""
+        return self.active().filter(status=Entity.Status.OPERATING)
+
+
 @traced()
 class Entity(models.Model):
     """A market entity (市场主体) and its dossier's core data."""
@@ -132,6 +145,8 @@ class Entity(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     unit_scope_field = "unit"
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("市场主体")

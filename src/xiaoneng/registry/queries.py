@@ -1,15 +1,19 @@
-"""Entity list filters, shared by the list page, the API and exports."""
+"""Reads of the register: entity list filters (shared by the list page, the API and exports),
+the claim deadline and the entities waiting for a person to claim or place them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Q
 
+from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.org.models import Grid, Unit
-from xiaoneng.registry.models import CreditGrade, Entity, Industry, RiskClass
+from xiaoneng.registry.models import CreditGrade, Entity, EntityQuerySet, Industry, RiskClass
 
 # Six or more characters of the USCC alphabet with a digit among them: a name never looks so.
 USCC_LIKE = re.compile(r"^(?=.*\d)[0-9A-HJ-NPQRTUWXY]{6,18}$")
@@ -77,7 +81,7 @@ class EntityFilter:
                 values[f.name] = str(raw).strip()
         return cls(**values)
 
-    def apply(self, queryset: QuerySet[Entity]) -> QuerySet[Entity]:
+    def apply(self, queryset: EntityQuerySet) -> EntityQuerySet:
         """Filter so that each condition can be answered from an index of ``Entity``.
 
         Codes are turned into ids first (no join), an industry prefix into the list of its
@@ -85,7 +89,7 @@ class EntityFilter:
         index; only a name fragment needs a scan.
         """
         if not self.include_archived:
-            queryset = queryset.filter(archived_at__isnull=True)
+            queryset = queryset.active()
         if self.q:
             queryset = queryset.filter(search_condition(self.q))
         if self.grid:
@@ -111,3 +115,24 @@ class EntityFilter:
             for f in fields(self)
             if getattr(self, f.name) not in ("", None, False)
         }
+
+
+def claim_cutoff(today: dt.date, calendar: WorkingCalendar | None = None) -> dt.date:
+    """Entities registered on or before this date and still unclaimed are overdue today."""
+    calendar = calendar or WorkingCalendar.load()
+    return calendar.latest_start_due_before(today, settings.CLAIM_DEADLINE_WORKING_DAYS)
+
+
+def unclaimed(queryset: EntityQuerySet) -> EntityQuerySet:
+    """Active entities that no officer has claimed (认领) yet."""
+    return queryset.active().filter(claimed_at__isnull=True)
+
+
+def overdue_claims(queryset: EntityQuerySet, today: dt.date) -> EntityQuerySet:
+    """Unclaimed entities older than the claim deadline (3 working days)."""
+    return unclaimed(queryset).filter(registered_on__lte=claim_cutoff(today))
+
+
+def outside_grids(queryset: EntityQuerySet) -> EntityQuerySet:
+    """Active entities that no grid holds, waiting for a person to place them."""
+    return queryset.active().filter(grid__isnull=True)

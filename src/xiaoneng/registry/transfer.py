@@ -20,8 +20,8 @@ from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.registry import export as registry_export
 from xiaoneng.registry import io as registry_io
 from xiaoneng.registry.models import Entity
+from xiaoneng.registry.placement import reassign_grids
 from xiaoneng.registry.queries import EntityFilter
-from xiaoneng.registry.services import reassign_grids
 
 KINDS = ("entities", "units", "officers", "grids")
 CONTENT_TYPES = {

@@ -5,6 +5,7 @@ from xiaoneng.registry.credit import views as credit_views
 
 app_name = "registry"
 urlpatterns = [
+    path("map/", views.grid_map, name="map"),
     path("entities/", views.entity_list, name="entity_list"),
     path("entities/new/", views.entity_create, name="entity_create"),
     path("entities/unclaimed/", views.unclaimed, name="unclaimed"),

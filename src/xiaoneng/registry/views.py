@@ -5,10 +5,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +19,13 @@ from xiaoneng.core import audit
 from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.history import readable
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.pages import act, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.org import access
 from xiaoneng.org.models import Grid
-from xiaoneng.registry import services
+from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.registry import queries, services
 from xiaoneng.registry.forms import (
     CreditGradeForm,
     EntityForm,
@@ -41,28 +41,24 @@ from xiaoneng.registry.transfer import KIND_LABELS, export_file, import_file
 MAP_POINT_LIMIT = 30000
 
 
-def _entities(request: HttpRequest) -> Any:
+def _entities(request: OfficerRequest) -> Any:
     return scoped(
         Entity.objects.select_related("grid", "unit", "industry", "claimed_by"), request.user
     )
 
 
-def _entity(request: HttpRequest, uscc: str) -> Entity:
+def _entity(request: OfficerRequest, uscc: str) -> Entity:
     return get_scoped(_entities(request), request.user, uscc=uscc)
 
 
-def _grids(request: HttpRequest) -> Any:
+def _grids(request: OfficerRequest) -> Any:
     return scoped(Grid.objects.select_related("station", "officer"), request.user).order_by("code")
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return CappedPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 @login_required
-def entity_list(request: HttpRequest) -> HttpResponse:
+def entity_list(request: OfficerRequest) -> HttpResponse:
     filters = EntityFilter.from_params(request.GET)
-    page = _page(request, filters.apply(_entities(request)).order_by("id"))
+    page = paginate(request, filters.apply(_entities(request)).order_by("id"))
     context = {
         "page": page,
         "filters": filters,
@@ -82,7 +78,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entity_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_detail(request: OfficerRequest, uscc: str) -> HttpResponse:
     entity = _entity(request, uscc)
     can_edit = access.can(request.user, access.EDIT_REGISTER) and entity.archived_at is None
     context = {
@@ -91,7 +87,7 @@ def entity_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "changes": entity.classification_changes.select_related("changed_by"),
         "history": readable(audit.history(entity)[:200], Entity),
         "can_edit": can_edit,
-        "can_claim": entity.claimed_at is None and services.can_claim(request.user, entity),  # type: ignore[arg-type]
+        "can_claim": entity.claimed_at is None and services.can_claim(request.user, entity),
         "grids": _grids(request).values_list("code", "name") if can_edit else [],
         "grade_form": CreditGradeForm(initial={"credit_grade": entity.credit_grade}),
         "risk_form": RiskClassForm(
@@ -104,7 +100,7 @@ def entity_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 
 
 @login_required
-def entity_create(request: HttpRequest) -> HttpResponse:
+def entity_create(request: OfficerRequest) -> HttpResponse:
     form = EntityForm(request.POST or None, initial={"status": Entity.Status.OPERATING})
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +114,7 @@ def entity_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entity_edit(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_edit(request: OfficerRequest, uscc: str) -> HttpResponse:
     entity = _entity(request, uscc)
     form = EntityForm(request.POST or None, initial=EntityForm.initial_for(entity))
     if request.method == "POST" and form.is_valid():
@@ -132,34 +128,29 @@ def entity_edit(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "registry/entity_form.html", {"form": form, "entity": entity})
 
 
-def _act(request: HttpRequest, uscc: str, action: Any) -> HttpResponse:
-    """Run a dossier action; a refusal comes back as a message on the dossier."""
+def _dossier_action(request: OfficerRequest, uscc: str, action: Any) -> HttpResponse:
+    """Run a dossier action (it returns its message) with ``core.pages.act``, back on the
+    dossier or the page ``next`` names."""
     entity = _entity(request, uscc)
-    try:
-        text = action(entity)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, text)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("registry:entity_detail", kwargs={"uscc": entity.uscc})
-    return redirect(target)
+    return act(request, lambda: action(entity), None, redirect(target))
 
 
 @login_required
 @require_POST
-def entity_claim(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_claim(request: OfficerRequest, uscc: str) -> HttpResponse:
     def claim(entity: Entity) -> str:
         services.claim_entity(entity=entity, officer=request.user)
         return _("已认领：%(name)s") % {"name": entity.name}
 
-    return _act(request, uscc, claim)
+    return _dossier_action(request, uscc, claim)
 
 
 @login_required
 @require_POST
-def entity_grade(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_grade(request: OfficerRequest, uscc: str) -> HttpResponse:
     def grade(entity: Entity) -> str:
         services.change_credit_grade(
             entity=entity,
@@ -169,12 +160,12 @@ def entity_grade(request: HttpRequest, uscc: str) -> HttpResponse:
         )
         return _("信用等级已调整为 %(grade)s") % {"grade": entity.credit_grade}
 
-    return _act(request, uscc, grade)
+    return _dossier_action(request, uscc, grade)
 
 
 @login_required
 @require_POST
-def entity_risk_class(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_risk_class(request: OfficerRequest, uscc: str) -> HttpResponse:
     def classify(entity: Entity) -> str:
         services.set_risk_class(
             entity=entity,
@@ -184,12 +175,12 @@ def entity_risk_class(request: HttpRequest, uscc: str) -> HttpResponse:
         )
         return _("风险类别现为 %(cls)s") % {"cls": entity.get_risk_class_display()}
 
-    return _act(request, uscc, classify)
+    return _dossier_action(request, uscc, classify)
 
 
 @login_required
 @require_POST
-def entity_place(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_place(request: OfficerRequest, uscc: str) -> HttpResponse:
     def place(entity: Entity) -> str:
         code = request.POST.get("grid", "").strip()
         grid = get_scoped(Grid.objects.all(), request.user, code=code) if code else None
@@ -198,40 +189,42 @@ def entity_place(request: HttpRequest, uscc: str) -> HttpResponse:
         )
         return _("网格现为 %(grid)s") % {"grid": entity.grid or _("无")}
 
-    return _act(request, uscc, place)
+    return _dossier_action(request, uscc, place)
 
 
 @login_required
 @require_POST
-def entity_archive(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_archive(request: OfficerRequest, uscc: str) -> HttpResponse:
     def archive(entity: Entity) -> str:
         services.archive_entity(
             entity=entity, reason=request.POST.get("reason", ""), actor=request.user
         )
         return _("已归档：%(name)s") % {"name": entity.name}
 
-    return _act(request, uscc, archive)
+    return _dossier_action(request, uscc, archive)
 
 
 @login_required
-def unclaimed(request: HttpRequest) -> HttpResponse:
+def unclaimed(request: OfficerRequest) -> HttpResponse:
     """New entities waiting for their grid officer's claim; overdue ones first."""
     today = timezone.localdate()
     try:
-        cutoff: Any = services.claim_cutoff(today)
+        cutoff: Any = queries.claim_cutoff(today)
     except CalendarUnknown as error:  # the list still helps; only the deadline is unknown
         messages.warning(request, error.message)
         cutoff = None
-    queryset = services.unclaimed(_entities(request))
+    queryset = queries.unclaimed(_entities(request))
     only_overdue = request.GET.get("overdue") == "1" and cutoff is not None
     if only_overdue:
         queryset = queryset.filter(registered_on__lte=cutoff)
     if request.GET.get("mine") == "1":
         queryset = queryset.filter(grid__officer_id=request.user.pk or 0)
-    page = _page(request, queryset.select_related("grid__officer").order_by("registered_on", "id"))
+    page = paginate(
+        request, queryset.select_related("grid__officer").order_by("registered_on", "id")
+    )
     for entity in page:
         entity.overdue = cutoff is not None and entity.registered_on <= cutoff
-        entity.may_claim = services.can_claim(request.user, entity)  # type: ignore[arg-type]
+        entity.may_claim = services.can_claim(request.user, entity)
     context = {
         "page": page,
         "cutoff": cutoff,
@@ -242,9 +235,9 @@ def unclaimed(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outside_grids(request: HttpRequest) -> HttpResponse:
+def outside_grids(request: OfficerRequest) -> HttpResponse:
     """Entities no grid holds, for a person to place."""
-    page = _page(request, services.outside_grids(_entities(request)).order_by("id"))
+    page = paginate(request, queries.outside_grids(_entities(request)).order_by("id"))
     context = {
         "page": page,
         "grids": _grids(request).values_list("code", "name"),
@@ -254,7 +247,21 @@ def outside_grids(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entity_points(request: HttpRequest) -> JsonResponse:
+def grid_map(request: OfficerRequest) -> HttpResponse:
+    """Grid polygons and entity points on a plain background (no tile server).
+
+    A register page drawn over the organisation's grids: the grids come from the org API,
+    the points from ``entity_points``.
+    """
+    return render(
+        request,
+        "registry/map.html",
+        {"grid_count": _grids(request).count(), "risk_classes": RiskClass.choices},
+    )
+
+
+@login_required
+def entity_points(request: OfficerRequest) -> JsonResponse:
     """Entity positions for the map: ``[lon, lat, class, uscc]``, within the view's box."""
     filters = EntityFilter.from_params(request.GET)
     queryset = filters.apply(scoped(Entity.objects.all(), request.user)).filter(
@@ -282,7 +289,7 @@ def entity_points(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def transfer(request: HttpRequest) -> HttpResponse:
+def transfer(request: OfficerRequest) -> HttpResponse:
     """Import a file (one transaction) and export files of what the user may see."""
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
@@ -323,7 +330,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, kind: str) -> HttpResponse:
+def export(request: OfficerRequest, kind: str) -> HttpResponse:
     try:
         exported = export_file(
             kind=kind,

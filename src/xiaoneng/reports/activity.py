@@ -18,7 +18,8 @@ from xiaoneng.inspections.models import (
     SampleFollowUp,
     TraceFlag,
 )
-from xiaoneng.oversight.models import DirectorReview, SupervisionItem
+from xiaoneng.oversight.reviews.models import DirectorReview
+from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.planning.campaigns import services as campaigns
 from xiaoneng.planning.patrol.models import Campaign, Task
 

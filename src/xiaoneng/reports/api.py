@@ -7,12 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xiaoneng.org.models import Unit
-from xiaoneng.oversight.leader import oversight
+from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.oversight.leader.queries import oversight
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import parse_request
 from xiaoneng.reports.text import sentences, title
@@ -151,7 +151,7 @@ class PeriodReportOut(Schema):
     response=PeriodReportOut,
     summary="Figures and sentences of a period for a unit's subtree (期间报告)",
 )
-def get_period_report(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
+def get_period_report(request: OfficerRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     start, end, unit = parse_request(
         start=query.start, end=query.end, unit_code=query.unit, user=request.user
     )
@@ -197,7 +197,7 @@ class OversightOut(Schema):
     response=OversightOut,
     summary="What is overdue, flagged or escalated, counted by unit (督查总览)",
 )
-def get_oversight(request: HttpRequest) -> dict[str, Any]:
+def get_oversight(request: OfficerRequest) -> dict[str, Any]:
     view = oversight(user=request.user)
     ids = {u for item in view.items for u in item.by_unit}
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}

@@ -4,7 +4,9 @@ Every figure is a few aggregate queries on indexed date columns — ``Inspection
 status)``, ``Case(filed_on, unit)``, ``Collection(collected_on, unit)`` — never rows loaded
 one by one, so a report over a million inspections takes seconds. Figures of records whose
 status moves on (rectifications, trace flags, follow-ups) count them as they stand on the day
-the report is made. The sentences are written from these figures by ``report_text``; the
+the report is made. This module holds the inspection figures, the annual targets and the
+report itself; case figures are in ``reports.case_figures``, the others in
+``reports.activity``. The sentences are written from these figures by ``report_text``; the
 exports by ``report_export``.
 """
 
@@ -12,17 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiaoneng.cases.models import Case, CaseKind, Collection, ConfiscatedGoods, Target, TargetMetric
-from xiaoneng.cases.targets.services import filed_cases
+from xiaoneng.cases.models import Target, TargetMetric
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.inspections.models import (
     ExitCheck,
@@ -43,12 +44,16 @@ from xiaoneng.reports.activity import (
     oversight_figures,
     sampling_figures,
 )
+from xiaoneng.reports.case_figures import (
+    CaseFigures,
+    TargetProgress,
+    case_figures,
+    collected_in,
+    filed_in,
+    money,
+    percent,
+)
 from xiaoneng.reports.scope import Scope, period_errors, report_scope
-
-ZERO = Decimal("0.00")
-
-
-# Figures --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -75,57 +80,6 @@ class InspectionFigures:
 
 
 @dataclass
-class KindRow:
-    """Cases of one kind filed in the period, and the money collected on cases of that kind."""
-
-    kind: str
-    label: str
-    cases: int = 0
-    major: int = 0
-    value: Decimal = ZERO
-    collected: Decimal = ZERO
-
-
-@dataclass
-class GoodsRow:
-    """Goods confiscated in cases of one kind filed in the period, by description and measure."""
-
-    kind: str
-    description: str
-    measure: str
-    quantity: Decimal
-    value: Decimal
-
-
-@dataclass
-class TargetProgress:
-    """A unit's annual target and what was achieved from 1 January up to the period's end."""
-
-    metric: str
-    label: str
-    year: int
-    target: Decimal
-    achieved: Decimal
-    rate: int  # whole percent, rounded half up as the seed writes it (完成全年目标的128%)
-
-
-@dataclass
-class CaseFigures:
-    """Cases filed in the period (立案), their value, and money collected in the period."""
-
-    filed: int = 0
-    major: int = 0
-    value: Decimal = ZERO
-    collected: Decimal = ZERO
-    by_kind: list[KindRow] = field(default_factory=list)
-    goods: list[GoodsRow] = field(default_factory=list)
-    targets: list[TargetProgress] = field(default_factory=list)
-
-    def target(self, metric: str) -> TargetProgress | None:
-        return next((t for t in self.targets if t.metric == metric), None)
-
-
-@dataclass
 class PeriodReport:
     """Everything a period report says, for one unit's subtree."""
 
@@ -139,16 +93,6 @@ class PeriodReport:
     campaigns: list[CampaignRow]
     sampling: SamplingFigures
     oversight: OversightFigures
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(ZERO, rounding=ROUND_HALF_UP)
-
-
-def percent(part: Decimal | int, whole: Decimal | int) -> int:
-    """``part`` of ``whole`` in whole percent, rounded half up (154.22 / 120.5 → 128)."""
-    rate = Decimal(part) * 100 / Decimal(whole)
-    return int(rate.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def inspection_figures(
@@ -219,73 +163,6 @@ def inspection_figures(
     return figures
 
 
-def _filed(scope: Scope, start: dt.date, end: dt.date) -> models.QuerySet[Case]:
-    """Cases filed (立案) in the period; a withdrawn case (撤销) was not 查处 and is left out,
-    by the same rule as the targets page (``targets.filed_cases``)."""
-    return scope.filter(filed_cases(start, end))
-
-
-def _collected(scope: Scope, start: dt.date, end: dt.date) -> models.QuerySet[Collection]:
-    return scope.filter(Collection.objects.filter(collected_on__range=(start, end)))
-
-
-def case_figures(scope: Scope, start: dt.date, end: dt.date) -> CaseFigures:
-    """Cases by kind, money collected by kind, confiscated goods, and the annual targets."""
-    labels = dict(CaseKind.choices)
-    rows: dict[str, KindRow] = {}
-    filed = (
-        _filed(scope, start, end)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("id"), major=Count("id", filter=Q(major=True)), value=Sum("case_value"))
-    )
-    for row in filed:
-        kind = row["kind"]
-        rows[kind] = KindRow(kind, str(labels.get(kind, kind)), row["n"], row["major"])
-        rows[kind].value = _money(row["value"])
-    collected = (
-        _collected(scope, start, end).order_by().values("case__kind").annotate(amount=Sum("amount"))
-    )
-    for row in collected:
-        kind = row["case__kind"]
-        rows.setdefault(kind, KindRow(kind, str(labels.get(kind, kind))))
-        rows[kind].collected = _money(row["amount"])
-    order = list(CaseKind.values)
-    by_kind = sorted(rows.values(), key=lambda r: (-r.cases, order.index(r.kind)))
-    figures = CaseFigures(
-        filed=sum(r.cases for r in by_kind),
-        major=sum(r.major for r in by_kind),
-        value=sum((r.value for r in by_kind), ZERO),
-        collected=sum((r.collected for r in by_kind), ZERO),
-        by_kind=by_kind,
-    )
-    goods = (
-        scope.filter(
-            ConfiscatedGoods.objects.filter(
-                case__filed_on__range=(start, end),
-            ).exclude(case__status=Case.Status.WITHDRAWN),
-            "case__unit_id",
-        )
-        .order_by()
-        .values("case__kind", "description", "measure")
-        .annotate(quantity=Sum("quantity"), value=Sum("value"))
-    )
-    figures.goods = sorted(
-        (
-            GoodsRow(
-                g["case__kind"],
-                g["description"],
-                g["measure"],
-                Decimal(g["quantity"] or 0),
-                _money(g["value"]),
-            )
-            for g in goods
-        ),
-        key=lambda g: (order.index(g.kind), -g.quantity, g.description),
-    )
-    return figures
-
-
 # What each target metric counts from 1 January to the period's end, and how it is labelled.
 TARGET_LABELS = {
     TargetMetric.FINES_COLLECTED: gettext_lazy("罚没款入库"),
@@ -301,15 +178,15 @@ def _achieved(scope: Scope, metrics: set[str], first: dt.date, end: dt.date) -> 
     """What each metric achieved from ``first`` (1 January) to ``end``."""
     done: dict[str, Any] = {}
     if TargetMetric.FINES_COLLECTED in metrics:
-        total = _collected(scope, first, end).aggregate(total=Sum("amount"))["total"]
-        done[TargetMetric.FINES_COLLECTED] = _money(total)
+        total = collected_in(scope, first, end).aggregate(total=Sum("amount"))["total"]
+        done[TargetMetric.FINES_COLLECTED] = money(total)
     if metrics & {TargetMetric.CASES, TargetMetric.MAJOR_CASES, TargetMetric.CASE_VALUE}:
-        cases = _filed(scope, first, end).aggregate(
+        cases = filed_in(scope, first, end).aggregate(
             n=Count("id"), major=Count("id", filter=Q(major=True)), value=Sum("case_value")
         )
         done[TargetMetric.CASES] = cases["n"]
         done[TargetMetric.MAJOR_CASES] = cases["major"]
-        done[TargetMetric.CASE_VALUE] = _money(cases["value"])
+        done[TargetMetric.CASE_VALUE] = money(cases["value"])
     if TargetMetric.INSPECTIONS in metrics:
         done[TargetMetric.INSPECTIONS] = scope.filter(
             Inspection.objects.filter(

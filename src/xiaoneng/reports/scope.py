@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
+from xiaoneng.core.pages import parse_day
 from xiaoneng.core.scoping import in_scope, visible_unit_ids
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
@@ -55,14 +55,13 @@ def report_scope(*, unit: Unit | None, user: Any) -> Scope:
             raise out_of_scope(unit.code)
         if unit is None:
             unit = access.scope_root(user)
-    roots = list(Unit.objects.filter(parent__isnull=True).order_by("pk")[:2])
-    if unit is None and len(roots) == 1:
+    if unit is None:
+        roots = list(Unit.objects.filter(parent__isnull=True).order_by("pk")[:2])
+        if len(roots) != 1:
+            return Scope(None, None)
         unit = roots[0]
-    if unit is None or (unit.parent_id is None and roots == [unit]):
-        # The whole organisation: no unit filter keeps every date index usable on its own.
-        return Scope(unit, None)
-    ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
-    return Scope(unit, ids)
+    # The whole organisation is None: no unit filter keeps every date index usable on its own.
+    return Scope(unit, Unit.objects.subtree_ids(unit))
 
 
 # Input ----------------------------------------------------------------------------------------
@@ -98,14 +97,13 @@ def period_errors(start: dt.date | None, end: dt.date | None) -> list[FieldError
 
 
 def _date(name: str, label: str, text: str | None, errors: list[FieldError]) -> dt.date | None:
+    """The date ``text`` (``core.pages.parse_day``); a missing or malformed one is noted in
+    ``errors`` under ``name``, so that every field of the request is reported at once."""
     value = (text or "").strip()
     if not value:
         errors.append(FieldError(name, _("请填写%(label)s（YYYY-MM-DD）") % {"label": label}))
         return None
-    try:
-        day = parse_date(value)
-    except ValueError:
-        day = None
+    day = parse_day(value)
     if day is None:
         errors.append(
             FieldError(

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases.models import CaseKind, TargetMetric
 from xiaoneng.reports.activity import CampaignRow
-from xiaoneng.reports.period import CaseFigures, GoodsRow, PeriodReport
+from xiaoneng.reports.case_figures import CaseFigures, GoodsRow
+from xiaoneng.reports.period import PeriodReport
 
 TEN_THOUSAND = Decimal(10_000)
 # Kinds of case as the seed names them in a sentence (篇1, 篇2).

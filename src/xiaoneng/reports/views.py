@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,6 +15,7 @@ from xiaoneng.core.errors import DomainError
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.reports.export import markdown, tables, write_xlsx
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import parse_request
@@ -37,7 +38,7 @@ def _download(report: Any, kind: str) -> HttpResponse:
 
 
 @login_required
-def period_report_page(request: HttpRequest) -> HttpResponse:
+def period_report_page(request: OfficerRequest) -> HttpResponse:
     """期间报告 of a unit in the user's scope; ``download=xlsx|md`` answers the file instead."""
     today = timezone.localdate()
     # By default the user's whole scope: the bureau for bureau-wide roles (a division holds no

@@ -38,7 +38,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
             NavItem(_("市场主体名录"), "registry:entity_list"),
             NavItem(_("待认领"), "registry:unclaimed"),
             NavItem(_("网格外主体"), "registry:outside_grids"),
-            NavItem(_("网格地图"), "org:map"),
+            NavItem(_("网格地图"), "registry:map"),
             NavItem(_("导入导出"), "registry:transfer"),
         ],
     ),

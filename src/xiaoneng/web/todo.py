@@ -18,8 +18,10 @@ from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.models import Inspection, Rectification, TraceFlag
 from xiaoneng.inspections.records.queries import with_member
 from xiaoneng.org import access
-from xiaoneng.oversight import services as oversight
-from xiaoneng.oversight.models import DirectorReview, SupervisionItem
+from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.models import DirectorReview
+from xiaoneng.oversight.supervision import services as supervision
+from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.planning.patrol.models import Task
 
 
@@ -78,7 +80,7 @@ def todo_for(user: Any, today: dt.date) -> list[Todo]:
                 urgent=flags > 0,
             )
         )
-        month = oversight.last_month(today)
+        month = director_reviews.last_month(today)
         pending = scoped(
             DirectorReview.objects.filter(status=DirectorReview.Status.PENDING, round__month=month),
             user,
@@ -92,7 +94,7 @@ def todo_for(user: Any, today: dt.date) -> list[Todo]:
         )
     if access.can(user, access.REVIEW_INSPECTIONS) or access.can(user, access.SUPERVISE):
         items = scoped(SupervisionItem.objects.all(), user)
-        late = oversight.overdue(items, today).count()
+        late = supervision.overdue(items, today).count()
         cards.append(
             Todo(
                 _("督办事项逾期未办结"),

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import throttle
 from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.scoping import scoped
-from xiaoneng.registry import services as registry
+from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.registry import queries as registry
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
 from xiaoneng.web.todo import todo_for
 
@@ -53,9 +54,9 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: OfficerRequest) -> HttpResponse:
     """The overview of the user's scope: the register by class and grade, and what waits."""
-    entities = scoped(Entity.objects.filter(archived_at__isnull=True), request.user)
+    entities = scoped(Entity.objects.active(), request.user)
     matrix = {
         (r["risk_class"], r["credit_grade"]): r["n"]
         for r in entities.values("risk_class", "credit_grade").annotate(n=Count("id"))

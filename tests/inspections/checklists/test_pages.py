@@ -206,3 +206,10 @@ def test_checklist_for_in_the_api_matches_the_service(county: County) -> None:
     body = client_for(county.east_officer).get(f"/api/v1/checklists/for-entity/{grocer.pk}")
     expected = checklists.checklist_for(entity=grocer, kind="onsite")
     assert body.json()["id"] == expected.pk
+
+
+def test_an_effective_date_with_no_such_day_is_a_field_error(county: County) -> None:
+    response = upload(client_for(county.admin), GOOD, effective_on="2026-02-30")
+    assert response.status_code == 200
+    assert "日期格式应为 YYYY-MM-DD：2026-02-30" in response.content.decode()
+    assert not Checklist.objects.filter(code="food-retail", version=2).exists()

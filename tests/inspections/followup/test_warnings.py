@@ -17,7 +17,8 @@ from tests.inspections.followup.test_services import (  # noqa: F401
     order,
 )
 from xiaoneng.core import audit
-from xiaoneng.inspections.followup.services import record_rectified, warn_overdue
+from xiaoneng.inspections.followup.overdue import warn_overdue
+from xiaoneng.inspections.followup.services import record_rectified
 from xiaoneng.registry.models import CreditProposal
 
 D = dt.date

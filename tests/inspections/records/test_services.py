@@ -207,6 +207,30 @@ def test_a_checklist_for_another_kind_of_check_is_refused(county: County) -> Non
     assert not Inspection.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"retired_on": 0}, "清单“测试检查清单（第1版）”已于 {day} 停用"),
+        ({"effective_on": 1}, "清单“测试检查清单（第1版）”自 {day} 起施行，尚未生效"),
+    ],
+    ids=["retired today", "in force from tomorrow"],
+)
+def test_only_a_checklist_in_force_today_is_filled_in(
+    county: County, dates: dict[str, int], message: str
+) -> None:
+    """The draft used to refuse a retired version only; a version not yet in force is refused
+    too, as the start page (``checklists.in_force``) never offers it."""
+    checklist = make_checklist()
+    (name, days), today = next(iter(dates.items())), timezone.localdate()
+    Checklist.objects.filter(pk=checklist.pk).update(**{name: today + dt.timedelta(days=days)})
+    checklist.refresh_from_db()
+    with pytest.raises(InvalidInput) as refused:
+        draft(county, checklist=checklist)
+    assert refused.value.errors[0].field == "checklist"
+    assert refused.value.errors[0].message == message.format(day=getattr(checklist, name))
+    assert not Inspection.objects.exists()
+
+
 def test_an_unknown_kind_is_refused(county: County) -> None:
     with pytest.raises(InvalidInput) as refused:
         open_inspection(

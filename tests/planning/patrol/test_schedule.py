@@ -13,8 +13,9 @@ from tests.conftest import County
 from tests.registry.factories import make_entity
 from xiaoneng.core.models import CalendarYear
 from xiaoneng.org.models import Officer
-from xiaoneng.planning.patrol import schedule
+from xiaoneng.planning.patrol import queries, schedule
 from xiaoneng.planning.patrol.models import Plan, Task
+from xiaoneng.planning.patrol.services import parse_period
 from xiaoneng.planning.policy import services as policies
 from xiaoneng.registry import services as registry_services
 from xiaoneng.registry.models import Entity
@@ -164,3 +165,59 @@ def test_last_inspections_are_the_same_whichever_way_they_are_read(
     ]
     assert both.register.entity_id.tolist() == [first.pk, second.pk]
     assert np.array_equal(both.interval, [548, 548])
+
+
+# due_in_period: the one definition of "due" --------------------------------------------------
+
+
+def west_entity(county: County, **values: Any) -> Entity:
+    lon, lat = county.west_point()
+    return make_entity(longitude=lon, latitude=lat, **values)
+
+
+def due_ids(due: schedule.Due) -> list[int]:
+    return due.dates.register.entity_id[due.positions].tolist()
+
+
+def test_due_in_period_takes_what_falls_due_by_its_last_day_overdue_first(county: County) -> None:
+    # Ⅰ × B: every 548 days, so each entity is due 548 days after it entered the register.
+    late = east_entity(county, registered_on=D(2024, 1, 1))  # due 2025-07-02: overdue
+    on_last_day = east_entity(county, registered_on=D(2025, 5, 31))  # due 2026-11-30
+    east_entity(county, registered_on=D(2025, 6, 1))  # due 2026-12-01: next period
+    due = schedule.due_in_period(unit=None, start=D(2026, 11, 1), end=D(2026, 11, 30))
+    assert due_ids(due) == [late.pk, on_last_day.pk] and len(due) == 2
+    assert int(due.dates.overdue_days[due.positions[0]]) == (D(2026, 11, 1) - D(2025, 7, 2)).days
+
+
+def test_due_in_period_leaves_out_archived_and_closed_entities(county: County) -> None:
+    kept = east_entity(county, registered_on=D(2020, 1, 5))
+    archived = east_entity(county, registered_on=D(2020, 1, 5))
+    registry_services.archive_entity(entity=archived, reason="迁出本县", actor=county.admin)
+    east_entity(county, registered_on=D(2020, 1, 5), status=Entity.Status.DEREGISTERED)
+    due = schedule.due_in_period(unit=None, start=D(2026, 11, 1), end=D(2026, 11, 30))
+    assert due_ids(due) == [kept.pk]
+
+
+def test_due_in_period_keeps_to_the_units_subtree_and_the_entities_given(county: County) -> None:
+    east = east_entity(county, registered_on=D(2020, 1, 5))
+    west = west_entity(county, registered_on=D(2020, 1, 5))
+    period = {"start": D(2026, 11, 1), "end": D(2026, 11, 30)}
+    assert due_ids(schedule.due_in_period(unit=county.east, **period)) == [east.pk]
+    assert due_ids(schedule.due_in_period(unit=county.bureau, **period)) == [east.pk, west.pk]
+    given = Entity.objects.filter(pk=west.pk)
+    assert due_ids(schedule.due_in_period(unit=None, entities=given, **period)) == [west.pk]
+    assert due_ids(schedule.due_in_period(unit=county.east, entities=given, **period)) == []
+
+
+def test_an_entity_due_today_is_in_this_months_plan_but_not_yet_overdue(county: County) -> None:
+    today = timezone.localdate()
+    due_today = east_entity(county, registered_on=today - dt.timedelta(days=548))
+    overdue = east_entity(county, registered_on=today - dt.timedelta(days=549))
+    month = parse_period(f"{today:%Y-%m}")
+    plan = schedule.due_in_period(unit=None, start=month.first, end=month.last)
+    assert {overdue.pk, due_today.pk} <= set(due_ids(plan))
+    selection = queries.due_selection(county.east_officer, station="S-E")
+    listed = queries.due_list(selection, only_overdue=True, on=today)
+    assert [row.entity.pk for row in listed] == [overdue.pk]
+    every = queries.due_list(selection, only_overdue=False, on=today)
+    assert [row.entity.pk for row in every] == [overdue.pk, due_today.pk]

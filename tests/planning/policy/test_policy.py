@@ -148,3 +148,18 @@ def test_policy_api(county: County) -> None:
         "/api/v1/policy", data=json.dumps(body), content_type="application/json"
     )
     assert forbidden.status_code == 403
+
+
+def test_a_date_with_no_such_day_is_refused_on_the_form_not_a_server_error(
+    county: County,
+) -> None:
+    form = {
+        f"{key}.{name}": value
+        for key, cell in policies.default_cells().items()
+        for name, value in cell.items()
+    }
+    form["effective_from"] = f"{tomorrow().year + 1}-02-30"  # parse_day: None, no ValueError
+    response = client_for(county.admin).post("/policy/new/", form)
+    assert response.status_code == 200
+    assert "请填写生效日期（YYYY-MM-DD）" in response.content.decode()
+    assert not Policy.objects.filter(version=2).exists()

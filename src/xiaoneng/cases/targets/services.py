@@ -108,11 +108,6 @@ class TargetProgress:
         }
 
 
-def subtree(unit: Unit) -> QuerySet[Unit]:
-    """The unit and every unit below it."""
-    return Unit.objects.filter(path__startswith=unit.path)
-
-
 def filed_cases(start: dt.date, end: dt.date) -> QuerySet[Case]:
     """Cases filed (立案查处) from ``start`` to ``end`` inclusive: a withdrawn case (撤销) was
     not 查处 and is left out. The targets page and the period report both count these."""
@@ -127,7 +122,7 @@ def achieved(unit: Unit, year: int) -> dict[str, Decimal]:
     inspections count signed records (not their amendments); samples count batches sampled.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    units = subtree(unit).values("id")
+    units = Unit.objects.subtree(unit).values("id")
     filed = filed_cases(start, end).filter(unit__in=units)
     cases = filed.aggregate(
         cases=Count("id"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
+from xiaoneng.org.requests import OfficerRequest
 
 
 def _year(value: Any, default: int) -> int:
@@ -26,7 +27,7 @@ def _year(value: Any, default: int) -> int:
 
 
 @login_required
-def target_list(request: HttpRequest) -> HttpResponse:
+def target_list(request: OfficerRequest) -> HttpResponse:
     """Each unit's targets of a year: target, achieved, rate and a progress bar."""
     today = timezone.localdate()
     year = _year(request.GET.get("year"), today.year)
@@ -48,7 +49,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def target_set(request: HttpRequest) -> HttpResponse:
+def target_set(request: OfficerRequest) -> HttpResponse:
     """Set (or change) a unit's annual target; the trace keeps the old value."""
     access.require(request.user, access.MANAGE_TARGETS)
     units = scoped(Unit.objects.all(), request.user).order_by("path")

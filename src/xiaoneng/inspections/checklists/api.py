@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.checklists import services as checklists
-from xiaoneng.inspections.models import Checklist, InspectionKind
+from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 
 router = Router(tags=["checklists"])
@@ -72,7 +73,7 @@ class ChecklistDetail(ChecklistOut):
     response=list[ChecklistOut],
     summary="The version in force of each checklist (optionally of one kind)",
 )
-def list_checklists(request: HttpRequest, kind: str = "") -> list[Checklist]:
+def list_checklists(request: OfficerRequest, kind: str = "") -> list[Checklist]:
     if kind and kind not in InspectionKind.values:
         raise InvalidInput.single(
             "kind", _("检查方式应为 onsite 或 documentary：%(v)s") % {"v": kind}
@@ -85,7 +86,7 @@ def list_checklists(request: HttpRequest, kind: str = "") -> list[Checklist]:
     response=ChecklistDetail,
     summary="One checklist version with its items (any version, current or not)",
 )
-def get_checklist(request: HttpRequest, checklist_id: int) -> Checklist:
+def get_checklist(request: OfficerRequest, checklist_id: int) -> Checklist:
     checklist = Checklist.objects.filter(pk=checklist_id).first()
     if checklist is None:
         raise Http404
@@ -98,7 +99,7 @@ def get_checklist(request: HttpRequest, checklist_id: int) -> Checklist:
     summary="The checklist in force for an entity of the user's units, by inspection kind",
 )
 def checklist_for_entity(
-    request: HttpRequest, entity_id: int, kind: str = InspectionKind.ONSITE
+    request: OfficerRequest, entity_id: int, kind: str = InspectionKind.ONSITE
 ) -> Checklist:
     entity = get_scoped(Entity.objects.all(), request.user, pk=entity_id)
     return checklists.checklist_for(entity=entity, kind=kind)

@@ -33,7 +33,12 @@ from xiaoneng.core.tabular import (
     write_csv,
     write_xlsx,
 )
-from xiaoneng.inspections.models import Checklist, ChecklistItem, InspectionKind, Severity
+from xiaoneng.inspections.checklists.models import (
+    Checklist,
+    ChecklistItem,
+    InspectionKind,
+    Severity,
+)
 from xiaoneng.org import access
 from xiaoneng.registry.models import Industry
 

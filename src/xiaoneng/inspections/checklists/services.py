@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
 from xiaoneng.inspections.checklists.files import COLUMNS, check_values, read_severity
-from xiaoneng.inspections.models import Checklist, ChecklistItem, Inspection, InspectionKind
+from xiaoneng.inspections.checklists.models import Checklist, ChecklistItem, InspectionKind
+from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
 from xiaoneng.registry.models import Entity
 
@@ -50,7 +51,9 @@ class ChecklistUnknown(DomainError):
 
 
 def in_force(on: dt.date) -> QuerySet[Checklist]:
-    """Versions effective on ``on`` and not yet retired."""
+    """The versions in force on ``on``: effective on or before it, and not retired on or before
+    it (a new version retires the one before on its own effective date). The one rule;
+    ``state_of`` says the same of one version."""
     return Checklist.objects.filter(effective_on__lte=on).filter(
         Q(retired_on__isnull=True) | Q(retired_on__gt=on)
     )
@@ -108,7 +111,8 @@ def checklist_for(*, entity: Entity, kind: str, on: dt.date | None = None) -> Ch
 
 
 def state_of(checklist: Checklist, on: dt.date | None = None) -> str:
-    """``pending`` before its effective date, ``retired`` from its retirement, else ``current``."""
+    """``pending`` before its effective date, ``retired`` from its retirement, else ``current``:
+    ``current`` exactly when ``in_force`` (default today) lists the version."""
     on = on or timezone.localdate()
     if checklist.effective_on > on:
         return "pending"

@@ -12,37 +12,31 @@ import io
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.pages import paginate, parse_day
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.inspections.checklists import files as checklist_files
 from xiaoneng.inspections.checklists import services as checklists
-from xiaoneng.inspections.models import Checklist, Inspection, InspectionKind
+from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
+from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
+from xiaoneng.org.requests import OfficerRequest
 
 STATE_LABELS = {
     "current": gettext_lazy("现行"),
     "pending": gettext_lazy("待施行"),
     "retired": gettext_lazy("已停用"),
 }
-
-
-class ExactPaginator(Paginator):
-    """A list of a few dozen checklists: the count is exact and free."""
-
-    count_exact = True
 
 
 def _used(user: Any, **lookup: Any) -> dict[int, int]:
@@ -57,7 +51,7 @@ def _used(user: Any, **lookup: Any) -> dict[int, int]:
 
 
 @login_required
-def checklist_list(request: HttpRequest) -> HttpResponse:
+def checklist_list(request: OfficerRequest) -> HttpResponse:
     """Each checklist: the version in force, a version waiting for its date, items, use."""
     today = timezone.localdate()
     kind = request.GET.get("kind", "")
@@ -84,7 +78,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
             }
         )
     context = {
-        "page": ExactPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, rows, exact=True),  # a few dozen checklists
         "query": f"kind={kind}" if kind else "",
         "kind": kind,
         "kinds": InspectionKind.choices,
@@ -103,7 +97,7 @@ def _groups(checklist: Checklist) -> list[dict[str, Any]]:
 
 
 @login_required
-def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """One version: its items grouped by law, with method, legal basis and severity."""
     checklist = get_object_or_404(Checklist, pk=pk)
     state = checklists.state_of(checklist)
@@ -124,7 +118,7 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checklist_history(request: HttpRequest, code: str) -> HttpResponse:
+def checklist_history(request: OfficerRequest, code: str) -> HttpResponse:
     """Every version of a checklist, newest first, each with the items added, removed and
     changed since the version before."""
     entries = checklists.history(code)
@@ -163,7 +157,7 @@ def _latest_versions() -> list[Checklist]:
 
 
 @login_required
-def checklist_import(request: HttpRequest) -> HttpResponse:
+def checklist_import(request: OfficerRequest) -> HttpResponse:
     """Import version N+1 of a checklist (or version 1 of a new one) from a CSV/XLSX file."""
     access.require(request.user, access.MANAGE_CHECKLISTS)
     today = timezone.localdate()
@@ -180,7 +174,7 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
     row_errors: list[Any] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
-        effective = parse_date(values["effective_on"]) if values["effective_on"] else None
+        effective = parse_day(values["effective_on"])
         code = values["new_code"] if values["code"] == "__new__" else values["code"]
         new = values["code"] == "__new__"
         if upload is None:
@@ -232,7 +226,7 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checklist_export(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_export(request: OfficerRequest, pk: int) -> HttpResponse:
     """A version as CSV (default) or XLSX, in the import file's columns."""
     checklist = get_object_or_404(Checklist, pk=pk)
     fmt = request.GET.get("format", "csv")

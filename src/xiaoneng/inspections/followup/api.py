@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -20,7 +19,9 @@ from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.followup.api_base import OutcomeIn
 from xiaoneng.inspections.followup.exit_api import router as exit_router
-from xiaoneng.inspections.models import Finding, Inspection, Rectification
+from xiaoneng.inspections.followup.models import Finding, Rectification
+from xiaoneng.inspections.records.models import Inspection
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.credit.api import router as credit_router
 
 router = Router(tags=["follow-up"])
@@ -82,12 +83,12 @@ class FindingFilter(Paging):
     uscc: str = ""
 
 
-def _findings(request: HttpRequest) -> QuerySet[Finding]:
+def _findings(request: OfficerRequest) -> QuerySet[Finding]:
     return scoped(Finding.objects.select_related("entity", "unit", "item"), request.user)
 
 
 @router.get("/findings", response=FindingPage, summary="Findings of the user's units")
-def list_findings(request: HttpRequest, filters: Query[FindingFilter]) -> dict[str, Any]:
+def list_findings(request: OfficerRequest, filters: Query[FindingFilter]) -> dict[str, Any]:
     findings = _findings(request)
     if filters.status:
         findings = findings.filter(status=filters.status)
@@ -101,7 +102,7 @@ def list_findings(request: HttpRequest, filters: Query[FindingFilter]) -> dict[s
 
 
 @router.get("/findings/{int:finding_id}", response=FindingOut, summary="One finding")
-def get_finding(request: HttpRequest, finding_id: int) -> Finding:
+def get_finding(request: OfficerRequest, finding_id: int) -> Finding:
     return get_scoped(_findings(request), request.user, pk=finding_id)
 
 
@@ -169,7 +170,7 @@ class RectificationIssueIn(Schema):
     deadline: dt.date | None = Field(None, description="YYYY-MM-DD after today (or working_days)")
 
 
-def _rectifications(request: HttpRequest) -> QuerySet[Rectification]:
+def _rectifications(request: OfficerRequest) -> QuerySet[Rectification]:
     return scoped(
         Rectification.objects.select_related("entity", "unit", "issued_by").prefetch_related(
             "findings"
@@ -180,7 +181,7 @@ def _rectifications(request: HttpRequest) -> QuerySet[Rectification]:
 
 @router.get("/rectifications", response=RectificationPage, summary="Rectification orders")
 def list_rectifications(
-    request: HttpRequest, filters: Query[RectificationFilter]
+    request: OfficerRequest, filters: Query[RectificationFilter]
 ) -> dict[str, Any]:
     orders = followup.filter_state(_rectifications(request), filters.state, timezone.localdate())
     if filters.uscc:
@@ -191,7 +192,7 @@ def list_rectifications(
 @router.get(
     "/rectifications/{int:rectification_id}", response=RectificationOut, summary="One order"
 )
-def get_rectification(request: HttpRequest, rectification_id: int) -> Rectification:
+def get_rectification(request: OfficerRequest, rectification_id: int) -> Rectification:
     return get_scoped(_rectifications(request), request.user, pk=rectification_id)
 
 
@@ -200,7 +201,7 @@ def get_rectification(request: HttpRequest, rectification_id: int) -> Rectificat
     response={201: RectificationOut},
     summary="Issue an order for findings of a signed inspection (re-inspection task planned)",
 )
-def issue(request: HttpRequest, payload: RectificationIssueIn) -> Status[Rectification]:
+def issue(request: OfficerRequest, payload: RectificationIssueIn) -> Status[Rectification]:
     inspection = get_scoped(Inspection.objects.all(), request.user, pk=payload.inspection_id)
     order = followup.issue_rectification(
         inspection=inspection,
@@ -218,7 +219,7 @@ def issue(request: HttpRequest, payload: RectificationIssueIn) -> Status[Rectifi
     response=RectificationOut,
     summary="Record that the order was complied with (documentary proof)",
 )
-def rectified(request: HttpRequest, rectification_id: int, payload: OutcomeIn) -> Rectification:
+def rectified(request: OfficerRequest, rectification_id: int, payload: OutcomeIn) -> Rectification:
     order = get_scoped(_rectifications(request), request.user, pk=rectification_id)
     return followup.record_rectified(
         rectification=order, actor=request.user, outcome=payload.outcome

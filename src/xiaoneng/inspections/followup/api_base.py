@@ -3,14 +3,14 @@ the outcome of a closing action, an entity by its USCC, operation ids."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Schema
 
 from xiaoneng.core.scoping import get_scoped
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 
 
-def scoped_entity(request: HttpRequest, uscc: str) -> Entity:
+def scoped_entity(request: OfficerRequest, uscc: str) -> Entity:
     """The entity of ``uscc`` in the user's scope (404 otherwise)."""
     return get_scoped(Entity.objects.all(), request.user, uscc=uscc.strip().upper())
 

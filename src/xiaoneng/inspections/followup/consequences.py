@@ -10,9 +10,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup.exits import exit_from_inspection
+from xiaoneng.inspections.followup.models import Finding
 from xiaoneng.inspections.followup.services import inspection_url, reinspected
-from xiaoneng.inspections.models import Finding, Inspection, ItemResult, Severity
+from xiaoneng.inspections.records.models import Inspection, ItemResult
 from xiaoneng.inspections.trace.services import check_signed
 from xiaoneng.registry.credit.services import credit_event
 from xiaoneng.registry.models import CreditProposal, CreditTrigger, Entity

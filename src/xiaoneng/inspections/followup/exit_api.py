@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -16,7 +15,8 @@ from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.followup import exits, unlicensed
 from xiaoneng.inspections.followup.api_base import OutcomeIn, operation_id, scoped_entity
-from xiaoneng.inspections.models import ExitCheck, UnlicensedOperator
+from xiaoneng.inspections.followup.models import ExitCheck, UnlicensedOperator
+from xiaoneng.org.requests import OfficerRequest
 
 router = Router()  # tagged "follow-up" by the follow-up router it is mounted on
 
@@ -71,7 +71,7 @@ class ExitCheckIn(Schema):
     found_on: dt.date | None = None
 
 
-def _exit_checks(request: HttpRequest) -> QuerySet[ExitCheck]:
+def _exit_checks(request: OfficerRequest) -> QuerySet[ExitCheck]:
     return scoped(ExitCheck.objects.select_related("entity", "unit", "found_by"), request.user)
 
 
@@ -82,7 +82,7 @@ def _exit_checks(request: HttpRequest) -> QuerySet[ExitCheck]:
     operation_id=operation_id("list_exit_checks"),
 )
 def list_exit_checks(
-    request: HttpRequest, paging: Query[Paging], status: str = ""
+    request: OfficerRequest, paging: Query[Paging], status: str = ""
 ) -> dict[str, Any]:
     checks = _exit_checks(request)
     if status:
@@ -96,7 +96,7 @@ def list_exit_checks(
     summary="One exit check",
     operation_id=operation_id("get_exit_check"),
 )
-def get_exit_check(request: HttpRequest, check_id: int) -> ExitCheck:
+def get_exit_check(request: OfficerRequest, check_id: int) -> ExitCheck:
     return get_scoped(_exit_checks(request), request.user, pk=check_id)
 
 
@@ -106,7 +106,7 @@ def get_exit_check(request: HttpRequest, check_id: int) -> ExitCheck:
     summary="Report a deregistered or revoked entity found operating",
     operation_id=operation_id("report_exit"),
 )
-def report_exit(request: HttpRequest, payload: ExitCheckIn) -> Status[ExitCheck]:
+def report_exit(request: OfficerRequest, payload: ExitCheckIn) -> Status[ExitCheck]:
     check = exits.report_exit_operating(
         entity=scoped_entity(request, payload.uscc),
         actor=request.user,
@@ -122,7 +122,7 @@ def report_exit(request: HttpRequest, payload: ExitCheckIn) -> Status[ExitCheck]
     summary="Close an exit check: the business has ceased",
     operation_id=operation_id("close_exit"),
 )
-def close_exit(request: HttpRequest, check_id: int, payload: OutcomeIn) -> ExitCheck:
+def close_exit(request: OfficerRequest, check_id: int, payload: OutcomeIn) -> ExitCheck:
     check = get_scoped(_exit_checks(request), request.user, pk=check_id)
     return exits.close_exit_check(exit_check=check, actor=request.user, outcome=payload.outcome)
 
@@ -184,7 +184,7 @@ class LicensedIn(Schema):
     uscc: str = Field(description="the entity registered when the operator obtained its licence")
 
 
-def _unlicensed(request: HttpRequest) -> QuerySet[UnlicensedOperator]:
+def _unlicensed(request: OfficerRequest) -> QuerySet[UnlicensedOperator]:
     return scoped(
         UnlicensedOperator.objects.select_related("unit", "found_by", "entity"), request.user
     )
@@ -197,7 +197,7 @@ def _unlicensed(request: HttpRequest) -> QuerySet[UnlicensedOperator]:
     operation_id=operation_id("list_unlicensed"),
 )
 def list_unlicensed(
-    request: HttpRequest, paging: Query[Paging], status: str = ""
+    request: OfficerRequest, paging: Query[Paging], status: str = ""
 ) -> dict[str, Any]:
     records = _unlicensed(request)
     if status:
@@ -211,7 +211,7 @@ def list_unlicensed(
     summary="One record",
     operation_id=operation_id("get_unlicensed"),
 )
-def get_unlicensed(request: HttpRequest, record_id: int) -> UnlicensedOperator:
+def get_unlicensed(request: OfficerRequest, record_id: int) -> UnlicensedOperator:
     return get_scoped(_unlicensed(request), request.user, pk=record_id)
 
 
@@ -221,7 +221,7 @@ def get_unlicensed(request: HttpRequest, record_id: int) -> UnlicensedOperator:
     summary="Record an operator found without a business licence",
     operation_id=operation_id("record"),
 )
-def record(request: HttpRequest, payload: UnlicensedIn) -> Status[UnlicensedOperator]:
+def record(request: OfficerRequest, payload: UnlicensedIn) -> Status[UnlicensedOperator]:
     found = unlicensed.record_unlicensed(actor=request.user, **payload.dict())
     return Status(201, found)
 
@@ -232,7 +232,7 @@ def record(request: HttpRequest, payload: UnlicensedIn) -> Status[UnlicensedOper
     summary="Guide the operator to obtain a licence (引导办照)",
     operation_id=operation_id("guide"),
 )
-def guide(request: HttpRequest, record_id: int, payload: NoteIn) -> UnlicensedOperator:
+def guide(request: OfficerRequest, record_id: int, payload: NoteIn) -> UnlicensedOperator:
     found = get_scoped(_unlicensed(request), request.user, pk=record_id)
     return unlicensed.guide_unlicensed(record=found, actor=request.user, note=payload.note)
 
@@ -243,7 +243,7 @@ def guide(request: HttpRequest, record_id: int, payload: NoteIn) -> UnlicensedOp
     summary="The operator obtained its licence: link the new entity",
     operation_id=operation_id("licensed"),
 )
-def licensed(request: HttpRequest, record_id: int, payload: LicensedIn) -> UnlicensedOperator:
+def licensed(request: OfficerRequest, record_id: int, payload: LicensedIn) -> UnlicensedOperator:
     found = get_scoped(_unlicensed(request), request.user, pk=record_id)
     entity = scoped_entity(request, payload.uscc)
     return unlicensed.mark_licensed(record=found, entity=entity, actor=request.user)
@@ -255,6 +255,6 @@ def licensed(request: HttpRequest, record_id: int, payload: LicensedIn) -> Unlic
     summary="The operator stopped the business (取缔)",
     operation_id=operation_id("ceased"),
 )
-def ceased(request: HttpRequest, record_id: int, payload: OutcomeIn) -> UnlicensedOperator:
+def ceased(request: OfficerRequest, record_id: int, payload: OutcomeIn) -> UnlicensedOperator:
     found = get_scoped(_unlicensed(request), request.user, pk=record_id)
     return unlicensed.mark_ceased(record=found, actor=request.user, outcome=payload.outcome)

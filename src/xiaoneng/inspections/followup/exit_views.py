@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,20 +20,20 @@ from xiaoneng.core.pages import Refusal, act, history_rows, paginate, parse_day,
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.followup import exits, unlicensed
 from xiaoneng.inspections.followup import services as followup
-from xiaoneng.inspections.followup.views_base import case_link
-from xiaoneng.inspections.models import ExitCheck, UnlicensedOperator
+from xiaoneng.inspections.followup.models import ExitCheck, UnlicensedOperator
 from xiaoneng.org import access
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 
 # Exit supervision ---------------------------------------------------------------------------
 
 
-def _checks(request: HttpRequest) -> QuerySet[ExitCheck]:
+def _checks(request: OfficerRequest) -> QuerySet[ExitCheck]:
     return scoped(ExitCheck.objects.select_related("entity", "found_by"), request.user)
 
 
 @login_required
-def exit_list(request: HttpRequest) -> HttpResponse:
+def exit_list(request: OfficerRequest) -> HttpResponse:
     """Exit checks (退出督查), the open ones first."""
     checks = _checks(request)
     status = request.GET.get("status", "")
@@ -50,14 +50,14 @@ def exit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def exit_entities(request: HttpRequest) -> HttpResponse:
+def exit_entities(request: OfficerRequest) -> HttpResponse:
     """Deregistered or revoked entities with open tasks or found operating."""
     context = {"page": paginate(request, exits.exited_entities(request.user)), "query": ""}
     return render(request, "inspections/exit_entities.html", context)
 
 
 @login_required
-def exit_create(request: HttpRequest) -> HttpResponse:
+def exit_create(request: OfficerRequest) -> HttpResponse:
     """Report a deregistered or revoked entity found operating without an inspection."""
     access.require(request.user, access.INSPECT)
     errors: dict[str, str] = {}
@@ -87,7 +87,7 @@ def exit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def exit_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     check = get_scoped(_checks(request), request.user, pk=pk)
     is_open = check.status == ExitCheck.Status.OPEN
     context = {
@@ -96,7 +96,6 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if check.inspection_id
         else "",
         "may_close": is_open and access.can(request.user, access.INSPECT),
-        "case_url": case_link("exit_check", check.pk) if is_open else "",
         "history": history_rows(check),
     }
     return render(request, "inspections/exit_detail.html", context)
@@ -104,7 +103,7 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def exit_close(request: HttpRequest, pk: int) -> HttpResponse:
+def exit_close(request: OfficerRequest, pk: int) -> HttpResponse:
     check = get_scoped(_checks(request), request.user, pk=pk)
     return act(
         request,
@@ -119,14 +118,14 @@ def exit_close(request: HttpRequest, pk: int) -> HttpResponse:
 # Unlicensed operators -----------------------------------------------------------------------
 
 
-def _records(request: HttpRequest) -> QuerySet[UnlicensedOperator]:
+def _records(request: OfficerRequest) -> QuerySet[UnlicensedOperator]:
     return scoped(
         UnlicensedOperator.objects.select_related("unit", "found_by", "entity"), request.user
     )
 
 
 @login_required
-def unlicensed_list(request: HttpRequest) -> HttpResponse:
+def unlicensed_list(request: OfficerRequest) -> HttpResponse:
     """Operators found without a licence (无照经营) and how each was dealt with."""
     records = _records(request)
     status = request.GET.get("status", "")
@@ -154,7 +153,7 @@ UNLICENSED_FIELDS = [
 
 
 @login_required
-def unlicensed_create(request: HttpRequest) -> HttpResponse:
+def unlicensed_create(request: OfficerRequest) -> HttpResponse:
     access.require(request.user, access.INSPECT)
     errors: dict[str, str] = {}
     form: Any = {"found_on": timezone.localdate().isoformat()}
@@ -185,7 +184,7 @@ def unlicensed_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unlicensed_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unlicensed_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     found = get_scoped(_records(request), request.user, pk=pk)
     can_act = access.can(request.user, access.INSPECT)
     U = UnlicensedOperator.Status
@@ -194,9 +193,6 @@ def unlicensed_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_guide": can_act and found.status == U.FOUND,
         "may_license": can_act and found.status == U.GUIDED,
         "may_cease": can_act and found.status in (U.FOUND, U.GUIDED),
-        "case_url": case_link("unlicensed", found.pk)
-        if found.status in (U.FOUND, U.GUIDED)
-        else "",
         "history": history_rows(found),
     }
     return render(request, "inspections/unlicensed_detail.html", context)
@@ -204,7 +200,7 @@ def unlicensed_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlicensed_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def unlicensed_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
     """guide / licensed / ceased: the three ways a record moves on."""
     found = get_scoped(_records(request), request.user, pk=pk)
     post = request.POST

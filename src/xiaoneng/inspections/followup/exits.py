@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections import transitions
+from xiaoneng.inspections.followup import transitions
+from xiaoneng.inspections.followup.models import ExitCheck
 from xiaoneng.inspections.followup.services import url_or_blank
-from xiaoneng.inspections.models import ExitCheck, Inspection
+from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.credit.services import credit_event

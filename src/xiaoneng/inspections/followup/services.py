@@ -1,23 +1,21 @@
-"""Rectification orders (责令整改): the deadline, the re-inspection task, warnings (警示).
+"""Rectification orders (责令整改): the deadline, issuing, closing; the orders' list states.
 
 篇7 警示管理: a failed item becomes a finding; the findings of one inspection are ordered
 rectified within a number of working days (Chinese holiday calendar); a re-inspection task
-is put on the officer's calendar for the first working day after the deadline; an order
-still open after that day is warned (警示) and the entity's credit grade is proposed lower
-(registry.feedback). Escalation to a case belongs to ``cases.services.open_case``.
+is put on the officer's calendar for the first working day after the deadline
+(``followup.reinspection``); an order still open after that day is warned (警示) and the
+entity's credit grade is proposed lower (``followup.overdue``). Order numbers are in
+``followup.numbers``. Escalation to a case belongs to ``cases.services.open_case``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,16 +24,14 @@ from xiaoneng.core import audit
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.inspections import transitions
-from xiaoneng.inspections.models import Finding, Inspection, ItemResult, Rectification
+from xiaoneng.inspections.followup import transitions
+from xiaoneng.inspections.followup.models import Finding, Rectification
+from xiaoneng.inspections.followup.numbers import lock_sequence, next_number
+from xiaoneng.inspections.followup.reinspection import plan_reinspection
+from xiaoneng.inspections.records.models import Inspection, ItemResult
 from xiaoneng.org import access
-from xiaoneng.org.models import Officer, Unit
-from xiaoneng.planning.patrol import assign
 from xiaoneng.planning.patrol import tasks as planning_tasks
-from xiaoneng.planning.patrol.models import Plan, Task
-from xiaoneng.planning.patrol.services import period_of
-from xiaoneng.registry.credit.services import credit_event
-from xiaoneng.registry.models import CreditTrigger, Entity
+from xiaoneng.planning.patrol.models import Task
 
 MIN_DAYS, MAX_DAYS = 1, 60
 DUE_SOON_DAYS = 3  # working days before the deadline when an order shows as due soon
@@ -53,36 +49,6 @@ def url_or_blank(name: str, *args: Any) -> str:
 
 def inspection_url(inspection_id: int) -> str:
     return url_or_blank("inspections:inspection_detail", inspection_id)
-
-
-# Numbers ------------------------------------------------------------------------------------
-
-
-def number_prefix() -> str:
-    """The bureau's document prefix (setting DOCUMENT_NUMBER_PREFIX, default 伊市监)."""
-    return str(settings.DOCUMENT_NUMBER_PREFIX)
-
-
-def next_number(year: int) -> str:
-    """The next order number of ``year``: 伊市监责改〔2026〕0001号 (the bureau's yearly sequence).
-
-    The caller holds the lock (``_lock_sequence``) so that two orders never share a number.
-    """
-    head = f"{number_prefix()}责改〔{year}〕"
-    last = (
-        Rectification.objects.filter(number__startswith=head)
-        .order_by(Length("number").desc(), "-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    found = re.search(r"〕(\d+)号$", last or "")
-    sequence = int(found[1]) + 1 if found else 1
-    return f"{head}{sequence:04d}号"
-
-
-def _lock_sequence() -> None:
-    root = Unit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
-    list(Unit.objects.select_for_update().filter(pk__in=list(root[:1])))
 
 
 # The deadline ---------------------------------------------------------------------------------
@@ -233,7 +199,7 @@ def issue_rectification(
         raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
     reinspect_on = calendar.add_working_days(term.deadline, 1)
     with transaction.atomic(), audit.attributed(actor):
-        _lock_sequence()
+        lock_sequence()
         rectification = Rectification.objects.create(
             number=next_number(today.year),
             entity_id=inspection.entity_id,
@@ -249,7 +215,7 @@ def issue_rectification(
             transitions.FINDING.move(finding, Finding.Status.RECTIFYING)
             finding.rectification = rectification
             finding.save()
-        rectification.reinspection_task = _reinspection_task(
+        rectification.reinspection_task = plan_reinspection(
             rectification, findings, actor, reinspect_on
         )
         rectification.save(update_fields=["reinspection_task"])
@@ -257,70 +223,6 @@ def issue_rectification(
             # The order is a notice issued on that visit: campaign statistics count it.
             planning_tasks.count_notice(task=Task.objects.get(pk=inspection.task_id))
     return rectification
-
-
-def reinspection_plan(unit: Unit, period: str, entity_id: int, actor: Any) -> Plan:
-    """The unit's re-inspection plan of ``period`` with room for ``entity_id`` (one task each).
-
-    A second open order on the same entity in the same month gets a second plan, since a
-    plan holds one task per entity.
-    """
-    plans = Plan.objects.filter(kind=Plan.Kind.REINSPECTION, unit=unit, period=period)
-    free = plans.exclude(tasks__entity_id=entity_id).order_by("pk").first()
-    if free is not None:
-        return free
-    count = plans.count()
-    suffix = "" if count == 0 else f"（{count + 1}）"
-    return Plan.objects.create(
-        kind=Plan.Kind.REINSPECTION,
-        period=period,
-        unit=unit,
-        title=f"{unit.name} {period} 整改复查计划{suffix}",
-        capacity=assign.default_capacity(),
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-
-
-def _reinspector(rectification: Rectification, actor: Any) -> Officer | None:
-    """The issuing officer re-inspects; one from another unit hands it to the grid's officer."""
-    grid = rectification.entity.grid
-    if getattr(actor, "unit_id", None) == rectification.unit_id or grid is None:
-        return actor if getattr(actor, "pk", None) else None
-    return grid.officer or actor
-
-
-def _reinspection_task(
-    rectification: Rectification, findings: list[Finding], actor: Any, day: dt.date
-) -> Task:
-    unit = rectification.unit
-    entity = rectification.entity
-    officer = _reinspector(rectification, actor)
-    grid = entity.grid
-    info = assign.officer_table([officer.pk]).get(officer.pk) if officer else None
-    ordered = sorted(findings, key=lambda f: (f.item.position, f.pk))
-    items = "、".join(f.item.title for f in ordered)
-    post = f"{info.post}（{grid.code} 网格）" if info and grid else (info.post if info else "")
-    duty = (
-        f"{officer}对复查结论负责，{unit.name}所长督促"
-        if officer
-        else f"{unit.name}所长负责安排人员复查"
-    )
-    return Task.objects.create(
-        plan=reinspection_plan(unit, period_of(day), entity.pk, actor),
-        entity=entity,
-        unit=unit,
-        period=period_of(day),
-        grid=grid,
-        post=post[:100],
-        officer=officer,
-        description=f"整改复查：{rectification.number}"[:300],
-        standard=(f"对照责令整改要求逐项复查（期限 {rectification.deadline:%Y-%m-%d}）：{items}")[
-            :300
-        ],
-        responsibility=duty[:200],
-        due_on=day,
-        scheduled_on=day,
-    )
 
 
 # Closing ------------------------------------------------------------------------------------
@@ -393,45 +295,6 @@ def reinspected(inspection: Inspection, actor: Any) -> Rectification | None:
                 % {"id": inspection.pk, "day": f"{inspection.visited_on:%Y-%m-%d}"},
             )
     return rectification
-
-
-# Warnings -----------------------------------------------------------------------------------
-
-
-def overdue(today: dt.date) -> Q:
-    """Open orders whose deadline and re-inspection day have both passed by ``today``."""
-    return Q(status=R.OPEN, deadline__lt=today) & (
-        Q(reinspection_task__isnull=True)
-        | Q(reinspection_task__due_on__isnull=True)
-        | Q(reinspection_task__due_on__lt=today)
-    )
-
-
-def warn_overdue(*, today: dt.date) -> int:
-    """Warn (警示) every overdue order and report it to the credit feedback; returns how many.
-
-    The daily job. An order is overdue once the first working day after its deadline (its
-    re-inspection day) has passed without it being rectified. Idempotent: a warned order is
-    not warned again.
-    """
-    count = 0
-    orders = Rectification.objects.filter(overdue(today))
-    for rectification in orders.order_by("deadline", "pk").iterator(chunk_size=500):
-        with transaction.atomic():
-            transitions.RECTIFICATION.move(rectification, R.WARNED)
-            rectification.warned_on = today
-            day = f"{rectification.deadline:%Y-%m-%d}"
-            audit.set_reason(rectification, _("整改期限 %(day)s 已过，未整改到位") % {"day": day})
-            rectification.save()
-            credit_event(
-                # Read afresh: an earlier order of the same entity may have lowered its grade.
-                entity=Entity.objects.get(pk=rectification.entity_id),
-                trigger=CreditTrigger.RECTIFICATION_OVERDUE,
-                source=_("%(number)s 逾期未整改") % {"number": rectification.number},
-                source_url=url_or_blank("inspections:rectification_detail", rectification.pk),
-            )
-        count += 1
-    return count
 
 
 # Reading ------------------------------------------------------------------------------------

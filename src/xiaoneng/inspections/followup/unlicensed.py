@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
 from xiaoneng.core.scoping import in_scope
-from xiaoneng.inspections import transitions
-from xiaoneng.inspections.models import UnlicensedOperator
+from xiaoneng.inspections.followup import transitions
+from xiaoneng.inspections.followup.models import UnlicensedOperator
 from xiaoneng.org import access, geo
 from xiaoneng.org import services as org_services
 from xiaoneng.org.models import Grid, Unit

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,16 +17,18 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.pages import Refusal, act, history_rows, paginate, parse_day, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup import services as followup
-from xiaoneng.inspections.followup.views_base import case_link
-from xiaoneng.inspections.models import Finding, Inspection, Rectification, Severity
+from xiaoneng.inspections.followup.models import Finding, Rectification
+from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
+from xiaoneng.org.requests import OfficerRequest
 
 # Findings -----------------------------------------------------------------------------------
 
 
 @login_required
-def finding_list(request: HttpRequest) -> HttpResponse:
+def finding_list(request: OfficerRequest) -> HttpResponse:
     """Findings of the user's units by status and severity, newest first."""
     findings = scoped(
         Finding.objects.select_related("entity", "item", "rectification"), request.user
@@ -45,7 +47,6 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, findings.order_by("-found_on", "-id"))
     for finding in page:
         finding.inspection_url = followup.inspection_url(finding.inspection_id)
-        finding.case_url = case_link("finding", finding.pk)
     context = {
         "page": page,
         "query": query_string(request, "status", "severity", "q"),
@@ -72,7 +73,7 @@ STATE_LABELS = {
 }
 
 
-def _orders(request: HttpRequest) -> QuerySet[Rectification]:
+def _orders(request: OfficerRequest) -> QuerySet[Rectification]:
     return scoped(
         Rectification.objects.select_related("entity", "unit", "issued_by", "reinspection_task"),
         request.user,
@@ -80,7 +81,7 @@ def _orders(request: HttpRequest) -> QuerySet[Rectification]:
 
 
 @login_required
-def rectification_list(request: HttpRequest) -> HttpResponse:
+def rectification_list(request: OfficerRequest) -> HttpResponse:
     """Orders: open, due soon, overdue, warned, re-inspection failed… deadline first."""
     today = timezone.localdate()
     state = request.GET.get("state", "open")
@@ -101,7 +102,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rectification_create(request: HttpRequest) -> HttpResponse:
+def rectification_create(request: OfficerRequest) -> HttpResponse:
     """The order form for open findings of one signed inspection (?inspection=<id>)."""
     access.require(request.user, access.INSPECT)
     inspection = get_scoped(
@@ -142,7 +143,7 @@ def rectification_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/rectification_form.html", context)
 
 
-def _int(request: HttpRequest, name: str) -> int:
+def _int(request: OfficerRequest, name: str) -> int:
     try:
         return int(request.GET.get(name, ""))
     except ValueError:
@@ -150,7 +151,7 @@ def _int(request: HttpRequest, name: str) -> int:
 
 
 @login_required
-def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """One order: its findings, deadline in working days left, re-inspection task, history."""
     order = get_scoped(_orders(request), request.user, pk=pk)
     today = timezone.localdate()
@@ -164,7 +165,6 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection_url": followup.inspection_url(order.inspection_id),
         "history": history_rows(order),
         "may_record": open_order and access.can(request.user, access.INSPECT),
-        "case_url": case_link("rectification", order.pk) if open_order else "",
         "today": today,
     }
     return render(request, "inspections/rectification_detail.html", context)
@@ -172,7 +172,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_rectified(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_rectified(request: OfficerRequest, pk: int) -> HttpResponse:
     order = get_scoped(_orders(request), request.user, pk=pk)
     return act(
         request,

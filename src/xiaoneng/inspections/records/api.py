@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
@@ -21,13 +21,15 @@ from pydantic import Field
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.models import Attachment, Checklist, Inspection
+from xiaoneng.inspections.checklists.models import Checklist
 from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
 from xiaoneng.inspections.records.drafts import save_draft
+from xiaoneng.inspections.records.models import Attachment, Inspection
 from xiaoneng.inspections.records.queries import InspectionFilter
 from xiaoneng.inspections.records.services import amend_inspection, open_inspection
 from xiaoneng.inspections.records.signing import sign_inspection
 from xiaoneng.org.models import Officer
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.models import Entity
 
@@ -173,11 +175,11 @@ class AmendIn(Schema):
 # Reading --------------------------------------------------------------------------------------
 
 
-def _records(request: HttpRequest) -> QuerySet[Inspection]:
+def _records(request: OfficerRequest) -> QuerySet[Inspection]:
     return scoped(Inspection.objects.select_related("entity", "unit", "lead_officer"), request.user)
 
 
-def _record(request: HttpRequest, inspection_id: int) -> Inspection:
+def _record(request: OfficerRequest, inspection_id: int) -> Inspection:
     return get_scoped(_records(request), request.user, pk=inspection_id)
 
 
@@ -270,7 +272,7 @@ def _detail(record: Inspection) -> dict[str, Any]:
 
 
 @router.get("/inspections", response=InspectionPage, summary="Inspection records, newest first")
-def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> dict[str, Any]:
+def list_inspections(request: OfficerRequest, filters: Query[InspectionFilterIn]) -> dict[str, Any]:
     chosen = InspectionFilter(
         **filters.dict(exclude={"page", "page_size"}),
     )
@@ -285,7 +287,7 @@ def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -
     response=InspectionDetail,
     summary="One record: team, results per item, attachments",
 )
-def get_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
+def get_inspection(request: OfficerRequest, inspection_id: int) -> dict[str, Any]:
     return _detail(_record(request, inspection_id))
 
 
@@ -297,7 +299,7 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     response={200: InspectionDetail, 201: InspectionDetail},
     summary="Open a draft from a task (its draft if one is open: 200) or ad hoc (201)",
 )
-def open_record(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
+def open_record(request: OfficerRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     user: Any = request.user
     if (payload.task_id is None) == (payload.uscc is None):
         raise InvalidInput.single("task_id", _("请指定任务（task_id）或市场主体（uscc）之一"))
@@ -336,7 +338,7 @@ def open_record(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]
     response=InspectionDetail,
     summary="Save the draft (fields left out stay as they are); 409 if the revision is stale",
 )
-def put_draft(request: HttpRequest, inspection_id: int, payload: DraftIn) -> dict[str, Any]:
+def put_draft(request: OfficerRequest, inspection_id: int, payload: DraftIn) -> dict[str, Any]:
     values = payload.dict(exclude_unset=True, exclude={"revision"})
     if "results" in values:
         values["results"] = {
@@ -346,7 +348,7 @@ def put_draft(request: HttpRequest, inspection_id: int, payload: DraftIn) -> dic
         }
     record = save_draft(
         inspection=_record(request, inspection_id),
-        officer=request.user,  # type: ignore[arg-type]
+        officer=request.user,
         revision=payload.revision,
         values=values,
     )
@@ -359,21 +361,21 @@ def put_draft(request: HttpRequest, inspection_id: int, payload: DraftIn) -> dic
     summary="Upload a photo or document (multipart: kind, file)",
 )
 def upload_attachment(
-    request: HttpRequest,
+    request: OfficerRequest,
     inspection_id: int,
     file: File[UploadedFile],
     kind: Form[str] = "photo",
 ) -> Status[dict[str, Any]]:
     attachment = add_attachment(
         inspection=_record(request, inspection_id),
-        officer=request.user,  # type: ignore[arg-type]
+        officer=request.user,
         upload=file,
         kind=kind,
     )
     return Status(201, _attachment_out(attachment))
 
 
-def _attachment(request: HttpRequest, inspection_id: int, attachment_id: int) -> Attachment:
+def _attachment(request: OfficerRequest, inspection_id: int, attachment_id: int) -> Attachment:
     return get_scoped(
         Attachment.objects.select_related("inspection"),
         request.user,
@@ -387,7 +389,9 @@ def _attachment(request: HttpRequest, inspection_id: int, attachment_id: int) ->
     url_name="inspection_attachment_file",
     summary="The stored file of an attachment",
 )
-def attachment_file(request: HttpRequest, inspection_id: int, attachment_id: int) -> FileResponse:
+def attachment_file(
+    request: OfficerRequest, inspection_id: int, attachment_id: int
+) -> FileResponse:
     attachment = _attachment(request, inspection_id, attachment_id)
     return FileResponse(
         attachment.file.open("rb"),
@@ -401,10 +405,12 @@ def attachment_file(request: HttpRequest, inspection_id: int, attachment_id: int
     response={204: None},
     summary="Remove an attachment of a draft",
 )
-def delete_attachment(request: HttpRequest, inspection_id: int, attachment_id: int) -> Status[None]:
+def delete_attachment(
+    request: OfficerRequest, inspection_id: int, attachment_id: int
+) -> Status[None]:
     remove_attachment(
         attachment=_attachment(request, inspection_id, attachment_id),
-        officer=request.user,  # type: ignore[arg-type]
+        officer=request.user,
     )
     return Status(204, None)
 
@@ -414,10 +420,10 @@ def delete_attachment(request: HttpRequest, inspection_id: int, attachment_id: i
     response=InspectionDetail,
     summary="The user, a member of the team, signs; the last signature makes it final",
 )
-def sign(request: HttpRequest, inspection_id: int, payload: SignIn) -> dict[str, Any]:
+def sign(request: OfficerRequest, inspection_id: int, payload: SignIn) -> dict[str, Any]:
     record = sign_inspection(
         inspection=_record(request, inspection_id),
-        officer=request.user,  # type: ignore[arg-type]
+        officer=request.user,
         at=payload.at,
         revision=payload.revision,
     )
@@ -429,10 +435,10 @@ def sign(request: HttpRequest, inspection_id: int, payload: SignIn) -> dict[str,
     response={201: InspectionDetail},
     summary="Open a correction of a signed record (a new draft that amends it)",
 )
-def amend(request: HttpRequest, inspection_id: int, payload: AmendIn) -> Status[dict[str, Any]]:
+def amend(request: OfficerRequest, inspection_id: int, payload: AmendIn) -> Status[dict[str, Any]]:
     amendment = amend_inspection(
         inspection=_record(request, inspection_id),
-        officer=request.user,  # type: ignore[arg-type]
+        officer=request.user,
         reason=payload.reason,
     )
     return Status(201, _detail(amendment))

@@ -22,8 +22,7 @@ from PIL import Image
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.inspections.models import Attachment, Inspection
-from xiaoneng.inspections.records.models import attachment_path
+from xiaoneng.inspections.records.models import Attachment, Inspection, attachment_path
 from xiaoneng.inspections.records.services import (
     clear_signatures,
     locked,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.inspections.models import Inspection, InspectionOfficer, ItemResult
+from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, ItemResult
 from xiaoneng.inspections.records.services import (
     CLOCK_SKEW,
     FAIL,

@@ -7,9 +7,10 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils.dateparse import parse_date
 
-from xiaoneng.inspections.models import Inspection, InspectionKind, InspectionOfficer, TraceFlag
+from xiaoneng.core.pages import parse_day
+from xiaoneng.inspections.checklists.models import InspectionKind
+from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, TraceFlag
 from xiaoneng.org.models import Unit
 from xiaoneng.registry.models import Entity
 from xiaoneng.registry.queries import search_condition
@@ -44,10 +45,7 @@ class InspectionFilter:
             if not raw:
                 continue
             if f.name in {"date_from", "date_to"}:
-                try:
-                    values[f.name] = parse_date(raw)
-                except ValueError:
-                    continue
+                values[f.name] = parse_day(raw)
             elif f.name == "failed":
                 values[f.name] = raw.lower() in {"1", "true", "on", "yes"}
             else:
@@ -58,7 +56,7 @@ class InspectionFilter:
         """``queryset`` narrowed by every filter that is set."""
         if self.unit:
             unit = Unit.objects.filter(code=self.unit).first()
-            ids = Unit.objects.filter(path__startswith=unit.path) if unit else Unit.objects.none()
+            ids = Unit.objects.subtree(unit) if unit else Unit.objects.none()
             queryset = queryset.filter(unit_id__in=ids.values("id"))
         if self.officer:
             team = InspectionOfficer.objects.filter(

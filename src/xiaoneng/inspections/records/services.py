@@ -20,14 +20,9 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.core.scoping import in_scope
-from xiaoneng.inspections.models import (
-    Checklist,
-    Inspection,
-    InspectionKind,
-    InspectionOfficer,
-    ItemResult,
-    Rectification,
-)
+from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
+from xiaoneng.inspections.checklists.services import state_of
+from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, ItemResult
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.planning.patrol.models import Task
@@ -124,9 +119,11 @@ AD_HOC_ORIGINS = (Inspection.Origin.AD_HOC, Inspection.Origin.COMPLAINT)
 
 
 def origin_of(task: Task) -> str:
-    """Where a task's inspection comes from: a re-inspection, else its plan's kind."""
-    if Rectification.objects.filter(reinspection_task_id=task.pk).exists():
-        return Inspection.Origin.REINSPECTION
+    """Where a task's inspection comes from: its plan's kind.
+
+    A rectification order's re-inspection task is always made in a re-inspection plan
+    (``followup.reinspection.reinspection_plan``), so its record is a re-inspection.
+    """
     kind = task.plan.kind
     return kind if kind in Inspection.Origin.values else Inspection.Origin.PATROL
 
@@ -250,10 +247,17 @@ def _check_checklist(checklist: Checklist, kind: str) -> None:
                 "kind": InspectionKind(kind).label,
             },
         )
-    if checklist.retired_on is not None and checklist.retired_on <= timezone.localdate():
+    state = state_of(checklist)  # only a version in force today is filled in
+    if state == "retired":
         raise InvalidInput.single(
             "checklist",
             _("清单“%(title)s”已于 %(on)s 停用") % {"title": checklist, "on": checklist.retired_on},
+        )
+    if state == "pending":
+        raise InvalidInput.single(
+            "checklist",
+            _("清单“%(title)s”自 %(on)s 起施行，尚未生效")
+            % {"title": checklist, "on": checklist.effective_on},
         )
     if not checklist.items.exists():
         raise InvalidInput.single(

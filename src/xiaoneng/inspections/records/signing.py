@@ -3,13 +3,15 @@
 The preconditions are checked at every signature (篇7: a record must show what was checked,
 where and by whom): every item answered, two certified officers for an enforcement check
 (行政处罚法 第42条), a check-in and times for an on-site check. The final signature moves the
-record to signed, then findings follow (``consequences.after_signing``) and the task the
+record to signed, then what follows in the later sub-domains runs (follow-up's
+``consequences.after_signing``: the trace check, findings, exits, credit) and the task the
 record came from is completed through planning's own service.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,8 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.inspections.models import Inspection, InspectionKind
+from xiaoneng.inspections.checklists.models import InspectionKind
+from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.inspections.records.services import (
     CLOCK_SKEW,
     FAIL,
@@ -28,10 +31,21 @@ from xiaoneng.inspections.records.services import (
     locked,
     refuse_if_signed,
 )
-from xiaoneng.inspections.transitions import INSPECTION
+from xiaoneng.inspections.records.transitions import INSPECTION
 from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.planning.patrol.tasks import TASK_TRANSITIONS, complete_task, may_record
+
+# What follows a final signature in the sub-domains above records (follow-up's
+# ``consequences.after_signing``), registered from InspectionsConfig.ready() so that records
+# never imports them (ADR 0012). Each runs inside the signing transaction, in order.
+_AFTER_SIGNING: list[Callable[[Inspection, Officer], None]] = []
+
+
+def register_after_signing(step: Callable[[Inspection, Officer], None]) -> None:
+    """Run ``step(inspection, officer)`` after every final signature, in the same transaction."""
+    if step not in _AFTER_SIGNING:
+        _AFTER_SIGNING.append(step)
 
 
 def signing_errors(inspection: Inspection, at: dt.datetime | None = None) -> list[FieldError]:
@@ -140,15 +154,14 @@ def sign_inspection(
 
 
 def _finish(current: Inspection, officer: Officer, moment: dt.datetime) -> None:
-    from xiaoneng.inspections.followup import consequences
-
     marks = list(current.results.values_list("result", "note"))
     INSPECTION.move(current, SIGNED)
     current.signed_at = moment
     current.items_failed = sum(1 for mark, _note in marks if mark == FAIL)
     current.uniform = len({mark for mark, _note in marks}) == 1 and not any(n for _m, n in marks)
     current.save()
-    consequences.after_signing(current, officer)
+    for step in _AFTER_SIGNING:
+        step(current, officer)
     if current.task_id is not None:
         _complete_task(current, current.task_id, officer)
 

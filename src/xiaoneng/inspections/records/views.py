@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,18 +19,13 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
 from xiaoneng.core.history import readable
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.pages import paginate
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.models import (
-    Attachment,
-    Checklist,
-    Finding,
-    Inspection,
-    InspectionKind,
-    TraceFlag,
-)
+from xiaoneng.inspections.checklists import services as checklists
+from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
 from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
 from xiaoneng.inspections.records.drafts import save_draft
+from xiaoneng.inspections.records.models import Attachment, Inspection, TraceFlag
 from xiaoneng.inspections.records.queries import InspectionFilter, with_member
 from xiaoneng.inspections.records.services import (
     amend_inspection,
@@ -43,6 +38,7 @@ from xiaoneng.inspections.records.services import (
 from xiaoneng.inspections.records.signing import sign_inspection, signing_errors
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.models import Entity
 from xiaoneng.registry.queries import search_condition
@@ -53,18 +49,18 @@ AD_HOC_ORIGINS = (Inspection.Origin.AD_HOC, Inspection.Origin.COMPLAINT)
 INPUT_TIME = "%Y-%m-%dT%H:%M"
 
 
-def _records(request: HttpRequest) -> QuerySet[Inspection]:
+def _records(request: OfficerRequest) -> QuerySet[Inspection]:
     return scoped(
         Inspection.objects.select_related("entity", "unit", "lead_officer", "checklist"),
         request.user,
     )
 
 
-def _record(request: HttpRequest, pk: int) -> Inspection:
+def _record(request: OfficerRequest, pk: int) -> Inspection:
     return get_scoped(_records(request).select_related("updated_by", "task"), request.user, pk=pk)
 
 
-def _tell(request: HttpRequest, error: DomainError) -> None:
+def _tell(request: OfficerRequest, error: DomainError) -> None:
     """Each message of a refusal, without the field codes the API needs."""
     for item in error.errors or [FieldError("", error.message)]:
         messages.error(request, item.message)
@@ -74,7 +70,7 @@ def _tell(request: HttpRequest, error: DomainError) -> None:
 
 
 @login_required
-def inspection_list(request: HttpRequest) -> HttpResponse:
+def inspection_list(request: OfficerRequest) -> HttpResponse:
     """我的检查: drafts to finish, recently signed, and the scoped list with filters."""
     user: Any = request.user
     records = _records(request)
@@ -82,7 +78,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     filters = InspectionFilter.from_params(request.GET)
     rows = filters.apply(records).order_by("-visited_on", "-id")
-    page = CappedPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     context = {
         "drafts": mine.filter(status=Inspection.Status.DRAFT).order_by("-updated_at")[:50],
         "recent": mine.filter(status=Inspection.Status.SIGNED, signed_at__gte=since).order_by(
@@ -105,20 +101,15 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 def _current_checklists(kind: str | None = None) -> QuerySet[Checklist]:
-    today = timezone.localdate()
-    lists = Checklist.objects.filter(effective_on__lte=today).filter(
-        Q(retired_on__isnull=True) | Q(retired_on__gt=today)
-    )
+    lists = checklists.in_force(timezone.localdate())
     return (lists.filter(kind=kind) if kind else lists).order_by("code", "-version")
 
 
 @login_required
-def inspection_start(request: HttpRequest) -> HttpResponse:
+def inspection_start(request: OfficerRequest) -> HttpResponse:
     """An ad hoc inspection: find the entity by USCC or name, choose how, open the draft."""
     access.require(request.user, access.INSPECT)
-    entities = scoped(Entity.objects.select_related("unit", "grid"), request.user).filter(
-        archived_at__isnull=True
-    )
+    entities = scoped(Entity.objects.select_related("unit", "grid"), request.user).active()
     q = request.GET.get("q", "").strip()
     found = list(entities.filter(search_condition(q)).order_by("name")[:SEARCH_LIMIT]) if q else []
     uscc = (request.POST.get("uscc") or request.GET.get("uscc") or "").strip().upper()
@@ -131,7 +122,7 @@ def inspection_start(request: HttpRequest) -> HttpResponse:
         try:
             inspection = open_inspection(
                 entity=selected,
-                officer=request.user,  # type: ignore[arg-type]
+                officer=request.user,
                 kind=request.POST.get("kind", ""),
                 origin=request.POST.get("origin") or None,
                 checklist=_checklist(checklist_id),
@@ -167,14 +158,14 @@ def _checklist(value: str) -> Checklist | None:
 
 @login_required
 @require_POST
-def inspection_from_task(request: HttpRequest, task_pk: int) -> HttpResponse:
+def inspection_from_task(request: OfficerRequest, task_pk: int) -> HttpResponse:
     """Start (or continue) the inspection of a task: the button on the task's page."""
     task = get_scoped(
         Task.objects.select_related("plan", "entity", "officer"), request.user, pk=task_pk
     )
     try:
         inspection = open_inspection(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             kind=request.POST.get("kind") or InspectionKind.ONSITE,
             task=task,
             enforcement=request.POST.get("enforcement") == "1",
@@ -230,7 +221,7 @@ def _team_candidates(inspection: Inspection) -> list[Officer]:
 
 
 def _form_context(
-    request: HttpRequest, inspection: Inspection, form: Any, errors: dict[str, str]
+    request: OfficerRequest, inspection: Inspection, form: Any, errors: dict[str, str]
 ) -> dict[str, Any]:
     rows = []
     for row in inspection.results.select_related("item").order_by("item__position"):
@@ -284,7 +275,7 @@ def _form_context(
 
 
 @login_required
-def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     """The draft form: one card per item, check-in, photos; save, or save and sign.
 
     "Save and sign" saves first, in its own transaction: a refused signature (an item left
@@ -315,7 +306,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/inspection_form.html", context)
 
 
-def _save_form(request: HttpRequest, inspection: Inspection) -> Inspection:
+def _save_form(request: OfficerRequest, inspection: Inspection) -> Inspection:
     """Save the posted form and its uploads together: all of it, or nothing."""
     officer: Any = request.user
     with transaction.atomic():
@@ -332,12 +323,12 @@ def _save_form(request: HttpRequest, inspection: Inspection) -> Inspection:
 
 
 def _sign(
-    request: HttpRequest, inspection: Inspection, revision: Any = None, *, saved: bool = False
+    request: OfficerRequest, inspection: Inspection, revision: Any = None, *, saved: bool = False
 ) -> HttpResponse:
     try:
         signed = sign_inspection(
             inspection=inspection,
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             revision=revision,
         )
     except (InvalidInput, Conflict) as error:
@@ -358,20 +349,20 @@ def _sign(
 
 @login_required
 @require_POST
-def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_sign(request: OfficerRequest, pk: int) -> HttpResponse:
     """A member of the team signs the record as it stands (at the revision they read)."""
     return _sign(request, _record(request, pk), request.POST.get("revision") or None)
 
 
 @login_required
 @require_POST
-def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_amend(request: OfficerRequest, pk: int) -> HttpResponse:
     """Open a correction of a signed record, with a reason."""
     original = _record(request, pk)
     try:
         amendment = amend_inspection(
             inspection=original,
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             reason=request.POST.get("reason", ""),
         )
     except (InvalidInput, Conflict) as error:
@@ -384,7 +375,7 @@ def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
 # Attachments ----------------------------------------------------------------------------------
 
 
-def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
+def _attachment(request: OfficerRequest, pk: int, attachment_pk: int) -> Attachment:
     return get_scoped(
         Attachment.objects.select_related("inspection"),
         request.user,
@@ -394,7 +385,7 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment
 
 
 @login_required
-def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_file(request: OfficerRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The stored file of an attachment (photos are shown from here)."""
     attachment = _attachment(request, pk, attachment_pk)
     return FileResponse(
@@ -406,10 +397,10 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileRe
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_remove(request: OfficerRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = _attachment(request, pk, attachment_pk)
     try:
-        remove_attachment(attachment=attachment, officer=request.user)  # type: ignore[arg-type]
+        remove_attachment(attachment=attachment, officer=request.user)
     except Conflict as error:
         _tell(request, error)
         return redirect("inspections:inspection_detail", pk=pk)
@@ -421,7 +412,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 @login_required
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """The record as it stands: signatures, results, photos with SHA-256, findings, trace."""
     inspection = _record(request, pk)
     user: Any = request.user
@@ -434,7 +425,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "results": inspection.results.select_related("item").order_by("item__position"),
         "attachments": inspection.attachments.select_related("uploaded_by").order_by("id"),
-        "findings": Finding.objects.filter(inspection=inspection).select_related("item"),
         "flags": TraceFlag.objects.filter(inspection=inspection),
         "chain": chain if len(chain) > 1 else [],
         "later": later,
@@ -444,8 +434,5 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_amend": not draft and later is None and may_edit(user, inspection),
         "is_member": is_member(user, inspection),
         "missing": signing_errors(inspection) if draft else [],
-        # The follow-up of an open finding: an order to rectify, or a case.
-        "may_rectify": not draft and access.can(user, access.INSPECT),
-        "may_open_case": not draft and access.can(user, access.HANDLE_CASES),
     }
     return render(request, "inspections/inspection_detail.html", context)

@@ -1,4 +1,5 @@
-"""API of the supervision spot checks (监督抽查, 篇4) under /api/v1/sampling, scoped to the user."""
+"""API of the supervision spot checks (监督抽查, 篇4) under /api/v1/sampling: plans, samples and
+pass rates, scoped to the user; the follow-ups of failed batches in ``sampling.followup_api``."""
 
 from __future__ import annotations
 
@@ -7,17 +8,17 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped
-from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
-from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.inspections.sampling import rates as sampling_rates
 from xiaoneng.inspections.sampling import services as sampling
+from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp, SamplingPlan
+from xiaoneng.org.requests import OfficerRequest
 
 router = Router(tags=["sampling"])
 
@@ -68,12 +69,12 @@ class PlanFilter(Paging):
     category: str = ""
 
 
-def _plans(request: HttpRequest) -> QuerySet[SamplingPlan]:
+def _plans(request: OfficerRequest) -> QuerySet[SamplingPlan]:
     plans = sampling.visible_plans(request.user).select_related("unit")
     return sampling.with_counts(plans, request.user)
 
 
-def _plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
+def _plan(request: OfficerRequest, plan_id: int) -> SamplingPlan:
     found = _plans(request).filter(pk=plan_id).first()
     if found is None:
         raise Http404
@@ -81,7 +82,7 @@ def _plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
 
 
 @router.get("/sampling/plans", response=SamplingPlanPage, summary="Sampling plans the user sees")
-def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
+def list_plans(request: OfficerRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     plans = _plans(request)
     if filters.year:
         plans = plans.filter(year=filters.year)
@@ -91,12 +92,12 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, An
 
 
 @router.get("/sampling/plans/{int:plan_id}", response=SamplingPlanOut, summary="One sampling plan")
-def get_plan(request: HttpRequest, plan_id: int) -> SamplingPlan:
+def get_plan(request: OfficerRequest, plan_id: int) -> SamplingPlan:
     return _plan(request, plan_id)
 
 
 @router.post("/sampling/plans", response={201: SamplingPlanOut}, summary="Create a sampling plan")
-def create_plan(request: HttpRequest, payload: PlanIn) -> Status[SamplingPlan]:
+def create_plan(request: OfficerRequest, payload: PlanIn) -> Status[SamplingPlan]:
     user: Any = request.user
     unit = payload.unit or (user.unit.code if getattr(user, "unit", None) else "")
     plan = sampling.create_plan(
@@ -177,12 +178,12 @@ class SampleResultIn(Schema):
     reported_on: dt.date | None = None
 
 
-def _samples(request: HttpRequest) -> QuerySet[Sample]:
+def _samples(request: OfficerRequest) -> QuerySet[Sample]:
     return sampling.visible_samples(request.user).select_related("entity", "unit")
 
 
 @router.get("/sampling/samples", response=SamplePage, summary="Batches sampled (user's units)")
-def list_samples(request: HttpRequest, filters: Query[SampleFilter]) -> dict[str, Any]:
+def list_samples(request: OfficerRequest, filters: Query[SampleFilter]) -> dict[str, Any]:
     samples = _samples(request)
     if filters.plan:
         samples = samples.filter(plan_id=filters.plan)
@@ -194,7 +195,7 @@ def list_samples(request: HttpRequest, filters: Query[SampleFilter]) -> dict[str
 
 
 @router.get("/sampling/samples/{int:sample_id}", response=SampleOut, summary="One batch")
-def get_sample(request: HttpRequest, sample_id: int) -> Sample:
+def get_sample(request: OfficerRequest, sample_id: int) -> Sample:
     return get_scoped(_samples(request), request.user, pk=sample_id)
 
 
@@ -203,7 +204,7 @@ def get_sample(request: HttpRequest, sample_id: int) -> Sample:
     response={201: SampleOut},
     summary="Record a batch sampled under a plan",
 )
-def create_sample(request: HttpRequest, plan_id: int, payload: SampleIn) -> Status[Sample]:
+def create_sample(request: OfficerRequest, plan_id: int, payload: SampleIn) -> Status[Sample]:
     plan = _plan(request, plan_id)
     sample = sampling.record_sample(actor=request.user, plan=plan, **payload.dict())
     return Status(201, sample)
@@ -214,158 +215,9 @@ def create_sample(request: HttpRequest, plan_id: int, payload: SampleIn) -> Stat
     response=SampleOut,
     summary="Record the laboratory's verdict (a fail opens the follow-up)",
 )
-def record_result(request: HttpRequest, sample_id: int, payload: SampleResultIn) -> Sample:
+def record_result(request: OfficerRequest, sample_id: int, payload: SampleResultIn) -> Sample:
     sample = get_scoped(_samples(request), request.user, pk=sample_id)
     return sampling.record_result(sample=sample, actor=request.user, **payload.dict())
-
-
-# Follow-ups ----------------------------------------------------------------------------------
-
-
-class FollowUpOut(Schema):
-    id: int
-    sample_id: int
-    firm_name: str
-    product: str
-    batch_number: str
-    failed_items: str
-    unit: str
-    status: str = Field(description="open / rectifying / reinspected / closed / escalated")
-    overdue: bool
-    deadline: dt.date | None
-    ordered_on: dt.date | None
-    reinspection_due: dt.date | None
-    actions: str
-    reinspected_on: dt.date | None
-    reinspection_passed: bool | None
-    reinspection_note: str
-    closed_on: dt.date | None
-    closing_note: str
-    escalate_url: str
-
-    @staticmethod
-    def resolve_firm_name(obj: SampleFollowUp) -> str:
-        return obj.sample.firm_name
-
-    @staticmethod
-    def resolve_product(obj: SampleFollowUp) -> str:
-        return obj.sample.product
-
-    @staticmethod
-    def resolve_batch_number(obj: SampleFollowUp) -> str:
-        return obj.sample.batch_number
-
-    @staticmethod
-    def resolve_failed_items(obj: SampleFollowUp) -> str:
-        return obj.sample.failed_items
-
-    @staticmethod
-    def resolve_unit(obj: SampleFollowUp) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_overdue(obj: SampleFollowUp) -> bool:
-        today = timezone.localdate()
-        return sampling_followup.overdue(SampleFollowUp.objects.filter(pk=obj.pk), today).exists()
-
-    @staticmethod
-    def resolve_reinspection_due(obj: SampleFollowUp) -> dt.date | None:
-        return sampling_followup.reinspection_due(obj)
-
-    @staticmethod
-    def resolve_escalate_url(obj: SampleFollowUp) -> str:
-        return sampling_followup.escalate_url(obj)
-
-
-class FollowUpPage(Schema):
-    count: int
-    count_exact: bool
-    page: int
-    page_size: int
-    items: list[FollowUpOut]
-
-
-class FollowUpFilter(Paging):
-    state: Literal["open", "overdue", "closed", "all"] = "open"
-
-
-class RectifyIn(Schema):
-    actions: str = Field(description="处理措施")
-    deadline: dt.date | None = Field(None, description="no later than 60 days after the order")
-    ordered_on: dt.date | None = Field(None, description="责令整改日期 (default today)")
-
-
-class ReinspectIn(Schema):
-    passed: bool
-    reinspected_on: dt.date | None = None
-    note: str = ""
-
-
-class FollowUpCloseIn(Schema):
-    note: str = ""
-
-
-def _follow_ups(request: HttpRequest) -> QuerySet[SampleFollowUp]:
-    return sampling_followup.visible_follow_ups(request.user).select_related("sample", "unit")
-
-
-def _follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
-    return get_scoped(_follow_ups(request), request.user, pk=follow_up_id)
-
-
-@router.get("/sampling/follow-ups", response=FollowUpPage, summary="Follow-ups of failed batches")
-def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilter]) -> dict[str, Any]:
-    rows = _follow_ups(request)
-    if filters.state == "open":
-        rows = rows.filter(status__in=sampling_followup.OPEN_STATES)
-    elif filters.state == "overdue":
-        rows = sampling_followup.overdue(rows, timezone.localdate())
-    elif filters.state == "closed":
-        rows = rows.filter(status__in=sampling_followup.DONE_STATES)
-    return paged(rows.order_by("deadline", "id"), filters)
-
-
-@router.get(
-    "/sampling/follow-ups/{int:follow_up_id}", response=FollowUpOut, summary="One follow-up"
-)
-def get_follow_up(request: HttpRequest, follow_up_id: int) -> SampleFollowUp:
-    return _follow_up(request, follow_up_id)
-
-
-@router.post(
-    "/sampling/follow-ups/{int:follow_up_id}/rectify",
-    response=FollowUpOut,
-    summary="Order the firm to rectify (责令整改)",
-)
-def rectify(request: HttpRequest, follow_up_id: int, payload: RectifyIn) -> SampleFollowUp:
-    follow_up = _follow_up(request, follow_up_id)
-    return sampling_followup.start_rectifying(
-        follow_up=follow_up, actor=request.user, **payload.dict()
-    )
-
-
-@router.post(
-    "/sampling/follow-ups/{int:follow_up_id}/reinspect",
-    response=FollowUpOut,
-    summary="Record the re-inspection (复查)",
-)
-def reinspect(request: HttpRequest, follow_up_id: int, payload: ReinspectIn) -> SampleFollowUp:
-    follow_up = _follow_up(request, follow_up_id)
-    return sampling_followup.record_reinspection(
-        follow_up=follow_up, actor=request.user, **payload.dict()
-    )
-
-
-@router.post(
-    "/sampling/follow-ups/{int:follow_up_id}/close",
-    response=FollowUpOut,
-    summary="Close the follow-up (办结)",
-)
-def close(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn) -> SampleFollowUp:
-    follow_up = _follow_up(request, follow_up_id)
-    return sampling_followup.close_follow_up(
-        follow_up=follow_up, actor=request.user, note=payload.note
-    )
 
 
 # Pass rates ----------------------------------------------------------------------------------
@@ -431,7 +283,7 @@ def _rate(rate: sampling_rates.Rate, year: int) -> dict[str, Any]:
     summary="Pass rates of a year by category, region or unit, with the change against last year",
 )
 def pass_rates(
-    request: HttpRequest,
+    request: OfficerRequest,
     year: int | None = None,
     by: Literal["category", "region", "unit"] = "category",
 ) -> dict[str, Any]:

@@ -20,11 +20,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import panels
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import Conflict, FieldError, NotPermitted
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections import transitions
-from xiaoneng.inspections.models import SampleFollowUp
+from xiaoneng.inspections.sampling import transitions
+from xiaoneng.inspections.sampling.models import SampleFollowUp
 from xiaoneng.inspections.sampling.services import (
     RECTIFY_DAYS,
     limited_text,
@@ -34,7 +35,6 @@ from xiaoneng.inspections.sampling.services import (
 from xiaoneng.org import access
 
 REINSPECT_DAYS = 75  # 第四十七条: 自责令之日起七十五日内组织复查
-ESCALATE_URL = "/cases/new/?sample={id}"  # the cases module's form, given the failed sample
 
 
 def visible_follow_ups(user: Any) -> QuerySet[SampleFollowUp]:
@@ -212,5 +212,6 @@ def mark_escalated(*, follow_up: SampleFollowUp, actor: Any) -> SampleFollowUp:
 
 
 def escalate_url(follow_up: SampleFollowUp) -> str:
-    """The cases module's form for a case from this follow-up's failed sample."""
-    return ESCALATE_URL.format(id=follow_up.sample_id)
+    """The form of a case from this follow-up's failed sample, as the cases domain registers
+    it (ADR 0012); "" while no domain offers one."""
+    return panels.link(follow_up.sample, "open_case")

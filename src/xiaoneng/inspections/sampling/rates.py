@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections.models import Sample, SampleFollowUp
 from xiaoneng.inspections.sampling.followup import OPEN_STATES, overdue_filter
+from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp
 from xiaoneng.org.models import Unit
 
 GROUPS = {"category": "plan__category", "region": "region_code", "unit": "unit__code"}

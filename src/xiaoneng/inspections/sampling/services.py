@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.scoping import in_scope, scoped, visible_unit_ids
-from xiaoneng.inspections import transitions
-from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
+from xiaoneng.inspections.sampling import transitions
+from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp, SamplingPlan
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.registry import uscc as uscc_check

@@ -1,4 +1,5 @@
-"""Pages of the supervision spot checks (监督抽查, 篇4): plans, samples, follow-ups, pass rates.
+"""Pages of the supervision spot checks (监督抽查, 篇4): plans, samples and pass rates; the
+follow-ups of failed samples in ``sampling.followup_views``.
 
 Forms show a refused input next to its field; a refusal by role or unit (``NotPermitted``) is
 left to ``DomainErrorMiddleware``, which answers 403.
@@ -6,48 +7,25 @@ left to ``DomainErrorMiddleware``, which answers 403.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.pages import paginate, parse_day
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.models import Sample, SampleFollowUp, SamplingPlan
-from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.inspections.sampling import rates as sampling_rates
 from xiaoneng.inspections.sampling import services as sampling
+from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp, SamplingPlan
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
-
-FOLLOW_UP_STATES = {
-    "open": gettext_lazy("处理中"),
-    "overdue": gettext_lazy("已逾期"),
-    "closed": gettext_lazy("已办结 / 转立案"),
-    "all": gettext_lazy("全部"),
-}
-
-
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return CappedPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _date(value: Any) -> dt.date | None:
-    """A YYYY-MM-DD field as a date; None when empty or not a real date (the service says so)."""
-    try:
-        return parse_date(str(value or "").strip())
-    except ValueError:
-        return None
+from xiaoneng.org.requests import OfficerRequest
 
 
 def _year(value: Any, default: int) -> int:
@@ -59,7 +37,7 @@ def _year(value: Any, default: int) -> int:
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: OfficerRequest) -> HttpResponse:
     """Sampling plans the user sees, by year and category, with batches sampled and pending."""
     plans = sampling.visible_plans(request.user)
     years = sorted(set(plans.values_list("year", flat=True)), reverse=True)
@@ -74,7 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     query = "&".join(f"{k}={v}" for k, v in (("year", year), ("category", category)) if v)
     context = {
-        "page": _page(request, rows),
+        "page": paginate(request, rows),
         "query": query,
         "year": year,
         "years": years,
@@ -88,7 +66,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: OfficerRequest) -> HttpResponse:
     """The form of ``create_plan``."""
     access.require(request.user, access.MANAGE_SAMPLING)
     today = timezone.localdate()
@@ -129,7 +107,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_page(
-    request: HttpRequest, plan: SamplingPlan, extra: dict[str, Any] | None = None
+    request: OfficerRequest, plan: SamplingPlan, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     samples = sampling.visible_samples(request.user).filter(plan=plan).select_related("entity")
     result = request.GET.get("result", "")
@@ -139,7 +117,7 @@ def _plan_page(
     follow_ups = dict(
         SampleFollowUp.objects.filter(sample__plan=plan).values_list("sample_id", "pk")
     )
-    page = _page(request, samples.order_by("-sampled_on", "-id"))
+    page = paginate(request, samples.order_by("-sampled_on", "-id"))
     for row in page:
         row.follow_up_id = follow_ups.get(row.pk)
     context = {
@@ -162,7 +140,7 @@ def _plan_page(
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """A plan, its samples (those the user sees) and the forms to record samples and results."""
     plan = _visible_plan(request, pk)
     if request.method != "POST":
@@ -176,7 +154,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             uscc=post.get("uscc", "") or None,
             product=post.get("product", ""),
             batch_number=post.get("batch_number", ""),
-            sampled_on=_date(post.get("sampled_on")),
+            sampled_on=parse_day(post.get("sampled_on")),
             producer=post.get("producer", ""),
             specification=post.get("specification", ""),
         )
@@ -191,7 +169,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inspections:sampling_plan_detail", pk=plan.pk)
 
 
-def _visible_plan(request: HttpRequest, pk: int) -> SamplingPlan:
+def _visible_plan(request: OfficerRequest, pk: int) -> SamplingPlan:
     """The plan if the user sees it (its unit's, or one that sampled their firms); else 404."""
     found = sampling.visible_plans(request.user).select_related("unit").filter(pk=pk).first()
     if found is None:
@@ -201,7 +179,7 @@ def _visible_plan(request: HttpRequest, pk: int) -> SamplingPlan:
 
 @login_required
 @require_POST
-def sample_result(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_result(request: OfficerRequest, pk: int) -> HttpResponse:
     """Record a sample's verdict (from the plan page's row form)."""
     sample = get_scoped(Sample.objects.select_related("plan", "entity"), request.user, pk=pk)
     post = request.POST
@@ -211,7 +189,7 @@ def sample_result(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             result=post.get("result", ""),
             failed_items=post.get("failed_items", ""),
-            reported_on=_date(post.get("reported_on")),
+            reported_on=parse_day(post.get("reported_on")),
         )
     except (InvalidInput, Conflict) as error:
         messages.error(request, error.for_page)
@@ -231,159 +209,11 @@ def sample_result(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inspections:sampling_plan_detail", pk=sample.plan_id)
 
 
-# Follow-ups (后处理) ---------------------------------------------------------------------------
-
-
-@login_required
-def follow_up_list(request: HttpRequest) -> HttpResponse:
-    """Follow-ups of failed samples: in progress, overdue, closed (or all)."""
-    today = timezone.localdate()
-    rows = sampling_followup.visible_follow_ups(request.user).select_related(
-        "sample", "sample__plan"
-    )
-    state = request.GET.get("state", "open")
-    if state not in FOLLOW_UP_STATES:
-        state = "open"
-    if state == "open":
-        rows = rows.filter(status__in=sampling_followup.OPEN_STATES)
-    elif state == "overdue":
-        rows = sampling_followup.overdue(rows, today)
-    elif state == "closed":
-        rows = rows.filter(status__in=sampling_followup.DONE_STATES)
-    page = _page(request, rows.order_by("deadline", "id"))
-    late = sampling_followup.overdue_filter(today)
-    late_ids = set(
-        SampleFollowUp.objects.filter(late, pk__in=[row.pk for row in page]).values_list(
-            "pk", flat=True
-        )
-    )
-    for row in page:
-        row.is_overdue = row.pk in late_ids
-    context = {
-        "page": page,
-        "query": f"state={state}",
-        "state": state,
-        "states": FOLLOW_UP_STATES,
-        "overdue_count": sampling_followup.overdue(
-            sampling_followup.visible_follow_ups(request.user), today
-        ).count(),
-        "today": today,
-    }
-    return render(request, "inspections/sampling_follow_up_list.html", context)
-
-
-def _follow_up(request: HttpRequest, pk: int) -> SampleFollowUp:
-    return get_scoped(
-        SampleFollowUp.objects.select_related("sample", "sample__plan", "sample__entity", "unit"),
-        request.user,
-        pk=pk,
-    )
-
-
-def _follow_up_page(
-    request: HttpRequest, follow_up: SampleFollowUp, extra: dict[str, Any] | None = None
-) -> HttpResponse:
-    today = timezone.localdate()
-    S = SampleFollowUp.Status
-    may_act = access.can(request.user, access.INSPECT) or access.can(
-        request.user, access.MANAGE_SAMPLING
-    )
-    status = follow_up.status
-    context: dict[str, Any] = {
-        "follow_up": follow_up,
-        "sample": follow_up.sample,
-        "today": today,
-        "is_overdue": sampling_followup.overdue(
-            SampleFollowUp.objects.filter(pk=follow_up.pk), today
-        ).exists(),
-        "reinspection_due": sampling_followup.reinspection_due(follow_up),
-        "latest_deadline": today + dt.timedelta(days=sampling.RECTIFY_DAYS),
-        "may_rectify": may_act and status == S.OPEN,
-        "may_reinspect": may_act and status == S.RECTIFYING,
-        "may_close": may_act
-        and (status == S.OPEN or (status == S.REINSPECTED and follow_up.reinspection_passed)),
-        "may_escalate": status not in sampling_followup.DONE_STATES
-        and access.can(request.user, access.HANDLE_CASES),
-        "escalate_url": sampling_followup.escalate_url(follow_up),
-        "form": {},
-        "errors": {},
-        "action": "",
-    }
-    context.update(extra or {})
-    return render(request, "inspections/sampling_follow_up_detail.html", context)
-
-
-@login_required
-def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One follow-up: the failed sample, where its handling stands, and the next step's form."""
-    return _follow_up_page(request, _follow_up(request, pk))
-
-
-def _follow_up_action(request: HttpRequest, pk: int, action: str, run: Any, done: str) -> Any:
-    follow_up = _follow_up(request, pk)
-    try:
-        run(follow_up, request.POST)
-    except (InvalidInput, Conflict) as error:
-        messages.error(request, error.for_page)
-        follow_up.refresh_from_db()
-        extra = {"form": request.POST, "errors": error.by_field, "action": action}
-        return _follow_up_page(request, follow_up, extra)
-    messages.success(request, done)
-    return redirect("inspections:sampling_follow_up", pk=follow_up.pk)
-
-
-@login_required
-@require_POST
-def follow_up_rectify(request: HttpRequest, pk: int) -> HttpResponse:
-    """责令整改: measures and deadline."""
-
-    def run(follow_up: SampleFollowUp, post: Any) -> None:
-        sampling_followup.start_rectifying(
-            follow_up=follow_up,
-            actor=request.user,
-            actions=post.get("actions", ""),
-            deadline=_date(post.get("deadline")),
-            ordered_on=_date(post.get("ordered_on")),
-        )
-
-    return _follow_up_action(request, pk, "rectify", run, _("已责令整改"))
-
-
-@login_required
-@require_POST
-def follow_up_reinspect(request: HttpRequest, pk: int) -> HttpResponse:
-    """复查: passed or not, the day, what was found."""
-
-    def run(follow_up: SampleFollowUp, post: Any) -> None:
-        sampling_followup.record_reinspection(
-            follow_up=follow_up,
-            actor=request.user,
-            passed=post.get("passed") == "1",
-            reinspected_on=_date(post.get("reinspected_on")),
-            note=post.get("note", ""),
-        )
-
-    return _follow_up_action(request, pk, "reinspect", run, _("已登记复查结果"))
-
-
-@login_required
-@require_POST
-def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """办结, with a note."""
-
-    def run(follow_up: SampleFollowUp, post: Any) -> None:
-        sampling_followup.close_follow_up(
-            follow_up=follow_up, actor=request.user, note=post.get("note", "")
-        )
-
-    return _follow_up_action(request, pk, "close", run, _("已办结"))
-
-
 # Pass rates --------------------------------------------------------------------------------
 
 
 @login_required
-def rates(request: HttpRequest) -> HttpResponse:
+def rates(request: OfficerRequest) -> HttpResponse:
     """Pass rates of a year by category, region and unit, against the previous year."""
     today = timezone.localdate()
     raw = request.GET.get("year", "")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped
-from xiaoneng.inspections.models import TraceFlag
+from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.trace import flags
+from xiaoneng.org.requests import OfficerRequest
 
 router = Router(tags=["oversight"])
 
@@ -85,7 +85,7 @@ class FlagFilter(Paging):
 
 
 @router.get("/trace-flags", response=FlagPage, summary="Trace flags of the user's units")
-def list_flags(request: HttpRequest, filters: Query[FlagFilter]) -> dict[str, Any]:
+def list_flags(request: OfficerRequest, filters: Query[FlagFilter]) -> dict[str, Any]:
     narrowed = flags.filter_flags(
         flags.flags_for(request.user),
         status=filters.status,
@@ -101,7 +101,7 @@ def list_flags(request: HttpRequest, filters: Query[FlagFilter]) -> dict[str, An
 
 
 @router.get("/trace-flags/{int:flag_id}", response=FlagOut, summary="One trace flag")
-def get_flag(request: HttpRequest, flag_id: int) -> TraceFlag:
+def get_flag(request: OfficerRequest, flag_id: int) -> TraceFlag:
     return get_scoped(flags.flags_for(request.user), request.user, pk=flag_id)
 
 
@@ -115,7 +115,7 @@ class ResolveIn(Schema):
     response=FlagOut,
     summary="Clear or confirm a flag, with a reason",
 )
-def resolve(request: HttpRequest, flag_id: int, payload: ResolveIn) -> TraceFlag:
+def resolve(request: OfficerRequest, flag_id: int, payload: ResolveIn) -> TraceFlag:
     flag = get_scoped(flags.flags_for(request.user), request.user, pk=flag_id)
     return flags.resolve_flag(
         flag=flag, actor=request.user, confirmed=payload.confirmed, reason=payload.reason

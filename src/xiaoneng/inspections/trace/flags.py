@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections.models import TraceFlag
-from xiaoneng.inspections.transitions import TRACE_FLAG
+from xiaoneng.inspections.records.models import TraceFlag
+from xiaoneng.inspections.records.transitions import TRACE_FLAG
 from xiaoneng.org import access
 
 K = TraceFlag.Kind

@@ -17,7 +17,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from xiaoneng.inspections.models import Inspection, InspectionKind
+from xiaoneng.inspections.checklists.models import InspectionKind
+from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.registry.models import Entity
 
 CHUNK = 10_000  # ids per IN (...) list (SQLite's limit on parameters)

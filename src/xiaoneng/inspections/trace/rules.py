@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils import timezone
 
-from xiaoneng.inspections.models import Inspection, TraceFlag
+from xiaoneng.inspections.records.models import Inspection, TraceFlag
 from xiaoneng.inspections.trace import flags
 from xiaoneng.inspections.trace.records import Records, chunks, day_of, officer_day_keys
 

@@ -19,7 +19,7 @@ from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from xiaoneng.inspections.models import Attachment, Inspection
+from xiaoneng.inspections.records.models import Attachment, Inspection
 from xiaoneng.inspections.trace.records import (
     FETCH,
     Records,

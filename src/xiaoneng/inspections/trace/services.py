@@ -38,7 +38,7 @@ from django.conf import settings
 from django.db import transaction
 
 from xiaoneng.core import bulk
-from xiaoneng.inspections.models import TraceFlag
+from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.trace.rules import (
     EARTH_RADIUS_M as EARTH_RADIUS_M,  # re-exported: benchmarks/bench_trace.py reads it here
 )

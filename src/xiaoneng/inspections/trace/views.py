@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,14 +15,15 @@ from xiaoneng.core.errors import DomainError, NotPermitted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import paginate, params_query, parse_day
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.inspections.models import TraceFlag
+from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.records.queries import inspection_content
 from xiaoneng.inspections.trace import flags
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
+from xiaoneng.org.requests import OfficerRequest
 
 
-def stations(request: HttpRequest) -> QuerySet[Unit]:
+def stations(request: OfficerRequest) -> QuerySet[Unit]:
     """The stations of the user's scope, for a list's station filter."""
     return scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user).order_by("path")
 
@@ -34,7 +35,7 @@ FLAG_FILTERS = ("kind", "status", "unit", "officer", "date_from", "date_to")
 
 
 @login_required
-def trace_flag_list(request: HttpRequest) -> HttpResponse:
+def trace_flag_list(request: OfficerRequest) -> HttpResponse:
     """Flags of the user's scope, newest first, with the counts of each kind on top."""
     params = {name: request.GET.get(name, "").strip() for name in FLAG_FILTERS}
     if "status" not in request.GET:
@@ -66,7 +67,7 @@ def trace_flag_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def trace_flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def trace_flag_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """A flag, the record it doubts, and the form that clears or confirms it."""
     flag = get_scoped(flags.flags_for(request.user), request.user, pk=pk)
     errors: dict[str, str] = {}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, bulk
 from xiaoneng.core.models import AuditEvent
-from xiaoneng.inspections.models import TraceFlag
+from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.trace.records import CHUNK, Records, chunks
 from xiaoneng.inspections.trace.rules import Found
 

@@ -28,8 +28,10 @@ from xiaoneng.inspections.models import Finding, Rectification, SampleFollowUp, 
 from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
-from xiaoneng.oversight import services as director_oversight
-from xiaoneng.oversight.models import DirectorReview, SupervisionItem
+from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.models import DirectorReview
+from xiaoneng.oversight.supervision import services as supervision
+from xiaoneng.oversight.supervision.models import SupervisionItem
 
 LIST_LIMIT = 20  # rows listed under each count; the count itself is exact
 # The counts in the order the page shows them: follow-up, the oversight levels, cases.
@@ -179,7 +181,7 @@ def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
 def _review_item(user: Any, today: dt.date, notes: list[str]) -> Item:
     """Last month's spot checks not done, as the spot-check list of that month shows them; the
     months before it, which that list cannot show at once, are named in a note."""
-    month = director_oversight.last_month(today)
+    month = director_reviews.last_month(today)
     pending = scoped(DirectorReview.objects.filter(status=DirectorReview.Status.PENDING), user)
     earlier = (
         pending.filter(round__month__lt=month)
@@ -235,7 +237,7 @@ def _oversight_items(user: Any, today: dt.date, notes: list[str]) -> list[Item]:
         _item(
             "supervision_overdue",
             _("科室督办逾期未办结"),
-            director_oversight.overdue(scoped(SupervisionItem.objects.all(), user), today),
+            supervision.overdue(scoped(SupervisionItem.objects.all(), user), today),
             "/supervision/?status=overdue",
             lambda s: Entry(
                 s.title,

@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.analysis import coverage as coverages
 from xiaoneng.planning.analysis import responsibility
 from xiaoneng.planning.analysis import staffing as staffings
@@ -86,7 +87,7 @@ class RuleIn(Schema):
 
 
 @router.get("/coverage/departments", response=list[DepartmentOut], summary="Departments")
-def list_departments(request: HttpRequest) -> Any:
+def list_departments(request: OfficerRequest) -> Any:
     return scoped(Department.objects.select_related("bureau", "unit"), request.user)
 
 
@@ -95,41 +96,41 @@ def list_departments(request: HttpRequest) -> Any:
     response={201: DepartmentOut},
     summary="Register a department (administrators, division staff)",
 )
-def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Department]:
+def create_department(request: OfficerRequest, payload: DepartmentIn) -> Status[Department]:
     created = responsibility.create_department(
         code=payload.code, name=payload.name, unit_code=payload.unit, actor=request.user
     )
     return Status(201, created)
 
 
-def _rules(request: HttpRequest) -> Any:
+def _rules(request: OfficerRequest) -> Any:
     return scoped(ResponsibilityRule.objects.select_related("department"), request.user)
 
 
 @router.get("/coverage/rules", response=list[RuleOut], summary="The responsibility table")
-def list_rules(request: HttpRequest) -> Any:
+def list_rules(request: OfficerRequest) -> Any:
     return _rules(request)
 
 
 @router.get("/coverage/rules/{rule_id}", response=RuleOut, summary="One rule")
-def get_rule(request: HttpRequest, rule_id: int) -> ResponsibilityRule:
+def get_rule(request: OfficerRequest, rule_id: int) -> ResponsibilityRule:
     return get_object_or_404(_rules(request), pk=rule_id)
 
 
 @router.post("/coverage/rules", response={201: RuleOut}, summary="Add a rule")
-def create_rule(request: HttpRequest, payload: RuleIn) -> Status[ResponsibilityRule]:
+def create_rule(request: OfficerRequest, payload: RuleIn) -> Status[ResponsibilityRule]:
     created = responsibility.create_rule(values=payload.dict(), actor=request.user)
     return Status(201, created)
 
 
 @router.put("/coverage/rules/{rule_id}", response=RuleOut, summary="Change a rule")
-def update_rule(request: HttpRequest, rule_id: int, payload: RuleIn) -> ResponsibilityRule:
+def update_rule(request: OfficerRequest, rule_id: int, payload: RuleIn) -> ResponsibilityRule:
     rule = get_object_or_404(_rules(request), pk=rule_id)
     return responsibility.update_rule(rule=rule, values=payload.dict(), actor=request.user)
 
 
 @router.delete("/coverage/rules/{rule_id}", response={204: None}, summary="Delete a rule")
-def delete_rule(request: HttpRequest, rule_id: int, reason: str = "") -> Status[None]:
+def delete_rule(request: OfficerRequest, rule_id: int, reason: str = "") -> Status[None]:
     rule = get_object_or_404(_rules(request), pk=rule_id)
     responsibility.delete_rule(rule=rule, reason=reason, actor=request.user)
     return Status(204, None)
@@ -141,13 +142,13 @@ class MeasureIO(Schema):
 
 
 @router.get("/coverage/measures/{uscc}", response=MeasureIO, summary="An entity's size")
-def get_measure(request: HttpRequest, uscc: str) -> Any:
+def get_measure(request: OfficerRequest, uscc: str) -> Any:
     entity = get_scoped(Entity.objects.all(), request.user, uscc=uscc)
     return EntityMeasure.objects.filter(entity=entity).first() or MeasureIO()
 
 
 @router.put("/coverage/measures/{uscc}", response=MeasureIO, summary="Record an entity's size")
-def set_measure(request: HttpRequest, uscc: str, payload: MeasureIO) -> Any:
+def set_measure(request: OfficerRequest, uscc: str, payload: MeasureIO) -> Any:
     entity = get_scoped(Entity.objects.all(), request.user, uscc=uscc)
     return responsibility.set_measure(
         entity=entity,
@@ -176,7 +177,7 @@ class SummaryOut(Schema):
 
 
 @router.get("/coverage/report", response=SummaryOut, summary="Duplicates and blanks (篇3)")
-def coverage_report(request: HttpRequest, matter: str = "") -> dict[str, Any]:
+def coverage_report(request: OfficerRequest, matter: str = "") -> dict[str, Any]:
     computed = coverages.compute(matter=matter, user=request.user)
     summary = coverages.summarise(computed)
     return summary.__dict__ | {"departments": [d.code for d in computed.departments]}
@@ -211,7 +212,7 @@ class EntitiesOut(Schema):
 
 @router.get("/coverage/entities", response=EntitiesOut, summary="The entities behind a figure")
 def coverage_entities(
-    request: HttpRequest, filters: Query[DrillIn], page: int = 1, page_size: int = 100
+    request: OfficerRequest, filters: Query[DrillIn], page: int = 1, page_size: int = 100
 ) -> dict[str, Any]:
     page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     computed = coverages.compute(matter=filters.matter, user=request.user)
@@ -236,7 +237,7 @@ def coverage_entities(
 
 @router.get("/coverage/export", summary="The entities behind a figure as csv or xlsx")
 def coverage_export(
-    request: HttpRequest, filters: Query[DrillIn], format: str = "csv"
+    request: OfficerRequest, filters: Query[DrillIn], format: str = "csv"
 ) -> HttpResponse:
     computed = coverages.compute(matter=filters.matter, user=request.user)
     drill = coverages.Drill.from_params(filters.dict())
@@ -297,7 +298,7 @@ class StaffingOut(Schema):
 
 
 @router.get("/staffing", response=StaffingOut, summary="Workload and staffing balance (篇5)")
-def staffing(request: HttpRequest) -> dict[str, Any]:
+def staffing(request: OfficerRequest) -> dict[str, Any]:
     settings = staffings.read_settings(request.GET)
     result = staffings.compute(user=request.user, settings=settings)
     realloc = result.reallocation

@@ -38,8 +38,7 @@ from xiaoneng.registry.transfer import CONTENT_TYPES, ExportFile
 
 def active_entities(user: Any) -> QuerySet[Entity]:
     """Entities in business (存续, not archived) that ``user`` may see."""
-    active = Entity.objects.filter(archived_at__isnull=True, status=Entity.Status.OPERATING)
-    return scoped(active, user)
+    return scoped(Entity.objects.operating(), user)
 
 
 @dataclass

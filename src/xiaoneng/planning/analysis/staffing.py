@@ -4,13 +4,8 @@
 确定各分局人员的编制) and that grassroots stations hold at least 70 % of a county bureau's staff.
 The workload of an entity is what the policy in force asks of it: 365 / its patrol interval
 inspections a year, each taking the hours set for its risk class. Entities are counted by
-grid, station, class and grade in one GROUP BY; the hours are then weighed on arrays.
-
-The suggested reallocation moves whole officers. The average hours per officer over the
-stations, H / N, does not change when officers move, so each station's acceptable staff is a
-fixed range [⌈Hₛ / (avg·(1+t))⌉, ⌊Hₛ / (avg·(1−t))⌋] (a station keeps at least one officer).
-The fewest moves that bring every station into its range is the larger of the total shortfall
-and the total surplus; donors give from the least loaded, receivers take the most loaded first.
+grid, station, class and grade in one GROUP BY; the hours are then weighed on arrays. The
+suggested reallocation, which moves whole officers, is in ``analysis.reallocation``.
 """
 
 from __future__ import annotations
@@ -30,6 +25,12 @@ from xiaoneng.core.errors import FieldError, InvalidInput
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.planning.analysis.coverage import active_entities
+from xiaoneng.planning.analysis.reallocation import (
+    EPSILON,
+    Reallocation,
+    StationLoad,
+    reallocate,
+)
 from xiaoneng.planning.policy.services import CLASSES, GRADES, PolicyTable
 
 DAYS_PER_YEAR = 365
@@ -38,7 +39,6 @@ DEFAULT_HOURS = {"I": 2.0, "II": 1.5, "III": 1.0}
 DEFAULT_CAPACITY = 1200.0  # field hours an officer gives to inspections in a year
 DEFAULT_TOLERANCE = 0.15  # ± share of the average hours per officer
 GRASSROOTS_SHARE = 0.70  # 篇5: 基层分局人员占县市局人员的比例不低于70%
-EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -132,47 +132,6 @@ class GridLoad:
 
     def utilisation(self, capacity: float) -> float | None:
         return self.officer_hours / capacity if self.grid.officer_id else None
-
-
-@dataclass
-class StationLoad:
-    station: Unit
-    entities: int
-    hours: float
-    officers: int
-    suggested: int = 0  # officers after the suggested moves
-
-    @property
-    def per_officer(self) -> float | None:
-        return self.hours / self.officers if self.officers else None
-
-    @property
-    def change(self) -> int:
-        return self.suggested - self.officers
-
-    @property
-    def per_officer_after(self) -> float | None:
-        return self.hours / self.suggested if self.suggested else None
-
-
-@dataclass
-class Move:
-    """Move ``count`` officers from one station to another."""
-
-    source: StationLoad
-    target: StationLoad
-    count: int
-
-
-@dataclass
-class Reallocation:
-    moves: list[Move]
-    feasible: bool
-    reason: str = ""
-
-    @property
-    def officers_moved(self) -> int:
-        return sum(m.count for m in self.moves)
 
 
 @dataclass
@@ -314,7 +273,7 @@ def grassroots(user: Any) -> list[Grassroots]:
     visible = user.visible_unit_ids()
     found = []
     for bureau in Unit.objects.filter(kind=Unit.Kind.BUREAU).order_by("path"):
-        subtree = Unit.objects.filter(path__startswith=bureau.path)
+        subtree = Unit.objects.subtree(bureau)
         if visible is not None and subtree.exclude(pk__in=visible).exists():
             continue
         officers = Officer.objects.filter(unit__in=subtree, is_active=True).aggregate(
@@ -322,90 +281,3 @@ def grassroots(user: Any) -> list[Grassroots]:
         )
         found.append(Grassroots(bureau, officers["stations"], officers["all"]))
     return found
-
-
-def reallocate(stations: list[StationLoad], tolerance: float) -> Reallocation:
-    """The fewest whole-officer moves that bring each station within ± tolerance of the average."""
-    for s in stations:
-        s.suggested = s.officers
-    total_hours = sum(s.hours for s in stations)
-    total_officers = sum(s.officers for s in stations)
-    if total_hours <= 0 or total_officers == 0:
-        return Reallocation([], False, _("没有工作量或没有人员，无法测算调配"))
-    average = total_hours / total_officers
-    low, high = {}, {}
-    for s in stations:
-        need = s.hours / average
-        keep = 1 if s.officers or s.hours else 0  # a station keeps at least one officer
-        low[s.station.pk] = max(keep, math.ceil(need / (1 + tolerance) - EPSILON))
-        high[s.station.pk] = max(keep, math.floor(need / (1 - tolerance) + EPSILON))
-        if low[s.station.pk] > high[s.station.pk]:
-            return Reallocation(
-                [],
-                False,
-                _(
-                    "以整人调配无法使%(station)s在 ±%(tolerance)s 以内"
-                    "（需 %(low).2f–%(high).2f 人）：请放宽容差"
-                )
-                % {
-                    "station": s.station.name,
-                    "tolerance": f"{tolerance:.0%}",
-                    "low": need / (1 + tolerance),
-                    "high": need / (1 - tolerance),
-                },
-            )
-    if not sum(low.values()) <= total_officers <= sum(high.values()):
-        return Reallocation([], False, _("现有人员总数无法使各所都在容差以内：请放宽容差"))
-    target = {
-        s.station.pk: min(max(s.officers, low[s.station.pk]), high[s.station.pk]) for s in stations
-    }
-    _settle(stations, target, low, high, total_officers)
-    for s in stations:
-        s.suggested = target[s.station.pk]
-    return Reallocation(_pair(stations), True)
-
-
-def _load(hours: float, officers: int) -> float:
-    return hours / officers if officers else math.inf
-
-
-def _settle(
-    stations: list[StationLoad],
-    target: dict[int, int],
-    low: dict[int, int],
-    high: dict[int, int],
-    total: int,
-) -> None:
-    """Make the targets add up to the officers there are, one officer at a time."""
-    while sum(target.values()) > total:  # more shortfall than surplus: more donors needed
-        donors = [s for s in stations if target[s.station.pk] > low[s.station.pk]]
-        least = min(donors, key=lambda s: _load(s.hours, target[s.station.pk]))
-        target[least.station.pk] -= 1
-    while sum(target.values()) < total:  # more surplus than shortfall: more receivers
-        receivers = [s for s in stations if target[s.station.pk] < high[s.station.pk]]
-        most = max(receivers, key=lambda s: _load(s.hours, target[s.station.pk]))
-        target[most.station.pk] += 1
-
-
-def _pair(stations: list[StationLoad]) -> list[Move]:
-    """Moves from the least loaded donors to the most loaded receivers."""
-
-    def load(s: StationLoad) -> float:
-        return _load(s.hours, s.officers)
-
-    give = sorted((s for s in stations if s.suggested < s.officers), key=load)
-    take = sorted((s for s in stations if s.suggested > s.officers), key=load, reverse=True)
-    left = {s.station.pk: abs(s.officers - s.suggested) for s in [*give, *take]}
-    moves: list[Move] = []
-    donors, receivers = iter(give), iter(take)
-    donor, receiver = next(donors, None), next(receivers, None)
-    while donor is not None and receiver is not None:
-        count = min(left[donor.station.pk], left[receiver.station.pk])
-        moves.append(Move(donor, receiver, count))
-        left[donor.station.pk] -= count
-        left[receiver.station.pk] -= count
-        if not left[donor.station.pk]:
-            donor = next(donors, None)
-        if not left[receiver.station.pk]:
-            receiver = next(receivers, None)
-    return moves

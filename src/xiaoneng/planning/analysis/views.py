@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from xiaoneng.core.history import readable
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.analysis import coverage as coverages
 from xiaoneng.planning.analysis import responsibility
 from xiaoneng.planning.analysis import staffing as staffings
@@ -35,7 +36,7 @@ def _matters(user: Any) -> list[tuple[str, str, int]]:
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: OfficerRequest) -> HttpResponse:
     """Duplicates and blanks of one matter over the entities the user may see."""
     matter = coverages.matter_of(request.GET.get("matter"))
     computed = coverages.compute(matter=matter, user=request.user)
@@ -51,7 +52,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coverage_entities(request: HttpRequest) -> HttpResponse:
+def coverage_entities(request: OfficerRequest) -> HttpResponse:
     """The entities behind one figure of the report (drill-down), a page at a time."""
     matter = coverages.matter_of(request.GET.get("matter"))
     drill = coverages.Drill.from_params(request.GET)
@@ -75,7 +76,7 @@ def coverage_entities(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coverage_export(request: HttpRequest) -> HttpResponse:
+def coverage_export(request: OfficerRequest) -> HttpResponse:
     """The drill-down's entities as CSV or XLSX."""
     matter = coverages.matter_of(request.GET.get("matter"))
     drill = coverages.Drill.from_params(request.GET)
@@ -86,11 +87,11 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     return exported.response()
 
 
-def _rule_values(request: HttpRequest) -> dict[str, str]:
+def _rule_values(request: OfficerRequest) -> dict[str, str]:
     return {name: request.POST.get(name, "") for name in responsibility.RULE_FIELDS}
 
 
-def _table_context(request: HttpRequest) -> dict[str, Any]:
+def _table_context(request: OfficerRequest) -> dict[str, Any]:
     return {
         "rules": scoped(
             ResponsibilityRule.objects.select_related("department__unit"), request.user
@@ -108,7 +109,7 @@ def _table_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def responsibility_table(request: HttpRequest) -> HttpResponse:
+def responsibility_table(request: OfficerRequest) -> HttpResponse:
     """The responsibility table; administrators and division staff add rows and departments."""
     context = _table_context(request)
     if request.method == "POST":
@@ -137,7 +138,7 @@ def responsibility_table(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     """Change or delete one row; the page shows the row's trace."""
     rule = get_scoped(ResponsibilityRule.objects.select_related("department"), request.user, pk=pk)
     access.require(request.user, access.EDIT_RESPONSIBILITY)
@@ -172,7 +173,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_delete(request: OfficerRequest, pk: int) -> HttpResponse:
     rule = get_scoped(ResponsibilityRule.objects.all(), request.user, pk=pk)
     access.require(request.user, access.EDIT_RESPONSIBILITY)
     try:
@@ -212,7 +213,7 @@ def staffing_chart(result: staffings.Staffing) -> dict[str, Any]:
 
 
 @login_required
-def staffing(request: HttpRequest) -> HttpResponse:
+def staffing(request: OfficerRequest) -> HttpResponse:
     """Workload against officers by station and grid, the 70 % rule, suggested moves."""
     values = staffings.Settings().as_params() | {k: v for k, v in request.GET.items() if v}
     context: dict[str, Any] = {"values": values, "errors": {}}

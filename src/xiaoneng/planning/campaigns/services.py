@@ -32,7 +32,7 @@ from xiaoneng.planning.patrol.services import NEW_COLUMNS, find_unit, period_of
 from xiaoneng.planning.patrol.tasks import merge_visits
 from xiaoneng.planning.policy.services import PolicyTable
 from xiaoneng.registry import uscc as uscc_check
-from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
+from xiaoneng.registry.models import CreditGrade, Entity, EntityQuerySet, RiskClass
 from xiaoneng.registry.queries import EntityFilter, industry_codes
 
 FILTER_KEYS = ("q", "grid", "industry", "risk_class", "credit_grade", "unit", "hot_industry")
@@ -161,7 +161,7 @@ def _check_list(codes: list[str], scope: QuerySet[Entity]) -> list[FieldError]:
     return []
 
 
-def _population(data: CampaignInput, scope: QuerySet[Entity]) -> QuerySet[Entity]:
+def _population(data: CampaignInput, scope: EntityQuerySet) -> EntityQuerySet:
     if data.usccs is not None:
         return scope.filter(uscc__in=clean_usccs(data.usccs))
     return EntityFilter.from_params(dict(data.filters or {})).apply(scope)
@@ -173,7 +173,7 @@ def create_campaign(*, data: CampaignInput, actor: Any, today: dt.date | None = 
         access.require(actor, access.MANAGE_CAMPAIGNS)
     today = today or timezone.localdate()
     errors = _check_fields(data, today)
-    scope = schedule.active_entities()
+    scope = Entity.objects.operating()
     if actor is not None:
         scope = scoped(scope, actor)
     if (data.filters is None) == (data.usccs is None):

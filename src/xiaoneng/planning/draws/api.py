@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -13,6 +13,7 @@ from pydantic import Field
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Officer
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.draws import conflicts as draw_conflicts
 from xiaoneng.planning.draws import inputs as draw_inputs
 from xiaoneng.planning.draws import params as draw_params
@@ -179,28 +180,28 @@ def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
     return found
 
 
-def _draws(request: HttpRequest) -> Any:
+def _draws(request: OfficerRequest) -> Any:
     queryset = RandomDraw.objects.select_related("unit", "policy", "publication")
     return scoped(queryset.prefetch_related("items", "pool_units"), request.user)
 
 
-def _draw(request: HttpRequest, pk: int) -> RandomDraw:
+def _draw(request: OfficerRequest, pk: int) -> RandomDraw:
     return _with_deadlines([get_scoped(_draws(request), request.user, pk=pk)])[0]
 
 
 @router.get("/inspection-items", response=list[ItemOut], summary="The random spot-check items")
-def list_items(request: HttpRequest) -> Any:
+def list_items(request: OfficerRequest) -> Any:
     return InspectionItem.objects.filter(active=True)
 
 
 @router.get("/draws", response=list[DrawOut], summary="Draws of your units, newest first")
-def list_draws(request: HttpRequest, status: str = "") -> Any:
+def list_draws(request: OfficerRequest, status: str = "") -> Any:
     queryset = _draws(request)
     return _with_deadlines(list(queryset.filter(status=status) if status else queryset))
 
 
 @router.post("/draws", response={201: DrawOut}, summary="Create a draw and commit it")
-def create_draw(request: HttpRequest, payload: DrawIn) -> Status[RandomDraw]:
+def create_draw(request: OfficerRequest, payload: DrawIn) -> Status[RandomDraw]:
     draw = draws.create_draw(
         name=payload.name,
         unit=draw_params.find_unit(payload.unit, "unit"),
@@ -221,37 +222,37 @@ def create_draw(request: HttpRequest, payload: DrawIn) -> Status[RandomDraw]:
 
 
 @router.get("/draws/{draw_id}", response=DrawOut, summary="One draw")
-def get_draw(request: HttpRequest, draw_id: int) -> RandomDraw:
+def get_draw(request: OfficerRequest, draw_id: int) -> RandomDraw:
     return _draw(request, draw_id)
 
 
 @router.post("/draws/{draw_id}/commit", response=DrawOut, summary="Commit a draft")
-def commit_draw(request: HttpRequest, draw_id: int, payload: SeedIn) -> RandomDraw:
+def commit_draw(request: OfficerRequest, draw_id: int, payload: SeedIn) -> RandomDraw:
     draws.commit_draw(draw=_draw(request, draw_id), seed=payload.seed, actor=request.user)
     return _draw(request, draw_id)
 
 
 @router.post("/draws/{draw_id}/run", summary="Run the draw: the result, with the seed revealed")
-def run_draw(request: HttpRequest, draw_id: int, payload: SeedIn) -> dict[str, Any]:
+def run_draw(request: OfficerRequest, draw_id: int, payload: SeedIn) -> dict[str, Any]:
     drawn = draws.run_draw(draw=_draw(request, draw_id), seed=payload.seed, actor=request.user)
     return result_json(drawn)
 
 
 @router.get("/draws/{draw_id}/result", summary="The drawn entities and their teams")
-def draw_result(request: HttpRequest, draw_id: int) -> dict[str, Any]:
+def draw_result(request: OfficerRequest, draw_id: int) -> dict[str, Any]:
     return result_json(_draw(request, draw_id))
 
 
 @router.get(
     "/draws/{draw_id}/verify", response=VerificationOut, summary="Re-run and compare the result"
 )
-def verify(request: HttpRequest, draw_id: int) -> Any:
+def verify(request: OfficerRequest, draw_id: int) -> Any:
     outcome = verify_draw(draw=_draw(request, draw_id))
     return {"draw_id": outcome.draw_id, "verified": outcome.verified, "problems": outcome.problems}
 
 
 @router.post("/draws/{draw_id}/publish", response=DrawOut, summary="Record the publication")
-def publish(request: HttpRequest, draw_id: int, payload: PublishIn) -> RandomDraw:
+def publish(request: OfficerRequest, draw_id: int, payload: PublishIn) -> RandomDraw:
     draw_publication.publish_draw(
         draw=_draw(request, draw_id), text=payload.text, url=payload.url, actor=request.user
     )
@@ -259,7 +260,7 @@ def publish(request: HttpRequest, draw_id: int, payload: PublishIn) -> RandomDra
 
 
 @router.get("/draws/{draw_id}/snapshots/{part}", summary="A snapshot's canonical text")
-def snapshot(request: HttpRequest, draw_id: int, part: str) -> HttpResponse:
+def snapshot(request: OfficerRequest, draw_id: int, part: str) -> HttpResponse:
     draw = _draw(request, draw_id)
     if part not in SNAPSHOTS:
         raise Http404
@@ -269,7 +270,7 @@ def snapshot(request: HttpRequest, draw_id: int, part: str) -> HttpResponse:
 
 
 @router.get("/conflicts", response=list[ConflictOut], summary="Conflict declarations (回避)")
-def list_conflicts(request: HttpRequest, officer: str = "", entity: str = "") -> Any:
+def list_conflicts(request: OfficerRequest, officer: str = "", entity: str = "") -> Any:
     queryset = scoped(ConflictDeclaration.objects.select_related("officer", "entity"), request.user)
     if officer:
         queryset = queryset.filter(officer__username=officer)
@@ -279,7 +280,7 @@ def list_conflicts(request: HttpRequest, officer: str = "", entity: str = "") ->
 
 
 @router.post("/conflicts", response={201: ConflictOut}, summary="Declare a conflict (回避)")
-def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Status[ConflictDeclaration]:
+def declare_conflict(request: OfficerRequest, payload: ConflictIn) -> Status[ConflictDeclaration]:
     entity = get_scoped(Entity.objects.all(), request.user, uscc=payload.entity.strip().upper())
     officer: Any = request.user
     if payload.officer and payload.officer != request.user.get_username():

@@ -26,10 +26,6 @@ from xiaoneng.planning.draws.models import (
 from xiaoneng.registry.models import Entity, Industry
 
 
-def subtree(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(path__startswith=unit.path)
-
-
 def population_root(unit: Unit) -> Unit:
     """Whose entities a unit's draw chooses from: its own subtree; a division's, its bureau's.
 
@@ -44,11 +40,11 @@ def population_root(unit: Unit) -> Unit:
 
 def population_queryset(unit: Unit, conditions: Mapping[str, Any], on: dt.date) -> QuerySet[Entity]:
     """The entities a draw of ``unit`` with these conditions chooses from (never archived)."""
-    queryset = Entity.objects.filter(archived_at__isnull=True)
-    root = population_root(unit)
-    if root.parent_id is not None or Unit.objects.filter(parent__isnull=True).count() > 1:
+    queryset = Entity.objects.active()
+    units = Unit.objects.subtree_ids(population_root(unit))
+    if units is not None:
         # A list of ids, not a subquery: a million rows are filtered by it.
-        queryset = queryset.filter(unit_id__in=list(subtree(root).values_list("id", flat=True)))
+        queryset = queryset.filter(unit_id__in=units)
     if "region" in conditions:
         queryset = queryset.filter(region_code__in=conditions["region"])
     if "grid" in conditions:
@@ -101,7 +97,7 @@ def pool_officers(units: Iterable[Unit]) -> QuerySet[Officer]:
     """The certified, active officers of the units' subtrees."""
     by_path = Q()
     for unit in units:
-        by_path |= Q(unit__path__startswith=unit.path)
+        by_path |= Unit.objects.subtree_q(unit, field="unit")
     return (
         Officer.objects.filter(by_path, is_active=True, certificate_number__isnull=False)
         .exclude(certificate_number="")

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.pages import act, paginate, parse_day
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.draws import conflicts as draw_conflicts
 from xiaoneng.planning.draws import inputs as draw_inputs
 from xiaoneng.planning.draws import params as draw_params
@@ -51,11 +49,11 @@ FILTER_LABELS = {
 }
 
 
-def _draws(request: HttpRequest) -> Any:
+def _draws(request: OfficerRequest) -> Any:
     return scoped(RandomDraw.objects.select_related("unit", "publication"), request.user)
 
 
-def _draw(request: HttpRequest, pk: int) -> RandomDraw:
+def _draw(request: OfficerRequest, pk: int) -> RandomDraw:
     queryset = _draws(request).select_related("policy", "created_by", "drawn_by")
     return get_scoped(queryset, request.user, pk=pk)
 
@@ -69,7 +67,7 @@ def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
 
 
 @login_required
-def draw_list(request: HttpRequest) -> HttpResponse:
+def draw_list(request: OfficerRequest) -> HttpResponse:
     """Draws of the user's units: status, sizes, publication deadline, overdue ones marked."""
     queryset = _draws(request)
     status = request.GET.get("status", "")
@@ -79,7 +77,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
         found = [d for d in found if d.overdue]  # type: ignore[attr-defined]
-    page = Paginator(found, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, found, exact=True)
     context = {
         "page": page,
         "status": status,
@@ -119,14 +117,10 @@ def _selections(draw: RandomDraw) -> Any:
 
 
 @login_required
-def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def draw_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     draw = _with_deadlines([_draw(request, pk)])[0]
     drawn = draw.status in (RandomDraw.Status.DRAWN, RandomDraw.Status.PUBLISHED)
-    page = (
-        CappedPaginator(_selections(draw), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-        if drawn
-        else None
-    )
+    page = paginate(request, _selections(draw)) if drawn else None
     context = {
         "draw": draw,
         "drawn": drawn,
@@ -149,7 +143,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def draw_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def draw_verify(request: OfficerRequest, pk: int) -> HttpResponse:
     """The verification (re-run and compare) as a fragment for the detail page."""
     draw = _draw(request, pk)
     try:
@@ -160,7 +154,7 @@ def draw_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def draw_snapshot(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def draw_snapshot(request: OfficerRequest, pk: int, part: str) -> HttpResponse:
     """A snapshot's canonical text: its SHA-256 is the digest shown on the page."""
     if part not in SNAPSHOTS:
         raise Http404
@@ -172,25 +166,20 @@ def draw_snapshot(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     return response
 
 
-def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+def _draw_action(request: OfficerRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    """Run ``action`` on the draw with ``core.pages.act``, back on the draw's page."""
     draw = _draw(request, pk)
-    try:
-        action(draw)
-    except DomainError as error:
-        messages.error(request, error.for_page)
-    else:
-        messages.success(request, done)
-    return redirect("planning:draw_detail", pk=draw.pk)
+    return act(request, lambda: action(draw), done, redirect("planning:draw_detail", pk=draw.pk))
 
 
-def _seed(request: HttpRequest) -> str | None:
+def _seed(request: OfficerRequest) -> str | None:
     return request.POST.get("seed") or None
 
 
 @login_required
 @require_POST
-def draw_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
+def draw_commit(request: OfficerRequest, pk: int) -> HttpResponse:
+    return _draw_action(
         request,
         pk,
         lambda d: draws.commit_draw(draw=d, seed=_seed(request), actor=request.user),
@@ -200,8 +189,8 @@ def draw_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
+def draw_run(request: OfficerRequest, pk: int) -> HttpResponse:
+    return _draw_action(
         request,
         pk,
         lambda d: draws.run_draw(draw=d, seed=_seed(request), actor=request.user),
@@ -211,8 +200,8 @@ def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def draw_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
+def draw_publish(request: OfficerRequest, pk: int) -> HttpResponse:
+    return _draw_action(
         request,
         pk,
         lambda d: draw_publication.publish_draw(
@@ -226,7 +215,7 @@ def draw_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def draw_create(request: HttpRequest) -> HttpResponse:
+def draw_create(request: OfficerRequest) -> HttpResponse:
     """A new draw (division staff, administrators): committed at once, or saved as a draft."""
     access.require(request.user, access.RUN_DRAWS)
     units = scoped(Unit.objects.all(), request.user).order_by("path")
@@ -246,15 +235,13 @@ def draw_create(request: HttpRequest) -> HttpResponse:
                 pool_units=draw_params.find_units(data["pool_units"], "pool"),
                 team_size=data["team_size"],
                 workload_cap=data["workload_cap"],
-                inspections_end=parse_date(data["inspections_end"] or "") or None,
+                inspections_end=parse_day(data["inspections_end"]),
                 seed=data["seed"] or None,
                 commit=request.POST.get("action") != "draft",
                 actor=request.user,
             )
         except DomainError as error:
             form.add_service_errors(error)
-        except ValueError:
-            form.add_error("inspections_end", _("请填写检查截止日期（YYYY-MM-DD）"))
         else:
             messages.success(request, _("已创建：%(name)s") % {"name": draw.name})
             return redirect("planning:draw_detail", pk=draw.pk)
@@ -262,7 +249,7 @@ def draw_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def conflict_list(request: HttpRequest) -> HttpResponse:
+def conflict_list(request: OfficerRequest) -> HttpResponse:
     """回避 declarations visible to the user, and the form to declare one."""
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -282,7 +269,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     declarations = scoped(
         ConflictDeclaration.objects.select_related("officer", "entity"), request.user
     )
-    page = CappedPaginator(declarations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, declarations)
     context = {
         "page": page,
         "form": form,
@@ -291,7 +278,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/draw_conflicts.html", context)
 
 
-def _declare(request: HttpRequest, data: dict[str, Any]) -> ConflictDeclaration:
+def _declare(request: OfficerRequest, data: dict[str, Any]) -> ConflictDeclaration:
     entity = get_scoped(Entity.objects.all(), request.user, uscc=data["uscc"].strip().upper())
     officer: Any = request.user
     username = data.get("officer", "").strip()

@@ -1,4 +1,5 @@
-"""API of plans: /api/v1/plans, /tasks, /due, /calendar, /campaigns (all scoped to the user)."""
+"""API of plans: /api/v1/plans, the patrol plan's generation, /due (all scoped to the user);
+tasks and calendars in ``patrol.task_api``."""
 
 from __future__ import annotations
 
@@ -7,19 +8,16 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.org.models import Officer, Unit
-from xiaoneng.planning.campaigns import services as campaigns
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol import queries as plan_queries
-from xiaoneng.planning.patrol.models import Campaign, Plan, Task
+from xiaoneng.planning.patrol.models import Plan
 from xiaoneng.planning.patrol.services import generate_patrol_plan
-from xiaoneng.planning.patrol.tasks import cancel_task, complete_task
 
 router = Router(tags=["plans"])
 
@@ -104,13 +102,13 @@ class PlanReportOut(Schema):
     officers: list[OfficerLoadOut]
 
 
-def _plans(request: HttpRequest) -> QuerySet[Plan]:
+def _plans(request: OfficerRequest) -> QuerySet[Plan]:
     return scoped(Plan.objects.select_related("unit", "policy", "created_by"), request.user)
 
 
 @router.get("/plans", response=PlanPage, summary="Plans of the user's units, newest first")
 def list_plans(
-    request: HttpRequest, paging: Query[Paging], kind: str = "", period: str = ""
+    request: OfficerRequest, paging: Query[Paging], kind: str = "", period: str = ""
 ) -> dict[str, Any]:
     plans = _plans(request).order_by("-period", "-id")
     if kind:
@@ -121,7 +119,7 @@ def list_plans(
 
 
 @router.get("/plans/{int:plan_id}", response=PlanDetail, summary="One plan and its summary")
-def get_plan(request: HttpRequest, plan_id: int) -> Plan:
+def get_plan(request: OfficerRequest, plan_id: int) -> Plan:
     plan: Any = get_scoped(_plans(request), request.user, pk=plan_id)
     summary = plan_queries.summarise(plan)
     plan.tasks_by_status = summary.by_status
@@ -135,7 +133,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Plan:
     response={200: PlanReportOut, 201: PlanReportOut},
     summary="Create or complete a period's patrol plan (dry_run: report only)",
 )
-def create_patrol_plan(request: HttpRequest, payload: PatrolIn) -> Status[dict[str, Any]]:
+def create_patrol_plan(request: OfficerRequest, payload: PatrolIn) -> Status[dict[str, Any]]:
     report = generate_patrol_plan(
         period=payload.period,
         unit_code=payload.unit,
@@ -145,140 +143,6 @@ def create_patrol_plan(request: HttpRequest, payload: PatrolIn) -> Status[dict[s
     )
     body = dataclasses.asdict(report) | {"overflow_total": report.overflow_total}
     return Status(200 if report.dry_run else 201, body)
-
-
-# Tasks ----------------------------------------------------------------------------------------
-
-
-class TaskOut(Schema):
-    id: int
-    plan_id: int
-    plan: str
-    period: str
-    uscc: str
-    entity: str
-    unit: str
-    grid: str | None = Field(description="定片区")
-    post: str = Field(description="定岗位")
-    officer: str | None = Field(description="定人员 (username)")
-    description: str = Field(description="定任务")
-    standard: str = Field(description="定标准")
-    responsibility: str = Field(description="定责任")
-    due_on: dt.date | None
-    scheduled_on: dt.date | None
-    status: str
-    overflow_reason: str
-    visit_id: int | None
-    done_on: dt.date | None
-    done_by: str | None
-    note: str
-    violation_found: bool
-    notices_issued: int
-    items_confiscated: str
-    items_confiscated_quantity: int
-
-    @staticmethod
-    def resolve_plan(obj: Task) -> str:
-        return obj.plan.title
-
-    @staticmethod
-    def resolve_uscc(obj: Task) -> str:
-        return obj.entity.uscc
-
-    @staticmethod
-    def resolve_entity(obj: Task) -> str:
-        return obj.entity.name
-
-    @staticmethod
-    def resolve_unit(obj: Task) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_grid(obj: Task) -> str | None:
-        return obj.grid.code if obj.grid else None
-
-    @staticmethod
-    def resolve_officer(obj: Task) -> str | None:
-        return obj.officer.get_username() if obj.officer else None
-
-    @staticmethod
-    def resolve_done_by(obj: Task) -> str | None:
-        return obj.done_by.get_username() if obj.done_by else None
-
-
-class TaskPage(Schema):
-    count: int
-    count_exact: bool
-    page: int
-    page_size: int
-    items: list[TaskOut]
-
-
-class TaskFilter(Paging):
-    officer: str = Field("", description="username")
-    station: str = Field("", description="responsible unit code")
-    grid: str = ""
-    period: str = Field("", description="YYYY-MM")
-    status: str = Field("", description="planned / done / cancelled / overflow")
-    plan: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-
-def _tasks(request: HttpRequest) -> QuerySet[Task]:
-    return plan_queries.tasks_for(request.user).select_related("done_by")
-
-
-@router.get("/tasks", response=TaskPage, summary="Tasks of the user's units")
-def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, Any]:
-    tasks = _tasks(request)
-    if filters.officer:
-        tasks = tasks.filter(officer__username=filters.officer)
-    if filters.station:
-        tasks = tasks.filter(unit__code=filters.station)
-    if filters.grid:
-        tasks = tasks.filter(grid__code=filters.grid)
-    if filters.period:
-        tasks = tasks.filter(period=filters.period)
-    if filters.status:
-        tasks = tasks.filter(status=filters.status)
-    if filters.plan:
-        tasks = tasks.filter(plan_id=filters.plan)
-    if filters.date_from:
-        tasks = tasks.filter(scheduled_on__gte=filters.date_from)
-    if filters.date_to:
-        tasks = tasks.filter(scheduled_on__lte=filters.date_to)
-    return paged(tasks.order_by("scheduled_on", "id"), filters)
-
-
-@router.get("/tasks/{int:task_id}", response=TaskOut, summary="One task with its 六定")
-def get_task(request: HttpRequest, task_id: int) -> Task:
-    return get_scoped(_tasks(request), request.user, pk=task_id)
-
-
-class CompleteIn(Schema):
-    done_on: dt.date | None = Field(None, description="YYYY-MM-DD, not after today")
-    note: str = ""
-    violation_found: bool = False
-    notices_issued: int = 0
-    items_confiscated: str = ""
-    items_confiscated_quantity: int = 0
-
-
-@router.post("/tasks/{int:task_id}/complete", response=TaskOut, summary="Record the visit's result")
-def complete(request: HttpRequest, task_id: int, payload: CompleteIn) -> Task:
-    task = get_scoped(_tasks(request), request.user, pk=task_id)
-    return complete_task(task=task, officer=request.user, **payload.dict())
-
-
-class CancelIn(Schema):
-    reason: str
-
-
-@router.post("/tasks/{int:task_id}/cancel", response=TaskOut, summary="Cancel a task (reason)")
-def cancel(request: HttpRequest, task_id: int, payload: CancelIn) -> Task:
-    task = get_scoped(_tasks(request), request.user, pk=task_id)
-    return cancel_task(task=task, actor=request.user, reason=payload.reason)
 
 
 # Due dates ------------------------------------------------------------------------------------
@@ -313,7 +177,7 @@ class DueFilter(Paging):
 
 
 @router.get("/due", response=DuePage, summary="Due dates, most overdue first (arrays, scoped)")
-def list_due(request: HttpRequest, filters: Query[DueFilter]) -> dict[str, Any]:
+def list_due(request: OfficerRequest, filters: Query[DueFilter]) -> dict[str, Any]:
     selection = plan_queries.due_selection(
         request.user, grid=filters.grid, officer=filters.officer, station=filters.station
     )
@@ -345,183 +209,3 @@ def list_due(request: HttpRequest, filters: Query[DueFilter]) -> dict[str, Any]:
         "page_size": filters.page_size,
         "items": items,
     }
-
-
-# Calendars ------------------------------------------------------------------------------------
-
-
-class DayOut(Schema):
-    date: dt.date
-    working: bool | None
-    tasks: list[TaskOut]
-
-
-class OfficerCalendarOut(Schema):
-    officer: str
-    month: str
-    today: list[TaskOut]
-    days: list[DayOut]
-
-
-@router.get(
-    "/calendar/officer/{username}",
-    response=OfficerCalendarOut,
-    summary="One officer's tasks by day in a month (today's open tasks first)",
-)
-def officer_calendar(request: HttpRequest, username: str, month: str = "") -> dict[str, Any]:
-    officer = get_scoped(Officer.objects.all(), request.user, username=username)
-    data = plan_queries.officer_calendar(request.user, officer, plan_queries.check_month(month))
-    days = [d for week in data["weeks"] for d in week if d.in_month]
-    return {
-        "officer": officer.get_username(),
-        "month": data["month"].text,
-        "today": data["today_tasks"],
-        "days": [{"date": d.date, "working": d.working, "tasks": d.tasks} for d in days],
-    }
-
-
-class OfficerRowOut(Schema):
-    username: str
-    name: str
-    total: int
-    by_day: dict[str, list[int]] = Field(description="date → [tasks, done]")
-
-
-class StationCalendarOut(Schema):
-    station: str
-    month: str
-    working_days: list[dt.date]
-    officers: list[OfficerRowOut]
-    overflow: int
-
-
-@router.get(
-    "/calendar/station/{code}",
-    response=StationCalendarOut,
-    summary="A station's officers × days of a month, with its overflow count",
-)
-def station_calendar(request: HttpRequest, code: str, month: str = "") -> dict[str, Any]:
-    station = get_scoped(Unit.objects.all(), request.user, code=code)
-    data = plan_queries.station_calendar(request.user, station, plan_queries.check_month(month))
-    return {
-        "station": station.code,
-        "month": data["month"].text,
-        "working_days": [d.date for d in data["days"] if d.working],
-        "officers": [
-            {
-                "username": officer.get_username(),
-                "name": str(officer),
-                "total": total,
-                "by_day": {day.date.isoformat(): list(cell) for day, cell in cells if cell},
-            }
-            for officer, cells, total in data["table"]
-        ],
-        "overflow": data["overflow"].count(),
-    }
-
-
-# Campaigns ------------------------------------------------------------------------------------
-
-
-class CampaignOut(Schema):
-    id: int
-    title: str
-    theme: str
-    checkpoints: str
-    partners: str
-    unit: str
-    start_on: dt.date
-    end_on: dt.date
-    population: dict[str, Any]
-    plan_id: int
-    status: str
-
-    @staticmethod
-    def resolve_unit(obj: Campaign) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_status(obj: Campaign) -> str:
-        return campaigns.status(obj)
-
-
-class CampaignPage(Schema):
-    count: int
-    count_exact: bool
-    page: int
-    page_size: int
-    items: list[CampaignOut]
-
-
-class StatisticsOut(Schema):
-    tasks: int
-    checked: int = Field(description="entities checked (tasks done)")
-    violations: int
-    notices: int
-    confiscated: int = Field(description="items confiscated, summed quantities")
-    planned: int
-    late: int
-    overflow: int
-    cancelled: int
-    progress: int
-
-
-class CampaignDetail(CampaignOut):
-    description: str
-    statistics: StatisticsOut
-
-
-class CampaignIn(Schema):
-    title: str
-    theme: str = Field(description="industry / area / theme / list")
-    checkpoints: str = Field(description="检查要点 (定标准)")
-    start_on: dt.date
-    end_on: dt.date
-    description: str = ""
-    partners: str = ""
-    unit: str | None = Field(None, description="leading unit code (default: the user's)")
-    filters: dict[str, Any] | None = Field(
-        None, description="q, grid, industry, risk_class, credit_grade, unit, hot_industry"
-    )
-    usccs: list[str] | None = None
-    capacity: int | str | None = None
-
-
-def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
-    return scoped(Campaign.objects.select_related("unit"), request.user)
-
-
-@router.get("/campaigns", response=CampaignPage, summary="Campaigns of the user's units")
-def list_campaigns(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    return paged(_campaigns(request).order_by("-start_on", "-id"), paging)
-
-
-def _detail(campaign: Any) -> Campaign:
-    stats = campaigns.statistics(campaign)
-    values = {f.name: getattr(stats, f.name) for f in dataclasses.fields(stats)}
-    campaign.statistics = values | {"progress": stats.progress}
-    return campaign
-
-
-@router.get("/campaigns/{int:campaign_id}", response=CampaignDetail, summary="A campaign's figures")
-def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return _detail(get_scoped(_campaigns(request), request.user, pk=campaign_id))
-
-
-@router.post("/campaigns", response={201: CampaignDetail}, summary="Start a campaign")
-def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
-    data = campaigns.CampaignInput(
-        title=payload.title,
-        theme=payload.theme,
-        checkpoints=payload.checkpoints,
-        start_on=payload.start_on,
-        end_on=payload.end_on,
-        description=payload.description,
-        partners=payload.partners,
-        unit_code=payload.unit,
-        filters=payload.filters,
-        usccs=payload.usccs,
-        capacity=payload.capacity,
-    )
-    campaign = campaigns.create_campaign(data=data, actor=request.user)
-    return Status(201, _detail(campaign))

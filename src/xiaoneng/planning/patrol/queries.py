@@ -24,7 +24,7 @@ from xiaoneng.planning.patrol import schedule
 from xiaoneng.planning.patrol.models import Plan, Task
 from xiaoneng.planning.patrol.services import Period, parse_period, period_of
 from xiaoneng.planning.patrol.tasks import visits_saved
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import Entity, EntityQuerySet
 
 
 def tasks_for(user: Any) -> QuerySet[Task]:
@@ -48,7 +48,7 @@ class DueSelection:
 
     kind: str
     label: str
-    entities: QuerySet[Entity]
+    entities: EntityQuerySet
     code: str = ""
 
 
@@ -56,7 +56,7 @@ def due_selection(
     user: Any, *, grid: str = "", officer: str = "", station: str = ""
 ) -> DueSelection:
     """The entities of the list asked for, scoped to ``user`` (404 for another unit's)."""
-    entities = scoped(schedule.active_entities(), user)
+    entities = scoped(Entity.objects.all(), user)
     if grid:
         found = get_scoped(Grid.objects.all(), user, code=grid)
         return DueSelection("grid", str(found), entities.filter(grid=found), grid)
@@ -81,8 +81,11 @@ def default_due_selection(user: Any) -> dict[str, str]:
 
 
 def due_list(selection: DueSelection, *, only_overdue: bool, on: dt.date) -> schedule.DueList:
+    """The selection's entities overdue on ``on`` (due by the day before), or every one of them
+    with its due date, most overdue first: both are ``schedule.due_in_period``."""
+    end = on - dt.timedelta(days=1) if only_overdue else dt.date.max
     return schedule.DueList(
-        schedule.due_dates(selection.entities, on=on), only_overdue=only_overdue
+        schedule.due_in_period(unit=None, start=on, end=end, entities=selection.entities)
     )
 
 

@@ -6,7 +6,12 @@ Entities are read in bulk — one statement, integer columns, no model instances
 dates computed with numpy (docs/decisions/0008); a per-entity ORM loop is 30× slower and
 more (benchmarks/bench_plan.py).
 
-Until inspections exist (issue 4), the last inspection is the latest done task.
+``due_in_period`` is the one definition of "due": the plan, the due list (page and API) call it.
+
+The last inspection is the latest *done task* (``Task.done_on``, set when a task's record is
+signed or the task is completed by hand). A signed inspection without a task (ad hoc,
+complaint) does not restart the interval yet: the defects issue says every signed inspection
+must, and that change belongs in ``last_inspections``.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from django.db import connection
 from django.db.models import IntegerField, Max, QuerySet
 from django.db.models.expressions import RawSQL
 
+from xiaoneng.org.models import Unit
 from xiaoneng.planning.models import Policy
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.planning.policy.services import CLASSES, GRADES, PolicyTable
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import Entity, EntityQuerySet
 
 EPOCH = dt.date(1970, 1, 1)
 NEVER = np.iinfo(np.int64).min  # "no inspection yet" in an array of day numbers
@@ -60,9 +66,9 @@ def _index_sql(column: str, values: Sequence[str]) -> str:
     return f"CASE {column} {cases} END"
 
 
-def active_entities() -> QuerySet[Entity]:
-    """Entities a patrol plan covers: in the register (not archived) and operating."""
-    return Entity.objects.filter(archived_at__isnull=True, status=Entity.Status.OPERATING)
+def active_entities() -> EntityQuerySet:
+    """Entities a patrol plan covers: ``Entity.objects.operating()`` (the demo builders' name)."""
+    return Entity.objects.operating()
 
 
 @dataclass
@@ -111,6 +117,7 @@ def load_register(queryset: QuerySet[Entity]) -> Register:
 def last_inspections(register: Register, queryset: QuerySet[Entity] | None = None) -> np.ndarray:
     """Day number of each entity's latest done task (``NEVER`` if none), aligned to ``register``.
 
+    Only done tasks count, not signed inspections without a task (see the module docstring).
     A few entities (a grid, an officer's grids) are looked up by id on the index; more (a
     station) through ``queryset`` (the register's own) as a sub-query; most of the register,
     by reading every done task.
@@ -190,6 +197,47 @@ def due_dates(
 
 
 @dataclass
+class Due:
+    """The entities due in a period: the due dates of those considered, and the positions
+    (in ``dates``' arrays) of those due, most overdue first, ties by entity id."""
+
+    dates: DueDates
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.positions.size)
+
+
+def due_in_period(
+    *,
+    unit: Unit | None,
+    start: dt.date,
+    end: dt.date,
+    entities: EntityQuerySet | None = None,
+    table: PolicyTable | None = None,
+) -> Due:
+    """Which entities are due for patrol in the period ``start``–``end``: the one rule.
+
+    An entity is due when it is operating and in the register (``Entity.objects.operating()``),
+    in ``unit``'s subtree (None: every unit) and among ``entities`` if given (a grid, an
+    officer's grids, already scoped to the user), and its due date is on or before ``end``.
+    The due date is its last inspection (``last_inspections``), or the day it entered the
+    register, plus the patrol interval of its risk class × credit grade under the policy in
+    force on ``start`` (or ``table``). Entities overdue before ``start`` are due too.
+
+    The month's plan asks for its first and last day; the overdue list asks for today and
+    yesterday (overdue today = due by yesterday); the list of every due date, for ``end``
+    ``dt.date.max``. Overdue days are counted on ``start``.
+    """
+    queryset = (Entity.objects.all() if entities is None else entities).operating()
+    units = None if unit is None else Unit.objects.subtree_ids(unit)
+    if units is not None:
+        queryset = queryset.filter(unit_id__in=units)
+    dates = due_dates(queryset, on=start, table=table)
+    return Due(dates, dates.order(np.flatnonzero(dates.due <= day_number(end))))
+
+
+@dataclass
 class DueRow:
     """One line of an overdue list."""
 
@@ -206,10 +254,9 @@ class DueList(Sequence[DueRow]):
     The count is the array's length, exact and free, so Django's paginator pages it.
     """
 
-    def __init__(self, dates: DueDates, *, only_overdue: bool) -> None:
-        selection = np.flatnonzero(dates.overdue_days > 0) if only_overdue else None
-        self.dates = dates
-        self.positions = dates.order(selection)
+    def __init__(self, due: Due) -> None:
+        self.dates = due.dates
+        self.positions = due.positions
 
     def __len__(self) -> int:
         return int(self.positions.size)

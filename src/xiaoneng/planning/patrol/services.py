@@ -84,13 +84,6 @@ def find_unit(code: str | None) -> Unit:
     return roots[0]
 
 
-def subtree_ids(unit: Unit) -> list[int] | None:
-    """Ids of ``unit``'s subtree; None when it is the whole organisation (no filter needed)."""
-    if unit.parent_id is None and not Unit.objects.exclude(path__startswith=unit.path).exists():
-        return None
-    return list(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
-
-
 @dataclass
 class OfficerLoad:
     """One officer's share of a run: tasks added and their busiest day afterwards."""
@@ -141,11 +134,12 @@ def generate_patrol_plan(
 ) -> PlanReport:
     """Create (or complete) the patrol plan of ``period`` for a unit's subtree.
 
-    Every active entity due by the period's last day gets a task for its grid's officer on a
-    working day from today on, most overdue first, within the officer's daily capacity; what
-    does not fit is kept as overflow with its reason. Re-running changes nothing already
-    planned or done; overflow that now fits is placed. Nothing is written on bad input or a
-    dry run. ``actor`` None is the operator at the command line (no role limits).
+    Every entity due in the period (``schedule.due_in_period``) gets a task for its grid's
+    officer on a working day from today on, most overdue first, within the officer's daily
+    capacity; what does not fit is kept as overflow with its reason. Re-running changes
+    nothing already planned or done; overflow that now fits is placed. Nothing is written on
+    bad input or a dry run. ``actor`` None is the operator at the command line (no role
+    limits).
     """
     span = parse_period(period)
     capacity = assign.check_capacity(assign.default_capacity() if capacity is None else capacity)
@@ -198,14 +192,10 @@ class _Proposal:
     ) -> None:
         self.span, self.unit, self.table, self.plan = span, unit, table, plan
         self.days, self.capacity = days, capacity
-        queryset = schedule.active_entities()
-        units = subtree_ids(unit)
-        if units is not None:
-            queryset = queryset.filter(unit_id__in=units)
-        self.dates = schedule.due_dates(queryset, on=span.first, table=table)
+        found = schedule.due_in_period(unit=unit, start=span.first, end=span.last, table=table)
+        self.dates, due = found.dates, found.positions
         register = self.dates.register
-        due = self.dates.order(np.flatnonzero(self.dates.due <= schedule.day_number(span.last)))
-        self.due_count = int(due.size)
+        self.due_count = len(found)
         # This period's patrol tasks, and open patrol tasks of other periods: an entity whose
         # visit is still to be made is not planned twice.
         existing = list(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,26 @@ def may_record(officer: Any, task: Task) -> bool:
     ):
         return True
     return officer.has_role(Role.STATION_DIRECTOR) and in_scope(officer, task.unit_id)
+
+
+# A later domain that keeps its own record of a task's visit (inspections: the inspection
+# record) registers a check here from its AppConfig.ready(), so that planning can tell
+# whether a task has such a record without naming that domain (ADR 0012).
+_RECORD_KEEPERS: list[Callable[[Task], bool]] = []
+
+
+def register_record_keeper(has_record: Callable[[Task], bool]) -> None:
+    """Register ``has_record(task)``: whether a later domain keeps a record of the visit."""
+    if has_record not in _RECORD_KEEPERS:
+        _RECORD_KEEPERS.append(has_record)
+
+
+def has_visit_record(task: Task) -> bool:
+    """Whether a later domain keeps a record of ``task``'s visit (an inspection record).
+
+    The task page then offers no plain result form: the visit is recorded there instead.
+    """
+    return any(has_record(task) for has_record in _RECORD_KEEPERS)
 
 
 @dataclass(frozen=True)

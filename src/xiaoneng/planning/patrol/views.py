@@ -1,29 +1,26 @@
-"""Pages of plans: plan list and generation, calendars, due lists, tasks, campaigns."""
+"""Pages of plans: plan list and generation, calendars, due lists, tasks."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import DomainError
-from xiaoneng.core.paging import CappedPaginator
+from xiaoneng.core.pages import paginate, parse_day, query_string
 from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role, Unit
-from xiaoneng.planning.campaigns import services as campaigns
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol import assign
 from xiaoneng.planning.patrol import queries as plan_queries
 from xiaoneng.planning.patrol.models import Campaign, Plan, Task
@@ -31,44 +28,20 @@ from xiaoneng.planning.patrol.services import generate_patrol_plan, period_of
 from xiaoneng.planning.patrol.tasks import (
     cancel_task,
     complete_task,
+    has_visit_record,
     may_record,
-    not_open_yet,
     team,
 )
-
-
-class ExactPaginator(Paginator):
-    """For lists counted from arrays: the count is exact and free."""
-
-    count_exact = True
-
-
-def _page(request: HttpRequest, rows: Any, exact: bool = False) -> Any:
-    paginator = ExactPaginator if exact else CappedPaginator
-    return paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query(request: HttpRequest, *names: str) -> str:
-    return "&".join(f"{n}={request.GET[n]}" for n in names if request.GET.get(n))
-
-
-def _date(value: Any) -> dt.date | None:
-    """A YYYY-MM-DD field as a date; None when empty or not a real date (the service says so)."""
-    try:
-        return parse_date(str(value or "").strip())
-    except ValueError:
-        return None
-
 
 # Plans ------------------------------------------------------------------------------------
 
 
-def _plannable_units(request: HttpRequest) -> Any:
+def _plannable_units(request: OfficerRequest) -> Any:
     return scoped(Unit.objects.exclude(kind=Unit.Kind.DIVISION), request.user).order_by("path")
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: OfficerRequest) -> HttpResponse:
     """Plans of the user's scope, newest period first, with their progress."""
     plans = scoped(Plan.objects.select_related("unit", "policy"), request.user).order_by(
         "-period", "unit__path", "-id"
@@ -76,11 +49,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in Plan.Kind.values:
         plans = plans.filter(kind=kind)
-    page = _page(request, plans)
+    page = paginate(request, plans)
     plan_queries.count_tasks(list(page))
     context = {
         "page": page,
-        "query": _query(request, "kind"),
+        "query": query_string(request, "kind"),
         "kind": kind,
         "kinds": Plan.Kind.choices,
         "can_plan": access.can(request.user, access.PLAN_PATROL),
@@ -90,7 +63,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_generate(request: HttpRequest) -> HttpResponse:
+def plan_generate(request: OfficerRequest) -> HttpResponse:
     """The form of ``generate_patrol_plan``: a dry run shows the report, a run writes the plan."""
     access.require(request.user, access.PLAN_PATROL)
     today = timezone.localdate()
@@ -133,7 +106,7 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     plan = get_scoped(
         Plan.objects.select_related("unit", "policy", "created_by"), request.user, pk=pk
     )
@@ -145,8 +118,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "summary": plan_queries.summarise(plan),
         "campaign": Campaign.objects.filter(plan=plan).first(),
-        "page": _page(request, tasks.order_by("scheduled_on", "id")),
-        "query": _query(request, "status"),
+        "page": paginate(request, tasks.order_by("scheduled_on", "id")),
+        "query": query_string(request, "status"),
         "status": status,
         "statuses": Task.Status.choices,
         "today": timezone.localdate(),
@@ -157,7 +130,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Calendars ----------------------------------------------------------------------------------
 
 
-def _month(request: HttpRequest) -> Any:
+def _month(request: OfficerRequest) -> Any:
     try:
         return plan_queries.check_month(request.GET.get("month", ""))
     except DomainError as error:
@@ -183,7 +156,7 @@ def _neighbours(month: Any) -> dict[str, str]:
 
 
 @login_required
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: OfficerRequest) -> HttpResponse:
     """The user's own calendar (a station's for a director without grids)."""
     user: Any = request.user
     director = user.has_role(Role.STATION_DIRECTOR) and user.unit is not None
@@ -193,7 +166,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def officer_calendar(request: HttpRequest, username: str) -> HttpResponse:
+def officer_calendar(request: OfficerRequest, username: str) -> HttpResponse:
     officer = get_scoped(Officer.objects.select_related("unit"), request.user, username=username)
     month = _month(request)
     context = plan_queries.officer_calendar(request.user, officer, month)
@@ -204,12 +177,12 @@ def officer_calendar(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def station_calendar(request: HttpRequest, code: str) -> HttpResponse:
+def station_calendar(request: OfficerRequest, code: str) -> HttpResponse:
     station = get_scoped(Unit.objects.all(), request.user, code=code)
     month = _month(request)
     context = plan_queries.station_calendar(request.user, station, month)
     context.update(_neighbours(month))
-    context["page"] = _page(request, context.pop("overflow"))
+    context["page"] = paginate(request, context.pop("overflow"))
     context["query"] = f"month={month.text}"
     return render(request, "planning/plan_station_calendar.html", context)
 
@@ -218,7 +191,7 @@ def station_calendar(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def due_list(request: HttpRequest) -> HttpResponse:
+def due_list(request: OfficerRequest) -> HttpResponse:
     """Overdue (or all) entities of a grid, an officer's grids or a station, most overdue first."""
     params = {k: request.GET.get(k, "").strip() for k in ("grid", "officer", "station")}
     if not any(params.values()) and request.GET.get("all") != "1":
@@ -229,7 +202,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
     rows = plan_queries.due_list(selection, only_overdue=only_overdue, on=today)
     context = {
         "selection": selection,
-        "page": _page(request, rows, exact=True),
+        "page": paginate(request, rows, exact=True),
         "query": "&".join(
             [f"{k}={v}" for k, v in params.items() if v]
             + [f"overdue={'1' if only_overdue else '0'}"]
@@ -265,7 +238,7 @@ def _result(post: Any) -> dict[str, Any]:
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     task = get_scoped(plan_queries.tasks_for(request.user), request.user, pk=pk)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -273,7 +246,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             complete_task(
                 task=task,
                 officer=request.user,
-                done_on=_date(request.POST.get("done_on")),
+                done_on=parse_day(request.POST.get("done_on")),
                 **_result(request.POST),
             )
         except DomainError as error:
@@ -293,10 +266,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task,
         # A division's campaign plan is not a station officer's to open: name it, no link.
         "plan_visible": in_scope(request.user, task.plan.unit_id),
-        "not_open_yet": not_open_yet(task),
         "siblings": siblings,
         "team": team(task.visit) if task.visit else [],
-        "may_record": open_status and may_record(request.user, task),
+        # The plain result form; a later domain's record of the visit (the inspection record,
+        # shown by its own panel) takes its place once there is one.
+        "may_complete": open_status
+        and may_record(request.user, task)
+        and not has_visit_record(task),
         "may_cancel": open_status
         and (
             access.can(request.user, access.PLAN_PATROL)
@@ -311,7 +287,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def task_cancel(request: OfficerRequest, pk: int) -> HttpResponse:
     task = get_scoped(plan_queries.tasks_for(request.user), request.user, pk=pk)
     try:
         cancel_task(task=task, actor=request.user, reason=request.POST.get("reason", ""))
@@ -320,104 +296,3 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已取消任务"))
     return redirect(reverse("planning:task_detail", kwargs={"pk": task.pk}))
-
-
-# Campaigns ------------------------------------------------------------------------------------
-
-
-@login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
-    items = scoped(Campaign.objects.select_related("unit", "plan"), request.user).order_by(
-        "-start_on", "-id"
-    )
-    page = _page(request, items)
-    plans = {c.plan_id: c.plan for c in page}
-    plan_queries.count_tasks(list(plans.values()))
-    today = timezone.localdate()
-    for item in page:
-        item.state = campaigns.status(item, today)
-        item.phase = campaigns.phase(item, today)
-        item.total, item.done = item.plan.total, item.plan.done
-    context = {
-        "page": page,
-        "query": "",
-        "can_manage": access.can(request.user, access.MANAGE_CAMPAIGNS),
-    }
-    return render(request, "planning/campaign_list.html", context)
-
-
-def _campaign_input(request: HttpRequest) -> campaigns.CampaignInput:
-    post = request.POST
-    usccs: list[str] | None = None
-    if post.get("population") == "list":
-        upload = request.FILES.get("file")
-        text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
-        usccs = (text + "\n" + post.get("usccs", "")).splitlines()
-    filters: dict[str, Any] | None = None
-    if usccs is None:
-        names = {key: key for key in campaigns.FILTER_KEYS} | {"unit": "area_unit"}
-        filters = {k: post[f] for k, f in names.items() if k != "hot_industry" and post.get(f)}
-        if post.get("hot_industry") == "1":
-            filters["hot_industry"] = True
-    return campaigns.CampaignInput(
-        title=post.get("title", ""),
-        theme=post.get("theme", ""),
-        checkpoints=post.get("checkpoints", ""),
-        start_on=_date(post.get("start_on")),
-        end_on=_date(post.get("end_on")),
-        description=post.get("description", ""),
-        partners=post.get("partners", ""),
-        unit_code=post.get("unit") or None,
-        filters=filters,
-        usccs=usccs,
-        capacity=post.get("capacity") or None,
-    )
-
-
-@login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, access.MANAGE_CAMPAIGNS)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            campaign = campaigns.create_campaign(data=_campaign_input(request), actor=request.user)
-        except DomainError as error:
-            errors = error.by_field
-            messages.error(request, error.for_page)
-        else:
-            messages.success(request, _("已部署专项整治：%(title)s") % {"title": campaign.title})
-            return redirect("planning:campaign_detail", pk=campaign.pk)
-    context = {
-        "form": request.POST if request.method == "POST" else {"population": "filters"},
-        "errors": errors,
-        "themes": Campaign.Theme.choices,
-        "units": scoped(Unit.objects.all(), request.user).order_by("path"),
-        "stations": scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user),
-        "today": timezone.localdate(),
-        "capacity": assign.default_capacity(),
-    }
-    return render(request, "planning/campaign_form.html", context)
-
-
-@login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_scoped(
-        Campaign.objects.select_related("unit", "plan", "created_by"), request.user, pk=pk
-    )
-    tasks = plan_queries.tasks_for(request.user).filter(plan_id=campaign.plan_id)
-    status = request.GET.get("status", "")
-    if status in Task.Status.values:
-        tasks = tasks.filter(status=status)
-    context = {
-        "campaign": campaign,
-        "state": campaigns.status(campaign),
-        "stats": campaigns.statistics(campaign),
-        "confiscations": campaigns.confiscations(campaign)[:20],
-        "page": _page(request, tasks.order_by("scheduled_on", "id")),
-        "query": _query(request, "status"),
-        "status": status,
-        "statuses": Task.Status.choices,
-        "visits_saved": plan_queries.summarise(campaign.plan).visits_saved,
-        "today": timezone.localdate(),
-    }
-    return render(request, "planning/campaign_detail.html", context)

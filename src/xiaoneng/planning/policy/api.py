@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.models import Policy
 from xiaoneng.planning.policy import services as policies
 
@@ -52,7 +52,7 @@ class PolicyIn(Schema):
     cells: dict[str, CellIn]
 
 
-def _mark_in_force(request: HttpRequest) -> None:
+def _mark_in_force(request: OfficerRequest) -> None:
     try:
         request.policy_in_force_pk = policies.policy_in_force().pk  # type: ignore[attr-defined]
     except policies.PolicyUnknown:
@@ -60,19 +60,19 @@ def _mark_in_force(request: HttpRequest) -> None:
 
 
 @router.get("/policy", response=list[PolicyOut], summary="Every policy version, newest first")
-def list_policies(request: HttpRequest) -> Any:
+def list_policies(request: OfficerRequest) -> Any:
     _mark_in_force(request)
     return Policy.objects.order_by("-effective_from").prefetch_related("cells")
 
 
 @router.get("/policy/{version}", response=PolicyOut, summary="One policy version")
-def get_policy(request: HttpRequest, version: int) -> Policy:
+def get_policy(request: OfficerRequest, version: int) -> Policy:
     _mark_in_force(request)
     return get_object_or_404(Policy, version=version)
 
 
 @router.post("/policy", response={201: PolicyOut}, summary="A new policy version (administrators)")
-def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[Policy]:
+def create_policy(request: OfficerRequest, payload: PolicyIn) -> Status[Policy]:
     cells = {key: cell.dict() for key, cell in payload.cells.items()}
     created = policies.create_policy(
         effective_from=payload.effective_from, cells=cells, note=payload.note, actor=request.user

@@ -7,14 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.pages import parse_day
 from xiaoneng.org import access
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.models import Distance, Policy
 from xiaoneng.planning.policy import services as policies
 from xiaoneng.registry.models import CreditGrade, RiskClass
@@ -37,7 +38,7 @@ def _matrix(
 
 
 @login_required
-def policy_detail(request: HttpRequest, version: int | None = None) -> HttpResponse:
+def policy_detail(request: OfficerRequest, version: int | None = None) -> HttpResponse:
     """The policy in force (or one version), with every version and its effective date."""
     current: Policy | None
     if version is None:
@@ -61,7 +62,7 @@ def policy_detail(request: HttpRequest, version: int | None = None) -> HttpRespo
 
 
 @login_required
-def policy_create(request: HttpRequest) -> HttpResponse:
+def policy_create(request: OfficerRequest) -> HttpResponse:
     """A new version of the policy (administrators), starting from the one in force."""
     access.require(request.user, access.MANAGE_POLICY)
     errors: list[FieldError] = []
@@ -74,7 +75,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
             for c in policies.CLASSES
             for g in policies.GRADES
         }
-        effective = parse_date(request.POST.get("effective_from", "") or "")
+        effective = parse_day(request.POST.get("effective_from"))
         try:
             if effective is None:
                 raise DomainError(

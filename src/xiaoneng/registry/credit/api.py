@@ -8,11 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.credit.services import decide_proposal
 from xiaoneng.registry.models import CreditProposal, CreditRule
 
@@ -76,7 +76,7 @@ class CreditRuleOut(Schema):
         return str(obj.get_trigger_display())
 
 
-def _proposals(request: HttpRequest) -> QuerySet[CreditProposal]:
+def _proposals(request: OfficerRequest) -> QuerySet[CreditProposal]:
     return scoped(CreditProposal.objects.select_related("entity", "decided_by"), request.user)
 
 
@@ -87,7 +87,7 @@ def _proposals(request: HttpRequest) -> QuerySet[CreditProposal]:
     operation_id="xiaoneng_inspections_followup_api_list_proposals",
 )
 def list_proposals(
-    request: HttpRequest, paging: Query[Paging], status: str = "pending"
+    request: OfficerRequest, paging: Query[Paging], status: str = "pending"
 ) -> dict[str, Any]:
     proposals = _proposals(request)
     if status:
@@ -101,7 +101,7 @@ def list_proposals(
     summary="The feedback rule table",
     operation_id="xiaoneng_inspections_followup_api_list_rules",
 )
-def list_rules(request: HttpRequest) -> list[CreditRule]:
+def list_rules(request: OfficerRequest) -> list[CreditRule]:
     return list(CreditRule.objects.order_by("trigger"))
 
 
@@ -111,7 +111,7 @@ def list_rules(request: HttpRequest) -> list[CreditRule]:
     summary="One proposal",
     operation_id="xiaoneng_inspections_followup_api_get_proposal",
 )
-def get_proposal(request: HttpRequest, proposal_id: int) -> CreditProposal:
+def get_proposal(request: OfficerRequest, proposal_id: int) -> CreditProposal:
     return get_scoped(_proposals(request), request.user, pk=proposal_id)
 
 
@@ -121,7 +121,7 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> CreditProposal:
     summary="Confirm (the grade changes, with history) or reject a proposal, with a reason",
     operation_id="xiaoneng_inspections_followup_api_decide",
 )
-def decide(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> CreditProposal:
+def decide(request: OfficerRequest, proposal_id: int, payload: DecisionIn) -> CreditProposal:
     proposal = get_scoped(_proposals(request), request.user, pk=proposal_id)
     return decide_proposal(
         proposal=proposal, confirm=payload.confirm, reason=payload.reason, actor=request.user

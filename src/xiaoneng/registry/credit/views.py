@@ -4,7 +4,7 @@ through ``registry.feedback``."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.pages import act, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
+from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.credit.services import decide_proposal
 from xiaoneng.registry.models import CreditProposal, CreditRule
 
@@ -20,7 +21,7 @@ from xiaoneng.registry.models import CreditProposal, CreditRule
 
 
 @login_required
-def credit_list(request: HttpRequest) -> HttpResponse:
+def credit_list(request: OfficerRequest) -> HttpResponse:
     """Credit grade proposals (pending first) with their source, and the rule table."""
     proposals = scoped(CreditProposal.objects.select_related("entity", "decided_by"), request.user)
     status = request.GET.get("status", "pending")
@@ -40,7 +41,7 @@ def credit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def credit_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def credit_decide(request: OfficerRequest, pk: int) -> HttpResponse:
     proposal = get_scoped(CreditProposal.objects.select_related("entity"), request.user, pk=pk)
     confirm = request.POST.get("decision") == "confirm"
     done = _("已确认调整信用等级") if confirm else _("已驳回调整建议")

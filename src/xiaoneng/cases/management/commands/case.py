@@ -56,7 +56,7 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=options["unit"]).first()
             if unit is None:
                 raise CommandError(f"unknown unit: {options['unit']}", returncode=2)
-            cases = cases.filter(unit__path__startswith=unit.path)
+            cases = cases.filter(Unit.objects.subtree_q(unit, field="unit"))
         try:
             found = limits.stage_warnings(cases, today)
         except DomainError as error:

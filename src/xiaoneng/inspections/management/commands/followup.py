@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
-from xiaoneng.inspections.followup.services import warn_overdue
+from xiaoneng.inspections.followup.overdue import warn_overdue
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org.models import Unit
-from xiaoneng.oversight import services as oversight
-from xiaoneng.oversight.models import ReviewRound
+from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.models import ReviewRound
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            month = oversight.parse_month(options["month"]).text
+            month = director_reviews.parse_month(options["month"]).text
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from None
         stations = Unit.objects.filter(kind=Unit.Kind.STATION).order_by("path")
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         )
         try:
             with acting_as(None):
-                rounds = [oversight.draw_reviews(unit=s, month=month) for s in stations]
+                rounds = [director_reviews.draw_reviews(unit=s, month=month) for s in stations]
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from None
         for drawn in rounds:
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         if not rounds.exists():
             self.stdout.write(f"{month}: 没有已抽取的批次 no rounds drawn")
         for drawn in rounds.order_by("unit__path"):
-            outcome = oversight.check_round(drawn)
+            outcome = director_reviews.check_round(drawn)
             verdict = "一致 verified" if outcome.verified else "不一致 MISMATCH"
             self.stdout.write(f"{drawn.unit.code} {drawn.month} round #{drawn.pk}: {verdict}")
             for problem in outcome.problems:

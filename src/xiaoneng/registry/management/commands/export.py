@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if kind == "entities":
             queryset = Entity.objects.all()
             if not options["include_archived"]:
-                queryset = queryset.filter(archived_at__isnull=True)
+                queryset = queryset.active()
         else:
             models: dict[str, Any] = {"units": Unit, "officers": Officer, "grids": Grid}
             queryset = models[kind].objects.all()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from xiaoneng.oversight.leader import LIST_LIMIT, oversight
+from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.oversight.leader.queries import LIST_LIMIT, oversight
 
 
 @login_required
-def leader_view(request: HttpRequest) -> HttpResponse:
+def leader_view(request: OfficerRequest) -> HttpResponse:
     """What is overdue, flagged or escalated in the user's scope (局领导监控, 篇2)."""
     view = oversight(user=request.user)
     matrix = [

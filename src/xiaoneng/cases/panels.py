@@ -1,0 +1,129 @@
+"""What cases add to the pages of inspections (ADR 0012): the cases opened from a record,
+and the button that opens one (转立案查处).
+
+Registered from ``CasesConfig.ready()``. The button shows only to a user who may open a
+case (``HANDLE_CASES``, as ``case_create`` requires) and only while the record may still be
+escalated; the case form itself checks both again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+
+from xiaoneng.cases.models import Case
+from xiaoneng.cases.views import SOURCE_PARAMS
+from xiaoneng.core import panels
+from xiaoneng.inspections import transitions as tables
+from xiaoneng.inspections.models import (
+    ExitCheck,
+    Finding,
+    Rectification,
+    Sample,
+    SampleFollowUp,
+    UnlicensedOperator,
+)
+from xiaoneng.org import access
+
+# The case form's query parameter for each kind of source record.
+PARAMS: dict[type[Model], str] = {model: param for param, (_field, model) in SOURCE_PARAMS.items()}
+
+
+def case_form_url(record: Model) -> str:
+    """The case form opened from ``record`` (a finding, an order, a failed sample…)."""
+    return f"{reverse('cases:case_create')}?{PARAMS[type(record)]}={record.pk}"
+
+
+def may_open_case(user: Any) -> bool:
+    """Whether ``user`` may open a case: the check ``case_create`` makes."""
+    return access.can(user, access.HANDLE_CASES)
+
+
+def escalable(record: Model) -> bool:
+    """Whether a case may still be opened from ``record``: its status table allows the move
+    to escalated. A finding only while open: one under an order goes through the order."""
+    if isinstance(record, Finding):
+        return record.status == Finding.Status.OPEN
+    if isinstance(record, Rectification):
+        return tables.RECTIFICATION.allows(record.status, Rectification.Status.ESCALATED)
+    if isinstance(record, ExitCheck):
+        return tables.EXIT_CHECK.allows(record.status, ExitCheck.Status.ESCALATED)
+    if isinstance(record, UnlicensedOperator):
+        return tables.UNLICENSED.allows(record.status, UnlicensedOperator.Status.ESCALATED)
+    if isinstance(record, SampleFollowUp):
+        return tables.SAMPLE_FOLLOW_UP.allows(record.status, SampleFollowUp.Status.ESCALATED)
+    return False
+
+
+def _cases_of(record: Model) -> QuerySet[Case]:
+    if isinstance(record, SampleFollowUp):
+        return Case.objects.filter(sample_id=record.sample_id)
+    fields: dict[type[Model], str] = {
+        Rectification: "rectification",
+        ExitCheck: "exit_check",
+        UnlicensedOperator: "unlicensed_operator",
+    }
+    field = fields[type(record)]
+    return Case.objects.filter(**{field: record})
+
+
+@panels.register
+class LinkedCasesPanel(panels.Panel):
+    """ "已转立案": the cases opened from an order, exit check, unlicensed operator or sample."""
+
+    models = (
+        "inspections.rectification",
+        "inspections.exitcheck",
+        "inspections.unlicensedoperator",
+        "inspections.samplefollowup",
+    )
+
+    def alerts(self) -> str:
+        linked = list(_cases_of(self.object))
+        if not linked:
+            return ""
+        return self.render("cases/panels/linked_cases.html", {"cases": linked})
+
+
+@panels.register
+class OpenCaseButton(panels.Panel):
+    """ "转立案查处" on an open order, exit check or unlicensed operator; "转立案" on an open
+    finding (a row of the finding list, or of its inspection record)."""
+
+    models = (
+        "inspections.finding",
+        "inspections.rectification",
+        "inspections.exitcheck",
+        "inspections.unlicensedoperator",
+    )
+
+    def buttons(self) -> str:
+        if not (may_open_case(self.user) and escalable(self.object)):
+            return ""
+        return self.render(
+            "cases/panels/open_case.html",
+            {"url": case_form_url(self.object), "row": isinstance(self.object, Finding)},
+        )
+
+
+@panels.register
+class EscalateSampleCard(panels.Panel):
+    """ "移送立案" on the follow-up of a failed sample (篇4), until it is closed or escalated."""
+
+    models = ("inspections.samplefollowup",)
+
+    def right(self) -> str:
+        follow_up = self.object
+        assert isinstance(follow_up, SampleFollowUp)
+        if not (may_open_case(self.user) and escalable(follow_up)):
+            return ""
+        url = panels.link(follow_up.sample, "open_case")
+        return self.render("cases/panels/escalate_sample.html", {"url": url})
+
+
+# Where "open a case" leads for each source, for an API that names it (the sample follow-up's
+# ``escalate_url``).
+for _model in (Finding, Rectification, ExitCheck, UnlicensedOperator, Sample):
+    panels.register_link(panels.label_of(_model), "open_case", case_form_url)
