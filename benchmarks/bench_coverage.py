@@ -1,7 +1,7 @@
 """Coverage report (篇3) and staffing balance (篇5) with 1,000,000 entities in the database.
 
 Figures, for a bureau leader (every entity) on one database filled in bulk as
-``bench_entity_list`` fills it, plus the demo's responsibility table, sizes and officers:
+``entities.fill_bulk`` fills it, plus the demo's responsibility table, sizes and officers:
 
 - the demo's table and sizes (``demo.planning.coverage.build_coverage``: every entity's floor
   area and staff, with their trace, written in bulk);
@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 import common
-from bench_entity_list import analyze, fill_bulk
 from common import Figure, say, timed
+from entities import analyze, fill_bulk
 
 NAME = "coverage"
 SAMPLE = 5000

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 import common
-from bench_entity_list import entity_columns, write_entities
 from common import Figure, say, timed
+from entities import entity_columns, write_entities
 
 NAME = "draw"
 LIMIT_SECONDS = 5.0

@@ -252,7 +252,7 @@ def run(rows: int, sample: int, postgres: bool) -> Figure:
         before, saved = timed(lambda: naive_import(halves[0]))
         events_before = AuditEvent.objects.count()
         with breakdown() as spent:
-            seconds, result = timed(lambda: import_entities(path))
+            seconds, result = timed(lambda: import_entities(source=path))
         events = AuditEvent.objects.count() - events_before
         after, more = timed(lambda: naive_import(halves[1]))
     loop, saved = before + after, saved + more

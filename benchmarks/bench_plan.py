@@ -15,7 +15,7 @@ by day and ``Task.objects.create`` the task (trace signals firing) — timed on 
 of active entities inside a transaction that is rolled back, and **scaled linearly** to all
 of them (target: the plan ≥ 30× faster).
 
-The database holds 1,000,000 entities written as arrays (``bench_entity_list``'s fill) in 600
+The database holds 1,000,000 entities written as arrays (``entities.py``'s fill) in 600
 Voronoi grids of 24 stations, one officer per grid, and a done task for every entity entered
 long enough ago: its last inspection lies uniformly within one patrol interval before the
 planned month, so that about one entity in twenty-five falls due in it, as in a county that
@@ -123,13 +123,13 @@ def history(seed: int) -> int:
 
 
 def fill(count: int, grids: int, stations: int) -> None:
-    import bench_entity_list
+    import entities
 
     organisation = common.build_organisation(grids, stations=stations)
     officers(organisation)
-    spent, columns = timed(lambda: bench_entity_list.entity_columns(count, organisation, seed=1))
+    spent, columns = timed(lambda: entities.entity_columns(count, organisation, seed=1))
     say(f"generated {count:,} entities in {spent:.1f} s")
-    bench_entity_list.write_entities(columns)
+    entities.write_entities(columns)
     spent, done = timed(lambda: history(seed=2))
     say(f"wrote {done:,} done tasks (last inspections) in {spent:.1f} s")
 

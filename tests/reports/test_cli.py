@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from tests.conftest import County
-from tests.reports.test_period import HEADLINE, collect, make_case, seed_cases
+from tests.reports.helpers import HEADLINE, collect, make_case, seed_cases
 from xiaoneng.cases.models import Target, TargetMetric
 
 

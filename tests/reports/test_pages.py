@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.conftest import County, client_for
-from tests.reports.test_period import HEADLINE, make_case, seed_cases
+from tests.reports.helpers import HEADLINE, make_case, seed_cases
 from xiaoneng.cases.models import Target, TargetMetric
 
 URL = "/reports/period/"

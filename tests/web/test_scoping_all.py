@@ -14,42 +14,36 @@ station's record:
   the east station's records, and the main lists show them to the bureau-wide roles;
 - the admin site sends everyone but staff to its log-in.
 
-Parameters are filled from ``tests/scoping_objects.py``; a parameter it cannot fill fails the
-test with what to register. The records are built once per module (per xdist worker).
+The package ``tests/scoping/`` says what is requested: ``world.py`` builds the records,
+``params.py`` fills each parameter with one of them (a parameter it cannot fill fails the test
+with what to register), ``expected.py`` lists the refusals and main lists. The records are built
+once per module (per xdist worker).
 """
 
 from __future__ import annotations
 
-import itertools
-import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.scoping_objects import (
-    API_BODIES,
-    MAIN_LISTS,
-    NOT_FOUND,
-    QUERIES,
-    REFUSED,
-    TEAM,
-    Fill,
-    Filled,
-    World,
-    build_world,
-    fill_for,
+from tests.scoping.calls import (
+    Request,
+    answer,
+    call,
+    requests_for,
+    shown_secrets,
+    snapshot,
+    text,
+    write,
 )
-from xiaoneng.api import api
-from xiaoneng.core.models import AuditEvent
+from tests.scoping.endpoints import Endpoint, api_endpoints, page_endpoints
+from tests.scoping.expected import MAIN_LISTS, NOT_FOUND, REFUSED, TEAM
+from tests.scoping.world import World, build_world
 from xiaoneng.org import access
 
 pytestmark = pytest.mark.django_db
@@ -63,74 +57,6 @@ ROLES = {
     "admin": "admin",
 }
 WEST = {"officer", "director"}
-SCHEMA = api.get_openapi_schema()
-COMPONENTS = SCHEMA.get("components", {}).get("schemas", {})
-PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)\}")
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A URL pattern (``method`` None: GET, then POST) or an API operation."""
-
-    label: str  # the URL name, or "<METHOD> <path>" for an API operation
-    route: str  # the path with its parameters: "entities/<str:uscc>/", "/api/v1/cases/{case_id}"
-    method: str | None = None
-    operation: str = ""  # the API path, for ``tests.scoping_objects.FILLS``
-
-    @property
-    def parameters(self) -> list[str]:
-        return [a or b for a, b in PARAMETER.findall(self.route)]
-
-    @property
-    def admin(self) -> bool:
-        """A page of the admin site, but its log-in and log-out, which are everyone's."""
-        return self.route.startswith("admin/") and self.label not in ("admin:login", "admin:logout")
-
-
-def _route(pattern: Any) -> str:
-    text = str(pattern)
-    if text.startswith("^") or "(?P<" in text:  # a regular expression: name its groups
-        text = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", text).lstrip("^").rstrip("$")
-    return text
-
-
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        route = prefix + _route(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or ""
-            name = f"{namespace}:{inner}" if namespace and inner else namespace or inner
-            yield from _walk(pattern.url_patterns, route, name)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name or ""
-            yield (name if pattern.name else route), route
-
-
-def _api_path(route: str) -> str:
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-
-
-def page_endpoints() -> list[Endpoint]:
-    """Every URL pattern but those of API operations (checked by method below)."""
-    operations = set(SCHEMA["paths"])
-    found = [
-        Endpoint(label, route)
-        for label, route in _walk(get_resolver().url_patterns)
-        if _api_path(route) not in operations
-    ]
-    labels = [e.label for e in found]
-    return [
-        Endpoint(f"{e.label} {e.route}", e.route) if labels.count(e.label) > 1 else e for e in found
-    ]
-
-
-def api_endpoints() -> list[Endpoint]:
-    """Every API operation, one per path and method."""
-    return [
-        Endpoint(f"{method.upper()} {path}", path, method, path)
-        for path, operations in SCHEMA["paths"].items()
-        for method in operations
-    ]
 
 
 PAGES = page_endpoints()
@@ -176,152 +102,6 @@ def scene(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Scen
         transaction.set_rollback(True)
 
 
-# Filling a URL ----------------------------------------------------------------------------------
-
-
-def _filled(endpoint: Endpoint, name: str, fill_one: Fill | None, world: World) -> list[Filled]:
-    label = endpoint.operation or endpoint.label
-    if fill_one is None:
-        pytest.fail(
-            f"{endpoint.label}: no record to fill the parameter {name!r} with. Add an entry "
-            f"to FILLS in tests/scoping_objects.py (a pattern matching '{label}.{name}'), "
-            "building a record of the east station in build_world if need be."
-        )
-    found = fill_one(world, endpoint.route)
-    return found if isinstance(found, list) else [found]
-
-
-@dataclass(frozen=True)
-class Request:
-    """A URL of ``endpoint`` with its parameters filled (path first, then query), and the
-    records they name."""
-
-    endpoint: Endpoint
-    filled: tuple[Filled, ...]
-
-    @property
-    def url(self) -> str:
-        names = self.endpoint.parameters
-        values = dict(zip(names, self.filled, strict=False))
-        path = PARAMETER.sub(lambda m: values[m[1] or m[2]].value, self.endpoint.route)
-        pairs = zip(QUERIES.get(self.endpoint.label, {}), self.filled[len(names) :], strict=True)
-        query = "&".join(f"{name}={f.value}" for name, f in pairs)
-        return ("" if path.startswith("/") else "/") + path + (f"?{query}" if query else "")
-
-    @property
-    def records(self) -> list[models.Model]:
-        return [f.record for f in self.filled if f.record is not None]
-
-    @property
-    def of_east(self) -> bool:
-        return any(f.kind == "east" for f in self.filled)
-
-    def missing(self) -> Request:
-        """The same request of records that do not exist instead of the east station's."""
-        absent = [
-            Filled("999999" if f.value.isdigit() else f"NO-SUCH-{f.value}", "missing")
-            if f.kind == "east"
-            else f
-            for f in self.filled
-        ]
-        return Request(self.endpoint, tuple(absent))
-
-
-def requests_for(endpoint: Endpoint, world: World) -> list[Request]:
-    """Every URL of ``endpoint``: one, or one per value of a parameter with several."""
-    label = endpoint.operation or endpoint.label
-    options = [
-        _filled(endpoint, name, fill_for(label, name) or fill_for(endpoint.label, name), world)
-        for name in endpoint.parameters
-    ]
-    queries = QUERIES.get(endpoint.label, {})
-    options += [_filled(endpoint, name, fill, world) for name, fill in queries.items()]
-    return [Request(endpoint, chosen) for chosen in itertools.product(*options)]
-
-
-def snapshot(records: list[models.Model]) -> tuple[int, list[Any]]:
-    """The trace's length and the stored rows of ``records``: what a refused write leaves."""
-    rows = [type(r)._base_manager.filter(pk=r.pk).values().first() for r in records]
-    return AuditEvent.objects.count(), rows
-
-
-def text(response: Any) -> str:
-    """The body as a reader sees it: JSON with its escaped characters written out."""
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content).decode("utf-8", "replace")
-    else:
-        body = response.content.decode("utf-8", "replace")
-    if response.get("Content-Type", "").startswith("application/json"):
-        try:
-            return json.dumps(json.loads(body), ensure_ascii=False)
-        except ValueError:
-            return body
-    return body
-
-
-def shown_secrets(response: Any, world: World) -> list[str]:
-    if response.status_code != 200:
-        return []
-    body = text(response)
-    return [secret for secret in world.secrets if secret in body]
-
-
-# Requests ---------------------------------------------------------------------------------------
-
-
-def minimal(schema: dict[str, Any]) -> Any:
-    """The smallest value ``schema`` accepts: its required fields with plain values."""
-    if "$ref" in schema:
-        return minimal(COMPONENTS[schema["$ref"].rsplit("/", 1)[-1]])
-    for key in ("allOf", "anyOf", "oneOf"):
-        if key in schema:
-            options = [s for s in schema[key] if s.get("type") != "null"]
-            return minimal(options[0])
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type")
-    if kind == "object" or "properties" in schema:
-        properties = schema.get("properties", {})
-        return {name: minimal(properties[name]) for name in schema.get("required", [])}
-    if kind == "string":
-        return {"date": "2026-03-02", "date-time": "2026-03-02T09:00:00+08:00"}.get(
-            schema.get("format", ""), "x"
-        )
-    return {"integer": 1, "number": 1, "boolean": False, "array": []}.get(kind or "", "x")
-
-
-def call(client: Client, request: Request) -> Any:
-    """Send the request: a page by GET, an API operation by its method with the smallest
-    body its schema accepts (or the one ``API_BODIES`` gives)."""
-    endpoint, url = request.endpoint, request.url
-    method = endpoint.method or "get"
-    if method == "get":
-        return client.get(url)
-    operation = SCHEMA["paths"][endpoint.operation][method]
-    content = operation.get("requestBody", {}).get("content", {})
-    if "multipart/form-data" in content:
-        upload = SimpleUploadedFile("scoping.pdf", b"%PDF-1.4 scoping", "application/pdf")
-        return getattr(client, method)(url, {"file": upload})
-    body = API_BODIES.get(endpoint.label)
-    if body is None and content:
-        body = minimal(next(iter(content.values()))["schema"])
-    return getattr(client, method)(url, body or {}, content_type="application/json")
-
-
-def write(client: Client, request: Request) -> Any:
-    """A page's form posted empty, or the API operation."""
-    if request.endpoint.method is None:
-        return client.post(request.url, {})
-    return call(client, request)
-
-
-def answer(response: Any) -> str:
-    """The status, and the body of an API answer (a page's would only be its layout)."""
-    if response.get("Content-Type", "").startswith("application/json"):
-        return f"{response.status_code} {text(response)[:300]}"
-    return str(response.status_code)
-
-
 # The checks -------------------------------------------------------------------------------------
 
 
@@ -345,7 +125,8 @@ def check_refused(client: Client, role: str, request: Request) -> None:
         f"{url} as {role}: "
         + ", ".join(f"{name} {answer(response)}" for name, response in answers.items())
         + " for another station's record (one that does not exist answers 404; if the API "
-        "refused the body (422) before looking the record up, give one in API_BODIES)"
+        "refused the body (422) before looking the record up, give one in API_BODIES in "
+        "tests/scoping/params.py)"
     )
     assert snapshot(request.records) == before, f"{url} as {role} changed another station's record"
 
@@ -366,7 +147,8 @@ def check_found(client: Client, role: str, request: Request, world: World) -> No
     expected = 403 if rule == TEAM or (rule and not access.can(user, rule)) else 200
     assert response.status_code == expected, (
         f"{url} as {role}: {answer(response)}; the record is in the role's scope, so "
-        f"{expected} was expected (a refusal for want of a capability belongs in REFUSED)"
+        f"{expected} was expected (a refusal for want of a capability belongs in REFUSED in "
+        "tests/scoping/expected.py)"
     )
 
 

@@ -1,5 +1,5 @@
-"""Trace checks: each of the six doubts is raised on a crafted record and not just under its
-threshold; running again adds nothing; a subset check sees the records around it."""
+"""Trace rules: each of the six doubts is raised on a crafted record and not just under its
+threshold."""
 
 from __future__ import annotations
 
@@ -9,68 +9,27 @@ from typing import Any
 import pytest
 
 from tests.conftest import County
-from tests.inspections.factories import at, make_checklist, make_inspection
+from tests.inspections.factories import at, make_inspection
+from tests.inspections.trace.helpers import (
+    MONDAY,
+    D,
+    day_of_visits,
+    flags,
+    north_of,
+    photo,
+    run_of,
+    visit,
+)
 from tests.registry.factories import make_entity
-from xiaoneng.core.states import unlocked
-from xiaoneng.inspections.models import Attachment, Checklist, Inspection, TraceFlag
+from xiaoneng.inspections.models import Checklist, Inspection, TraceFlag
 from xiaoneng.inspections.trace import services as trace
 from xiaoneng.registry.models import Entity
 
-D = dt.date
-MONDAY = D(2026, 3, 2)
-LIMITS = {
-    "max_distance_m": 500.0,
-    "min_minutes": 5.0,
-    "max_visits_per_day": 12,
-    "max_delay_hours": 72.0,
-    "uniform_run": 8,
-}
-# One degree of latitude is about 111,195 m on the mean-radius sphere.
-METRES_PER_DEGREE = 111_195.0
-
-
-@pytest.fixture(autouse=True)
-def limits(settings: Any) -> dict[str, Any]:
-    settings.TRACE_CHECKS = dict(LIMITS)
-    return settings.TRACE_CHECKS
-
-
-@pytest.fixture
-def place(county: County) -> Entity:
-    lon, lat = county.east_point()
-    return make_entity(name="城东放心超市", longitude=lon, latitude=lat)
-
-
-@pytest.fixture
-def checklist(db: Any) -> Checklist:
-    return make_checklist(items=3)
-
-
-def flags(**lookup: Any) -> list[tuple[int, str, str]]:
-    return list(
-        TraceFlag.objects.filter(**lookup)
-        .order_by("inspection_id", "kind")
-        .values_list("inspection_id", "kind", "detail")
-    )
-
-
-def visit(county: County, place: Entity, checklist: Checklist, **values: Any) -> Inspection:
-    """A signed on-site visit by the east officer (a pass and a fail: not uniform)."""
-    values.setdefault("results", ["pass", "fail", "pass"])
-    return make_inspection(
-        entity=place,
-        officers=[county.east_officer, county.east_director],
-        checklist=checklist,
-        **values,
-    )
+# The thresholds of ``helpers.LIMITS``, whatever the environment sets.
+pytestmark = pytest.mark.usefixtures("limits")
 
 
 # far -----------------------------------------------------------------------------------------
-
-
-def north_of(place: Entity, metres: float) -> tuple[float, float]:
-    assert place.longitude is not None and place.latitude is not None
-    return place.longitude, place.latitude + metres / METRES_PER_DEGREE
 
 
 def test_a_check_in_far_from_the_entity_is_flagged_with_the_distance(
@@ -128,15 +87,6 @@ def test_a_visit_shorter_than_the_minimum_is_flagged_and_one_of_the_minimum_is_n
 # many ----------------------------------------------------------------------------------------
 
 
-def day_of_visits(
-    county: County, place: Entity, checklist: Checklist, count: int, day: dt.date = MONDAY
-) -> list[Inspection]:
-    return [
-        visit(county, place, checklist, visited_on=day, start_hour=8, minutes=20 + n)
-        for n in range(count)
-    ]
-
-
 def test_more_visits_in_a_day_than_possible_flags_every_record_of_that_day(
     county: County, place: Entity, checklist: Checklist
 ) -> None:
@@ -164,18 +114,6 @@ def test_as_many_visits_as_possible_are_not_flagged(
 
 
 # photo ---------------------------------------------------------------------------------------
-
-
-def photo(inspection: Inspection, digest: str, kind: str = "photo") -> Attachment:
-    return Attachment.objects.create(
-        inspection=inspection,
-        kind=kind,
-        file=f"inspections/{digest[:2]}/{digest}.jpg",
-        original_name="现场.jpg",
-        content_type="image/jpeg",
-        size=1000,
-        sha256=digest,
-    )
 
 
 def test_the_same_photo_in_two_inspections_flags_both_naming_the_other(
@@ -276,22 +214,6 @@ def test_an_amendment_signed_long_after_the_visit_is_not_late(
 # uniform -------------------------------------------------------------------------------------
 
 
-def run_of(
-    county: County, place: Entity, checklist: Checklist, marks: list[bool], first_day: int = 2
-) -> list[Inspection]:
-    """One record a day by the east officer: True marks every item alike with no note."""
-    return [
-        visit(
-            county,
-            place,
-            checklist,
-            visited_on=D(2026, 3, first_day + n),
-            results=["pass"] * 3 if alike else ["pass", "na", "pass"],
-        )
-        for n, alike in enumerate(marks)
-    ]
-
-
 def test_a_run_of_uniform_records_flags_each_record_of_the_run(
     county: County, place: Entity, checklist: Checklist
 ) -> None:
@@ -330,103 +252,3 @@ def test_a_record_with_a_note_breaks_a_run(
     )
     run_of(county, place, checklist, [True] * 4, first_day=7)
     assert trace.check().total == 0
-
-
-# idempotence -----------------------------------------------------------------------------------
-
-
-def test_running_again_adds_nothing_and_a_cleared_flag_is_not_raised_again(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    short = visit(county, place, checklist, minutes=3, checkin=north_of(place, 900))
-    first = trace.check()
-    assert first.raised == {"far": 1, "short": 1} and first.checked == 1
-    assert trace.check().total == 0
-    flag = TraceFlag.objects.get(kind="short")
-    with unlocked(flag):
-        flag.status = TraceFlag.Status.CLEARED
-    flag.save()
-    TraceFlag.objects.filter(kind="far").delete()
-    assert trace.check().raised == {"far": 1}
-    assert TraceFlag.objects.get(inspection=short, kind="short").status == "cleared"
-
-
-def test_new_flags_are_kept_in_the_trace_as_the_systems(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    from xiaoneng.core.audit import history
-
-    visit(county, place, checklist, minutes=3)
-    trace.check()
-    flag = TraceFlag.objects.get()
-    (event,) = history(flag)
-    assert event.action == "create" and event.source == "system" and event.actor is None
-    assert event.reason == "痕迹监控自动发现"
-    assert event.changes["kind"] == [None, "short"]
-
-
-# subsets ---------------------------------------------------------------------------------------
-
-
-def test_checking_one_signed_record_flags_the_rest_of_its_officer_day(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    earlier = day_of_visits(county, place, checklist, 12)
-    assert trace.check_signed([r.pk for r in earlier]) == 0
-    latest = visit(county, place, checklist, visited_on=MONDAY, start_hour=17)
-    assert trace.check_signed([latest.pk]) == 13
-    assert {pk for pk, _k, _d in flags(kind="many")} == {r.pk for r in [*earlier, latest]}
-
-
-def test_checking_one_signed_record_sees_its_officers_run_before_it(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    records = run_of(county, place, checklist, [True] * 3 + [False] + [True] * 7)
-    assert trace.check_signed([r.pk for r in records]) == 0
-    latest = run_of(county, place, checklist, [True], first_day=20)[0]
-    assert trace.check_signed([latest.pk]) == 8
-    assert {pk for pk, _k, _d in flags(kind="uniform")} == {r.pk for r in [*records[4:], latest]}
-
-
-def test_checking_one_signed_record_flags_the_other_record_with_its_photo(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    old = visit(county, place, checklist, visited_on=D(2026, 2, 2))
-    photo(old, "e" * 64)
-    new = visit(county, place, checklist)
-    photo(new, "e" * 64)
-    assert trace.check_signed([new.pk]) == 2
-    assert {pk for pk, _k, _d in flags(kind="photo")} == {old.pk, new.pk}
-
-
-def test_a_subset_check_judges_only_its_own_records_for_the_row_rules(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    slow = visit(county, place, checklist, minutes=2, visited_on=D(2026, 2, 2))
-    fresh = visit(county, place, checklist)
-    summary = trace.check(inspection_ids=[fresh.pk])
-    assert summary.checked == 1 and summary.total == 0
-    assert trace.check(inspection_ids=[]).checked == 0
-    assert trace.check_signed([slow.pk]) == 1
-
-
-def test_since_checks_the_records_signed_on_or_after_that_day(
-    county: County, place: Entity, checklist: Checklist
-) -> None:
-    visit(county, place, checklist, minutes=2, visited_on=D(2026, 2, 2))
-    recent = visit(county, place, checklist, minutes=2, visited_on=D(2026, 3, 2))
-    summary = trace.check(since=D(2026, 3, 1))
-    assert summary.checked == 1 and summary.raised == {"short": 1}
-    assert [pk for pk, _k, _d in flags()] == [recent.pk]
-
-
-def test_a_draft_is_never_checked(county: County, place: Entity, checklist: Checklist) -> None:
-    visit(county, place, checklist, minutes=1, signed=False)
-    assert trace.check() == trace.TraceSummary(checked=0)
-
-
-def test_the_summary_labels_every_kind_in_order() -> None:
-    summary = trace.TraceSummary(checked=3, raised={"late": 2})
-    assert summary.labelled()[4] == ("late", "检查后很久才录入", 2)
-    assert [kind for kind, _l, _n in summary.labelled()] == trace.KINDS
-    assert summary.total == 2

@@ -1,0 +1,44 @@
+"""What the generic scoping test expects beyond the rule: the main lists that show the east
+station's record, the pages that refuse a role for want of a capability, and those that answer
+404 to everyone."""
+
+from __future__ import annotations
+
+from xiaoneng.org import access
+
+# The main lists: a user whose scope covers the east station finds its record here (the text
+# of ``World.east[name]``'s ``attribute``); the west station never does.
+MAIN_LISTS: dict[str, tuple[str, str]] = {
+    "registry:entity_list": ("entity", "name"),
+    "GET /api/v1/entities": ("entity", "uscc"),
+    "inspections:inspection_list": ("entity", "name"),
+    "GET /api/v1/inspections": ("entity", "name"),
+    "inspections:rectification_list": ("rectification", "number"),
+    "GET /api/v1/rectifications": ("rectification", "number"),
+    "inspections:unlicensed_list": ("unlicensed", "name"),
+    "GET /api/v1/unlicensed-operators": ("unlicensed", "name"),
+    "cases:case_list": ("case", "number"),
+    "GET /api/v1/cases": ("case", "number"),
+    "planning:plan_list": ("plan", "title"),
+    "GET /api/v1/plans": ("plan", "title"),
+    "oversight:supervision_list": ("supervision", "title"),
+    "GET /api/v1/supervision-items": ("supervision", "title"),
+    "inspections:sampling_plans": ("sampling_plan", "title"),
+    "GET /api/v1/sampling/plans": ("sampling_plan", "title"),
+    "registry:entity_points": ("entity", "uscc"),
+}
+
+
+# Records a role whose scope covers them may still be refused (403) by the page: for want of
+# the capability it names (xiaoneng.org.access), or, with TEAM, to all but the record's team.
+TEAM = "team"
+REFUSED: dict[str, str] = {
+    "inspections:inspection_edit": TEAM,  # a draft is edited by its own team only
+    "cases:collection_create": access.HANDLE_CASES,
+    "cases:goods_create": access.HANDLE_CASES,
+    "cases:case_action": access.HANDLE_CASES,
+    "inspections:rectification_create": access.INSPECT,
+}
+
+# Pages that answer 404 to everyone, and why.
+NOT_FOUND = {"api:api-root": "django-ninja's root only names the API's base path"}
