@@ -81,7 +81,7 @@ def test_a_case_is_created_from_a_finding_and_the_finding_escalates(county: Coun
         results=["fail", "pass", "pass"],
         visited_on=D(2026, 3, 2),
     )
-    finding = record_findings(inspection)[0]
+    finding = record_findings(inspection=inspection)[0]
     answer = post(
         client_for(county.east_officer),
         "/api/v1/cases",

@@ -54,7 +54,7 @@ def failed_inspection(county: County, entity: Entity) -> Inspection:
 
 
 def finding_of(county: County, entity: Entity) -> Finding:
-    return record_findings(failed_inspection(county, entity))[0]
+    return record_findings(inspection=failed_inspection(county, entity))[0]
 
 
 def rectification_of(county: County, entity: Entity) -> Rectification:

@@ -27,7 +27,7 @@ def finding(county: County) -> Finding:
         results=["fail", "pass", "pass"],
         visited_on=D(2026, 3, 2),
     )
-    return record_findings(inspection)[0]
+    return record_findings(inspection=inspection)[0]
 
 
 # List -------------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def write_csv(path: Path, rows: list[dict[str, Any]], header: list[str] | None =
 def rejected(path: Path, **kwargs: Any) -> list[str]:
     before = (Entity.objects.count(), Licence.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ImportRejected) as caught:
-        import_entities(path, **kwargs)
+        import_entities(source=path, **kwargs)
     after = (Entity.objects.count(), Licence.objects.count(), AuditEvent.objects.count())
     assert after == before, "a rejected import must write nothing"
     return [str(e) for e in caught.value.row_errors]
@@ -70,7 +70,7 @@ def test_valid_file_creates_entities_with_licences_grid_and_trace(
         tmp_path / "ok.csv",
         [row(), row(名称="城西药房", 行业代码="F5251", 经度=west_lon, 纬度=west_lat, 许可证="")],
     )
-    result = import_entities(path)
+    result = import_entities(source=path)
     assert (result.created, result.updated, result.licences) == (2, 0, 1)
     restaurant = Entity.objects.get(name="示范县好味道餐饮店")
     assert restaurant.grid == county.east_grid and restaurant.unit == county.east
@@ -197,7 +197,7 @@ def test_existing_uscc_is_refused_unless_update(county: County, tmp_path: Path) 
     assert rejected(path) == [
         "row 2, 统一社会信用代码: 统一社会信用代码已存在；更新已有主体请选择更新模式（--update）"
     ]
-    result = import_entities(path, update=True)
+    result = import_entities(source=path, update=True)
     assert (result.created, result.updated) == (0, 1)
     existing.refresh_from_db()
     assert existing.name == "新名称"
@@ -208,7 +208,7 @@ def test_existing_uscc_is_refused_unless_update(county: County, tmp_path: Path) 
 
 def test_licence_of_another_entity_is_refused(county: County, tmp_path: Path) -> None:
     licence = "食品经营许可证|JY16540028888888|2021-06-01"
-    import_entities(write_csv(tmp_path / "a.csv", [row(许可证=licence)]))
+    import_entities(source=write_csv(tmp_path / "a.csv", [row(许可证=licence)]))
     path = write_csv(tmp_path / "b.csv", [row(许可证=licence)])
     assert rejected(path) == ["row 2, 许可证: 许可证编号 JY16540028888888 已登记在其他主体名下"]
 
@@ -221,7 +221,7 @@ def test_risk_class_different_from_rules_needs_a_reason(county: County, tmp_path
     path = write_csv(
         tmp_path / "g.csv", [row(风险类别="Ⅲ", 风险类别调整理由="仅销售预包装食品，经评估降级")]
     )
-    import_entities(path)
+    import_entities(source=path)
     entity = Entity.objects.get()
     assert (entity.risk_class, entity.risk_class_overridden) == ("III", True)
     change = ClassificationChange.objects.get(entity=entity)
@@ -234,7 +234,7 @@ def test_english_column_names_and_xlsx_are_accepted(county: County, tmp_path: Pa
     sheet.append(["uscc", "name", "kind", "industry", "established"])
     sheet.append([make_uscc(), "英文表头企业", "enterprise", "6210", "2020/3/4"])
     book.save(tmp_path / "f.xlsx")
-    import_entities(tmp_path / "f.xlsx")
+    import_entities(source=tmp_path / "f.xlsx")
     entity = Entity.objects.get()
     assert (entity.industry_id, str(entity.established)) == ("H6210", "2020-03-04")
     assert (
@@ -306,7 +306,7 @@ def test_export_then_import_gives_back_the_same_data(
             row(名称="降级餐馆", 许可证="", 风险类别="Ⅲ", 风险类别调整理由="只卖包装食品"),
         ],
     )
-    import_entities(path)
+    import_entities(source=path)
     before = _snapshot()
     exported = tmp_path / f"out.{fmt}"
     if fmt == "csv":
@@ -317,7 +317,7 @@ def test_export_then_import_gives_back_the_same_data(
     Licence.objects.all().delete()
     ClassificationChange.objects.all().delete()
     Entity.objects.all().delete()
-    import_entities(exported)
+    import_entities(source=exported)
     assert _snapshot() == before
     assert Entity.objects.get(name="指定网格店").grid_overridden is True
 

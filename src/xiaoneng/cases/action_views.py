@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.cases import limits, money, services
-from xiaoneng.cases.checks import parse_day
+from xiaoneng.cases.forms import CollectionForm, GoodsForm, TransitionForm
 from xiaoneng.cases.models import Case, Collection
 from xiaoneng.cases.transitions import CASE
 from xiaoneng.cases.views import BY_SLUG, Action, case_of
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import PageForm, ReasonForm, posted
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
 
@@ -81,13 +82,14 @@ def _form_page(
     case: Case,
     action: Action,
     fields: list[Field],
-    form: dict[str, Any],
-    errors: dict[str, str],
+    form: PageForm,
     hint: str = "",
     kinds: Any = None,
 ) -> HttpResponse:
+    shown, errors = form.shown, form.field_errors
     rows = [
-        {"field": f, "value": form.get(f.name, ""), "error": errors.get(f.name, "")} for f in fields
+        {"field": f, "value": shown.get(f.name, ""), "error": errors.get(f.name, "")}
+        for f in fields
     ]
     context = {
         "case": case,
@@ -142,17 +144,19 @@ def case_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
     access.require(request.user, access.HANDLE_CASES)
     access.require_unit(request.user, case.unit_id)
     CASE.check(case, chosen.to)  # refused (409) before any form is shown
-    errors: dict[str, str] = {}
-    form: dict[str, Any] = _initial(case, chosen)
-    if request.method == "POST":
-        form = dict(request.POST.items())
-        values: dict[str, Any] = dict(form)
-        if chosen.slug == "decide":
-            values["major"] = form.get("major") == "1"
+    fields = _fields(case, chosen)
+    form = TransitionForm(
+        **posted(request),
+        inputs=[(f.name, f.kind) for f in fields],
+        initial=_initial(case, chosen),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            services.apply_transition(case=case, actor=request.user, to=chosen.to, values=values)
+            services.apply_transition(
+                case=case, actor=request.user, to=chosen.to, values=form.values()
+            )
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
             case.refresh_from_db()
         else:
@@ -162,24 +166,26 @@ def case_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
                 % {"number": case.number, "status": case.get_status_display()},
             )
             return redirect("cases:case_detail", pk=case.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     hint = _statement_hint(case) if chosen.slug == "decide" else ""
-    return _form_page(request, case, chosen, _fields(case, chosen), form, errors, hint)
+    return _form_page(request, case, chosen, fields, form, hint)
 
 
 @login_required
 def case_extend(request: OfficerRequest, pk: int) -> HttpResponse:
     """Extend the current stage's time limit once, with the head's approval."""
     case = case_of(request, pk)
-    errors: dict[str, str] = {}
-    form: dict[str, Any] = {}
-    if request.method == "POST":
-        form = dict(request.POST.items())
+    form = ReasonForm(**posted(request))
+    if request.method == "POST" and form.is_valid():
         try:
-            services.extend_time_limit(case=case, actor=request.user, reason=form.get("reason", ""))
+            services.extend_time_limit(
+                case=case, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             if error.status_code == 403:
                 raise
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已延长办案期限"))
@@ -190,7 +196,6 @@ def case_extend(request: OfficerRequest, pk: int) -> HttpResponse:
         Action("extend", case.status, _("延长期限")),
         [Field("reason", _("延长理由（经负责人批准）"), "textarea")],
         form,
-        errors,
         _("立案核查期限可延长 15 个工作日（第十八条），办案期限可延长 30 日（第六十四条）。"),
     )
 
@@ -199,46 +204,44 @@ def case_extend(request: OfficerRequest, pk: int) -> HttpResponse:
 
 
 def _money_form(
-    request: OfficerRequest, pk: int, kind: str, fields: list[Field], initial: dict[str, Any]
+    request: OfficerRequest, pk: int, kind: str, fields: list[Field], form: PageForm
 ) -> HttpResponse:
     case = case_of(request, pk)
     access.require(request.user, access.HANDLE_CASES)
     access.require_unit(request.user, case.unit_id)
-    errors: dict[str, str] = {}
-    form = initial
-    if request.method == "POST":
-        form = dict(request.POST.items())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             if kind == "collection":
                 money.record_collection(
                     case=case,
                     actor=request.user,
-                    kind=form.get("kind", ""),
-                    amount=form.get("amount", ""),
-                    collected_on=parse_day(form.get("collected_on"), "collected_on"),
-                    receipt_number=form.get("receipt_number", ""),
+                    kind=data["kind"],
+                    amount=data["amount"],
+                    collected_on=data["collected_on"],
+                    receipt_number=data["receipt_number"],
                 )
             else:
                 money.record_goods(
                     case=case,
                     actor=request.user,
-                    description=form.get("description", ""),
-                    quantity=form.get("quantity", ""),
-                    measure=form.get("measure", ""),
-                    value=form.get("value", "0"),
-                    disposal=form.get("disposal", ""),
+                    description=data["description"],
+                    quantity=data["quantity"],
+                    measure=data["measure"],
+                    value=data["value"],
+                    disposal=data["disposal"],
                 )
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记"))
             return redirect("cases:case_detail", pk=case.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     title = _("登记罚没款入库") if kind == "collection" else _("登记罚没物品")
     kinds = Collection.Kind.choices if kind == "collection" else None
-    return _form_page(
-        request, case, Action(kind, case.status, title), fields, form, errors, "", kinds
-    )
+    return _form_page(request, case, Action(kind, case.status, title), fields, form, "", kinds)
 
 
 @login_required
@@ -251,7 +254,8 @@ def collection_create(request: OfficerRequest, pk: int) -> HttpResponse:
         Field("receipt_number", _("缴款书号")),
     ]
     initial = {"kind": Collection.Kind.FINE, "collected_on": timezone.localdate().isoformat()}
-    return _money_form(request, pk, "collection", fields, initial)
+    form = CollectionForm(**posted(request), initial=initial)
+    return _money_form(request, pk, "collection", fields, form)
 
 
 @login_required
@@ -264,4 +268,5 @@ def goods_create(request: OfficerRequest, pk: int) -> HttpResponse:
         Field("value", _("货值（元）"), "money"),
         Field("disposal", _("处置方式")),
     ]
-    return _money_form(request, pk, "goods", fields, {"value": "0.00"})
+    form = GoodsForm(**posted(request), initial={"value": "0.00"})
+    return _money_form(request, pk, "goods", fields, form)

@@ -21,6 +21,7 @@ from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
@@ -158,7 +159,7 @@ def _require_money_stage(case: Case, what: str) -> None:
 def record_collection(
     *,
     case: Case,
-    actor: Any,
+    actor: Officer,
     kind: str,
     amount: Any,
     collected_on: dt.date | None,
@@ -218,7 +219,7 @@ def record_collection(
 def record_goods(
     *,
     case: Case,
-    actor: Any,
+    actor: Officer,
     description: str,
     quantity: Any,
     measure: str,

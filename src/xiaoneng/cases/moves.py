@@ -26,14 +26,14 @@ from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from xiaoneng.core.scoping import in_scope
 from xiaoneng.org import access
-from xiaoneng.org.models import Role
+from xiaoneng.org.models import Officer, Role
 from xiaoneng.registry.credit.services import credit_event
 from xiaoneng.registry.models import CreditTrigger
 
 S = Case.Status
 
 
-def _guard(case: Case, actor: Any, to: str) -> None:
+def _guard(case: Case, actor: Officer, to: str) -> None:
     """The actor may handle this unit's cases, and the table allows the move."""
     access.require(actor, access.HANDLE_CASES)
     access.require_unit(actor, case.unit_id)
@@ -52,7 +52,7 @@ def _save_move(case: Case, to: str, day: dt.date, reason: str = "") -> None:
     case.save()
 
 
-def _credit(case: Case, trigger: str, actor: Any) -> None:
+def _credit(case: Case, trigger: str, actor: Officer) -> None:
     if case.entity is None:
         return
     credit_event(
@@ -67,7 +67,7 @@ def _credit(case: Case, trigger: str, actor: Any) -> None:
 # The moves ----------------------------------------------------------------------------------------
 
 
-def file_case(*, case: Case, actor: Any, filed_on: dt.date | None) -> Case:
+def file_case(*, case: Case, actor: Officer, filed_on: dt.date | None) -> Case:
     """立案: the lead is filed (程序规定 第十九条); the entity's credit grade hears of it."""
     _guard(case, actor, S.FILED)
     day = stage_day(case, filed_on, "filed_on", _("立案日期"))
@@ -81,7 +81,7 @@ def file_case(*, case: Case, actor: Any, filed_on: dt.date | None) -> Case:
 
 
 def refuse_filing(
-    *, case: Case, actor: Any, reason: str, refused_on: dt.date | None = None
+    *, case: Case, actor: Officer, reason: str, refused_on: dt.date | None = None
 ) -> Case:
     """不予立案 (程序规定 第二十条), with the reason; final."""
     _guard(case, actor, S.NOT_FILED)
@@ -94,7 +94,7 @@ def refuse_filing(
 
 
 def start_investigation(
-    *, case: Case, actor: Any, started_on: dt.date | None, reason: str = ""
+    *, case: Case, actor: Officer, started_on: dt.date | None, reason: str = ""
 ) -> Case:
     """调查: investigate a filed case, or again after the party's statement brought new facts
     (then the reason is required)."""
@@ -108,7 +108,9 @@ def start_investigation(
     return case
 
 
-def notify(*, case: Case, actor: Any, notified_on: dt.date | None, proposed_fine: Any = 0) -> Case:
+def notify(
+    *, case: Case, actor: Officer, notified_on: dt.date | None, proposed_fine: Any = 0
+) -> Case:
     """告知: the party is told the proposed penalty and its right to state, defend and ask for a
     hearing (程序规定 第五十七条)."""
     _guard(case, actor, S.NOTIFIED)
@@ -136,7 +138,7 @@ def notify(*, case: Case, actor: Any, notified_on: dt.date | None, proposed_fine
 def decide(
     *,
     case: Case,
-    actor: Any,
+    actor: Officer,
     decided_on: dt.date | None,
     decision_number: str,
     fine: Any = 0,
@@ -193,7 +195,9 @@ def decide(
     return case
 
 
-def start_execution(*, case: Case, actor: Any, started_on: dt.date | None, note: str = "") -> Case:
+def start_execution(
+    *, case: Case, actor: Officer, started_on: dt.date | None, note: str = ""
+) -> Case:
     """执行: the decision is being executed (payment chased, 强制执行 applied for, goods
     disposed of)."""
     _guard(case, actor, S.EXECUTING)
@@ -204,7 +208,7 @@ def start_execution(*, case: Case, actor: Any, started_on: dt.date | None, note:
 
 
 def close_case(
-    *, case: Case, actor: Any, closed_on: dt.date | None, shortfall_reason: str = ""
+    *, case: Case, actor: Officer, closed_on: dt.date | None, shortfall_reason: str = ""
 ) -> Case:
     """结案. A decided case closes only with nothing left to collect; an executing case needs
     the money collected or a reason for the shortfall (强制执行申请、分期缴纳…)."""
@@ -233,7 +237,9 @@ def close_case(
     return case
 
 
-def withdraw(*, case: Case, actor: Any, reason: str, withdrawn_on: dt.date | None = None) -> Case:
+def withdraw(
+    *, case: Case, actor: Officer, reason: str, withdrawn_on: dt.date | None = None
+) -> Case:
     """撤销: a filed case is withdrawn before its decision, with the reason; final."""
     _guard(case, actor, S.WITHDRAWN)
     text = require_reason(reason, what=_("撤销理由"))
@@ -247,7 +253,7 @@ def withdraw(*, case: Case, actor: Any, reason: str, withdrawn_on: dt.date | Non
 APPROVERS = (Role.STATION_DIRECTOR, Role.BUREAU_LEADER)
 
 
-def extend_time_limit(*, case: Case, actor: Any, reason: str) -> Case:
+def extend_time_limit(*, case: Case, actor: Officer, reason: str) -> Case:
     """Extend the current stage's limit once, with the head's approval: a lead's by 15 working
     days (程序规定 第十八条), a filed case's decision by 30 days (第六十四条)."""
     if not actor.has_role(*APPROVERS):
@@ -274,11 +280,11 @@ def extend_time_limit(*, case: Case, actor: Any, reason: str) -> Case:
 # One entry point for the API and the pages: the target status names the service -------------
 
 
-def _file(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _file(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return file_case(case=case, actor=actor, filed_on=parse_day(v.get("filed_on"), "filed_on"))
 
 
-def _refuse(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _refuse(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return refuse_filing(
         case=case,
         actor=actor,
@@ -287,7 +293,7 @@ def _refuse(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
     )
 
 
-def _investigate(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _investigate(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return start_investigation(
         case=case,
         actor=actor,
@@ -296,7 +302,7 @@ def _investigate(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
     )
 
 
-def _notify(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _notify(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return notify(
         case=case,
         actor=actor,
@@ -305,7 +311,7 @@ def _notify(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
     )
 
 
-def _decide(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _decide(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return decide(
         case=case,
         actor=actor,
@@ -318,7 +324,7 @@ def _decide(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
     )
 
 
-def _execute(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _execute(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return start_execution(
         case=case,
         actor=actor,
@@ -327,7 +333,7 @@ def _execute(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
     )
 
 
-def _close(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _close(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return close_case(
         case=case,
         actor=actor,
@@ -336,7 +342,7 @@ def _close(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
     )
 
 
-def _withdraw(case: Case, actor: Any, v: Mapping[str, Any]) -> Case:
+def _withdraw(case: Case, actor: Officer, v: Mapping[str, Any]) -> Case:
     return withdraw(
         case=case,
         actor=actor,
@@ -357,7 +363,7 @@ MOVES: dict[str, Callable[[Case, Any, Mapping[str, Any]], Case]] = {
 }
 
 
-def apply_transition(*, case: Case, actor: Any, to: str, values: Mapping[str, Any]) -> Case:
+def apply_transition(*, case: Case, actor: Officer, to: str, values: Mapping[str, Any]) -> Case:
     """Move ``case`` to status ``to`` through its service, with ``values`` as its arguments
     (dates as ``YYYY-MM-DD`` text or dates, amounts as text or numbers)."""
     move = MOVES.get(to)
@@ -371,7 +377,7 @@ def apply_transition(*, case: Case, actor: Any, to: str, values: Mapping[str, An
     return move(case, actor, values)
 
 
-def allowed_moves(case: Case, actor: Any) -> list[str]:
+def allowed_moves(case: Case, actor: Officer) -> list[str]:
     """The statuses ``actor`` may move ``case`` to now (the action buttons of its page)."""
     if not access.can(actor, access.HANDLE_CASES) or not in_scope(actor, case.unit_id):
         return []

@@ -8,8 +8,7 @@ escalated; the case form itself checks both again.
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
@@ -26,6 +25,7 @@ from xiaoneng.inspections.models import (
     UnlicensedOperator,
 )
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 
 # The case form's query parameter for each kind of source record.
 PARAMS: dict[type[Model], str] = {model: param for param, (_field, model) in SOURCE_PARAMS.items()}
@@ -36,7 +36,7 @@ def case_form_url(record: Model) -> str:
     return f"{reverse('cases:case_create')}?{PARAMS[type(record)]}={record.pk}"
 
 
-def may_open_case(user: Any) -> bool:
+def may_open_case(user: Officer | AnonymousUser) -> bool:
     """Whether ``user`` may open a case: the check ``case_create`` makes."""
     return access.can(user, access.HANDLE_CASES)
 

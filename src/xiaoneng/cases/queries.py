@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import QuerySet
 
 from xiaoneng.cases.models import Case
 from xiaoneng.core.scoping import scoped
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 
 
 def filter_cases(
     cases: QuerySet[Case],
     *,
-    user: Any,
+    user: Officer,
     status: str = "",
     kind: str = "",
     major: bool | None = None,

@@ -85,7 +85,7 @@ def next_number(unit: Unit, year: int) -> str:
 
 def _check_open(
     *,
-    actor: Any,
+    actor: Officer,
     title: str,
     kind: str,
     party: str,
@@ -123,7 +123,7 @@ def _check_open(
 
 def open_case(
     *,
-    actor: Any,
+    actor: Officer,
     title: str,
     kind: str,
     party: str,

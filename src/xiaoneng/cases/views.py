@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoneng.cases import limits, money, services, sources
+from xiaoneng.cases.forms import CaseForm
 from xiaoneng.cases.models import Case, CaseKind
 from xiaoneng.cases.queries import filter_cases
 from xiaoneng.core import audit
-from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
@@ -148,25 +150,6 @@ def _handlers(request: OfficerRequest) -> QuerySet[Officer]:
     ).order_by("unit__path", "username")
 
 
-def _officer(request: OfficerRequest, value: str, field: str) -> Officer | None:
-    if not value:
-        return None
-    officer = _handlers(request).filter(pk=int(value) if value.isdigit() else 0).first()
-    if officer is None:
-        raise DomainError(_("未知的执法人员"), errors=[FieldError(field, _("未知的执法人员"))])
-    return officer
-
-
-def _entity(request: OfficerRequest, uscc: str) -> Entity | None:
-    if not uscc:
-        return None
-    entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc.upper()).first()
-    if entity is None:
-        message = _("未找到该统一社会信用代码的主体（或不在您的辖区）：%(v)s") % {"v": uscc}
-        raise DomainError(message, errors=[FieldError("entity", message)])
-    return entity
-
-
 def _prefill(found: dict[str, Any]) -> dict[str, Any]:
     if not found:
         return {"received_on": timezone.localdate().isoformat(), "kind": CaseKind.OTHER}
@@ -193,40 +176,42 @@ def case_create(request: OfficerRequest) -> HttpResponse:
     """Register a lead; ``?finding=ID`` (or inspection, rectification, exit_check, unlicensed,
     sample) opens it from that source."""
     access.require(request.user, access.HANDLE_CASES)
-    data = request.POST if request.method == "POST" else request.GET
-    found = _sources(request, data)
-    errors: dict[str, str] = {}
-    form: dict[str, Any] = dict(request.POST.items()) if request.method == "POST" else {}
-    if request.method == "POST":
+    entities = scoped(Entity.objects.all(), request.user)
+    form = CaseForm(**posted(request), handlers=_handlers(request), entities=entities)
+    valid = form.is_valid()
+    found = _sources(request, form.source_params() if form.is_bound else request.GET)
+    if valid:
+        data = form.cleaned_data
         try:
             case = services.open_case(
                 actor=request.user,
-                title=form.get("title", ""),
-                kind=form.get("kind", ""),
-                party=form.get("party", ""),
-                entity=None if found else _entity(request, form.get("entity", "").strip()),
-                received_on=services.parse_day(form.get("received_on"), "received_on"),
-                facts=form.get("facts", ""),
-                source_note=form.get("source_note", ""),
-                handler=_officer(request, form.get("handler", ""), "handler"),
-                co_handler=_officer(request, form.get("co_handler", ""), "co_handler"),
-                case_value=form.get("case_value") or "0",
-                major=form.get("major") == "1",
+                title=data["title"],
+                kind=data["kind"],
+                party=data["party"],
+                entity=data["entity"],
+                received_on=data["received_on"],
+                facts=data["facts"],
+                source_note=data["source_note"],
+                handler=data["handler"],
+                co_handler=data["co_handler"],
+                case_value=data["case_value"] or "0",
+                major=data["major"],
                 **found,
             )
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记线索：%(number)s") % {"number": case.number})
             return redirect("cases:case_detail", pk=case.pk)
-    else:
-        form = _prefill(found)
-        form["handler"] = str(request.user.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     source = next(iter(found.items()), None)
     context = {
-        "form": form,
-        "errors": errors,
+        "form": form.shown
+        if form.is_bound
+        else {**_prefill(found), "handler": str(request.user.pk)},
+        "errors": form.field_errors,
         "kinds": CaseKind.choices,
         "handlers": _handlers(request),
         "source": {

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from xiaoneng.core import bulk
+from xiaoneng.core.actors import Actor
 from xiaoneng.core.models import AuditEvent
 
 M = TypeVar("M", bound=type[models.Model])
@@ -40,10 +41,10 @@ class AuditContext:
     """Who is acting, and through which path."""
 
     source: str
-    actor: Any = None
+    actor: Actor | None = None
     request: HttpRequest | None = None
 
-    def resolve_actor(self) -> Any:
+    def resolve_actor(self) -> Actor | None:
         if self.actor is not None:
             return self.actor
         user = getattr(self.request, "user", None)
@@ -54,7 +55,7 @@ _context: ContextVar[AuditContext | None] = ContextVar("xiaoneng_audit", default
 
 
 @contextmanager
-def acting_as(actor: Any = None, *, source: str = AuditEvent.Source.CLI) -> Iterator[None]:
+def acting_as(actor: Actor | None = None, *, source: str = AuditEvent.Source.CLI) -> Iterator[None]:
     """Attribute the changes made inside the block to ``actor`` via ``source``."""
     token = _context.set(AuditContext(source=source, actor=actor))
     try:
@@ -64,7 +65,7 @@ def acting_as(actor: Any = None, *, source: str = AuditEvent.Source.CLI) -> Iter
 
 
 @contextmanager
-def attributed(actor: Any) -> Iterator[None]:
+def attributed(actor: Actor | None) -> Iterator[None]:
     """Attribute changes inside the block to ``actor`` unless the request already names one."""
     context = current_context()
     if context.resolve_actor() is not None or actor is None:
@@ -152,7 +153,8 @@ def _event(
     actor = context.resolve_actor()
     return AuditEvent(
         at=at or timezone.now(),
-        actor=actor,
+        # The column is AUTH_USER_MODEL: org's Officer, which core may not name (core.actors).
+        actor=cast(Any, actor),
         actor_name=_actor_name(actor),
         source=context.source,
         content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=False),
@@ -164,7 +166,7 @@ def _event(
     )
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: Actor | None) -> str:
     if actor is None:
         return ""
     name = getattr(actor, "name", "") or actor.get_username()
@@ -226,7 +228,7 @@ def event_columns(
     changes: Sequence[dict[str, Any]],
     action: str | Sequence[str],
     at: dt.datetime | Sequence[dt.datetime],
-    actor: Any,
+    actor: Actor | None,
     source: str,
     reason: str | Sequence[str] = "",
     actor_ids: Sequence[int | None] | None = None,

@@ -16,6 +16,7 @@ template tags are in ``core/templatetags/panels.py``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -80,7 +81,7 @@ class Panel:
         return ""
 
 
-class Column:
+class Column(ABC):
     """A column a later domain adds to an earlier domain's tables of ``models`` rows.
 
     ``values`` answers for every row at once (one query for the table, never one per row);
@@ -91,9 +92,9 @@ class Column:
     name: ClassVar[str] = ""  # the value's key, e.g. in an API's properties
     header: ClassVar[Any] = ""  # the column's title (lazily translated)
 
+    @abstractmethod
     def values(self, rows: Sequence[Model]) -> Mapping[Any, Any]:
         """Each row's value, by primary key."""
-        raise NotImplementedError
 
     def link(self, row: Model) -> str:
         """Where the row's cell leads; "" for none."""

@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import NotPermitted
 from xiaoneng.core.scoping import in_scope
-from xiaoneng.org.models import Role, Unit
+from xiaoneng.org.models import Officer, Role, Unit
 
 # What each capability allows, and the roles that hold it.
 MANAGE_ORGANISATION = "manage_organisation"  # units, officers, grids and their imports
@@ -57,7 +56,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 
 
-def scope_root(officer: Any) -> Unit | None:
+def scope_root(officer: Officer) -> Unit | None:
     """The unit whose subtree ``officer`` sees; None for everything."""
     if officer.is_superuser or officer.has_role(Role.ADMINISTRATOR):
         return None
@@ -75,7 +74,7 @@ def scope_root(officer: Any) -> Unit | None:
     return unit
 
 
-def visible_unit_ids(officer: Any) -> list[int] | None:
+def visible_unit_ids(officer: Officer) -> list[int] | None:
     """Ids of the units whose records ``officer`` may see; None for every unit."""
     cached = officer.__dict__.get("_visible_unit_ids", False)
     if cached is not False:
@@ -94,7 +93,7 @@ def visible_unit_ids(officer: Any) -> list[int] | None:
     return ids
 
 
-def readable_unit_ids(officer: Any) -> list[int] | None:
+def readable_unit_ids(officer: Officer) -> list[int] | None:
     """Units whose bureau-wide records (a responsibility table…) ``officer`` may read: their
     scope, and the units above it."""
     ids = visible_unit_ids(officer)
@@ -105,18 +104,21 @@ def readable_unit_ids(officer: Any) -> list[int] | None:
     return sorted(set(ids) | set(above))
 
 
-def can(officer: Any, capability: str) -> bool:
-    """Whether ``officer``'s roles grant ``capability``."""
+def can(officer: Officer | AnonymousUser, capability: str) -> bool:
+    """Whether ``officer``'s roles grant ``capability`` (never for an anonymous visitor: a page
+    or panel asks for whoever it is rendered for)."""
+    if isinstance(officer, AnonymousUser):
+        return False
     return bool(officer.is_authenticated and officer.has_role(*CAPABILITIES[capability]))
 
 
-def require(officer: Any, capability: str) -> None:
+def require(officer: Officer, capability: str) -> None:
     """Refuse with a readable message unless ``officer`` holds ``capability``."""
     if not can(officer, capability):
         raise NotPermitted(_("您的角色无权执行此操作。"))
 
 
-def require_unit(officer: Any, unit_id: int | None) -> None:
+def require_unit(officer: Officer, unit_id: int | None) -> None:
     """Refuse unless ``unit_id`` lies within ``officer``'s scope."""
     if not in_scope(officer, unit_id):
         raise NotPermitted(_("该记录不属于您所在单位的辖区。"))

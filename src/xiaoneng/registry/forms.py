@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import OfferedChoiceField, PageForm
 from xiaoneng.registry.fields import KIND_WORDS, LABELS, STATUS_WORDS, licence_text
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
 
@@ -118,23 +119,43 @@ class EntityForm(forms.Form):
         return initial
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+class DossierForm(PageForm):
+    """An action taken on a dossier, and the page to go back to (``next``) if not the dossier."""
+
+    next = forms.CharField(required=False)
 
 
-class CreditGradeForm(ReasonForm):
-    credit_grade = forms.ChoiceField(label=_("信用等级"), choices=CreditGrade.choices)
+class ReasonForm(DossierForm):
+    """A dossier action with its reason (归档, …); the service says whether it is enough."""
 
-
-class RiskClassForm(ReasonForm):
-    risk_class = forms.ChoiceField(
-        label=_("风险类别"),
-        choices=[("", _("恢复按规则判定")), *RiskClass.choices],
-        required=False,
+    reason = forms.CharField(
+        label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
+class CreditGradeForm(ReasonForm):
+    """A credit grade set by hand, with its reason; the service checks the grade."""
+
+    credit_grade = OfferedChoiceField(label=_("信用等级"), choices=CreditGrade.choices)
+
+
+class RiskClassForm(ReasonForm):
+    """A risk class set by hand (or back to the rule's), with its reason."""
+
+    risk_class = OfferedChoiceField(
+        label=_("风险类别"), choices=[("", _("恢复按规则判定")), *RiskClass.choices]
+    )
+
+
+class PlaceForm(ReasonForm):
+    """The grid an entity is placed in by hand (its code; none: placed by its position)."""
+
+    grid = forms.CharField(label=_("网格"), required=False)
+
+
 class ImportForm(forms.Form):
+    """A file to import (one transaction), what it holds, and whether to update what exists."""
+
     kind = forms.ChoiceField(
         label=_("导入内容"),
         choices=[

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.errors import FieldError
 from xiaoneng.core.scoping import in_scope
 from xiaoneng.org import geo
+from xiaoneng.org.models import Officer
 from xiaoneng.registry.fields import outside_china_error
 from xiaoneng.registry.models import Entity, Licence
 from xiaoneng.registry.placement import Placement, Resolver, current_values
@@ -129,7 +130,7 @@ def check_licences(rows: list[ImportRow]) -> None:
                 )
 
 
-def resolve_rows(rows: list[ImportRow], resolver: Resolver, actor: Any) -> None:
+def resolve_rows(rows: list[ImportRow], resolver: Resolver, actor: Officer | None) -> None:
     """Class, grid and unit of every error-free row; a unit outside ``actor``'s scope refused."""
     existing = load_existing([r.existing_id for r in rows if r.existing_id])
     ok = [r for r in rows if not r.errors]

@@ -24,6 +24,7 @@ from xiaoneng.core.tabular import (
     read_table,
     rows_as_dicts,
 )
+from xiaoneng.org.models import Officer
 from xiaoneng.registry.fields import COLUMNS, LABELS, read_values
 from xiaoneng.registry.import_checks import (
     ImportRow,
@@ -58,11 +59,11 @@ class ImportResult:
 
 
 def import_entities(
-    source: str | Path | IO[bytes],
     *,
+    source: str | Path | IO[bytes],
     filename: str | None = None,
     update: bool = False,
-    actor: Any = None,
+    actor: Officer | None = None,
 ) -> ImportResult:
     """Import an entity file; raises ``ImportRejected`` listing every error, writing nothing."""
     with bulk.paused_gc():
@@ -70,7 +71,7 @@ def import_entities(
 
 
 def _import_entities(
-    source: str | Path | IO[bytes], *, filename: str | None, update: bool, actor: Any
+    source: str | Path | IO[bytes], *, filename: str | None, update: bool, actor: Officer | None
 ) -> ImportResult:
     table = read_table(source, filename=filename)
     header = next(table, None)
@@ -156,17 +157,19 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     return {name: [row[name] for row in rows] for name in rows[0]} if rows else {}
 
 
-def _create(rows: list[ImportRow], result: ImportResult, actor: Any, reason: str) -> None:
+def _create(
+    rows: list[ImportRow], result: ImportResult, actor: Officer | None, reason: str
+) -> None:
     """Write new entities, their licences, overrides and trace with plain bulk INSERTs."""
     today, now = timezone.localdate(), timezone.now()
     context = audit.current_context()
-    trace = {
+    trace: dict[str, Any] = {
         "at": now,
         "actor": context.resolve_actor(),
         "source": context.source,
         "reason": reason,
     }
-    changed_by = actor.pk if getattr(actor, "pk", None) else None
+    changed_by = actor.pk if actor is not None and actor.pk else None
     for chunk in chunks(rows):
         entities = _columns([_new_entity_values(row, today) for row in chunk])
         ids = bulk.insert(Entity, entities, len(chunk), now=now)
@@ -228,7 +231,9 @@ def _create(rows: list[ImportRow], result: ImportResult, actor: Any, reason: str
         result.licences += licence_count
 
 
-def _update(rows: list[ImportRow], result: ImportResult, actor: Any, filename: str) -> None:
+def _update(
+    rows: list[ImportRow], result: ImportResult, actor: Officer | None, filename: str
+) -> None:
     now = timezone.now()
     changed_fields = [
         *(MODEL_FIELD.get(n, n) for n in DATA_FIELDS),
@@ -257,7 +262,7 @@ def _update(rows: list[ImportRow], result: ImportResult, actor: Any, filename: s
             if row.clean.get("credit_grade"):
                 entity.credit_grade = row.clean["credit_grade"]
             licence_changes = "licences" in row.clean and save_licences(
-                entity, row.clean["licences"], reason
+                entity=entity, licences=row.clean["licences"], reason=reason
             )
             diff = audit.diff(before, audit.snapshot(entity))
             if not diff and not licence_changes:

@@ -146,7 +146,7 @@ def apply_values(entity: Entity, clean: dict[str, Any], placement: Placement) ->
     entity.unit_id = placement.unit_id
 
 
-def save_licences(entity: Entity, licences: list[LicenceValue], reason: str = "") -> bool:
+def save_licences(*, entity: Entity, licences: list[LicenceValue], reason: str = "") -> bool:
     """Make the entity's licences exactly ``licences`` (traced, with ``reason``); any change?"""
     current = {(lic.kind, lic.number): lic for lic in entity.licences.all()}
     wanted = {(lic.kind, lic.number): lic for lic in licences}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,17 +30,20 @@ from xiaoneng.registry.placement import (
     save_licences,
 )
 
+P = ParamSpec("P")
 T = TypeVar("T")
 REQUIRED = ("uscc", "name", "kind", "industry")
 
 
-def _attributed(service: Callable[..., T]) -> Callable[..., T]:
+def _attributed(service: Callable[P, T]) -> Callable[P, T]:
     """Run the service in one transaction, its trace attributed to its actor (or officer)."""
 
     @functools.wraps(service)
-    def run(**kwargs: Any) -> T:
-        with transaction.atomic(), audit.attributed(kwargs.get("actor") or kwargs.get("officer")):
-            return service(**kwargs)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        # Every service decorated takes an ``actor`` or an ``officer``: an Officer.
+        actor = cast(Officer, kwargs.get("actor") or kwargs.get("officer"))
+        with transaction.atomic(), audit.attributed(actor):
+            return service(*args, **kwargs)
 
     return run
 
@@ -70,7 +73,13 @@ def _licence_conflicts(licences: list[LicenceValue], entity_id: int | None) -> l
 
 
 def _classification_change(
-    entity: Entity, field: str, old: str, new: str, reason: str, actor: Any, at: dt.datetime
+    entity: Entity,
+    field: str,
+    old: str,
+    new: str,
+    reason: str,
+    actor: Officer | None,
+    at: dt.datetime,
 ) -> ClassificationChange:
     return ClassificationChange(
         entity=entity,
@@ -109,7 +118,7 @@ def create_entity(*, values: dict[str, Any], actor: Officer) -> Entity:
     apply_values(entity, clean, placement)
     entity.credit_grade = clean["credit_grade"] or CreditGrade.B
     entity.save()
-    save_licences(entity, licences)
+    save_licences(entity=entity, licences=licences)
     now = timezone.now()
     reason = clean.get("risk_class_reason") or _("按风险分类规则判定")
     ClassificationChange.objects.bulk_create(
@@ -167,7 +176,7 @@ def update_entity(*, entity: Entity, values: dict[str, Any], actor: Officer) -> 
     apply_values(entity, clean, placement)
     entity.save()
     if "licences" in clean:
-        save_licences(entity, clean["licences"])
+        save_licences(entity=entity, licences=clean["licences"])
     if entity.risk_class != old_class:
         _classification_change(
             entity,
@@ -224,12 +233,12 @@ def change_credit_grade(*, entity: Entity, grade: str, reason: str, actor: Offic
         )
     if grade == entity.credit_grade:
         raise Conflict(_("信用等级已经是 %(grade)s") % {"grade": grade})
-    write_credit_grade(entity, grade, reason, actor, timezone.now())
+    write_credit_grade(entity=entity, grade=grade, reason=reason, actor=actor, at=timezone.now())
     return entity
 
 
 def write_credit_grade(
-    entity: Entity, grade: str, reason: str, actor: Any, at: dt.datetime
+    *, entity: Entity, grade: str, reason: str, actor: Officer | None, at: dt.datetime
 ) -> None:
     """Store a new credit grade with its history row; the caller has checked who may and why
     (``change_credit_grade`` by hand, ``feedback`` by the rule table)."""

@@ -38,7 +38,12 @@ KIND_LABELS = {
 
 
 def import_file(
-    *, kind: str, source: Any, filename: str | None = None, update: bool = False, actor: Any = None
+    *,
+    kind: str,
+    source: Any,
+    filename: str | None = None,
+    update: bool = False,
+    actor: Officer | None = None,
 ) -> Any:
     """Import a file of ``kind`` as one transaction.
 
@@ -54,14 +59,14 @@ def import_file(
     with transaction.atomic(), attributed(actor):
         if kind == "entities":
             return registry_io.import_entities(
-                source, filename=filename, update=update, actor=actor
+                source=source, filename=filename, update=update, actor=actor
             )
         importer = {
             "units": org_io.import_units,
             "officers": org_io.import_officers,
             "grids": org_io.import_grids,
         }[kind]
-        result = importer(source, filename=filename, update=update)
+        result = importer(source=source, filename=filename, update=update)
         if kind == "grids" and (result.created or result.updated):
             result.reassigned = reassign_grids()
         return result
@@ -81,7 +86,7 @@ class ExportFile:
         return response
 
 
-def scoped_queryset(kind: str, user: Any, params: dict[str, Any] | None = None) -> Any:
+def scoped_queryset(kind: str, user: Officer, params: dict[str, Any] | None = None) -> Any:
     """What ``user`` may export of ``kind``; entities follow the list filters in ``params``."""
     if kind == "entities":
         return EntityFilter.from_params(params or {}).apply(scoped(Entity.objects.all(), user))
@@ -90,7 +95,7 @@ def scoped_queryset(kind: str, user: Any, params: dict[str, Any] | None = None) 
 
 
 def export_file(
-    *, kind: str, fmt: str, user: Any, params: dict[str, Any] | None, buffer: io.BytesIO
+    *, kind: str, fmt: str, user: Officer, params: dict[str, Any] | None, buffer: io.BytesIO
 ) -> ExportFile:
     """Write the export of ``kind`` in ``fmt`` into ``buffer``."""
     if kind not in KINDS:

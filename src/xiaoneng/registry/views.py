@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core import audit
 from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import act, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
@@ -28,8 +29,10 @@ from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry import queries, services
 from xiaoneng.registry.forms import (
     CreditGradeForm,
+    DossierForm,
     EntityForm,
     ImportForm,
+    PlaceForm,
     ReasonForm,
     RiskClassForm,
 )
@@ -101,7 +104,7 @@ def entity_detail(request: OfficerRequest, uscc: str) -> HttpResponse:
 
 @login_required
 def entity_create(request: OfficerRequest) -> HttpResponse:
-    form = EntityForm(request.POST or None, initial={"status": Entity.Status.OPERATING})
+    form = EntityForm(**posted(request), initial={"status": Entity.Status.OPERATING})
     if request.method == "POST" and form.is_valid():
         try:
             entity = services.create_entity(values=form.values(), actor=request.user)
@@ -116,7 +119,7 @@ def entity_create(request: OfficerRequest) -> HttpResponse:
 @login_required
 def entity_edit(request: OfficerRequest, uscc: str) -> HttpResponse:
     entity = _entity(request, uscc)
-    form = EntityForm(request.POST or None, initial=EntityForm.initial_for(entity))
+    form = EntityForm(**posted(request), initial=EntityForm.initial_for(entity))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entity(entity=entity, values=form.values(), actor=request.user)
@@ -128,80 +131,79 @@ def entity_edit(request: OfficerRequest, uscc: str) -> HttpResponse:
     return render(request, "registry/entity_form.html", {"form": form, "entity": entity})
 
 
-def _dossier_action(request: OfficerRequest, uscc: str, action: Any) -> HttpResponse:
-    """Run a dossier action (it returns its message) with ``core.pages.act``, back on the
-    dossier or the page ``next`` names."""
+def _dossier_action(
+    request: OfficerRequest, uscc: str, form: DossierForm, action: Any
+) -> HttpResponse:
+    """Run a dossier action (it returns its message) with the form's values and
+    ``core.pages.act``, back on the dossier or the page ``next`` names."""
     entity = _entity(request, uscc)
-    target = request.POST.get("next", "")
+    valid = form.is_valid()
+    target = form.cleaned_data.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("registry:entity_detail", kwargs={"uscc": entity.uscc})
-    return act(request, lambda: action(entity), None, redirect(target))
+    if not valid:
+        messages.error(request, form.for_page)
+        return redirect(target)
+    return act(request, lambda: action(entity, form.cleaned_data), None, redirect(target))
 
 
 @login_required
 @require_POST
 def entity_claim(request: OfficerRequest, uscc: str) -> HttpResponse:
-    def claim(entity: Entity) -> str:
+    def claim(entity: Entity, data: dict[str, Any]) -> str:
         services.claim_entity(entity=entity, officer=request.user)
         return _("已认领：%(name)s") % {"name": entity.name}
 
-    return _dossier_action(request, uscc, claim)
+    return _dossier_action(request, uscc, DossierForm(**posted(request)), claim)
 
 
 @login_required
 @require_POST
 def entity_grade(request: OfficerRequest, uscc: str) -> HttpResponse:
-    def grade(entity: Entity) -> str:
+    def grade(entity: Entity, data: dict[str, Any]) -> str:
         services.change_credit_grade(
-            entity=entity,
-            grade=request.POST.get("credit_grade", ""),
-            reason=request.POST.get("reason", ""),
-            actor=request.user,
+            entity=entity, grade=data["credit_grade"], reason=data["reason"], actor=request.user
         )
         return _("信用等级已调整为 %(grade)s") % {"grade": entity.credit_grade}
 
-    return _dossier_action(request, uscc, grade)
+    return _dossier_action(request, uscc, CreditGradeForm(**posted(request)), grade)
 
 
 @login_required
 @require_POST
 def entity_risk_class(request: OfficerRequest, uscc: str) -> HttpResponse:
-    def classify(entity: Entity) -> str:
+    def classify(entity: Entity, data: dict[str, Any]) -> str:
         services.set_risk_class(
             entity=entity,
-            risk_class=request.POST.get("risk_class") or None,
-            reason=request.POST.get("reason", ""),
+            risk_class=data["risk_class"] or None,
+            reason=data["reason"],
             actor=request.user,
         )
         return _("风险类别现为 %(cls)s") % {"cls": entity.get_risk_class_display()}
 
-    return _dossier_action(request, uscc, classify)
+    return _dossier_action(request, uscc, RiskClassForm(**posted(request)), classify)
 
 
 @login_required
 @require_POST
 def entity_place(request: OfficerRequest, uscc: str) -> HttpResponse:
-    def place(entity: Entity) -> str:
-        code = request.POST.get("grid", "").strip()
+    def place(entity: Entity, data: dict[str, Any]) -> str:
+        code = data["grid"]
         grid = get_scoped(Grid.objects.all(), request.user, code=code) if code else None
-        services.place_entity(
-            entity=entity, grid=grid, reason=request.POST.get("reason", ""), actor=request.user
-        )
+        services.place_entity(entity=entity, grid=grid, reason=data["reason"], actor=request.user)
         return _("网格现为 %(grid)s") % {"grid": entity.grid or _("无")}
 
-    return _dossier_action(request, uscc, place)
+    return _dossier_action(request, uscc, PlaceForm(**posted(request)), place)
 
 
 @login_required
 @require_POST
 def entity_archive(request: OfficerRequest, uscc: str) -> HttpResponse:
-    def archive(entity: Entity) -> str:
-        services.archive_entity(
-            entity=entity, reason=request.POST.get("reason", ""), actor=request.user
-        )
+    def archive(entity: Entity, data: dict[str, Any]) -> str:
+        services.archive_entity(entity=entity, reason=data["reason"], actor=request.user)
         return _("已归档：%(name)s") % {"name": entity.name}
 
-    return _dossier_action(request, uscc, archive)
+    return _dossier_action(request, uscc, ReasonForm(**posted(request)), archive)
 
 
 @login_required
@@ -291,7 +293,7 @@ def entity_points(request: OfficerRequest) -> JsonResponse:
 @login_required
 def transfer(request: OfficerRequest) -> HttpResponse:
     """Import a file (one transaction) and export files of what the user may see."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(**posted(request))
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -35,7 +35,7 @@ from xiaoneng.inspections.models import (
     Severity,
     UnlicensedOperator,
 )
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.reports.activity import (
     CampaignRow,
     OversightFigures,
@@ -252,7 +252,12 @@ def targets(
 
 
 def period_report(
-    *, start: dt.date, end: dt.date, unit: Unit | None, user: Any, today: dt.date | None = None
+    *,
+    start: dt.date,
+    end: dt.date,
+    unit: Unit | None,
+    user: Officer | None,
+    today: dt.date | None = None,
 ) -> PeriodReport:
     """The figures of ``unit``'s subtree (default: the user's whole scope) from ``start`` to
     ``end`` inclusive, as ``user`` may see them; ``user`` None reports as an administrator.

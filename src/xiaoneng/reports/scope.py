@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
 from xiaoneng.core.pages import parse_day
 from xiaoneng.core.scoping import in_scope, visible_unit_ids
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 
 M = TypeVar("M", bound=models.Model)
 MAX_YEARS = 3  # a longer period is refused: nobody reports on it, and it would only be slow
@@ -45,7 +45,7 @@ def out_of_scope(code: str) -> NotPermitted:
     return NotPermitted(f"unit: {message}", errors=[FieldError("unit", message)])
 
 
-def report_scope(*, unit: Unit | None, user: Any) -> Scope:
+def report_scope(*, unit: Unit | None, user: Officer | None) -> Scope:
     """The subtree a report covers: ``unit``'s, or the user's whole scope; ``user`` None is the
     administrator (the CLI). A unit outside the user's scope is refused."""
     if user is not None:
@@ -116,7 +116,7 @@ def _date(name: str, label: str, text: str | None, errors: list[FieldError]) -> 
 
 
 def parse_request(
-    *, start: str | None, end: str | None, unit_code: str | None, user: Any
+    *, start: str | None, end: str | None, unit_code: str | None, user: Officer | None
 ) -> tuple[dt.date, dt.date, Unit | None]:
     """The period and unit a page, the API or the CLI was given as text; every field checked.
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -18,6 +17,7 @@ from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.models import Inspection, Rectification, TraceFlag
 from xiaoneng.inspections.records.queries import with_member
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.models import DirectorReview
 from xiaoneng.oversight.supervision import services as supervision
@@ -39,7 +39,7 @@ def _link(name: str, query: str = "") -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
-def todo_for(user: Any, today: dt.date) -> list[Todo]:
+def todo_for(user: Officer, today: dt.date) -> list[Todo]:
     """The cards of ``user``'s work on ``today`` (none for a user whose roles do none)."""
     cards: list[Todo] = []
     if access.can(user, access.INSPECT):

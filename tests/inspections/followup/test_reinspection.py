@@ -37,7 +37,7 @@ def reinspection(
         task=task,
         **values,
     )
-    after_signing(inspection, county.east_officer)
+    after_signing(inspection=inspection, actor=county.east_officer)
     return inspection
 
 
@@ -79,7 +79,7 @@ def test_minor_findings_leave_the_credit_grade_alone(county: County) -> None:
 
 def test_signing_consequences_run_twice_change_nothing(county: County) -> None:
     inspection = inspected(county, results=("fail", "pass"), severities=("critical", "minor"))
-    after_signing(inspection, county.east_officer)
+    after_signing(inspection=inspection, actor=county.east_officer)
     assert Finding.objects.count() == 1
     assert CreditProposal.objects.count() == 1
 
@@ -121,7 +121,7 @@ def test_reinspection_of_a_closed_order_changes_nothing(county: County) -> None:
     reinspection(county, rectification, ("pass",))
     rectification.refresh_from_db()
     closed = (rectification.closed_on, rectification.outcome)
-    after_signing(Inspection.objects.latest("pk"), county.east_officer)
+    after_signing(inspection=Inspection.objects.latest("pk"), actor=county.east_officer)
     rectification.refresh_from_db()
     assert (rectification.status, rectification.closed_on, rectification.outcome) == (
         "rectified",

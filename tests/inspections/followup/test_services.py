@@ -44,7 +44,7 @@ def inspected(
         visited_on=visited_on,
         **values,
     )
-    after_signing(inspection, county.east_officer)
+    after_signing(inspection=inspection, actor=county.east_officer)
     return inspection
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from tests.conftest import County, client_for
 from tests.inspections.factories import make_checklist
-from tests.inspections.records.test_services import (
+from tests.inspections.records.helpers import (
     draft,
     east_entity,
     east_task,

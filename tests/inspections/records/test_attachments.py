@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.conftest import County
 from tests.inspections.factories import at
-from tests.inspections.records.test_services import DAY, draft, fill, second_officer
+from tests.inspections.records.helpers import DAY, draft, fill, second_officer
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.inspections.models import Attachment, Inspection
 from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment

@@ -13,7 +13,7 @@ from PIL import Image
 
 from tests.conftest import County, client_for
 from tests.inspections.factories import at, make_checklist
-from tests.inspections.records.test_services import (
+from tests.inspections.records.helpers import (
     DAY,
     always_checklist,
     draft,

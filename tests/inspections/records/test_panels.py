@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.conftest import County, client_for
 from tests.inspections.factories import make_checklist
-from tests.inspections.records.test_services import east_entity, east_task
+from tests.inspections.records.helpers import east_entity, east_task
 from xiaoneng.inspections.records.services import open_inspection
 from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol.models import Task

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import County
 from tests.inspections.factories import at, make_checklist
-from tests.inspections.records.test_services import (
+from tests.inspections.records.helpers import (
     DAY,
     draft,
     east_entity,

@@ -23,7 +23,7 @@ from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.inspections.models import Inspection, Sample
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 
 M = TargetMetric
 COUNTED = (M.CASES, M.MAJOR_CASES, M.INSPECTIONS, M.SAMPLES)  # whole numbers
@@ -193,7 +193,7 @@ def _check_year(year: Any) -> int:
 
 
 def set_target(
-    *, actor: Any, unit: Unit, year: Any, metric: str, value: Any, note: str = ""
+    *, actor: Officer, unit: Unit, year: Any, metric: str, value: Any, note: str = ""
 ) -> Target:
     """Set ``unit``'s target of ``metric`` for ``year`` (one per unit, year and metric).
 

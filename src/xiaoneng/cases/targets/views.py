@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases.models import Target, TargetMetric
 from xiaoneng.cases.targets import services as targets
-from xiaoneng.core.errors import DomainError, FieldError
+from xiaoneng.cases.targets.forms import TargetForm
+from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import posted
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
@@ -53,54 +55,67 @@ def target_set(request: OfficerRequest) -> HttpResponse:
     """Set (or change) a unit's annual target; the trace keeps the old value."""
     access.require(request.user, access.MANAGE_TARGETS)
     units = scoped(Unit.objects.all(), request.user).order_by("path")
-    errors: dict[str, str] = {}
-    source = request.POST if request.method == "POST" else request.GET
-    form: dict[str, Any] = {
-        "unit": source.get("unit", ""),
-        "year": source.get("year", str(timezone.localdate().year)),
-        "metric": source.get("metric", TargetMetric.FINES_COLLECTED),
-        "value": source.get("value", ""),
-        "note": source.get("note", ""),
-    }
-    if request.method == "POST":
-        unit = units.filter(code=form["unit"]).first()
+    initial = _target_initial(request)
+    form = TargetForm(**posted(request), units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            if unit is None:
-                message = _("请选择单位")
-                raise DomainError(message, errors=[FieldError("unit", message)])
             target = targets.set_target(
                 actor=request.user,
-                unit=unit,
-                year=form["year"],
-                metric=form["metric"],
-                value=form["value"],
-                note=form["note"],
+                unit=data["unit"],
+                year=data["year"],
+                metric=data["metric"],
+                value=data["value"],
+                note=data["note"],
             )
         except DomainError as error:
             if error.status_code == 403:
                 raise
-            errors = {e.field: e.message for e in error.errors or [FieldError("", error.message)]}
+            form.add_service_errors(error)
             messages.error(request, error.message)
         else:
             messages.success(
                 request,
                 _("已设定 %(unit)s %(year)d 年%(metric)s目标")
-                % {"unit": unit, "year": target.year, "metric": target.get_metric_display()},
+                % {
+                    "unit": data["unit"],
+                    "year": target.year,
+                    "metric": target.get_metric_display(),
+                },
             )
             return redirect(reverse("cases:target_list") + f"?year={target.year}")
-    elif form["unit"] and form["metric"]:
-        existing = (
-            scoped(Target.objects.all(), request.user)
-            .filter(unit__code=form["unit"], year=_year(form["year"], 0), metric=form["metric"])
-            .first()
-        )
-        if existing is not None and not form["value"]:
-            form["value"] = f"{existing.value:.2f}"
-            form["note"] = existing.note
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
-        "form": form,
-        "errors": errors,
+        "form": form.shown,
+        "errors": form.field_errors,
         "units": units,
         "metrics": TargetMetric.choices,
     }
     return render(request, "cases/target_form.html", context)
+
+
+def _target_initial(request: OfficerRequest) -> dict[str, Any]:
+    """The form's first values: those the link gives (``?unit=…&year=…``), this year's fines
+    collected by default, and the value of a target already set."""
+    today_year = str(timezone.localdate().year)
+    if request.method == "POST":
+        return {"year": today_year, "metric": TargetMetric.FINES_COLLECTED}
+    initial: dict[str, Any] = {
+        "unit": request.GET.get("unit", ""),
+        "year": request.GET.get("year", today_year),
+        "metric": request.GET.get("metric", TargetMetric.FINES_COLLECTED),
+        "value": request.GET.get("value", ""),
+        "note": request.GET.get("note", ""),
+    }
+    if initial["unit"] and initial["metric"] and not initial["value"]:
+        existing = (
+            scoped(Target.objects.all(), request.user)
+            .filter(unit__code=initial["unit"], year=_year(initial["year"], 0))
+            .filter(metric=initial["metric"])
+            .first()
+        )
+        if existing is not None:
+            initial["value"] = f"{existing.value:.2f}"
+            initial["note"] = existing.note
+    return initial

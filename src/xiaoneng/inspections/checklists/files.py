@@ -40,6 +40,7 @@ from xiaoneng.inspections.checklists.models import (
     Severity,
 )
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Industry
 
 STARTER_DIR = Path(__file__).resolve().parent / "data"
@@ -242,7 +243,7 @@ def _metadata(
 def import_version(
     *,
     code: str,
-    actor: Any,
+    actor: Officer | None,
     effective_on: dt.date | None = None,
     rows: Iterable[Sequence[Any]] | None = None,
     file: str | Path | IO[bytes] | None = None,
@@ -333,7 +334,7 @@ def starter_set() -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(STARTER_DIR.glob("*.json"))]
 
 
-def load_starter_set(*, actor: Any = None) -> list[Checklist]:
+def load_starter_set(*, actor: Officer | None = None) -> list[Checklist]:
     """Version 1 of each starter checklist whose code is not in the database yet."""
     if actor is not None:
         access.require(actor, access.MANAGE_CHECKLISTS)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -23,6 +22,7 @@ from xiaoneng.inspections.checklists.files import COLUMNS, check_values, read_se
 from xiaoneng.inspections.checklists.models import Checklist, ChecklistItem, InspectionKind
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Entity
 
 # The any-trade checklist of each kind: what applies when no industry prefix matches.
@@ -138,7 +138,7 @@ def ensure_editable(checklist: Checklist) -> None:
         )
 
 
-def edit_item(*, item: ChecklistItem, actor: Any, **changes: str) -> ChecklistItem:
+def edit_item(*, item: ChecklistItem, actor: Officer | None, **changes: str) -> ChecklistItem:
     """Correct an item of a version no inspection has used yet (title, method, legal_basis,
     severity), with the same checks as an import."""
     if actor is not None:

@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoneng.core.errors import DomainError
-from xiaoneng.core.pages import paginate, parse_day
+from xiaoneng.core.forms import posted
+from xiaoneng.core.pages import paginate
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.inspections.checklists import files as checklist_files
 from xiaoneng.inspections.checklists import services as checklists
+from xiaoneng.inspections.checklists.forms import ImportForm
 from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
@@ -160,63 +162,50 @@ def _latest_versions() -> list[Checklist]:
 def checklist_import(request: OfficerRequest) -> HttpResponse:
     """Import version N+1 of a checklist (or version 1 of a new one) from a CSV/XLSX file."""
     access.require(request.user, access.MANAGE_CHECKLISTS)
-    today = timezone.localdate()
-    source = request.POST if request.method == "POST" else request.GET
-    values = {
-        "code": source.get("code", "").strip(),
-        "new_code": source.get("new_code", "").strip(),
-        "effective_on": source.get("effective_on", today.isoformat()).strip(),
-        "title": source.get("title", "").strip(),
-        "kind": source.get("kind", InspectionKind.ONSITE),
-        "industry_prefixes": source.get("industry_prefixes", "").strip(),
+    initial = {  # the form as a link opens it (?code=pharmacy)
+        "code": request.GET.get("code", "").strip(),
+        "new_code": request.GET.get("new_code", "").strip(),
+        "effective_on": request.GET.get("effective_on", timezone.localdate().isoformat()),
+        "title": request.GET.get("title", "").strip(),
+        "kind": request.GET.get("kind", InspectionKind.ONSITE),
+        "industry_prefixes": request.GET.get("industry_prefixes", "").strip(),
     }
-    errors: dict[str, str] = {}
+    form = ImportForm(**posted(request), initial=initial)
     row_errors: list[Any] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        effective = parse_day(values["effective_on"])
-        code = values["new_code"] if values["code"] == "__new__" else values["code"]
-        new = values["code"] == "__new__"
-        if upload is None:
-            errors["file"] = _("请选择文件")
-        if effective is None:
-            errors["effective_on"] = _("日期格式应为 YYYY-MM-DD：%(v)s") % {
-                "v": values["effective_on"]
-            }
-        if not code:
-            errors["code"] = _("请选择清单")
-        if not errors:
-            try:
-                checklist = checklist_files.import_version(
-                    code=code,
-                    actor=request.user,
-                    effective_on=effective,
-                    file=upload,
-                    filename=upload.name if upload else None,
-                    title=values["title"] if new else None,
-                    kind=values["kind"] if new else None,
-                    industry_prefixes=values["industry_prefixes"] if new else None,
-                )
-            except ImportRejected as rejected:
-                row_errors = rejected.row_errors
-                messages.error(request, rejected.message)
-            except DomainError as error:
-                errors = error.by_field
-                messages.error(request, error.for_page)
-            else:
-                messages.success(
-                    request,
-                    _("已导入 %(code)s 第 %(version)d 版，%(date)s 起施行")
-                    % {
-                        "code": checklist.code,
-                        "version": checklist.version,
-                        "date": checklist.effective_on,
-                    },
-                )
-                return redirect("inspections:checklist_detail", pk=checklist.pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        new = data["new"]
+        try:
+            checklist = checklist_files.import_version(
+                code=data["checklist_code"],
+                actor=request.user,
+                effective_on=data["effective_on"],
+                file=data["file"],
+                filename=data["file"].name,
+                title=data["title"] if new else None,
+                kind=data["kind"] if new else None,
+                industry_prefixes=data["industry_prefixes"] if new else None,
+            )
+        except ImportRejected as rejected:
+            row_errors = rejected.row_errors
+            messages.error(request, rejected.message)
+        except DomainError as error:
+            form.add_service_errors(error)
+            messages.error(request, error.for_page)
+        else:
+            messages.success(
+                request,
+                _("已导入 %(code)s 第 %(version)d 版，%(date)s 起施行")
+                % {
+                    "code": checklist.code,
+                    "version": checklist.version,
+                    "date": checklist.effective_on,
+                },
+            )
+            return redirect("inspections:checklist_detail", pk=checklist.pk)
     context = {
-        "values": values,
-        "errors": errors,
+        "values": form.shown,
+        "errors": form.field_errors,
         "row_errors": row_errors,
         "codes": _latest_versions(),
         "kinds": InspectionKind.choices,

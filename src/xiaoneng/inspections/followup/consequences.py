@@ -6,8 +6,6 @@ last officer of the team has signed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from xiaoneng.inspections.checklists.models import Severity
@@ -16,6 +14,7 @@ from xiaoneng.inspections.followup.models import Finding
 from xiaoneng.inspections.followup.services import inspection_url, reinspected
 from xiaoneng.inspections.records.models import Inspection, ItemResult
 from xiaoneng.inspections.trace.services import check_signed
+from xiaoneng.org.models import Officer
 from xiaoneng.registry.credit.services import credit_event
 from xiaoneng.registry.models import CreditProposal, CreditTrigger, Entity
 
@@ -36,7 +35,7 @@ def corrected_records(inspection: Inspection) -> list[int]:
     return ids
 
 
-def record_findings(inspection: Inspection) -> list[Finding]:
+def record_findings(*, inspection: Inspection) -> list[Finding]:
     """A finding for each failed item of ``inspection`` (idempotent).
 
     An amendment corrects the same visit: an item already found failing in a record it
@@ -71,7 +70,7 @@ def record_findings(inspection: Inspection) -> list[Finding]:
 
 
 def report_findings(
-    inspection: Inspection, findings: list[Finding], actor: Any
+    *, inspection: Inspection, findings: list[Finding], actor: Officer
 ) -> CreditProposal | None:
     """Tell the credit feedback of the worst major or critical finding among ``findings``.
 
@@ -100,14 +99,14 @@ def report_findings(
     return None
 
 
-def after_signing(inspection: Inspection, actor: Any) -> None:
+def after_signing(*, inspection: Inspection, actor: Officer) -> None:
     """Everything a newly signed inspection sets off: findings and their credit feedback, an
     exit check for a deregistered entity found operating, and the close of the order a
     re-inspection was made for."""
-    findings = record_findings(inspection)
-    report_findings(inspection, findings, actor)
-    exit_from_inspection(inspection, actor)
-    reinspected(inspection, actor)
+    findings = record_findings(inspection=inspection)
+    report_findings(inspection=inspection, findings=findings, actor=actor)
+    exit_from_inspection(inspection=inspection, actor=actor)
+    reinspected(inspection=inspection, actor=actor)
     # Trace checks (篇7 虚假检查) of the record and its neighbourhood: the officer's day and
     # run, other records with the same photo.
     check_signed([inspection.pk])

@@ -15,11 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import InvalidInput
-from xiaoneng.core.pages import Refusal, act, history_rows, paginate, parse_day, query_string
+from xiaoneng.core.forms import PageForm, posted
+from xiaoneng.core.pages import Refusal, act, history_rows, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.followup import exits, unlicensed
 from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup.forms import (
+    ExitForm,
+    LicensedForm,
+    NoteForm,
+    OutcomeForm,
+    UnlicensedForm,
+)
 from xiaoneng.inspections.followup.models import ExitCheck, UnlicensedOperator
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
@@ -60,30 +67,29 @@ def exit_entities(request: OfficerRequest) -> HttpResponse:
 def exit_create(request: OfficerRequest) -> HttpResponse:
     """Report a deregistered or revoked entity found operating without an inspection."""
     access.require(request.user, access.INSPECT)
-    errors: dict[str, str] = {}
-    form: Any = {"uscc": request.GET.get("uscc", ""), "found_on": timezone.localdate().isoformat()}
-    if request.method == "POST":
-        form = request.POST
-        uscc = form.get("uscc", "").strip().upper()
-        entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc).first()
+    initial = {"uscc": request.GET.get("uscc", ""), "found_on": timezone.localdate().isoformat()}
+    form = ExitForm(
+        **posted(request), initial=initial, entities=scoped(Entity.objects.all(), request.user)
+    )
+    if form.is_valid():
+        entity = form.cleaned_data["uscc"]
         try:
-            if entity is None:
-                raise InvalidInput.single(
-                    "uscc", _("辖区内没有该统一社会信用代码的主体：%(v)s") % {"v": uscc}
-                )
             check = exits.report_exit_operating(
                 entity=entity,
                 actor=request.user,
-                circumstances=form.get("circumstances", ""),
-                found_on=parse_day(form.get("found_on")),
+                circumstances=form.cleaned_data["circumstances"],
+                found_on=form.cleaned_data["found_on"],
             )
         except Refusal as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记退出督查：%(name)s") % {"name": entity.name})
             return redirect("inspections:exit_detail", pk=check.pk)
-    return render(request, "inspections/exit_form.html", {"form": form, "errors": errors})
+    elif form.is_bound:
+        messages.error(request, form.for_page)
+    context = {"form": form.shown, "errors": form.field_errors}
+    return render(request, "inspections/exit_form.html", context)
 
 
 @login_required
@@ -105,13 +111,18 @@ def exit_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 @require_POST
 def exit_close(request: OfficerRequest, pk: int) -> HttpResponse:
     check = get_scoped(_checks(request), request.user, pk=pk)
+    back = redirect("inspections:exit_detail", pk=check.pk)
+    form = OutcomeForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return back
     return act(
         request,
         lambda: exits.close_exit_check(
-            exit_check=check, actor=request.user, outcome=request.POST.get("outcome", "")
+            exit_check=check, actor=request.user, outcome=form.cleaned_data["outcome"]
         ),
         _("已办结退出督查：%(name)s") % {"name": check.entity.name},
-        redirect("inspections:exit_detail", pk=check.pk),
+        back,
     )
 
 
@@ -155,29 +166,31 @@ UNLICENSED_FIELDS = [
 @login_required
 def unlicensed_create(request: OfficerRequest) -> HttpResponse:
     access.require(request.user, access.INSPECT)
-    errors: dict[str, str] = {}
-    form: Any = {"found_on": timezone.localdate().isoformat()}
-    if request.method == "POST":
-        form = request.POST
+    form = UnlicensedForm(**posted(request), initial={"found_on": timezone.localdate().isoformat()})
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             found = unlicensed.record_unlicensed(
                 actor=request.user,
-                name=form.get("name", ""),
-                address=form.get("address", ""),
-                business=form.get("business", ""),
-                found_on=parse_day(form.get("found_on")),
-                longitude=form.get("longitude") or None,
-                latitude=form.get("latitude") or None,
-                operator=form.get("operator", ""),
+                name=data["name"],
+                address=data["address"],
+                business=data["business"],
+                found_on=data["found_on"],
+                longitude=data["longitude"],
+                latitude=data["latitude"],
+                operator=data["operator"],
             )
         except Refusal as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已登记无照经营：%(name)s") % {"name": found.name})
             return redirect("inspections:unlicensed_detail", pk=found.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
+    shown, errors = form.shown, form.field_errors
     fields = [
-        {"name": name, "label": label, "value": form.get(name, ""), "error": errors.get(name, "")}
+        {"name": name, "label": label, "value": shown.get(name, ""), "error": errors.get(name, "")}
         for name, label in UNLICENSED_FIELDS
     ]
     return render(request, "inspections/unlicensed_form.html", {"fields": fields})
@@ -203,24 +216,24 @@ def unlicensed_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 def unlicensed_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
     """guide / licensed / ceased: the three ways a record moves on."""
     found = get_scoped(_records(request), request.user, pk=pk)
-    post = request.POST
     back = redirect("inspections:unlicensed_detail", pk=found.pk)
+    form: PageForm
+    if action == "guide":
+        form = NoteForm(**posted(request))
+    elif action == "licensed":
+        form = LicensedForm(**posted(request), entities=scoped(Entity.objects.all(), request.user))
+    else:
+        form = OutcomeForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return back
+    data = form.cleaned_data
 
     def run() -> Any:
         if action == "guide":
-            return unlicensed.guide_unlicensed(
-                record=found, actor=request.user, note=post.get("note", "")
-            )
+            return unlicensed.guide_unlicensed(record=found, actor=request.user, note=data["note"])
         if action == "licensed":
-            uscc = post.get("uscc", "").strip().upper()
-            entity = scoped(Entity.objects.all(), request.user).filter(uscc=uscc).first()
-            if entity is None:
-                raise InvalidInput.single(
-                    "uscc", _("辖区内没有该统一社会信用代码的主体：%(v)s") % {"v": uscc}
-                )
-            return unlicensed.mark_licensed(record=found, entity=entity, actor=request.user)
-        return unlicensed.mark_ceased(
-            record=found, actor=request.user, outcome=post.get("outcome", "")
-        )
+            return unlicensed.mark_licensed(record=found, entity=data["uscc"], actor=request.user)
+        return unlicensed.mark_ceased(record=found, actor=request.user, outcome=data["outcome"])
 
     return act(request, run, _("已更新：%(name)s") % {"name": found.name}, back)

@@ -9,7 +9,6 @@ also report one found without a record. Either way the credit feedback hears of 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -24,6 +23,7 @@ from xiaoneng.inspections.followup.models import ExitCheck
 from xiaoneng.inspections.followup.services import url_or_blank
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.credit.services import credit_event
 from xiaoneng.registry.models import CreditTrigger, Entity
@@ -32,7 +32,7 @@ EXITED = (Entity.Status.DEREGISTERED, Entity.Status.REVOKED)
 E = ExitCheck.Status
 
 
-def _report(check: ExitCheck, source: str, actor: Any) -> None:
+def _report(check: ExitCheck, source: str, actor: Officer) -> None:
     credit_event(
         entity=Entity.objects.get(pk=check.entity_id),
         trigger=CreditTrigger.EXIT_OPERATING,
@@ -42,7 +42,7 @@ def _report(check: ExitCheck, source: str, actor: Any) -> None:
     )
 
 
-def exit_from_inspection(inspection: Inspection, actor: Any) -> ExitCheck | None:
+def exit_from_inspection(*, inspection: Inspection, actor: Officer) -> ExitCheck | None:
     """The exit check a signed inspection opens: the entity is deregistered or revoked and
     was found operating. Idempotent; an entity with an open check does not get a second."""
     entity = inspection.entity
@@ -83,7 +83,7 @@ def _check_found_on(found_on: dt.date | None, today: dt.date) -> list[FieldError
 def report_exit_operating(
     *,
     entity: Entity,
-    actor: Any,
+    actor: Officer,
     circumstances: str,
     found_on: dt.date | None,
     today: dt.date | None = None,
@@ -132,7 +132,7 @@ def report_exit_operating(
 
 
 def close_exit_check(
-    *, exit_check: ExitCheck, actor: Any, outcome: str, today: dt.date | None = None
+    *, exit_check: ExitCheck, actor: Officer, outcome: str, today: dt.date | None = None
 ) -> ExitCheck:
     """Close an exit check: the business has ceased (停止经营), with how it was dealt with."""
     access.require(actor, access.INSPECT)
@@ -152,7 +152,7 @@ def close_exit_check(
 OPEN_TASK = Q(tasks__status__in=[Task.Status.PLANNED, Task.Status.OVERFLOW])
 
 
-def exited_entities(user: Any) -> QuerySet[Entity]:
+def exited_entities(user: Officer) -> QuerySet[Entity]:
     """Deregistered or revoked entities of ``user``'s units that still have open tasks or an
     open exit check: patrols that should be cancelled, or businesses still running."""
     return (

@@ -8,7 +8,6 @@ re-inspection that closes the order is ``services.reinspected``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.org.models import Officer, Unit
@@ -17,7 +16,7 @@ from xiaoneng.planning.patrol.models import Plan, Task
 from xiaoneng.planning.patrol.services import period_of
 
 
-def reinspection_plan(unit: Unit, period: str, entity_id: int, actor: Any) -> Plan:
+def reinspection_plan(*, unit: Unit, period: str, entity_id: int, actor: Officer) -> Plan:
     """The unit's re-inspection plan of ``period`` with room for ``entity_id`` (one task each).
 
     A second open order on the same entity in the same month gets a second plan, since a
@@ -39,7 +38,7 @@ def reinspection_plan(unit: Unit, period: str, entity_id: int, actor: Any) -> Pl
     )
 
 
-def _reinspector(rectification: Rectification, actor: Any) -> Officer | None:
+def _reinspector(rectification: Rectification, actor: Officer) -> Officer | None:
     """The issuing officer re-inspects; one from another unit hands it to the grid's officer."""
     grid = rectification.entity.grid
     if getattr(actor, "unit_id", None) == rectification.unit_id or grid is None:
@@ -48,7 +47,7 @@ def _reinspector(rectification: Rectification, actor: Any) -> Officer | None:
 
 
 def plan_reinspection(
-    rectification: Rectification, findings: list[Finding], actor: Any, day: dt.date
+    *, rectification: Rectification, findings: list[Finding], actor: Officer, day: dt.date
 ) -> Task:
     """The order's re-inspection task on ``day``, in the unit's re-inspection plan."""
     unit = rectification.unit
@@ -65,7 +64,7 @@ def plan_reinspection(
         else f"{unit.name}所长负责安排人员复查"
     )
     return Task.objects.create(
-        plan=reinspection_plan(unit, period_of(day), entity.pk, actor),
+        plan=reinspection_plan(unit=unit, period=period_of(day), entity_id=entity.pk, actor=actor),
         entity=entity,
         unit=unit,
         period=period_of(day),

@@ -30,6 +30,7 @@ from xiaoneng.inspections.followup.numbers import lock_sequence, next_number
 from xiaoneng.inspections.followup.reinspection import plan_reinspection
 from xiaoneng.inspections.records.models import Inspection, ItemResult
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol import tasks as planning_tasks
 from xiaoneng.planning.patrol.models import Task
 
@@ -168,7 +169,7 @@ def issue_rectification(
     *,
     inspection: Inspection,
     findings: list[Finding],
-    actor: Any,
+    actor: Officer,
     requirements: str,
     working_days: Any = None,
     deadline: dt.date | None = None,
@@ -216,7 +217,7 @@ def issue_rectification(
             finding.rectification = rectification
             finding.save()
         rectification.reinspection_task = plan_reinspection(
-            rectification, findings, actor, reinspect_on
+            rectification=rectification, findings=findings, actor=actor, day=reinspect_on
         )
         rectification.save(update_fields=["reinspection_task"])
         if inspection.task_id is not None:
@@ -240,7 +241,7 @@ def _close(rectification: Rectification, outcome: str, on: dt.date) -> None:
 
 
 def record_rectified(
-    *, rectification: Rectification, actor: Any, outcome: str, today: dt.date | None = None
+    *, rectification: Rectification, actor: Officer, outcome: str, today: dt.date | None = None
 ) -> Rectification:
     """Record that an order was complied with on documentary proof (书式), with the outcome.
 
@@ -265,7 +266,7 @@ def record_rectified(
     return rectification
 
 
-def reinspected(inspection: Inspection, actor: Any) -> Rectification | None:
+def reinspected(*, inspection: Inspection, actor: Officer) -> Rectification | None:
     """A signed re-inspection closes its order when nothing failed; else the order stays open.
 
     A failed re-inspection is noted in the order's trace; the director sees it in the list

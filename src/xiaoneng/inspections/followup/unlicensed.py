@@ -22,7 +22,7 @@ from xiaoneng.inspections.followup import transitions
 from xiaoneng.inspections.followup.models import UnlicensedOperator
 from xiaoneng.org import access, geo
 from xiaoneng.org import services as org_services
-from xiaoneng.org.models import Grid, Unit
+from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.registry.fields import outside_china_error
 from xiaoneng.registry.models import Entity
 
@@ -78,7 +78,7 @@ def _position(
     return (lon, lat) if not found else (None, None)
 
 
-def _unit_of(actor: Any, lon: float | None, lat: float | None) -> tuple[Unit, Grid | None]:
+def _unit_of(actor: Officer, lon: float | None, lat: float | None) -> tuple[Unit, Grid | None]:
     """The station of the grid the position falls in, else the actor's own unit."""
     grid = None
     if lon is not None and lat is not None:
@@ -97,7 +97,7 @@ def _unit_of(actor: Any, lon: float | None, lat: float | None) -> tuple[Unit, Gr
 
 def record_unlicensed(
     *,
-    actor: Any,
+    actor: Officer,
     name: str,
     address: str,
     business: str,
@@ -150,12 +150,14 @@ def record_unlicensed(
         )
 
 
-def _allowed(actor: Any, record: UnlicensedOperator) -> None:
+def _allowed(actor: Officer, record: UnlicensedOperator) -> None:
     access.require(actor, access.INSPECT)
     access.require_unit(actor, record.unit_id)
 
 
-def guide_unlicensed(*, record: UnlicensedOperator, actor: Any, note: str) -> UnlicensedOperator:
+def guide_unlicensed(
+    *, record: UnlicensedOperator, actor: Officer, note: str
+) -> UnlicensedOperator:
     """Guide the operator to obtain a licence (引导办照), noting what it was told."""
     _allowed(actor, record)
     note = (note or "").strip()
@@ -173,7 +175,7 @@ def mark_licensed(
     *,
     record: UnlicensedOperator,
     entity: Entity,
-    actor: Any,
+    actor: Officer,
     today: dt.date | None = None,
 ) -> UnlicensedOperator:
     """The guided operator has obtained its licence: link the new entity of the register."""
@@ -202,7 +204,7 @@ def mark_licensed(
 def mark_ceased(
     *,
     record: UnlicensedOperator,
-    actor: Any,
+    actor: Officer,
     outcome: str,
     today: dt.date | None = None,
 ) -> UnlicensedOperator:

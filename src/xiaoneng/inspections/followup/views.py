@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.pages import Refusal, act, history_rows, paginate, parse_day, query_string
+from xiaoneng.core.forms import posted
+from xiaoneng.core.pages import Refusal, act, history_rows, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup.forms import OutcomeForm, RectificationForm
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
@@ -108,35 +110,34 @@ def rectification_create(request: OfficerRequest) -> HttpResponse:
     inspection = get_scoped(
         Inspection.objects.select_related("entity"), request.user, pk=_int(request, "inspection")
     )
-    errors: dict[str, str] = {}
-    post = request.POST
-    if request.method == "POST":
-        by_date = post.get("term") == "date"
+    form = RectificationForm(**posted(request), initial={"term": "days", "working_days": "10"})
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             order = followup.issue_rectification(
                 inspection=inspection,
-                findings=followup.select_findings(
-                    inspection=inspection, ids=post.getlist("findings")
-                ),
+                findings=followup.select_findings(inspection=inspection, ids=data["findings"]),
                 actor=request.user,
-                requirements=post.get("requirements", ""),
-                working_days=None if by_date else post.get("working_days", ""),
-                deadline=parse_day(post.get("deadline")) if by_date else None,
+                requirements=data["requirements"],
+                working_days=data.get("working_days"),
+                deadline=data.get("deadline"),
             )
         except Refusal as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已下达责令整改：%(number)s") % {"number": order.number})
             return redirect("inspections:rectification_detail", pk=order.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     findings = inspection.findings.select_related("item").filter(status=Finding.Status.OPEN)
-    chosen = set(post.getlist("findings")) if request.method == "POST" else None
+    chosen = set(form["findings"].value()) if form.is_bound else None
     context = {
         "inspection": inspection,
         "inspection_url": followup.inspection_url(inspection.pk),
         "findings": [(f, chosen is None or str(f.pk) in chosen) for f in findings],
-        "form": post if request.method == "POST" else {"term": "days", "working_days": "10"},
-        "errors": errors,
+        "form": form.shown,
+        "errors": form.field_errors,
         "today": timezone.localdate(),
         "max_days": followup.MAX_DAYS,
     }
@@ -174,11 +175,16 @@ def rectification_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 @require_POST
 def rectification_rectified(request: OfficerRequest, pk: int) -> HttpResponse:
     order = get_scoped(_orders(request), request.user, pk=pk)
+    back = redirect("inspections:rectification_detail", pk=order.pk)
+    form = OutcomeForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return back
     return act(
         request,
         lambda: followup.record_rectified(
-            rectification=order, actor=request.user, outcome=request.POST.get("outcome", "")
+            rectification=order, actor=request.user, outcome=form.cleaned_data["outcome"]
         ),
         _("已登记整改结果：%(number)s") % {"number": order.number},
-        redirect("inspections:rectification_detail", pk=order.pk),
+        back,
     )

@@ -144,7 +144,7 @@ def add_attachment(
             action=AuditEvent.Action.UPDATE,
             changes={_("附件"): [None, _label(attachment)]},
         )
-        clear_signatures(current)
+        clear_signatures(inspection=current)
         _touch(current, inspection, officer)
     return attachment
 
@@ -169,7 +169,7 @@ def remove_attachment(*, attachment: Attachment, officer: Officer) -> None:
         label = _label(attachment)
         attachment.delete()
         audit.record(current, action=AuditEvent.Action.UPDATE, changes={_("附件"): [label, None]})
-        clear_signatures(current)
+        clear_signatures(inspection=current)
         _touch(current, attachment.inspection, officer)
         if not Attachment.objects.filter(file=stored).exists():
             transaction.on_commit(lambda: default_storage.delete(stored))

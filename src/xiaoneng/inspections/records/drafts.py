@@ -87,7 +87,7 @@ def save_draft(
         if result_changes:
             audit.record(current, action=AuditEvent.Action.UPDATE, changes=result_changes)
         if result_changes or audit.diff(before, audit.snapshot(current)):
-            clear_signatures(current)
+            clear_signatures(inspection=current)
         current.revision += 1
         current.updated_by = officer
         current.save()

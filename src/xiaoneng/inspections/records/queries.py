@@ -11,12 +11,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from xiaoneng.core.pages import parse_day
 from xiaoneng.inspections.checklists.models import InspectionKind
 from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, TraceFlag
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.registry.models import Entity
 from xiaoneng.registry.queries import search_condition
 
 
-def with_member(queryset: QuerySet[Inspection], officer: Any) -> QuerySet[Inspection]:
+def with_member(queryset: QuerySet[Inspection], officer: Officer) -> QuerySet[Inspection]:
     """The records of ``queryset`` whose team holds ``officer``."""
     team = InspectionOfficer.objects.filter(inspection=OuterRef("pk"), officer_id=officer.pk)
     return queryset.filter(Exists(team))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,24 +39,24 @@ OPEN_TASK = (Task.Status.PLANNED, Task.Status.OVERFLOW)
 # Who may do what ----------------------------------------------------------------------------
 
 
-def is_director_of(officer: Any, unit_id: int) -> bool:
+def is_director_of(officer: Officer, unit_id: int) -> bool:
     """A station director (or administrator) whose scope holds the unit ``unit_id``."""
     return bool(officer.has_role(Role.STATION_DIRECTOR) and in_scope(officer, unit_id))
 
 
-def is_member(officer: Any, inspection: Inspection) -> bool:
+def is_member(officer: Officer, inspection: Inspection) -> bool:
     """Whether ``officer`` is on the inspection's team."""
     return inspection.team.filter(officer_id=officer.pk).exists()
 
 
-def may_edit(officer: Any, inspection: Inspection) -> bool:
+def may_edit(officer: Officer, inspection: Inspection) -> bool:
     """Members of the team and the director of the inspection's unit fill a draft."""
     if not getattr(officer, "is_authenticated", False):
         return False
     return is_member(officer, inspection) or is_director_of(officer, inspection.unit_id)
 
 
-def require_editor(officer: Any, inspection: Inspection) -> None:
+def require_editor(officer: Officer, inspection: Inspection) -> None:
     """Refuse unless ``officer`` may edit ``inspection`` (see ``may_edit``)."""
     if not may_edit(officer, inspection):
         raise NotPermitted(_("只有检查组成员或本单位所长可以修改该检查记录。"))
@@ -98,7 +97,7 @@ def check_revision(inspection: Inspection, revision: int | str | None) -> None:
         raise Conflict(message, errors=[FieldError("revision", message)])
 
 
-def clear_signatures(inspection: Inspection) -> None:
+def clear_signatures(*, inspection: Inspection) -> None:
     """The record changed after some members signed: they must sign again."""
     signed = inspection.team.filter(signed_at__isnull=False)
     if signed.exists():

@@ -11,7 +11,7 @@ record came from is completed through planning's own service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,14 +36,22 @@ from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.planning.patrol.tasks import TASK_TRANSITIONS, complete_task, may_record
 
+
+class AfterSigning(Protocol):
+    """A step run after a final signature: a keyword-only service of a later sub-domain."""
+
+    def __call__(self, *, inspection: Inspection, actor: Officer) -> None: ...
+
+
 # What follows a final signature in the sub-domains above records (follow-up's
 # ``consequences.after_signing``), registered from InspectionsConfig.ready() so that records
 # never imports them (ADR 0012). Each runs inside the signing transaction, in order.
-_AFTER_SIGNING: list[Callable[[Inspection, Officer], None]] = []
+_AFTER_SIGNING: list[AfterSigning] = []
 
 
-def register_after_signing(step: Callable[[Inspection, Officer], None]) -> None:
-    """Run ``step(inspection, officer)`` after every final signature, in the same transaction."""
+def register_after_signing(step: AfterSigning) -> None:
+    """Run ``step(inspection=…, actor=officer)`` after every final signature, in the same
+    transaction."""
     if step not in _AFTER_SIGNING:
         _AFTER_SIGNING.append(step)
 
@@ -161,7 +169,7 @@ def _finish(current: Inspection, officer: Officer, moment: dt.datetime) -> None:
     current.uniform = len({mark for mark, _note in marks}) == 1 and not any(n for _m, n in marks)
     current.save()
     for step in _AFTER_SIGNING:
-        step(current, officer)
+        step(inspection=current, actor=officer)
     if current.task_id is not None:
         _complete_task(current, current.task_id, officer)
 

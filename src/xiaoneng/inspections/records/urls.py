@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from xiaoneng.inspections.records import views
+from xiaoneng.inspections.records import attachment_views, views
 
 urlpatterns: list[URLPattern] = [
     path("inspections/", views.inspection_list, name="inspection_list"),
@@ -18,12 +18,12 @@ urlpatterns: list[URLPattern] = [
     path("inspections/<int:pk>/amend/", views.inspection_amend, name="inspection_amend"),
     path(
         "inspections/<int:pk>/attachments/<int:attachment_pk>/",
-        views.attachment_file,
+        attachment_views.attachment_file,
         name="inspection_attachment",
     ),
     path(
         "inspections/<int:pk>/attachments/<int:attachment_pk>/remove/",
-        views.attachment_remove,
+        attachment_views.attachment_remove,
         name="inspection_attachment_remove",
     ),
 ]

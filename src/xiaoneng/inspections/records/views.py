@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,14 +18,16 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
+from xiaoneng.core.forms import PageForm, ReasonForm, posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists import services as checklists
 from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
-from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
+from xiaoneng.inspections.records.attachments import add_attachment
 from xiaoneng.inspections.records.drafts import save_draft
-from xiaoneng.inspections.records.models import Attachment, Inspection, TraceFlag
+from xiaoneng.inspections.records.forms import FromTaskForm, InspectionForm, SignForm, StartForm
+from xiaoneng.inspections.records.models import Inspection, TraceFlag
 from xiaoneng.inspections.records.queries import InspectionFilter, with_member
 from xiaoneng.inspections.records.services import (
     amend_inspection,
@@ -60,10 +62,16 @@ def _record(request: OfficerRequest, pk: int) -> Inspection:
     return get_scoped(_records(request).select_related("updated_by", "task"), request.user, pk=pk)
 
 
-def _tell(request: OfficerRequest, error: DomainError) -> None:
+def tell(request: OfficerRequest, error: DomainError) -> None:
     """Each message of a refusal, without the field codes the API needs."""
     for item in error.errors or [FieldError("", error.message)]:
         messages.error(request, item.message)
+
+
+def _tell_form(request: OfficerRequest, form: PageForm) -> None:
+    """Each message of a form that could not be read, as ``tell`` shows a refusal's."""
+    for message in dict.fromkeys(form.field_errors.values()):
+        messages.error(request, message)
 
 
 # Lists --------------------------------------------------------------------------------------
@@ -112,25 +120,29 @@ def inspection_start(request: OfficerRequest) -> HttpResponse:
     entities = scoped(Entity.objects.select_related("unit", "grid"), request.user).active()
     q = request.GET.get("q", "").strip()
     found = list(entities.filter(search_condition(q)).order_by("name")[:SEARCH_LIMIT]) if q else []
-    uscc = (request.POST.get("uscc") or request.GET.get("uscc") or "").strip().upper()
+    form = StartForm(**posted(request))
+    valid = form.is_valid()
+    typed = form.cleaned_data.get("uscc", "") if form.is_bound else ""
+    uscc = (typed or request.GET.get("uscc", "")).strip().upper()
     selected = get_scoped(entities, request.user, uscc=uscc) if uscc else None
-    errors: dict[str, str] = {}
-    if request.method == "POST" and selected is None:
+    if form.is_bound and selected is None:
         messages.error(request, _("请先选择要检查的市场主体"))
-    if request.method == "POST" and selected is not None:
-        checklist_id = request.POST.get("checklist", "")
+    elif form.is_bound and not valid:
+        _tell_form(request, form)
+    elif valid and selected is not None:
+        data = form.cleaned_data
         try:
             inspection = open_inspection(
                 entity=selected,
                 officer=request.user,
-                kind=request.POST.get("kind", ""),
-                origin=request.POST.get("origin") or None,
-                checklist=_checklist(checklist_id),
-                enforcement=request.POST.get("enforcement") == "1",
+                kind=data["kind"],
+                origin=data["origin"] or None,
+                checklist=data["checklist"],
+                enforcement=data["enforcement"],
             )
         except (InvalidInput, Conflict) as error:
-            errors = error.by_field
-            _tell(request, error)
+            form.add_service_errors(error)
+            tell(request, error)
         else:
             messages.success(request, _("已开始检查：%(name)s") % {"name": selected.name})
             return redirect("inspections:inspection_edit", pk=inspection.pk)
@@ -138,22 +150,13 @@ def inspection_start(request: OfficerRequest) -> HttpResponse:
         "q": q,
         "found": found,
         "selected": selected,
-        "errors": errors,
-        "form": request.POST if request.method == "POST" else {},
+        "errors": form.field_errors,
+        "form": form.data if form.is_bound else {},
         "kinds": InspectionKind.choices,
         "origins": [(v, label) for v, label in Inspection.Origin.choices if v in AD_HOC_ORIGINS],
         "checklists": _current_checklists(),
     }
     return render(request, "inspections/inspection_start.html", context)
-
-
-def _checklist(value: str) -> Checklist | None:
-    if not value.strip().isdigit():
-        return None
-    checklist = Checklist.objects.filter(pk=int(value)).first()
-    if checklist is None:
-        raise InvalidInput.single("checklist", _("检查清单不存在：%(value)s") % {"value": value})
-    return checklist
 
 
 @login_required
@@ -163,48 +166,24 @@ def inspection_from_task(request: OfficerRequest, task_pk: int) -> HttpResponse:
     task = get_scoped(
         Task.objects.select_related("plan", "entity", "officer"), request.user, pk=task_pk
     )
+    form = FromTaskForm(**posted(request))
+    if not form.is_valid():
+        _tell_form(request, form)
+        return redirect("planning:task_detail", pk=task.pk)
     try:
         inspection = open_inspection(
             officer=request.user,
-            kind=request.POST.get("kind") or InspectionKind.ONSITE,
+            kind=form.cleaned_data["kind"],
             task=task,
-            enforcement=request.POST.get("enforcement") == "1",
+            enforcement=form.cleaned_data["enforcement"],
         )
     except (InvalidInput, Conflict) as error:
-        _tell(request, error)
+        tell(request, error)
         return redirect("planning:task_detail", pk=task.pk)
     return redirect("inspections:inspection_edit", pk=inspection.pk)
 
 
 # Filling a draft ----------------------------------------------------------------------------
-
-
-def draft_values(post: Any, inspection: Inspection) -> dict[str, Any]:
-    """The form's fields as ``save_draft`` values (the service checks them)."""
-    results = {}
-    for item_id in inspection.results.values_list("item_id", flat=True):
-        if f"result_{item_id}" in post or f"note_{item_id}" in post:
-            results[item_id] = {
-                "result": post.get(f"result_{item_id}", ""),
-                "note": post.get(f"note_{item_id}", ""),
-            }
-    values: dict[str, Any] = {"results": results}
-    for name in (
-        "summary",
-        "started_at",
-        "finished_at",
-        "checkin_at",
-        "checkin_longitude",
-        "checkin_latitude",
-        "checkin_accuracy",
-        "entity_operating",
-    ):
-        if name in post:
-            values[name] = post.get(name)
-    if "team_shown" in post:
-        values["team"] = post.getlist("team")
-        values["enforcement"] = post.get("enforcement") == "1"
-    return values
 
 
 def _time_input(moment: dt.datetime | None) -> str:
@@ -221,8 +200,11 @@ def _team_candidates(inspection: Inspection) -> list[Officer]:
 
 
 def _form_context(
-    request: OfficerRequest, inspection: Inspection, form: Any, errors: dict[str, str]
+    request: OfficerRequest, inspection: Inspection, refused: InspectionForm | None
 ) -> dict[str, Any]:
+    """The draft form: as stored, or as posted (``refused``) with its fields marked."""
+    form: Any = refused.data if refused is not None else None
+    errors = refused.field_errors if refused is not None else {}
     rows = []
     for row in inspection.results.select_related("item").order_by("item__position"):
         key = row.item_id
@@ -286,39 +268,42 @@ def inspection_edit(request: OfficerRequest, pk: int) -> HttpResponse:
         messages.info(request, _("该检查记录已签名，不能再修改。"))
         return redirect("inspections:inspection_detail", pk=pk)
     require_editor(request.user, inspection)
-    errors: dict[str, str] = {}
-    form = None
-    if request.method == "POST":
+    form = InspectionForm(**posted(request), inspection=inspection)
+    refused = None
+    if form.is_valid():
         try:
-            inspection = _save_form(request, inspection)
+            inspection = _save_form(request, inspection, form)
         except (InvalidInput, Conflict) as error:
             # Nothing was saved: the form comes back with what the officer typed.
-            errors, form = error.by_field, request.POST
-            _tell(request, error)
+            form.add_service_errors(error)
+            refused = form
+            tell(request, error)
             inspection = _record(request, pk)
         else:
-            if request.POST.get("action") == "sign":
+            if form.cleaned_data["action"] == "sign":
                 # Signs the revision just saved, not one another member saved meanwhile.
                 return _sign(request, inspection, inspection.revision, saved=True)
             messages.success(request, _("草稿已保存"))
             return redirect("inspections:inspection_edit", pk=pk)
-    context = _form_context(request, inspection, form, errors)
+    elif form.is_bound:
+        refused = form
+        _tell_form(request, form)
+    context = _form_context(request, inspection, refused)
     return render(request, "inspections/inspection_form.html", context)
 
 
-def _save_form(request: OfficerRequest, inspection: Inspection) -> Inspection:
+def _save_form(request: OfficerRequest, inspection: Inspection, form: InspectionForm) -> Inspection:
     """Save the posted form and its uploads together: all of it, or nothing."""
     officer: Any = request.user
     with transaction.atomic():
         saved = save_draft(
             inspection=inspection,
             officer=officer,
-            revision=request.POST.get("revision", ""),
-            values=draft_values(request.POST, inspection),
+            revision=form.cleaned_data["revision"],
+            values=form.values(),
         )
-        for kind, field in (("photo", "photos"), ("document", "documents")):
-            for upload in request.FILES.getlist(field):
-                add_attachment(inspection=saved, officer=officer, upload=upload, kind=kind)
+        for kind, upload in form.uploads():
+            add_attachment(inspection=saved, officer=officer, upload=upload, kind=kind)
     return saved
 
 
@@ -334,7 +319,7 @@ def _sign(
     except (InvalidInput, Conflict) as error:
         if saved:
             messages.info(request, _("草稿已保存"))
-        _tell(request, error)
+        tell(request, error)
         if inspection.status == Inspection.Status.DRAFT:
             # The form as saved, with "签名前还需" computed from the stored record.
             return redirect("inspections:inspection_edit", pk=inspection.pk)
@@ -351,7 +336,12 @@ def _sign(
 @require_POST
 def inspection_sign(request: OfficerRequest, pk: int) -> HttpResponse:
     """A member of the team signs the record as it stands (at the revision they read)."""
-    return _sign(request, _record(request, pk), request.POST.get("revision") or None)
+    inspection = _record(request, pk)
+    form = SignForm(**posted(request))
+    if not form.is_valid():
+        _tell_form(request, form)
+        return redirect("inspections:inspection_detail", pk=pk)
+    return _sign(request, inspection, form.cleaned_data["revision"] or None)
 
 
 @login_required
@@ -359,53 +349,21 @@ def inspection_sign(request: OfficerRequest, pk: int) -> HttpResponse:
 def inspection_amend(request: OfficerRequest, pk: int) -> HttpResponse:
     """Open a correction of a signed record, with a reason."""
     original = _record(request, pk)
+    form = ReasonForm(**posted(request))
+    if not form.is_valid():
+        _tell_form(request, form)
+        return redirect("inspections:inspection_detail", pk=pk)
     try:
         amendment = amend_inspection(
             inspection=original,
             officer=request.user,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         )
     except (InvalidInput, Conflict) as error:
-        _tell(request, error)
+        tell(request, error)
         return redirect("inspections:inspection_detail", pk=pk)
     messages.success(request, _("已建立更正草稿，请修改后重新签名"))
     return redirect("inspections:inspection_edit", pk=amendment.pk)
-
-
-# Attachments ----------------------------------------------------------------------------------
-
-
-def _attachment(request: OfficerRequest, pk: int, attachment_pk: int) -> Attachment:
-    return get_scoped(
-        Attachment.objects.select_related("inspection"),
-        request.user,
-        pk=attachment_pk,
-        inspection_id=pk,
-    )
-
-
-@login_required
-def attachment_file(request: OfficerRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """The stored file of an attachment (photos are shown from here)."""
-    attachment = _attachment(request, pk, attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
-    )
-
-
-@login_required
-@require_POST
-def attachment_remove(request: OfficerRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    attachment = _attachment(request, pk, attachment_pk)
-    try:
-        remove_attachment(attachment=attachment, officer=request.user)
-    except Conflict as error:
-        _tell(request, error)
-        return redirect("inspections:inspection_detail", pk=pk)
-    messages.success(request, _("已删除附件：%(name)s") % {"name": attachment.original_name})
-    return redirect("inspections:inspection_edit", pk=pk)
 
 
 # Detail ---------------------------------------------------------------------------------------

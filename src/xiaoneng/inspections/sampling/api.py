@@ -98,8 +98,8 @@ def get_plan(request: OfficerRequest, plan_id: int) -> SamplingPlan:
 
 @router.post("/sampling/plans", response={201: SamplingPlanOut}, summary="Create a sampling plan")
 def create_plan(request: OfficerRequest, payload: PlanIn) -> Status[SamplingPlan]:
-    user: Any = request.user
-    unit = payload.unit or (user.unit.code if getattr(user, "unit", None) else "")
+    home = request.user.unit
+    unit = payload.unit or (home.code if home is not None else "")
     plan = sampling.create_plan(
         actor=request.user,
         year=payload.year,

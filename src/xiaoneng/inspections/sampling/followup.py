@@ -13,7 +13,6 @@ A failed result opens the follow-up (``sampling.record_result``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -33,11 +32,12 @@ from xiaoneng.inspections.sampling.services import (
     required_text,
 )
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 
 REINSPECT_DAYS = 75  # 第四十七条: 自责令之日起七十五日内组织复查
 
 
-def visible_follow_ups(user: Any) -> QuerySet[SampleFollowUp]:
+def visible_follow_ups(user: Officer) -> QuerySet[SampleFollowUp]:
     """The follow-ups of the units ``user`` may see."""
     return scoped(SampleFollowUp.objects.all(), user)
 
@@ -73,7 +73,7 @@ def reinspection_due(follow_up: SampleFollowUp) -> dt.date | None:
 # Moves ---------------------------------------------------------------------------------------
 
 
-def _may_follow_up(actor: Any, follow_up: SampleFollowUp) -> None:
+def _may_follow_up(actor: Officer, follow_up: SampleFollowUp) -> None:
     """Officers who inspect (grid officers, directors, division staff) handle follow-ups."""
     if not (access.can(actor, access.INSPECT) or access.can(actor, access.MANAGE_SAMPLING)):
         raise NotPermitted(_("您的角色无权执行此操作。"))
@@ -94,7 +94,7 @@ def _day(
 def start_rectifying(
     *,
     follow_up: SampleFollowUp,
-    actor: Any,
+    actor: Officer,
     actions: str,
     deadline: dt.date | None,
     ordered_on: dt.date | None = None,
@@ -144,7 +144,7 @@ def start_rectifying(
 def record_reinspection(
     *,
     follow_up: SampleFollowUp,
-    actor: Any,
+    actor: Officer,
     passed: bool,
     reinspected_on: dt.date | None,
     note: str = "",
@@ -181,7 +181,7 @@ def record_reinspection(
 
 
 def close_follow_up(
-    *, follow_up: SampleFollowUp, actor: Any, note: str = "", today: dt.date | None = None
+    *, follow_up: SampleFollowUp, actor: Officer, note: str = "", today: dt.date | None = None
 ) -> SampleFollowUp:
     """Close a follow-up (办结): after a passed re-inspection, or while still open with a reason
     (e.g. the verdict was overturned on appeal, 异议复检)."""
@@ -202,7 +202,7 @@ def close_follow_up(
     return follow_up
 
 
-def mark_escalated(*, follow_up: SampleFollowUp, actor: Any) -> SampleFollowUp:
+def mark_escalated(*, follow_up: SampleFollowUp, actor: Officer) -> SampleFollowUp:
     """Mark the follow-up escalated to a case by hand (opening a case from it does so too)."""
     _may_follow_up(actor, follow_up)
     with transaction.atomic(), attributed(actor):

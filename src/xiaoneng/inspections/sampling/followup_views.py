@@ -8,6 +8,7 @@ left to ``DomainErrorMiddleware``, which answers 403.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,10 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.core.pages import paginate, parse_day
+from xiaoneng.core.forms import PageForm, posted
+from xiaoneng.core.pages import paginate
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.inspections.sampling import services as sampling
+from xiaoneng.inspections.sampling.forms import CloseForm, RectifyForm, ReinspectForm
 from xiaoneng.inspections.sampling.models import SampleFollowUp
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
@@ -118,17 +121,37 @@ def follow_up_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     return _follow_up_page(request, _follow_up(request, pk))
 
 
-def _follow_up_action(request: OfficerRequest, pk: int, action: str, run: Any, done: str) -> Any:
+def _follow_up_action(
+    request: OfficerRequest,
+    pk: int,
+    action: str,
+    form_class: type[PageForm],
+    run: Callable[[SampleFollowUp, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Bind the step's form and ``run`` the step with its values; a form that cannot be read or
+    a refusal shows the follow-up again with the step's form marked."""
     follow_up = _follow_up(request, pk)
+    form = form_class(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return _refused(request, follow_up, form, action)
     try:
-        run(follow_up, request.POST)
+        run(follow_up, form.cleaned_data)
     except (InvalidInput, Conflict) as error:
+        form.add_service_errors(error)
         messages.error(request, error.for_page)
-        follow_up.refresh_from_db()
-        extra = {"form": request.POST, "errors": error.by_field, "action": action}
-        return _follow_up_page(request, follow_up, extra)
+        return _refused(request, follow_up, form, action)
     messages.success(request, done)
     return redirect("inspections:sampling_follow_up", pk=follow_up.pk)
+
+
+def _refused(
+    request: OfficerRequest, follow_up: SampleFollowUp, form: PageForm, action: str
+) -> HttpResponse:
+    follow_up.refresh_from_db()
+    extra = {"form": form.shown, "errors": form.field_errors, "action": action}
+    return _follow_up_page(request, follow_up, extra)
 
 
 @login_required
@@ -136,16 +159,16 @@ def _follow_up_action(request: OfficerRequest, pk: int, action: str, run: Any, d
 def follow_up_rectify(request: OfficerRequest, pk: int) -> HttpResponse:
     """责令整改: measures and deadline."""
 
-    def run(follow_up: SampleFollowUp, post: Any) -> None:
+    def run(follow_up: SampleFollowUp, data: dict[str, Any]) -> None:
         sampling_followup.start_rectifying(
             follow_up=follow_up,
             actor=request.user,
-            actions=post.get("actions", ""),
-            deadline=parse_day(post.get("deadline")),
-            ordered_on=parse_day(post.get("ordered_on")),
+            actions=data["actions"],
+            deadline=data["deadline"],
+            ordered_on=data["ordered_on"],
         )
 
-    return _follow_up_action(request, pk, "rectify", run, _("已责令整改"))
+    return _follow_up_action(request, pk, "rectify", RectifyForm, run, _("已责令整改"))
 
 
 @login_required
@@ -153,16 +176,16 @@ def follow_up_rectify(request: OfficerRequest, pk: int) -> HttpResponse:
 def follow_up_reinspect(request: OfficerRequest, pk: int) -> HttpResponse:
     """复查: passed or not, the day, what was found."""
 
-    def run(follow_up: SampleFollowUp, post: Any) -> None:
+    def run(follow_up: SampleFollowUp, data: dict[str, Any]) -> None:
         sampling_followup.record_reinspection(
             follow_up=follow_up,
             actor=request.user,
-            passed=post.get("passed") == "1",
-            reinspected_on=parse_day(post.get("reinspected_on")),
-            note=post.get("note", ""),
+            passed=data["passed"],
+            reinspected_on=data["reinspected_on"],
+            note=data["note"],
         )
 
-    return _follow_up_action(request, pk, "reinspect", run, _("已登记复查结果"))
+    return _follow_up_action(request, pk, "reinspect", ReinspectForm, run, _("已登记复查结果"))
 
 
 @login_required
@@ -170,9 +193,9 @@ def follow_up_reinspect(request: OfficerRequest, pk: int) -> HttpResponse:
 def follow_up_close(request: OfficerRequest, pk: int) -> HttpResponse:
     """办结, with a note."""
 
-    def run(follow_up: SampleFollowUp, post: Any) -> None:
+    def run(follow_up: SampleFollowUp, data: dict[str, Any]) -> None:
         sampling_followup.close_follow_up(
-            follow_up=follow_up, actor=request.user, note=post.get("note", "")
+            follow_up=follow_up, actor=request.user, note=data["note"]
         )
 
-    return _follow_up_action(request, pk, "close", run, _("已办结"))
+    return _follow_up_action(request, pk, "close", CloseForm, run, _("已办结"))

@@ -22,7 +22,7 @@ from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import scoped
 from xiaoneng.inspections.sampling.followup import OPEN_STATES, overdue_filter
 from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 
 GROUPS = {"category": "plan__category", "region": "region_code", "unit": "unit__code"}
 TENTH = Decimal("0.1")
@@ -92,7 +92,7 @@ class Rate:
             self.previous_passed += row["passed"]
 
 
-def samples_of(queryset_or_user: Any) -> QuerySet[Sample]:
+def samples_of(queryset_or_user: QuerySet[Sample] | Officer) -> QuerySet[Sample]:
     """A sample queryset as given, or the samples a user may see."""
     if isinstance(queryset_or_user, QuerySet):
         return queryset_or_user
@@ -124,7 +124,7 @@ def _check(year: Any, by: str | None = None) -> int:
     return int(text)
 
 
-def pass_rates(*, queryset_or_user: Any, year: int, by: str) -> list[Rate]:
+def pass_rates(*, queryset_or_user: QuerySet[Sample] | Officer, year: int, by: str) -> list[Rate]:
     """Pass rates in ``year`` by product category, region code or unit, with the previous
     year's rate and the change; most batches first. A group sampled only last year is kept."""
     year = _check(year, by)
@@ -141,7 +141,7 @@ def pass_rates(*, queryset_or_user: Any, year: int, by: str) -> list[Rate]:
     return sorted(lines.values(), key=lambda r: (-r.batches, -r.previous_batches, r.key))
 
 
-def overall_rate(*, queryset_or_user: Any, year: int) -> Rate:
+def overall_rate(*, queryset_or_user: QuerySet[Sample] | Officer, year: int) -> Rate:
     """The year's total line (firms counted once however many categories they were sampled in)."""
     year = _check(year)
     total = Rate(by="", key="", label=_("合计"))
@@ -200,7 +200,9 @@ class FollowUpFigures:
     overdue: int = 0
 
 
-def follow_up_figures(*, queryset_or_user: Any, year: int, today: dt.date) -> FollowUpFigures:
+def follow_up_figures(
+    *, queryset_or_user: QuerySet[Sample] | Officer, year: int, today: dt.date
+) -> FollowUpFigures:
     """Counts of the follow-ups of ``year``'s failed batches by where they stand."""
     year = _check(year)
     S = SampleFollowUp.Status

@@ -71,19 +71,19 @@ def _whole(value: Any) -> int | None:
     return int(text) if re.fullmatch(r"-?\d{1,9}", text) else None
 
 
-def _officer(actor: Any) -> Officer | None:
+def _officer(actor: Officer) -> Officer | None:
     return actor if isinstance(actor, Officer) and actor.pk else None
 
 
 # Reads ---------------------------------------------------------------------------------------
 
 
-def visible_samples(user: Any) -> QuerySet[Sample]:
+def visible_samples(user: Officer) -> QuerySet[Sample]:
     """The samples of the units ``user`` may see."""
     return scoped(Sample.objects.all(), user)
 
 
-def visible_plans(user: Any) -> QuerySet[SamplingPlan]:
+def visible_plans(user: Officer) -> QuerySet[SamplingPlan]:
     """Plans of the user's units, and plans that sampled a firm of them (a division's plan is
     seen by the station whose firm it sampled, with only that station's samples)."""
     own = scoped(SamplingPlan.objects.all(), user)
@@ -91,7 +91,7 @@ def visible_plans(user: Any) -> QuerySet[SamplingPlan]:
     return SamplingPlan.objects.filter(Q(pk__in=own.values("pk")) | Exists(sampled_here))
 
 
-def with_counts(plans: QuerySet[SamplingPlan], user: Any) -> QuerySet[SamplingPlan]:
+def with_counts(plans: QuerySet[SamplingPlan], user: Officer) -> QuerySet[SamplingPlan]:
     """``plans`` annotated with the batches sampled, pending and failed that ``user`` sees."""
     ids = visible_unit_ids(user)
     seen = Q() if ids is None else Q(samples__unit_id__in=ids)
@@ -120,7 +120,7 @@ def _unit(errors: list[FieldError], unit: Unit | str | None) -> Unit | None:
 
 def create_plan(
     *,
-    actor: Any,
+    actor: Officer,
     year: Any,
     title: str,
     category: str,
@@ -186,7 +186,7 @@ def create_plan(
 
 
 def _firm(
-    errors: list[FieldError], actor: Any, entity: Entity | None, uscc: str | None
+    errors: list[FieldError], actor: Officer, entity: Entity | None, uscc: str | None
 ) -> Entity | None:
     """The sampled entity: given, or found by its USCC in the actor's scope."""
     code = str(uscc or "").strip().upper()
@@ -229,7 +229,7 @@ def _sampled_on(
 
 def record_sample(
     *,
-    actor: Any,
+    actor: Officer,
     plan: SamplingPlan,
     firm_name: str,
     product: str,
@@ -296,7 +296,7 @@ def _duplicate(plan: SamplingPlan, firm: str, product: str, batch: str) -> str:
 def record_result(
     *,
     sample: Sample,
-    actor: Any,
+    actor: Officer,
     result: str,
     failed_items: str = "",
     reported_on: dt.date | None,

@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.core.pages import paginate, parse_day
+from xiaoneng.core.forms import posted
+from xiaoneng.core.pages import paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.sampling import rates as sampling_rates
 from xiaoneng.inspections.sampling import services as sampling
+from xiaoneng.inspections.sampling.forms import PlanForm, ResultForm, SampleForm
 from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp, SamplingPlan
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
@@ -71,36 +73,38 @@ def plan_create(request: OfficerRequest) -> HttpResponse:
     access.require(request.user, access.MANAGE_SAMPLING)
     today = timezone.localdate()
     user: Any = request.user
-    errors: dict[str, str] = {}
-    form: dict[str, Any] = {
+    initial = {
         "year": today.year,
         "unit": user.unit.code if user.unit else "",
         "region_code": user.unit.region_code if user.unit else "",
         "planned_batches": "",
     }
-    if request.method == "POST":
-        form = request.POST.dict()
+    form = PlanForm(**posted(request), initial=initial)
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             plan = sampling.create_plan(
                 actor=request.user,
-                year=form.get("year", ""),
-                title=form.get("title", ""),
-                category=form.get("category", ""),
-                region_code=form.get("region_code", ""),
-                unit=form.get("unit", ""),
-                planned_batches=form.get("planned_batches", ""),
-                standard=form.get("standard", ""),
-                laboratory=form.get("laboratory", ""),
+                year=data["year"],
+                title=data["title"],
+                category=data["category"],
+                region_code=data["region_code"],
+                unit=data["unit"],
+                planned_batches=data["planned_batches"],
+                standard=data["standard"],
+                laboratory=data["laboratory"],
             )
         except (InvalidInput, Conflict) as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已制定抽查计划：%(t)s") % {"t": plan.title})
             return redirect("inspections:sampling_plan_detail", pk=plan.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
-        "form": form,
-        "errors": errors,
+        "form": form.shown,
+        "errors": form.field_errors,
         "units": scoped(Unit.objects.all(), request.user).order_by("path"),
     }
     return render(request, "inspections/sampling_plan_form.html", context)
@@ -145,22 +149,27 @@ def plan_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     if request.method != "POST":
         return _plan_page(request, plan)
-    post = request.POST
+    form = SampleForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return _plan_page(request, plan, {"form": form.shown, "errors": form.field_errors})
+    data = form.cleaned_data
     try:
         sample = sampling.record_sample(
             actor=request.user,
             plan=plan,
-            firm_name=post.get("firm_name", ""),
-            uscc=post.get("uscc", "") or None,
-            product=post.get("product", ""),
-            batch_number=post.get("batch_number", ""),
-            sampled_on=parse_day(post.get("sampled_on")),
-            producer=post.get("producer", ""),
-            specification=post.get("specification", ""),
+            firm_name=data["firm_name"],
+            uscc=data["uscc"] or None,
+            product=data["product"],
+            batch_number=data["batch_number"],
+            sampled_on=data["sampled_on"],
+            producer=data["producer"],
+            specification=data["specification"],
         )
     except (InvalidInput, Conflict) as error:
+        form.add_service_errors(error)
         messages.error(request, error.for_page)
-        return _plan_page(request, plan, {"form": post, "errors": error.by_field})
+        return _plan_page(request, plan, {"form": form.shown, "errors": form.field_errors})
     messages.success(
         request,
         _("已登记抽样：%(f)s %(p)s 批号 %(b)s")
@@ -177,25 +186,35 @@ def _visible_plan(request: OfficerRequest, pk: int) -> SamplingPlan:
     return found
 
 
+def _result_refused(request: OfficerRequest, sample: Sample, form: ResultForm) -> HttpResponse:
+    """The plan page again, the sample's result form open with what was typed and marked."""
+    sample.refresh_from_db()
+    extra = {"result_for": sample.pk, "result_form": form.shown, "result_errors": form.field_errors}
+    return _plan_page(request, sample.plan, extra)
+
+
 @login_required
 @require_POST
 def sample_result(request: OfficerRequest, pk: int) -> HttpResponse:
     """Record a sample's verdict (from the plan page's row form)."""
     sample = get_scoped(Sample.objects.select_related("plan", "entity"), request.user, pk=pk)
-    post = request.POST
+    form = ResultForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return _result_refused(request, sample, form)
+    data = form.cleaned_data
     try:
         sampling.record_result(
             sample=sample,
             actor=request.user,
-            result=post.get("result", ""),
-            failed_items=post.get("failed_items", ""),
-            reported_on=parse_day(post.get("reported_on")),
+            result=data["result"],
+            failed_items=data["failed_items"],
+            reported_on=data["reported_on"],
         )
     except (InvalidInput, Conflict) as error:
+        form.add_service_errors(error)
         messages.error(request, error.for_page)
-        sample.refresh_from_db()
-        extra = {"result_for": sample.pk, "result_form": post, "result_errors": error.by_field}
-        return _plan_page(request, sample.plan, extra)
+        return _result_refused(request, sample, form)
     if sample.result == Sample.Result.FAIL:
         messages.warning(
             request,

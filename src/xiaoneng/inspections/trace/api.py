@@ -13,12 +13,13 @@ from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.trace import flags
+from xiaoneng.org.models import Officer
 from xiaoneng.org.requests import OfficerRequest
 
 router = Router(tags=["oversight"])
 
 
-def _username(officer: Any) -> str | None:
+def _username(officer: Officer | None) -> str | None:
     return officer.get_username() if officer is not None else None
 
 

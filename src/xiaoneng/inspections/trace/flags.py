@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -23,6 +22,7 @@ from xiaoneng.core.scoping import scoped
 from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.records.transitions import TRACE_FLAG
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 
 K = TraceFlag.Kind
 REASON_MIN_LENGTH = 5
@@ -106,7 +106,7 @@ def photo_detail(shown: Sequence[str], count: int) -> str:
 # Resolving -------------------------------------------------------------------------------------
 
 
-def resolve_flag(*, flag: TraceFlag, actor: Any, confirmed: bool, reason: str) -> TraceFlag:
+def resolve_flag(*, flag: TraceFlag, actor: Officer, confirmed: bool, reason: str) -> TraceFlag:
     """Clear a flag (排除: the record is genuine) or confirm it (属实), with a reason.
 
     Needs REVIEW_INSPECTIONS (the station's director, division staff) and the flag's unit in
@@ -136,7 +136,7 @@ def resolve_flag(*, flag: TraceFlag, actor: Any, confirmed: bool, reason: str) -
 # Lists -------------------------------------------------------------------------------------------
 
 
-def flags_for(user: Any) -> QuerySet[TraceFlag]:
+def flags_for(user: Officer) -> QuerySet[TraceFlag]:
     """The flags ``user`` may see, with what their lists show."""
     return scoped(
         TraceFlag.objects.select_related(

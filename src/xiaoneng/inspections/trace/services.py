@@ -101,7 +101,7 @@ def check(
             uniform_runs(r, scope.runs, int(limits["uniform_run"])),
         ]
         with transaction.atomic():
-            raised = write(r, found)
+            raised = write(records=r, found=found)
     return TraceSummary(checked=int(np.count_nonzero(scope.rows)), raised=raised)
 
 

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, NotPermitted
+from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import paginate, params_query, parse_day
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.records.queries import inspection_content
 from xiaoneng.inspections.trace import flags
+from xiaoneng.inspections.trace.forms import ResolveForm
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
@@ -70,19 +72,19 @@ def trace_flag_list(request: OfficerRequest) -> HttpResponse:
 def trace_flag_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """A flag, the record it doubts, and the form that clears or confirms it."""
     flag = get_scoped(flags.flags_for(request.user), request.user, pk=pk)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = ResolveForm(**posted(request))
+    if form.is_valid():
         try:
             flags.resolve_flag(
                 flag=flag,
                 actor=request.user,
-                confirmed=request.POST.get("decision") == "confirm",
-                reason=request.POST.get("reason", ""),
+                confirmed=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
             )
         except NotPermitted:
             raise
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
             flag.refresh_from_db()
         else:
@@ -90,11 +92,13 @@ def trace_flag_detail(request: OfficerRequest, pk: int) -> HttpResponse:
                 request, _("已核实痕迹疑点：%(status)s") % {"status": flag.get_status_display()}
             )
             return redirect("inspections:trace_flag_detail", pk=flag.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
         **inspection_content(flag.inspection),
         "flag": flag,
-        "errors": errors,
-        "form": request.POST if request.method == "POST" else {},
+        "errors": form.field_errors,
+        "form": form.shown,
         "may_resolve": flag.status == TraceFlag.Status.OPEN
         and access.can(request.user, access.REVIEW_INSPECTIONS),
         "history": readable(audit.history(flag)[:50], TraceFlag),

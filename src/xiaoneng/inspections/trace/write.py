@@ -57,7 +57,7 @@ def _existing(ids: np.ndarray) -> np.ndarray:
     return np.array(keys, dtype=np.int64)
 
 
-def write(r: Records, found: list[Found]) -> dict[str, int]:
+def write(*, records: Records, found: list[Found]) -> dict[str, int]:
     """Insert the flags of ``found`` not raised before, with their trace; new flags by kind."""
     _lock()
     rows = np.concatenate([f.rows for f in found]).astype(np.int64)
@@ -65,7 +65,7 @@ def write(r: Records, found: list[Found]) -> dict[str, int]:
         np.int64
     )
     details = list(itertools.chain.from_iterable(f.details for f in found))
-    ids = r.id[rows]
+    ids = records.id[rows]
     new = ~np.isin(ids * 8 + kinds, _existing(ids))
     chosen = np.flatnonzero(new)
     count = int(chosen.size)
@@ -75,7 +75,7 @@ def write(r: Records, found: list[Found]) -> dict[str, int]:
     now = timezone.now()
     columns: dict[str, list[Any]] = {
         "inspection_id": ids[chosen].tolist(),
-        "unit_id": r.unit[rows[chosen]].tolist(),
+        "unit_id": records.unit[rows[chosen]].tolist(),
         "kind": [KINDS[k] for k in kinds[chosen].tolist()],
         "detail": [details[i] for i in chosen.tolist()],
         "status": [TraceFlag.Status.OPEN] * count,

@@ -68,7 +68,7 @@ def _grid_records(
     return records, labels
 
 
-def import_grids(source: Any, *, filename: str | None = None, update: bool = False) -> ImportResult:
+def import_grids(*, source: Any, filename: str | None = None, update: bool = False) -> ImportResult:
     """Import grids, creating their zones and sections as needed.
 
     Entities follow new boundaries when the caller re-assigns them (registry.transfer does).

@@ -48,7 +48,7 @@ def _roles(value: Any) -> tuple[list[str], list[str]]:
 
 
 def import_officers(
-    source: Any, *, filename: str | None = None, update: bool = False
+    *, source: Any, filename: str | None = None, update: bool = False
 ) -> ImportResult:
     """Import officers; an initial password may be given for new ones (never exported)."""
     data, labels = read_records(source, filename, OFFICER_COLUMNS)

@@ -31,7 +31,7 @@ UNIT_COLUMNS = [
 UNIT_KIND_WORDS = {Unit.Kind.BUREAU: "局", Unit.Kind.DIVISION: "科室", Unit.Kind.STATION: "所"}
 
 
-def import_units(source: Any, *, filename: str | None = None, update: bool = False) -> ImportResult:
+def import_units(*, source: Any, filename: str | None = None, update: bool = False) -> ImportResult:
     """Import the unit tree; a row's parent may be an existing unit or a row of the same file."""
     data, labels = read_records(source, filename, UNIT_COLUMNS)
     errors = duplicates(data, "code", labels)

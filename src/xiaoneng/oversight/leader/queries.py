@@ -27,7 +27,7 @@ from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.models import Finding, Rectification, SampleFollowUp, TraceFlag
 from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.models import DirectorReview
 from xiaoneng.oversight.supervision import services as supervision
@@ -47,7 +47,7 @@ ORDER = (
 )
 
 
-def require_leader(user: Any) -> None:
+def require_leader(user: Officer) -> None:
     """Refuse unless ``user`` is a bureau leader, division staff or a station director."""
     if not access.can(user, access.VIEW_OVERSIGHT):
         raise NotPermitted(_("督查总览仅供局领导、科室人员和所长查看。"))
@@ -126,7 +126,7 @@ def _item(
     return found
 
 
-def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
+def _follow_up_items(user: Officer, today: dt.date) -> list[Item]:
     rectifications = scoped(Rectification.objects.all(), user)
 
     def order_entry(r: Rectification) -> Entry:
@@ -178,7 +178,7 @@ def _follow_up_items(user: Any, today: dt.date) -> list[Item]:
     ]
 
 
-def _review_item(user: Any, today: dt.date, notes: list[str]) -> Item:
+def _review_item(user: Officer, today: dt.date, notes: list[str]) -> Item:
     """Last month's spot checks not done, as the spot-check list of that month shows them; the
     months before it, which that list cannot show at once, are named in a note."""
     month = director_reviews.last_month(today)
@@ -216,7 +216,7 @@ def _review_item(user: Any, today: dt.date, notes: list[str]) -> Item:
     )
 
 
-def _oversight_items(user: Any, today: dt.date, notes: list[str]) -> list[Item]:
+def _oversight_items(user: Officer, today: dt.date, notes: list[str]) -> list[Item]:
     return [
         _item(
             "trace_open",
@@ -254,7 +254,7 @@ def _oversight_items(user: Any, today: dt.date, notes: list[str]) -> list[Item]:
     ]
 
 
-def _case_item(user: Any, today: dt.date, notes: list[str]) -> Item:
+def _case_item(user: Officer, today: dt.date, notes: list[str]) -> Item:
     """Cases past their stage time limit: the red warnings of ``cases.limits``, the same rule
     the case list's ``?warning=red`` applies (a decided case paid in full is not late)."""
     warnings = limits.stage_warnings(scoped(Case.objects.all(), user), today)
@@ -283,7 +283,7 @@ def _case_item(user: Any, today: dt.date, notes: list[str]) -> Item:
     return found
 
 
-def _samples_item(user: Any, today: dt.date) -> Item:
+def _samples_item(user: Officer, today: dt.date) -> Item:
     return _item(
         "samples_open",
         _("抽查不合格后处理未办结"),
@@ -302,7 +302,7 @@ def _samples_item(user: Any, today: dt.date) -> Item:
     )
 
 
-def _trace_groups(user: Any) -> list[tuple[str, str, int]]:
+def _trace_groups(user: Officer) -> list[tuple[str, str, int]]:
     """Open trace flags by kind and station (篇7 虚假检查: where doubts gather)."""
     kinds = dict(TraceFlag.Kind.choices)
     rows = (
@@ -315,7 +315,7 @@ def _trace_groups(user: Any) -> list[tuple[str, str, int]]:
     return [(str(kinds.get(r["kind"], r["kind"])), r["unit__name"], r["n"]) for r in rows]
 
 
-def oversight(*, user: Any, today: dt.date | None = None) -> Oversight:
+def oversight(*, user: Officer, today: dt.date | None = None) -> Oversight:
     """Counts and lists of what is overdue, flagged or escalated in ``user``'s scope; each
     count is what the list it links to shows on ``today``."""
     require_leader(user)

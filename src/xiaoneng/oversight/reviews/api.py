@@ -12,7 +12,7 @@ from pydantic import Field
 
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
@@ -20,7 +20,7 @@ from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 router = Router(tags=["oversight"])
 
 
-def _username(officer: Any) -> str | None:
+def _username(officer: Officer | None) -> str | None:
     return officer.get_username() if officer is not None else None
 
 

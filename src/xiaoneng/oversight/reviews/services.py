@@ -31,7 +31,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
 from xiaoneng.inspections.models import Inspection, InspectionOfficer
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 from xiaoneng.oversight.reviews.transitions import DIRECTOR_REVIEW
 
@@ -158,7 +158,7 @@ def draw_reviews(
     *,
     unit: Unit,
     month: str,
-    actor: Any = None,
+    actor: Officer | None = None,
     rate: Any = None,
     seed: str | None = None,
 ) -> ReviewRound:
@@ -237,7 +237,7 @@ def verify_round(drawn: ReviewRound) -> bool:
 
 
 def review_inspection(
-    *, review: DirectorReview, actor: Any, confirmed: bool, method: str, note: str
+    *, review: DirectorReview, actor: Officer, confirmed: bool, method: str, note: str
 ) -> DirectorReview:
     """The director's conclusion on a sampled record: confirmed, or a problem (a note needed).
 

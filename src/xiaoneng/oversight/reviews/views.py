@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, NotPermitted
+from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.records.queries import inspection_content
@@ -24,6 +25,7 @@ from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.reviews import services as director_reviews
+from xiaoneng.oversight.reviews.forms import DrawForm, ReviewForm
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 
 
@@ -77,10 +79,14 @@ def review_list(request: OfficerRequest) -> HttpResponse:
 @require_POST
 def review_draw(request: OfficerRequest) -> HttpResponse:
     """Draw a station's sample of a finished month (or open the round already drawn)."""
+    form = DrawForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return redirect("oversight:review_list")
     station = get_scoped(
-        Unit.objects.filter(kind=Unit.Kind.STATION), request.user, code=request.POST.get("unit", "")
+        Unit.objects.filter(kind=Unit.Kind.STATION), request.user, code=form.cleaned_data["unit"]
     )
-    month = request.POST.get("month", "")
+    month = form.cleaned_data["month"]
     try:
         drawn = director_reviews.draw_reviews(unit=station, month=month, actor=request.user)
     except NotPermitted:
@@ -130,20 +136,21 @@ METHODS = ("电话回访经营者", "实地复核", "查看现场照片", "调�
 def review_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """The review form next to the sampled record's content."""
     review = get_scoped(_reviews_for(request), request.user, pk=pk)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = ReviewForm(**posted(request))
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             director_reviews.review_inspection(
                 review=review,
                 actor=request.user,
-                confirmed=request.POST.get("decision") == "confirm",
-                method=request.POST.get("method", ""),
-                note=request.POST.get("note", ""),
+                confirmed=data["decision"],
+                method=data["method"],
+                note=data["note"],
             )
         except NotPermitted:
             raise
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
             review.refresh_from_db()
         else:
@@ -151,12 +158,14 @@ def review_detail(request: OfficerRequest, pk: int) -> HttpResponse:
                 request, _("已记录抽查结论：%(s)s") % {"s": review.get_status_display()}
             )
             return redirect("oversight:review_detail", pk=review.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     user: Any = request.user
     context = {
         **inspection_content(review.inspection),
         "review": review,
-        "errors": errors,
-        "form": request.POST if request.method == "POST" else {},
+        "errors": form.field_errors,
+        "form": form.shown,
         "methods": METHODS,
         "may_review": review.status == DirectorReview.Status.PENDING
         and access.can(user, access.REVIEW_INSPECTIONS),

@@ -16,7 +16,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
 from xiaoneng.inspections.models import Inspection
 from xiaoneng.org import access
-from xiaoneng.org.models import Role, Unit
+from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.oversight.supervision.transitions import SUPERVISION
 from xiaoneng.registry.models import Entity
@@ -81,7 +81,7 @@ def _issue_errors(
 
 def issue_supervision(
     *,
-    actor: Any,
+    actor: Officer,
     unit: Unit,
     title: str,
     description: str,
@@ -125,7 +125,7 @@ def issue_supervision(
         )
 
 
-def may_answer(actor: Any, item: SupervisionItem) -> bool:
+def may_answer(actor: Officer, item: SupervisionItem) -> bool:
     """The director of the station the item was put to."""
     return bool(
         getattr(actor, "is_authenticated", False)
@@ -134,7 +134,7 @@ def may_answer(actor: Any, item: SupervisionItem) -> bool:
     )
 
 
-def answer_supervision(*, item: SupervisionItem, actor: Any, response: str) -> SupervisionItem:
+def answer_supervision(*, item: SupervisionItem, actor: Officer, response: str) -> SupervisionItem:
     """The station director's account of what was done (open or returned → answered)."""
     if not may_answer(actor, item):
         raise NotPermitted(_("只有承办所的所长可以回复督办事项。"))
@@ -150,7 +150,7 @@ def answer_supervision(*, item: SupervisionItem, actor: Any, response: str) -> S
     return item
 
 
-def may_close(actor: Any, item: SupervisionItem) -> bool:
+def may_close(actor: Officer, item: SupervisionItem) -> bool:
     """Staff with SUPERVISE of the issuing unit or a unit above it."""
     if not access.can(actor, access.SUPERVISE) or not access.in_scope(actor, item.unit_id):
         return False
@@ -159,7 +159,7 @@ def may_close(actor: Any, item: SupervisionItem) -> bool:
 
 
 def close_supervision(
-    *, item: SupervisionItem, actor: Any, accepted: bool, note: str
+    *, item: SupervisionItem, actor: Officer, accepted: bool, note: str
 ) -> SupervisionItem:
     """The issuer accepts the answer (closed) or returns it to be done again (a note needed)."""
     if not may_close(actor, item):

@@ -16,15 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import DomainError, NotPermitted
+from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
+from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import act, paginate, params_query, parse_day
+from xiaoneng.core.pages import act, paginate, params_query
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.models import Inspection
 from xiaoneng.inspections.trace.views import stations
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.supervision import services as supervision
+from xiaoneng.oversight.supervision.forms import AnswerForm, CloseForm, SupervisionForm
 from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.registry.models import Entity
 
@@ -78,66 +80,46 @@ def supervision_list(request: OfficerRequest) -> HttpResponse:
     return render(request, "oversight/supervision_list.html", context)
 
 
-def _lookups(request: OfficerRequest) -> tuple[dict[str, str], dict[str, Any]]:
-    """The form's entity (USCC) and inspection (number), looked up within the user's scope."""
-    post = request.POST
-    errors: dict[str, str] = {}
-    found: dict[str, Any] = {"entity": None, "inspection": None}
-    uscc = post.get("entity", "").strip().upper()
-    if uscc:
-        found["entity"] = scoped(Entity.objects.all(), request.user).filter(uscc=uscc).first()
-        if found["entity"] is None:
-            errors["entity"] = _("未找到该统一社会信用代码的主体：%(v)s") % {"v": uscc}
-    number = post.get("inspection", "").strip().lstrip("#")
-    if number:
-        found["inspection"] = (
-            scoped(Inspection.objects.all(), request.user).filter(pk=int(number)).first()
-            if number.isdigit()
-            else None
-        )
-        if found["inspection"] is None:
-            errors["inspection"] = _("未找到该检查记录：%(v)s") % {"v": number}
-    return errors, found
-
-
 @login_required
 def supervision_create(request: OfficerRequest) -> HttpResponse:
     """The form of ``issue_supervision``."""
     access.require(request.user, access.SUPERVISE)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        errors, found = _lookups(request)
-        station = stations(request).filter(code=request.POST.get("unit", "")).first()
-        if station is None:
-            errors.setdefault("unit", _("请选择承办所"))
-        if errors:
-            messages.error(request, next(iter(errors.values())))
-        else:
-            assert station is not None
-            try:
-                item = supervision.issue_supervision(
-                    actor=request.user,
-                    unit=station,
-                    title=request.POST.get("title", ""),
-                    description=request.POST.get("description", ""),
-                    deadline=parse_day(request.POST.get("deadline")),
-                    **found,
-                )
-            except NotPermitted:
-                raise
-            except DomainError as error:
-                errors = error.by_field
-                messages.error(request, error.for_page)
-            else:
-                messages.success(request, _("已督办：%(t)s") % {"t": item.title})
-                return redirect("oversight:supervision_detail", pk=item.pk)
     initial = {
         "entity": request.GET.get("entity", ""),
         "inspection": request.GET.get("inspection", ""),
     }
+    form = SupervisionForm(
+        **posted(request),
+        initial=initial,
+        stations=stations(request),
+        entities=scoped(Entity.objects.all(), request.user),
+        inspections=scoped(Inspection.objects.all(), request.user),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = supervision.issue_supervision(
+                actor=request.user,
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
+                deadline=data["deadline"],
+                entity=data["entity"],
+                inspection=data["inspection"],
+            )
+        except NotPermitted:
+            raise
+        except DomainError as error:
+            form.add_service_errors(error)
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已督办：%(t)s") % {"t": item.title})
+            return redirect("oversight:supervision_detail", pk=item.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
-        "form": request.POST if request.method == "POST" else initial,
-        "errors": errors,
+        "form": form.shown,
+        "errors": form.field_errors,
         "stations": stations(request),
         "tomorrow": timezone.localdate() + dt.timedelta(days=1),
     }
@@ -170,30 +152,33 @@ def supervision_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 
 
 def _supervision_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
-    """Answer, or close or return, an item with ``core.pages.act``; a refusal shows the item
-    again with the form's fields marked."""
+    """Answer, or close or return, an item with ``core.pages.act``; a form that cannot be read
+    or a refusal shows the item again with the form's fields marked."""
     item = get_scoped(_items_for(request), request.user, pk=pk)
-    post = request.POST
+    form = AnswerForm(**posted(request)) if action == "answer" else CloseForm(**posted(request))
 
     def run() -> str:
+        data = form.cleaned_data
         if action == "answer":
-            supervision.answer_supervision(
-                item=item, actor=request.user, response=post.get("response", "")
-            )
+            supervision.answer_supervision(item=item, actor=request.user, response=data["response"])
             return _("已回复督办事项")
-        accepted = post.get("decision") == "close"
         supervision.close_supervision(
-            item=item, actor=request.user, accepted=accepted, note=post.get("note", "")
+            item=item, actor=request.user, accepted=data["decision"], note=data["note"]
         )
-        return _("已办结") if accepted else _("已退回重办")
+        return _("已办结") if data["decision"] else _("已退回重办")
+
+    def shown_again(status: int) -> HttpResponse:
+        item.refresh_from_db()
+        context = _supervision_context(request, item, form.field_errors, form.shown)
+        return render(request, "oversight/supervision_detail.html", context, status=status)
 
     def refused(error: DomainError) -> HttpResponse:
-        item.refresh_from_db()
-        context = _supervision_context(request, item, error.by_field, post)
-        return render(
-            request, "oversight/supervision_detail.html", context, status=error.status_code
-        )
+        form.add_service_errors(error)
+        return shown_again(error.status_code)
 
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return shown_again(InvalidInput.status_code)
     back = redirect("oversight:supervision_detail", pk=item.pk)
     return act(request, run, None, back, refused=refused)
 

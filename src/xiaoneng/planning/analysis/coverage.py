@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import Column, write_csv, write_xlsx
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.planning.analysis.models import (
     UNIVERSAL_MATTERS,
     Department,
@@ -36,7 +36,7 @@ from xiaoneng.registry.models import Entity, Industry
 from xiaoneng.registry.transfer import CONTENT_TYPES, ExportFile
 
 
-def active_entities(user: Any) -> QuerySet[Entity]:
+def active_entities(user: Officer) -> QuerySet[Entity]:
     """Entities in business (存续, not archived) that ``user`` may see."""
     return scoped(Entity.objects.operating(), user)
 
@@ -162,7 +162,7 @@ def matter_of(value: str | None) -> str:
     return matter
 
 
-def compute(*, matter: str, user: Any) -> Coverage:
+def compute(*, matter: str, user: Officer) -> Coverage:
     """Apply the matter's rules to the active entities ``user`` may see."""
     matter = matter_of(matter)
     population = load_population(active_entities(user))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.tabular import CellError, parse_decimal
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.planning.analysis.models import (
     Department,
     EntityMeasure,
@@ -32,6 +32,7 @@ from xiaoneng.planning.analysis.models import (
 )
 from xiaoneng.registry.models import Entity, Industry
 
+P = ParamSpec("P")
 T = TypeVar("T")
 MAX_BOUND = Decimal(10) ** 10
 RULE_FIELDS = (
@@ -48,14 +49,15 @@ RULE_FIELDS = (
 UNITS = {Measure.FLOOR_AREA: "m²", Measure.EMPLOYEES: "人"}
 
 
-def _edit(service: Callable[..., T]) -> Callable[..., T]:
+def _edit(service: Callable[P, T]) -> Callable[P, T]:
     """Check the capability, then run in one transaction with the trace attributed to the actor."""
 
     @functools.wraps(service)
-    def run(**kwargs: Any) -> T:
-        access.require(kwargs["actor"], access.EDIT_RESPONSIBILITY)
-        with transaction.atomic(), audit.attributed(kwargs["actor"]):
-            return service(**kwargs)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        actor = cast(Officer, kwargs["actor"])  # every service decorated takes ``actor: Officer``
+        access.require(actor, access.EDIT_RESPONSIBILITY)
+        with transaction.atomic(), audit.attributed(actor):
+            return service(*args, **kwargs)
 
     return run
 
@@ -184,7 +186,7 @@ def _check(values: Mapping[str, Any], errors: list[FieldError], exclude: int | N
 
 
 @_edit
-def create_rule(*, values: Mapping[str, Any], actor: Any) -> ResponsibilityRule:
+def create_rule(*, values: Mapping[str, Any], actor: Officer) -> ResponsibilityRule:
     """A new row of the responsibility table (administrators and division staff)."""
     clean, errors = read_rule(values)
     _check(clean, errors, None)
@@ -194,7 +196,7 @@ def create_rule(*, values: Mapping[str, Any], actor: Any) -> ResponsibilityRule:
 
 @_edit
 def update_rule(
-    *, rule: ResponsibilityRule, values: Mapping[str, Any], actor: Any
+    *, rule: ResponsibilityRule, values: Mapping[str, Any], actor: Officer
 ) -> ResponsibilityRule:
     """Change a row of the table; the trace keeps what it said before."""
     access.require_unit(actor, rule.department.bureau_id)
@@ -208,7 +210,7 @@ def update_rule(
 
 
 @_edit
-def delete_rule(*, rule: ResponsibilityRule, reason: str, actor: Any) -> None:
+def delete_rule(*, rule: ResponsibilityRule, reason: str, actor: Officer) -> None:
     """Remove a row of the table, with the reason kept in the trace."""
     access.require_unit(actor, rule.department.bureau_id)
     if not reason.strip():
@@ -226,7 +228,7 @@ def bureau_of(unit: Unit | None) -> Unit | None:
     return found.order_by("-depth").first()
 
 
-def _listing_bureau(unit: Unit | None, actor: Any) -> Unit | None:
+def _listing_bureau(unit: Unit | None, actor: Officer) -> Unit | None:
     """The bureau whose table lists a new department: the unit's, else the actor's, else the
     only bureau there is."""
     bureau = bureau_of(unit) or bureau_of(getattr(actor, "unit", None))
@@ -237,7 +239,7 @@ def _listing_bureau(unit: Unit | None, actor: Any) -> Unit | None:
 
 
 @_edit
-def create_department(*, code: str, name: str, unit_code: str = "", actor: Any) -> Department:
+def create_department(*, code: str, name: str, unit_code: str = "", actor: Officer) -> Department:
     """A department of the table: one of the bureau's units, or (no unit) an outside one,
     listed by the bureau of that unit (or of the actor)."""
     code, name, unit_code = code.strip(), name.strip(), unit_code.strip()
@@ -280,7 +282,9 @@ def _measure_value(value: Any, field: str, *, integer: bool) -> tuple[Any, Field
     return (int(number) if integer else float(number)), None
 
 
-def set_measure(*, entity: Entity, floor_area_m2: Any, employees: Any, actor: Any) -> EntityMeasure:
+def set_measure(
+    *, entity: Entity, floor_area_m2: Any, employees: Any, actor: Officer
+) -> EntityMeasure:
     """Record an entity's floor area and staff (people who may edit the register, in scope)."""
     access.require(actor, access.EDIT_REGISTER)
     access.require_unit(actor, entity.unit_id)

@@ -186,7 +186,7 @@ class Counts:
     hours: np.ndarray
 
 
-def count_workload(user: Any, weights: np.ndarray) -> Counts:
+def count_workload(user: Officer, weights: np.ndarray) -> Counts:
     """One GROUP BY over the entities ``user`` may see; the hours weighed on arrays."""
     rows = list(
         active_entities(user)
@@ -202,7 +202,7 @@ def count_workload(user: Any, weights: np.ndarray) -> Counts:
     return Counts(grid_ids, unit_ids, entities, entities * weights[cls, grade])
 
 
-def _grid_loads(user: Any, counts: Counts) -> list[GridLoad]:
+def _grid_loads(user: Officer, counts: Counts) -> list[GridLoad]:
     entities, hours = _sums(counts.grid_ids, counts.entities), _sums(counts.grid_ids, counts.hours)
     grids = scoped(Grid.objects.select_related("station", "officer"), user)
     loads = [
@@ -218,7 +218,7 @@ def _grid_loads(user: Any, counts: Counts) -> list[GridLoad]:
     return loads
 
 
-def _station_loads(user: Any, counts: Counts) -> list[StationLoad]:
+def _station_loads(user: Officer, counts: Counts) -> list[StationLoad]:
     entities, hours = _sums(counts.unit_ids, counts.entities), _sums(counts.unit_ids, counts.hours)
     stations = list(scoped(Unit.objects.filter(kind=Unit.Kind.STATION), user).order_by("path"))
     staff = dict(
@@ -232,7 +232,7 @@ def _station_loads(user: Any, counts: Counts) -> list[StationLoad]:
     ]
 
 
-def compute(*, user: Any, settings: Settings, on: dt.date | None = None) -> Staffing:
+def compute(*, user: Officer, settings: Settings, on: dt.date | None = None) -> Staffing:
     """Workload, officers, imbalance, the 70 % rule and a reallocation, for ``user``'s units."""
     on = on or timezone.localdate()
     table = PolicyTable.in_force(on)
@@ -268,7 +268,7 @@ def _imbalance(result: Staffing) -> None:
         result.variation = float(loads.std() / loads.mean())
 
 
-def grassroots(user: Any) -> list[Grassroots]:
+def grassroots(user: Officer) -> list[Grassroots]:
     """The 70 % rule for each bureau whose whole subtree ``user`` sees (station users: none)."""
     visible = user.visible_unit_ids()
     found = []

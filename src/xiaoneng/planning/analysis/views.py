@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import ReasonForm, posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
@@ -24,6 +25,7 @@ from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.analysis import coverage as coverages
 from xiaoneng.planning.analysis import responsibility
 from xiaoneng.planning.analysis import staffing as staffings
+from xiaoneng.planning.analysis.forms import DepartmentForm, RuleForm
 from xiaoneng.planning.analysis.models import Department, Matter, Measure, ResponsibilityRule
 
 PAGE_SIZE = 50
@@ -87,10 +89,6 @@ def coverage_export(request: OfficerRequest) -> HttpResponse:
     return exported.response()
 
 
-def _rule_values(request: OfficerRequest) -> dict[str, str]:
-    return {name: request.POST.get(name, "") for name in responsibility.RULE_FIELDS}
-
-
 def _table_context(request: OfficerRequest) -> dict[str, Any]:
     return {
         "rules": scoped(
@@ -114,27 +112,46 @@ def responsibility_table(request: OfficerRequest) -> HttpResponse:
     context = _table_context(request)
     if request.method == "POST":
         access.require(request.user, access.EDIT_RESPONSIBILITY)
+        department = DepartmentForm(**posted(request))
+        if department.is_posted():
+            return _add_department(request, department, context)
+        return _add_rule(request, RuleForm(**posted(request)), context)
+    return render(request, "planning/coverage_rules.html", context)
+
+
+def _add_department(
+    request: OfficerRequest, form: DepartmentForm, context: dict[str, Any]
+) -> HttpResponse:
+    data = form.cleaned_data
+    try:
+        department = responsibility.create_department(
+            code=data["code"], name=data["name"], unit_code=data["unit"], actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.for_page)
+        form.add_service_errors(error)
+        context["department_values"] = form.shown
+        context["department_errors"] = form.field_errors
+        return render(request, "planning/coverage_rules.html", context, status=400)
+    messages.success(request, _("已登记监管部门：%(name)s") % {"name": department})
+    return redirect("planning:responsibility")
+
+
+def _add_rule(request: OfficerRequest, form: RuleForm, context: dict[str, Any]) -> HttpResponse:
+    if form.is_valid():
         try:
-            if request.POST.get("form") == "department":
-                context["department_values"] = request.POST
-                department = responsibility.create_department(
-                    code=request.POST.get("code", ""),
-                    name=request.POST.get("name", ""),
-                    unit_code=request.POST.get("unit", ""),
-                    actor=request.user,
-                )
-                messages.success(request, _("已登记监管部门：%(name)s") % {"name": department})
-            else:
-                context["values"] = _rule_values(request)
-                rule = responsibility.create_rule(values=context["values"], actor=request.user)
-                messages.success(request, _("已新增职责规则 #%(id)d") % {"id": rule.pk})
+            rule = responsibility.create_rule(values=form.rule_values(), actor=request.user)
         except DomainError as error:
             messages.error(request, error.for_page)
-            key = "department_errors" if request.POST.get("form") == "department" else "errors"
-            context[key] = error.by_field
-            return render(request, "planning/coverage_rules.html", context, status=400)
-        return redirect("planning:responsibility")
-    return render(request, "planning/coverage_rules.html", context)
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("已新增职责规则 #%(id)d") % {"id": rule.pk})
+            return redirect("planning:responsibility")
+    else:
+        messages.error(request, form.for_page)
+    context["values"] = form.shown
+    context["errors"] = form.field_errors
+    return render(request, "planning/coverage_rules.html", context, status=400)
 
 
 @login_required
@@ -142,32 +159,33 @@ def rule_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     """Change or delete one row; the page shows the row's trace."""
     rule = get_scoped(ResponsibilityRule.objects.select_related("department"), request.user, pk=pk)
     access.require(request.user, access.EDIT_RESPONSIBILITY)
-    values: dict[str, Any] = {
+    initial: dict[str, Any] = {
         name: getattr(rule, name) for name in responsibility.RULE_FIELDS if name != "department"
     }
-    values["department"] = rule.department.code
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values = _rule_values(request)
+    initial["department"] = rule.department.code
+    form = RuleForm(**posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
         try:
-            responsibility.update_rule(rule=rule, values=values, actor=request.user)
+            responsibility.update_rule(rule=rule, values=form.rule_values(), actor=request.user)
         except DomainError as error:
             messages.error(request, error.for_page)
-            errors = error.by_field
+            form.add_service_errors(error)
         else:
             messages.success(request, _("已修改职责规则 #%(id)d") % {"id": rule.pk})
             return redirect("planning:responsibility")
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
         "rule": rule,
-        "values": values,
-        "errors": errors,
+        "values": form.shown,
+        "errors": form.field_errors,
         "departments": scoped(Department.objects.all(), request.user),
         "matters": Matter.choices,
         "measures": Measure.choices,
         "history": readable(audit.history(rule)[:50], ResponsibilityRule),
     }
     return render(
-        request, "planning/coverage_rule_form.html", context, status=400 if errors else 200
+        request, "planning/coverage_rule_form.html", context, status=400 if form.errors else 200
     )
 
 
@@ -176,15 +194,18 @@ def rule_edit(request: OfficerRequest, pk: int) -> HttpResponse:
 def rule_delete(request: OfficerRequest, pk: int) -> HttpResponse:
     rule = get_scoped(ResponsibilityRule.objects.all(), request.user, pk=pk)
     access.require(request.user, access.EDIT_RESPONSIBILITY)
-    try:
-        responsibility.delete_rule(
-            rule=rule, reason=request.POST.get("reason", ""), actor=request.user
-        )
-    except DomainError as error:
-        messages.error(request, error.for_page)
-        return redirect("planning:rule_edit", pk=pk)
-    messages.success(request, _("已删除职责规则 #%(id)d") % {"id": pk})
-    return redirect("planning:responsibility")
+    form = ReasonForm(**posted(request))
+    if form.is_valid():
+        try:
+            responsibility.delete_rule(
+                rule=rule, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已删除职责规则 #%(id)d") % {"id": pk})
+            return redirect("planning:responsibility")
+    return redirect("planning:rule_edit", pk=pk)
 
 
 def staffing_chart(result: staffings.Staffing) -> dict[str, Any]:

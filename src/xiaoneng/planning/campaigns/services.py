@@ -25,7 +25,7 @@ from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
-from xiaoneng.org.models import Grid, Unit
+from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.planning.patrol import assign, schedule
 from xiaoneng.planning.patrol.models import Campaign, Plan, Task
 from xiaoneng.planning.patrol.services import NEW_COLUMNS, find_unit, period_of
@@ -167,7 +167,9 @@ def _population(data: CampaignInput, scope: EntityQuerySet) -> EntityQuerySet:
     return EntityFilter.from_params(dict(data.filters or {})).apply(scope)
 
 
-def create_campaign(*, data: CampaignInput, actor: Any, today: dt.date | None = None) -> Campaign:
+def create_campaign(
+    *, data: CampaignInput, actor: Officer | None, today: dt.date | None = None
+) -> Campaign:
     """Start a campaign: check everything, then write it, its plan and its tasks at once."""
     if actor is not None:
         access.require(actor, access.MANAGE_CAMPAIGNS)
@@ -232,19 +234,21 @@ def create_campaign(*, data: CampaignInput, actor: Any, today: dt.date | None = 
             plan=plan,
             created_by=plan.created_by,
         )
-        periods = write_campaign_tasks(campaign, register, days, capacity, actor=actor)
+        periods = write_campaign_tasks(
+            campaign=campaign, register=register, days=days, capacity=capacity, actor=actor
+        )
         for period in sorted(periods):
             merge_visits(period=period)
     return campaign
 
 
 def write_campaign_tasks(
+    *,
     campaign: Campaign,
     register: schedule.Register,
     days: list[dt.date],
     capacity: int,
-    *,
-    actor: Any,
+    actor: Officer | None,
 ) -> set[str]:
     """The campaign's tasks, higher risk first, on its officers' working days; their periods."""
     order = np.lexsort((register.entity_id, -register.grade_index, register.class_index))
@@ -286,7 +290,9 @@ def write_campaign_tasks(
         for name in NEW_COLUMNS:
             columns[name].append(values[name])
     names = assign.entity_names(columns["entity_id"])
-    assign.insert_tasks(columns, names=[names[e] for e in columns["entity_id"]], actor=actor)
+    assign.insert_tasks(
+        columns=columns, names=[names[e] for e in columns["entity_id"]], actor=actor
+    )
     return set(columns["period"])
 
 

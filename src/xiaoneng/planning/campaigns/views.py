@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -12,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import DomainError
-from xiaoneng.core.pages import paginate, parse_day, query_string
+from xiaoneng.core.forms import posted
+from xiaoneng.core.pages import paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.campaigns import services as campaigns
+from xiaoneng.planning.campaigns.forms import CampaignForm
 from xiaoneng.planning.patrol import assign
 from xiaoneng.planning.patrol import queries as plan_queries
 from xiaoneng.planning.patrol.models import Campaign, Task
@@ -44,50 +44,24 @@ def campaign_list(request: OfficerRequest) -> HttpResponse:
     return render(request, "planning/campaign_list.html", context)
 
 
-def _campaign_input(request: OfficerRequest) -> campaigns.CampaignInput:
-    post = request.POST
-    usccs: list[str] | None = None
-    if post.get("population") == "list":
-        upload = request.FILES.get("file")
-        text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
-        usccs = (text + "\n" + post.get("usccs", "")).splitlines()
-    filters: dict[str, Any] | None = None
-    if usccs is None:
-        names = {key: key for key in campaigns.FILTER_KEYS} | {"unit": "area_unit"}
-        filters = {k: post[f] for k, f in names.items() if k != "hot_industry" and post.get(f)}
-        if post.get("hot_industry") == "1":
-            filters["hot_industry"] = True
-    return campaigns.CampaignInput(
-        title=post.get("title", ""),
-        theme=post.get("theme", ""),
-        checkpoints=post.get("checkpoints", ""),
-        start_on=parse_day(post.get("start_on")),
-        end_on=parse_day(post.get("end_on")),
-        description=post.get("description", ""),
-        partners=post.get("partners", ""),
-        unit_code=post.get("unit") or None,
-        filters=filters,
-        usccs=usccs,
-        capacity=post.get("capacity") or None,
-    )
-
-
 @login_required
 def campaign_create(request: OfficerRequest) -> HttpResponse:
     access.require(request.user, access.MANAGE_CAMPAIGNS)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = CampaignForm(**posted(request), initial={"population": "filters"})
+    if request.method == "POST" and form.is_valid():
         try:
-            campaign = campaigns.create_campaign(data=_campaign_input(request), actor=request.user)
+            campaign = campaigns.create_campaign(data=form.campaign_input(), actor=request.user)
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已部署专项整治：%(title)s") % {"title": campaign.title})
             return redirect("planning:campaign_detail", pk=campaign.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
-        "form": request.POST if request.method == "POST" else {"population": "filters"},
-        "errors": errors,
+        "form": form.shown,
+        "errors": form.field_errors,
         "themes": Campaign.Theme.choices,
         "units": scoped(Unit.objects.all(), request.user).order_by("path"),
         "stations": scoped(Unit.objects.filter(kind=Unit.Kind.STATION), request.user),

@@ -282,7 +282,7 @@ def list_conflicts(request: OfficerRequest, officer: str = "", entity: str = "")
 @router.post("/conflicts", response={201: ConflictOut}, summary="Declare a conflict (回避)")
 def declare_conflict(request: OfficerRequest, payload: ConflictIn) -> Status[ConflictDeclaration]:
     entity = get_scoped(Entity.objects.all(), request.user, uscc=payload.entity.strip().upper())
-    officer: Any = request.user
+    officer: Officer = request.user
     if payload.officer and payload.officer != request.user.get_username():
         officer = get_scoped(Officer.objects.all(), request.user, username=payload.officer)
     declared = draw_conflicts.declare_conflict(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +17,12 @@ from xiaoneng.registry.models import Entity
 
 
 def declare_conflict(
-    *, officer: Officer, entity: Entity, reason: str, actor: Any, at: dt.datetime | None = None
+    *,
+    officer: Officer,
+    entity: Entity,
+    reason: str,
+    actor: Officer | None,
+    at: dt.datetime | None = None,
 ) -> ConflictDeclaration:
     """``officer`` will not be drawn onto ``entity`` in draws committed from now on.
 

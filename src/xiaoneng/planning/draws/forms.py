@@ -1,4 +1,5 @@
-"""Forms of the draw pages: they collect text; planning.draws decides what is valid."""
+"""Forms of the draw pages: they collect text (and type the days); planning.draws decides what is
+valid."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.forms import DayField, PageForm
 from xiaoneng.planning.draws.models import InspectionItem, RandomDraw
 from xiaoneng.registry.models import CreditGrade, Entity, LicenceKind, RiskClass
 
@@ -69,8 +71,8 @@ class DrawForm(forms.Form):
     pool_units.help_text = _("所选单位（含下级）的持证在岗执法人员")
     team_size = forms.CharField(label=_("每组人数"), required=False, initial="2")
     workload_cap = forms.CharField(label=_("每人检查户数上限"), required=False, initial="20")
-    inspections_end = forms.CharField(
-        label=_("检查截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    inspections_end = DayField(
+        label=_("检查截止日期"), invalid=_("请填写检查截止日期（YYYY-MM-DD）")
     )
     seed = forms.CharField(
         label=_("种子（可选）"),
@@ -80,6 +82,8 @@ class DrawForm(forms.Form):
             "不填则由系统生成并保密至抽取；自行填写的种子系统只保存其摘要，抽取时须再次提供"
         ),
     )
+    # The button pressed: "draft" saves a draft, anything else commits at once.
+    action = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,3 +139,16 @@ class ConflictForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class SeedForm(PageForm):
+    """The seed typed to commit or run a draw, kept exactly as typed (its digest is checked)."""
+
+    seed = forms.CharField(label=_("种子"), required=False, strip=False)
+
+
+class PublishForm(PageForm):
+    """The publication of a drawn list (公示): its text and its web address, as typed."""
+
+    text = forms.CharField(label=_("公示内容"), required=False)
+    url = forms.CharField(label=_("公示网址"), required=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import Conflict, InvalidInput
+from xiaoneng.org.models import Officer
 from xiaoneng.planning.draws import services as draws
 from xiaoneng.planning.draws.models import DrawPublication, RandomDraw
 
@@ -60,7 +60,7 @@ def publish_draw(
     draw: RandomDraw,
     text: str = "",
     url: str = "",
-    actor: Any,
+    actor: Officer | None,
     at: dt.datetime | None = None,
 ) -> DrawPublication:
     """Record the publication of the draw's result (drawn → published)."""

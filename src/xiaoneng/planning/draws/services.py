@@ -65,7 +65,7 @@ def moment(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def check_actor(actor: Any, unit_ids: Iterable[int | None]) -> None:
+def check_actor(actor: Officer | None, unit_ids: Iterable[int | None]) -> None:
     """None is the operator at the command line; a user needs the capability and the units."""
     if actor is None:
         return
@@ -97,7 +97,7 @@ def create_draw(
     inspections_end: dt.date | None,
     seed: str | None = None,
     commit: bool = True,
-    actor: Any,
+    actor: Officer | None,
     at: dt.datetime | None = None,
 ) -> RandomDraw:
     """A new draw of ``unit``, committed at once unless ``commit`` is False (a draft).
@@ -234,7 +234,11 @@ def shortfall_message(shortfall: engine.TeamShortfall) -> str:
 
 
 def commit_draw(
-    *, draw: RandomDraw, seed: str | None = None, actor: Any, at: dt.datetime | None = None
+    *,
+    draw: RandomDraw,
+    seed: str | None = None,
+    actor: Officer | None,
+    at: dt.datetime | None = None,
 ) -> RandomDraw:
     """Freeze the draw's inputs and its seed's SHA-256 (draft → committed).
 
@@ -294,7 +298,11 @@ def _seed_for_run(draw: RandomDraw, seed: str | None) -> str:
 
 
 def run_draw(
-    *, draw: RandomDraw, seed: str | None = None, actor: Any, at: dt.datetime | None = None
+    *,
+    draw: RandomDraw,
+    seed: str | None = None,
+    actor: Officer | None,
+    at: dt.datetime | None = None,
 ) -> RandomDraw:
     """Draw the entities and their teams from the frozen inputs (committed → drawn)."""
     check_actor(actor, [draw.unit_id])

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError
-from xiaoneng.core.pages import act, paginate, parse_day
+from xiaoneng.core.forms import PageForm, posted
+from xiaoneng.core.pages import act, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
@@ -26,7 +27,7 @@ from xiaoneng.planning.draws import inputs as draw_inputs
 from xiaoneng.planning.draws import params as draw_params
 from xiaoneng.planning.draws import publication as draw_publication
 from xiaoneng.planning.draws import services as draws
-from xiaoneng.planning.draws.forms import ConflictForm, DrawForm
+from xiaoneng.planning.draws.forms import ConflictForm, DrawForm, PublishForm, SeedForm
 from xiaoneng.planning.draws.models import (
     SNAPSHOTS,
     ConflictDeclaration,
@@ -166,14 +167,17 @@ def draw_snapshot(request: OfficerRequest, pk: int, part: str) -> HttpResponse:
     return response
 
 
-def _draw_action(request: OfficerRequest, pk: int, action: Any, done: str) -> HttpResponse:
-    """Run ``action`` on the draw with ``core.pages.act``, back on the draw's page."""
+def _draw_action(
+    request: OfficerRequest, pk: int, form: PageForm, action: Any, done: str
+) -> HttpResponse:
+    """Run ``action`` on the draw with the form's values (``core.pages.act``), back on the
+    draw's page."""
     draw = _draw(request, pk)
-    return act(request, lambda: action(draw), done, redirect("planning:draw_detail", pk=draw.pk))
-
-
-def _seed(request: OfficerRequest) -> str | None:
-    return request.POST.get("seed") or None
+    back = redirect("planning:draw_detail", pk=draw.pk)
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return back
+    return act(request, lambda: action(draw, form.cleaned_data), done, back)
 
 
 @login_required
@@ -182,7 +186,8 @@ def draw_commit(request: OfficerRequest, pk: int) -> HttpResponse:
     return _draw_action(
         request,
         pk,
-        lambda d: draws.commit_draw(draw=d, seed=_seed(request), actor=request.user),
+        SeedForm(**posted(request)),
+        lambda d, data: draws.commit_draw(draw=d, seed=data["seed"] or None, actor=request.user),
         _("已锁定抽查对象和检查人员名单，种子摘要已生成"),
     )
 
@@ -193,7 +198,8 @@ def draw_run(request: OfficerRequest, pk: int) -> HttpResponse:
     return _draw_action(
         request,
         pk,
-        lambda d: draws.run_draw(draw=d, seed=_seed(request), actor=request.user),
+        SeedForm(**posted(request)),
+        lambda d, data: draws.run_draw(draw=d, seed=data["seed"] or None, actor=request.user),
         _("已抽取，种子已公开"),
     )
 
@@ -204,11 +210,9 @@ def draw_publish(request: OfficerRequest, pk: int) -> HttpResponse:
     return _draw_action(
         request,
         pk,
-        lambda d: draw_publication.publish_draw(
-            draw=d,
-            text=request.POST.get("text", ""),
-            url=request.POST.get("url", ""),
-            actor=request.user,
+        PublishForm(**posted(request)),
+        lambda d, data: draw_publication.publish_draw(
+            draw=d, text=data["text"], url=data["url"], actor=request.user
         ),
         _("已记录公示"),
     )
@@ -220,7 +224,7 @@ def draw_create(request: OfficerRequest) -> HttpResponse:
     access.require(request.user, access.RUN_DRAWS)
     units = scoped(Unit.objects.all(), request.user).order_by("path")
     home = getattr(request.user, "unit", None)
-    form = DrawForm(request.POST or None, units=units, initial={"unit": home.code if home else ""})
+    form = DrawForm(**posted(request), units=units, initial={"unit": home.code if home else ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -235,9 +239,9 @@ def draw_create(request: OfficerRequest) -> HttpResponse:
                 pool_units=draw_params.find_units(data["pool_units"], "pool"),
                 team_size=data["team_size"],
                 workload_cap=data["workload_cap"],
-                inspections_end=parse_day(data["inspections_end"]),
+                inspections_end=data["inspections_end"],
                 seed=data["seed"] or None,
-                commit=request.POST.get("action") != "draft",
+                commit=data["action"] != "draft",
                 actor=request.user,
             )
         except DomainError as error:
@@ -251,7 +255,7 @@ def draw_create(request: OfficerRequest) -> HttpResponse:
 @login_required
 def conflict_list(request: OfficerRequest) -> HttpResponse:
     """回避 declarations visible to the user, and the form to declare one."""
-    form = ConflictForm(request.POST or None)
+    form = ConflictForm(**posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             declared = _declare(request, form.cleaned_data)

@@ -220,7 +220,7 @@ def entity_names(ids: list[int]) -> dict[int, str]:
 
 
 def insert_tasks(
-    columns: dict[str, list[Any]], *, names: list[str], actor: Any, reason: str = ""
+    *, columns: dict[str, list[Any]], names: list[str], actor: Officer | None, reason: str = ""
 ) -> list[int]:
     """Insert new tasks given as columns, with their trace, in the caller's transaction."""
     count = len(columns["entity_id"])

@@ -27,7 +27,7 @@ from xiaoneng.planning.patrol.tasks import visits_saved
 from xiaoneng.registry.models import Entity, EntityQuerySet
 
 
-def tasks_for(user: Any) -> QuerySet[Task]:
+def tasks_for(user: Officer) -> QuerySet[Task]:
     return scoped(
         Task.objects.select_related("entity", "officer", "grid", "plan", "unit", "visit"), user
     )
@@ -53,7 +53,7 @@ class DueSelection:
 
 
 def due_selection(
-    user: Any, *, grid: str = "", officer: str = "", station: str = ""
+    user: Officer, *, grid: str = "", officer: str = "", station: str = ""
 ) -> DueSelection:
     """The entities of the list asked for, scoped to ``user`` (404 for another unit's)."""
     entities = scoped(Entity.objects.all(), user)
@@ -70,7 +70,7 @@ def due_selection(
     return DueSelection("scope", str(_("辖区全部")), entities)
 
 
-def default_due_selection(user: Any) -> dict[str, str]:
+def default_due_selection(user: Officer) -> dict[str, str]:
     """A grid officer sees their own grids; a station's staff their station; others all."""
     if Grid.objects.filter(officer_id=user.pk).exists():
         return {"officer": user.get_username()}
@@ -120,7 +120,7 @@ def month_weeks(month: Period) -> list[list[Day]]:
     ]
 
 
-def officer_calendar(user: Any, officer: Officer, month: Period) -> dict[str, Any]:
+def officer_calendar(user: Officer, officer: Officer, month: Period) -> dict[str, Any]:
     """One officer's month: tasks by day, and today's (with late ones) on top."""
     today = timezone.localdate()
     mine = tasks_for(user).filter(officer=officer)
@@ -147,7 +147,7 @@ def officer_calendar(user: Any, officer: Officer, month: Period) -> dict[str, An
     }
 
 
-def station_calendar(user: Any, station: Unit, month: Period) -> dict[str, Any]:
+def station_calendar(user: Officer, station: Unit, month: Period) -> dict[str, Any]:
     """Officers × days of one station's month: tasks (and done) per officer per day."""
     tasks = tasks_for(user).filter(unit=station)
     rows = (

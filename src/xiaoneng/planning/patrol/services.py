@@ -23,7 +23,7 @@ from xiaoneng.core.audit import attributed
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.planning.models import Distance
 from xiaoneng.planning.patrol import assign, schedule
 from xiaoneng.planning.patrol.models import Plan, Task
@@ -128,7 +128,7 @@ def generate_patrol_plan(
     period: Any,
     unit_code: str | None = None,
     capacity: Any = None,
-    actor: Any = None,
+    actor: Officer | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> PlanReport:
@@ -251,7 +251,7 @@ class _Proposal:
             dry_run=dry_run,
         )
 
-    def write(self, plan: Plan, actor: Any) -> None:
+    def write(self, plan: Plan, actor: Officer | None) -> None:
         register, dates = self.dates.register, self.dates
         rows = _TaskText(self.table, self.grids, self.officers)
         new: dict[str, list[Any]] = {name: [] for name in NEW_COLUMNS}
@@ -278,7 +278,7 @@ class _Proposal:
             values.update(plan_id=plan.pk, entity_id=entity_ids[i], period=self.span.text)
             for name in NEW_COLUMNS:
                 new[name].append(values[name])
-        assign.insert_tasks(new, names=[names[e] for e in new["entity_id"]], actor=actor)
+        assign.insert_tasks(columns=new, names=[names[e] for e in new["entity_id"]], actor=actor)
         _update_overflow(updates)
 
 

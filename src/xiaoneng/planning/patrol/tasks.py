@@ -9,8 +9,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -70,9 +70,10 @@ def not_open_yet(task: Task, today: dt.date | None = None) -> str | None:
     }
 
 
-def may_record(officer: Any, task: Task) -> bool:
-    """The task's officer, a member of its joint visit's team, or the director of its unit."""
-    if not getattr(officer, "is_authenticated", False):
+def may_record(officer: Officer | AnonymousUser, task: Task) -> bool:
+    """The task's officer, a member of its joint visit's team, or the director of its unit
+    (asked by the task page's panels for whoever it is rendered for)."""
+    if isinstance(officer, AnonymousUser) or not getattr(officer, "is_authenticated", False):
         return False
     if task.officer_id == officer.pk:
         return True
@@ -159,7 +160,7 @@ def _check_result(task: Task, done_on: dt.date | None, result: Result) -> list[F
 def complete_task(
     *,
     task: Task,
-    officer: Any,
+    officer: Officer,
     done_on: dt.date | None,
     note: str,
     violation_found: bool = False,
@@ -204,7 +205,7 @@ def count_notice(*, task: Task) -> Task:
     return task
 
 
-def cancel_task(*, task: Task, actor: Any, reason: str) -> Task:
+def cancel_task(*, task: Task, actor: Officer, reason: str) -> Task:
     """Cancel a task that is not done (the entity closed, a duplicate…), with a reason."""
     if not (access.can(actor, access.PLAN_PATROL) or access.can(actor, access.MANAGE_CAMPAIGNS)):
         raise NotPermitted(_("您的角色无权执行此操作。"))

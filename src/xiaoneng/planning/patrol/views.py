@@ -16,13 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import DomainError
-from xiaoneng.core.pages import paginate, parse_day, query_string
+from xiaoneng.core.forms import ReasonForm, posted
+from xiaoneng.core.pages import paginate, query_string
 from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol import assign
 from xiaoneng.planning.patrol import queries as plan_queries
+from xiaoneng.planning.patrol.forms import CompleteForm, PlanForm
 from xiaoneng.planning.patrol.models import Campaign, Plan, Task
 from xiaoneng.planning.patrol.services import generate_patrol_plan, period_of
 from xiaoneng.planning.patrol.tasks import (
@@ -66,27 +68,27 @@ def plan_list(request: OfficerRequest) -> HttpResponse:
 def plan_generate(request: OfficerRequest) -> HttpResponse:
     """The form of ``generate_patrol_plan``: a dry run shows the report, a run writes the plan."""
     access.require(request.user, access.PLAN_PATROL)
-    today = timezone.localdate()
     unit = getattr(request.user, "unit", None)
-    values: dict[str, Any] = {
-        "period": request.POST.get("period", period_of(today)),
-        "unit": request.POST.get("unit", unit.code if unit else ""),
-        "capacity": request.POST.get("capacity", str(assign.default_capacity())),
-        "dry_run": request.POST.get("dry_run") == "1",
+    initial = {
+        "period": period_of(timezone.localdate()),
+        "unit": unit.code if unit else "",
+        "capacity": str(assign.default_capacity()),
+        "dry_run": False,
     }
-    errors: dict[str, str] = {}
+    form = PlanForm(**posted(request), initial=initial)
     report = None
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             report = generate_patrol_plan(
-                period=values["period"],
-                unit_code=values["unit"] or None,
-                capacity=values["capacity"],
+                period=data["period"],
+                unit_code=data["unit"] or None,
+                capacity=data["capacity"],
                 actor=request.user,
-                dry_run=bool(values["dry_run"]),
+                dry_run=data["dry_run"],
             )
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
         else:
             if not report.dry_run:
@@ -97,8 +99,8 @@ def plan_generate(request: OfficerRequest) -> HttpResponse:
                 )
                 return redirect("planning:plan_detail", pk=report.plan_id)
     context = {
-        "values": values,
-        "errors": errors,
+        "values": form.shown,
+        "errors": form.field_errors,
         "report": report,
         "units": _plannable_units(request),
     }
@@ -219,43 +221,32 @@ def due_list(request: OfficerRequest) -> HttpResponse:
 # Tasks ------------------------------------------------------------------------------------------
 
 
-def _result(post: Any) -> dict[str, Any]:
-    """The complete form's findings as ``complete_task`` arguments (a bad number: -1)."""
-
-    def number(name: str) -> int:
-        try:
-            return int(post.get(name) or 0)
-        except ValueError:
-            return -1
-
-    return {
-        "note": post.get("note", ""),
-        "violation_found": post.get("violation_found") == "1",
-        "notices_issued": number("notices_issued"),
-        "items_confiscated": post.get("items_confiscated", ""),
-        "items_confiscated_quantity": number("items_confiscated_quantity"),
-    }
-
-
 @login_required
 def task_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     task = get_scoped(plan_queries.tasks_for(request.user), request.user, pk=pk)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = CompleteForm(**posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             complete_task(
                 task=task,
                 officer=request.user,
-                done_on=parse_day(request.POST.get("done_on")),
-                **_result(request.POST),
+                done_on=data["done_on"],
+                note=data["note"],
+                violation_found=data["violation_found"],
+                notices_issued=data["notices_issued"],
+                items_confiscated=data["items_confiscated"],
+                items_confiscated_quantity=data["items_confiscated_quantity"],
             )
         except DomainError as error:
-            errors = error.by_field
+            form.add_service_errors(error)
             messages.error(request, error.for_page)
             task.refresh_from_db()
         else:
             messages.success(request, _("已登记检查结果：%(name)s") % {"name": task.entity.name})
             return redirect("planning:task_detail", pk=task.pk)
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     siblings = (
         plan_queries.tasks_for(request.user).filter(visit=task.visit).exclude(pk=task.pk)
         if task.visit_id
@@ -278,8 +269,8 @@ def task_detail(request: OfficerRequest, pk: int) -> HttpResponse:
             access.can(request.user, access.PLAN_PATROL)
             or access.can(request.user, access.MANAGE_CAMPAIGNS)
         ),
-        "errors": errors,
-        "form": request.POST if request.method == "POST" else {},
+        "errors": form.field_errors,
+        "form": form.shown,
         "today": timezone.localdate(),
     }
     return render(request, "planning/plan_task.html", context)
@@ -289,10 +280,12 @@ def task_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_cancel(request: OfficerRequest, pk: int) -> HttpResponse:
     task = get_scoped(plan_queries.tasks_for(request.user), request.user, pk=pk)
-    try:
-        cancel_task(task=task, actor=request.user, reason=request.POST.get("reason", ""))
-    except DomainError as error:
-        messages.error(request, error.for_page)
-    else:
-        messages.success(request, _("已取消任务"))
+    form = ReasonForm(**posted(request))
+    if form.is_valid():
+        try:
+            cancel_task(task=task, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.for_page)
+        else:
+            messages.success(request, _("已取消任务"))
     return redirect(reverse("planning:task_detail", kwargs={"pk": task.pk}))

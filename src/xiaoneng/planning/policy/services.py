@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import DomainError, FieldError, InvalidInput
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.planning.models import Distance, Policy, PolicyCell
 from xiaoneng.registry.models import CreditGrade, RiskClass
 
@@ -161,7 +162,7 @@ def create_policy(
     effective_from: dt.date,
     cells: Mapping[str, Mapping[str, Any]],
     note: str = "",
-    actor: Any,
+    actor: Officer,
 ) -> Policy:
     """A new policy version, in force from ``effective_from`` (today or later).
 

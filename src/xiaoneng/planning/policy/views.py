@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import DomainError, FieldError
-from xiaoneng.core.pages import parse_day
+from xiaoneng.core.forms import posted
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.models import Distance, Policy
 from xiaoneng.planning.policy import services as policies
+from xiaoneng.planning.policy.forms import PolicyForm
 from xiaoneng.registry.models import CreditGrade, RiskClass
 
 
@@ -65,55 +66,33 @@ def policy_detail(request: OfficerRequest, version: int | None = None) -> HttpRe
 def policy_create(request: OfficerRequest) -> HttpResponse:
     """A new version of the policy (administrators), starting from the one in force."""
     access.require(request.user, access.MANAGE_POLICY)
-    errors: list[FieldError] = []
-    if request.method == "POST":
-        cells = {
-            policies.cell_key(c, g): {
-                name: request.POST.get(f"{policies.cell_key(c, g)}.{name}", "")
-                for name in ("distance", "patrol_interval_days", "draw_ratio")
-            }
-            for c in policies.CLASSES
-            for g in policies.GRADES
-        }
-        effective = parse_day(request.POST.get("effective_from"))
+    initial = None
+    if request.method != "POST":
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        initial = PolicyForm.initial_for(policies.PolicyTable.in_force(), tomorrow)
+    form = PolicyForm(**posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            if effective is None:
-                raise DomainError(
-                    _("请填写生效日期（YYYY-MM-DD）"),
-                    errors=[FieldError("effective_from", _("请填写生效日期（YYYY-MM-DD）"))],
-                )
             created = policies.create_policy(
-                effective_from=effective,
-                cells=cells,
-                note=request.POST.get("note", ""),
+                effective_from=data["effective_from"],
+                cells=form.cells(),
+                note=data["note"],
                 actor=request.user,
             )
         except DomainError as error:
-            errors = error.errors or [FieldError("", error.message)]
+            form.add_service_errors(error)
             messages.error(request, error.message)
         else:
             messages.success(request, _("已制定监管政策 %(policy)s") % {"policy": created})
             return redirect("planning:policy_version", version=created.version)
-        values: dict[str, dict[str, Any]] = dict(cells)
-        effective_text = request.POST.get("effective_from", "")
-        note = request.POST.get("note", "")
-    else:
-        table = policies.PolicyTable.in_force()
-        values = {
-            key: {
-                "distance": t.distance,
-                "patrol_interval_days": t.patrol_interval_days,
-                "draw_ratio": t.draw_ratio,
-            }
-            for key, t in table.cells.items()
-        }
-        tomorrow = timezone.localdate() + dt.timedelta(days=1)
-        effective_text, note = tomorrow.isoformat(), ""
+    elif form.is_bound:
+        messages.error(request, form.for_page)
     context = {
-        "matrix": _matrix(values, errors),
-        "errors": {e.field: e.message for e in errors},
-        "effective_from": effective_text,
-        "note": note,
+        "matrix": _matrix(form.shown_cells(), form.error_list),
+        "errors": form.field_errors,
+        "effective_from": form.shown.get("effective_from", ""),
+        "note": form.shown.get("note", ""),
         "distances": Distance.choices,
     }
     return render(request, "planning/policy_form.html", context)

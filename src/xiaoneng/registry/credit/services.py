@@ -8,8 +8,6 @@ classification history, so the next plan sees it (DESIGN.md: the closed loop).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import (
     CreditProposal,
     CreditRule,
@@ -38,7 +37,7 @@ def _rule(trigger: str) -> CreditRule | None:
 
 
 def credit_event(
-    *, entity: Entity, trigger: str, source: str, source_url: str = "", actor: Any = None
+    *, entity: Entity, trigger: str, source: str, source_url: str = "", actor: Officer | None = None
 ) -> CreditProposal | None:
     """Apply the rule for ``trigger`` to ``entity``: lower its grade, or propose to.
 
@@ -70,21 +69,21 @@ def credit_event(
         )
         if rule.automatic:
             write_credit_grade(
-                entity,
-                rule.grade,
-                _("%(rule)s（%(source)s）")
+                entity=entity,
+                grade=rule.grade,
+                reason=_("%(rule)s（%(source)s）")
                 % {
                     "rule": rule.get_trigger_display(),
                     "source": source,
                 },
-                actor,
-                now,
+                actor=actor,
+                at=now,
             )
     return proposal
 
 
 def decide_proposal(
-    *, proposal: CreditProposal, confirm: bool, reason: str, actor: Any
+    *, proposal: CreditProposal, confirm: bool, reason: str, actor: Officer
 ) -> CreditProposal:
     """Confirm (the grade changes, with history) or reject a pending proposal, with a reason."""
     access.require(actor, access.EDIT_REGISTER)
@@ -99,7 +98,11 @@ def decide_proposal(
         entity = Entity.objects.select_for_update().get(pk=proposal.entity_id)
         if confirm and worse(proposal.proposed_grade, entity.credit_grade):
             write_credit_grade(
-                entity, proposal.proposed_grade, f"{proposal.source}：{reason}", actor, now
+                entity=entity,
+                grade=proposal.proposed_grade,
+                reason=f"{proposal.source}：{reason}",
+                actor=actor,
+                at=now,
             )
         proposal.status = (
             CreditProposal.Status.CONFIRMED if confirm else CreditProposal.Status.REJECTED

@@ -3,6 +3,7 @@ through ``registry.feedback``."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core.forms import posted
 from xiaoneng.core.pages import act, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.registry.credit.forms import DecisionForm
 from xiaoneng.registry.credit.services import decide_proposal
 from xiaoneng.registry.models import CreditProposal, CreditRule
 
@@ -43,16 +46,21 @@ def credit_list(request: OfficerRequest) -> HttpResponse:
 @require_POST
 def credit_decide(request: OfficerRequest, pk: int) -> HttpResponse:
     proposal = get_scoped(CreditProposal.objects.select_related("entity"), request.user, pk=pk)
-    confirm = request.POST.get("decision") == "confirm"
+    back = redirect(f"{reverse('registry:credit_list')}?status=pending")
+    form = DecisionForm(**posted(request))
+    if not form.is_valid():
+        messages.error(request, form.for_page)
+        return back
+    confirm = form.confirms()
     done = _("已确认调整信用等级") if confirm else _("已驳回调整建议")
     return act(
         request,
         lambda: decide_proposal(
             proposal=proposal,
             confirm=confirm,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             actor=request.user,
         ),
         f"{done}：{proposal.entity.name}",
-        redirect(f"{reverse('registry:credit_list')}?status=pending"),
+        back,
     )

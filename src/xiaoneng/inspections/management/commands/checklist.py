@@ -100,7 +100,7 @@ class Command(BaseCommand):
             raise CommandError(f"no checklist {code}{which}", returncode=2)
         return found
 
-    def _list(self, options: dict[str, Any], actor: Any) -> None:
+    def _list(self, options: dict[str, Any], actor: Officer | None) -> None:
         on = self._date(options["on"], "--on") or timezone.localdate()
         for checklist in checklists.current_versions(on=on):
             self.stdout.write(
@@ -108,7 +108,7 @@ class Command(BaseCommand):
                 f"{checklist.items.count():>3} items  {checklist.effective_on}  {checklist.title}"
             )
 
-    def _show(self, options: dict[str, Any], actor: Any) -> None:
+    def _show(self, options: dict[str, Any], actor: Officer | None) -> None:
         checklist = self._version(options["code"], options["version"])
         state = checklists.state_of(checklist)
         self.stdout.write(
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             self.stdout.write(f"\n{number}. [{severity}] {title}\n   依据：{basis}")
             self.stdout.write(textwrap.indent(textwrap.fill(method, 60), "   "))
 
-    def _import(self, options: dict[str, Any], actor: Any) -> None:
+    def _import(self, options: dict[str, Any], actor: Officer | None) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}", returncode=2)
@@ -141,7 +141,7 @@ class Command(BaseCommand):
             f"effective {checklist.effective_on}"
         )
 
-    def _export(self, options: dict[str, Any], actor: Any) -> None:
+    def _export(self, options: dict[str, Any], actor: Officer | None) -> None:
         checklist = self._version(options["code"], options["version"], latest=True)
         output = Path(options["output"])
         fmt = output.suffix.lower().lstrip(".")
@@ -152,7 +152,7 @@ class Command(BaseCommand):
         count = checklist_files.export_version(checklist=checklist, target=output, fmt=fmt)
         self.stdout.write(f"{checklist.code} v{checklist.version}: {count} items → {output}")
 
-    def _load(self, options: dict[str, Any], actor: Any) -> None:
+    def _load(self, options: dict[str, Any], actor: Officer | None) -> None:
         made = checklist_files.load_starter_set(actor=actor)
         for checklist in made:
             self.stdout.write(f"{checklist.code} v{checklist.version} loaded")

@@ -117,7 +117,7 @@ class Command(BaseCommand):
             raise CommandError(f"no draw {pk}", returncode=2)
         return draw
 
-    def _create(self, options: dict[str, Any], actor: Any) -> None:
+    def _create(self, options: dict[str, Any], actor: Officer | None) -> None:
         population: dict[str, str] = {}
         for text in options["filter"]:
             key, sep, value = text.partition("=")
@@ -155,7 +155,7 @@ class Command(BaseCommand):
             f"to draw {draw.planned_count}"
         )
 
-    def _run(self, options: dict[str, Any], actor: Any) -> None:
+    def _run(self, options: dict[str, Any], actor: Officer | None) -> None:
         draw = draws.run_draw(draw=self._draw(options["id"]), seed=options["seed"], actor=actor)
         if options["json"]:
             self.stdout.write(json.dumps(result_json(draw), ensure_ascii=False, indent=2))
@@ -165,7 +165,7 @@ class Command(BaseCommand):
             f"seed {draw.seed}\nresult_digest {draw.result_digest}"
         )
 
-    def _verify(self, options: dict[str, Any], actor: Any) -> None:
+    def _verify(self, options: dict[str, Any], actor: Officer | None) -> None:
         outcome = verify_draw(draw=self._draw(options["id"]))
         if outcome.verified:
             self.stdout.write(f"draw {outcome.draw_id} verified")
@@ -174,14 +174,14 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         raise CommandError(f"draw {outcome.draw_id} NOT verified", returncode=2)
 
-    def _publish(self, options: dict[str, Any], actor: Any) -> None:
+    def _publish(self, options: dict[str, Any], actor: Officer | None) -> None:
         publication = draw_publication.publish_draw(
             draw=self._draw(options["id"]), text=options["text"], url=options["url"], actor=actor
         )
         deadline = publication.deadline.isoformat() if publication.deadline else "unknown"
         self.stdout.write(f"draw {publication.draw_id} published; deadline {deadline}")
 
-    def _list(self, options: dict[str, Any], actor: Any) -> None:
+    def _list(self, options: dict[str, Any], actor: Officer | None) -> None:
         calendar, today = WorkingCalendar.load(), timezone.localdate()
         for draw in RandomDraw.objects.select_related("unit", "publication"):
             deadline = draw_publication.publication_deadline(draw, calendar)
@@ -192,7 +192,7 @@ class Command(BaseCommand):
                 f"{draw.unit.code}  {draw.name}"
             )
 
-    def _snapshot(self, options: dict[str, Any], actor: Any) -> None:
+    def _snapshot(self, options: dict[str, Any], actor: Officer | None) -> None:
         draw = self._draw(options["id"])
         self.stdout.write(
             draw_inputs.snapshot_text(draw, options["part"]).decode("utf-8"), ending=""

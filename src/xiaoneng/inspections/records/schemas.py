@@ -1,0 +1,143 @@
+"""Schemas of the inspection records API: what a client reads and sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.conf import settings
+from ninja import Schema
+from pydantic import Field
+
+
+class MemberOut(Schema):
+    username: str
+    name: str
+    certificate_number: str | None
+    signed_at: dt.datetime | None
+
+
+class ResultOut(Schema):
+    item: int = Field(description="checklist item id: the key of a result in a draft")
+    number: str
+    title: str
+    method: str
+    legal_basis: str
+    severity: str
+    result: str = Field(description="pass / fail / na, or empty while unanswered")
+    note: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str | None
+    uploaded_at: dt.datetime
+    url: str
+
+
+class InspectionOut(Schema):
+    id: int
+    uscc: str
+    entity: str
+    unit: str
+    task_id: int | None
+    origin: str
+    kind: str
+    enforcement: bool
+    status: str
+    visited_on: dt.date
+    lead_officer: str
+    items_failed: int
+    signed_at: dt.datetime | None
+    amends: int | None
+    revision: int
+
+
+class InspectionPage(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    items: list[InspectionOut]
+
+
+class InspectionDetail(InspectionOut):
+    checklist: str
+    checklist_code: str
+    checklist_version: int
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    checkin_at: dt.datetime | None
+    checkin_longitude: float | None
+    checkin_latitude: float | None
+    checkin_accuracy: float | None
+    entity_operating: bool
+    summary: str
+    uniform: bool
+    amendment_reason: str
+    amendments: list[int]
+    updated_by: str | None
+    updated_at: dt.datetime
+    team: list[MemberOut]
+    results: list[ResultOut]
+    attachments: list[AttachmentOut]
+
+
+class InspectionFilterIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
+    unit: str = Field("", description="unit code: its whole subtree")
+    officer: str = Field("", description="username of a team member")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    # An unknown value is refused (422) rather than silently ignored.
+    origin: Literal["", "patrol", "draw", "campaign", "reinspection", "complaint", "ad_hoc"] = ""
+    kind: Literal["", "onsite", "documentary"] = Field("", description="onsite / documentary")
+    status: Literal["", "draft", "signed"] = Field("", description="draft / signed")
+    failed: bool = Field(False, description="signed with at least one failed item")
+    q: str = Field("", description="USCC (or its beginning) or part of the name")
+
+
+class OpenIn(Schema):
+    task_id: int | None = Field(None, description="open the task's inspection (or get its draft)")
+    uscc: str | None = Field(None, description="ad hoc: the entity to inspect")
+    kind: str = Field("onsite", description="onsite / documentary")
+    origin: str | None = Field(None, description="ad hoc only: ad_hoc (default) or complaint")
+    enforcement: bool = False
+    team: list[str] = Field([], description="usernames of the other members")
+    checklist_id: int | None = Field(None, description="default: current one for the industry")
+
+
+class ItemResultIn(Schema):
+    item: int
+    result: str = Field("", description="pass / fail / na, or empty")
+    note: str = ""
+
+
+class DraftIn(Schema):
+    revision: int = Field(description="the revision the client read; 409 if it changed since")
+    results: list[ItemResultIn] | None = None
+    summary: str | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    checkin_at: dt.datetime | None = Field(None, description="when the device took the position")
+    checkin_longitude: float | None = None
+    checkin_latitude: float | None = None
+    checkin_accuracy: float | None = Field(None, description="metres")
+    entity_operating: bool | None = None
+    enforcement: bool | None = Field(None, description="needs two certified officers to sign")
+    team: list[str] | None = Field(None, description="usernames; the lead stays first")
+
+
+class SignIn(Schema):
+    revision: int | None = Field(None, description="the revision the signer read")
+    at: dt.datetime | None = Field(None, description="default: now")
+
+
+class AmendIn(Schema):
+    reason: str = Field(description="why the signed record is corrected (5 characters or more)")
