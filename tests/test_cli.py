@@ -9,6 +9,8 @@ import pytest
 
 from xiaoneng.cli import VERBS
 
+pytestmark = pytest.mark.slow  # every test starts the CLI in a subprocess
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

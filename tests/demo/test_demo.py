@@ -50,7 +50,7 @@ def demo_county(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: i
             reset()
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_county")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_county")]
 
 
 def test_hierarchy_has_the_seed_articles_counts() -> None:

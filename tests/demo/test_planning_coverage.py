@@ -34,7 +34,7 @@ def demo_county(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: 
             reset()
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_county")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_county")]
 
 
 def leader() -> Officer:

@@ -15,6 +15,7 @@ from xiaoneng.planning.draws.models import ConflictDeclaration, RandomDraw
 from xiaoneng.planning.draws.verify import verify_draw
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_demo_has_two_published_verifiable_draws_of_the_past_year() -> None:
     rng = np.random.default_rng(11)
@@ -32,6 +33,7 @@ def test_the_demo_has_two_published_verifiable_draws_of_the_past_year() -> None:
     assert ConflictDeclaration.objects.count() >= 4
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_tiny_demo_county_skips_the_draws_it_cannot_hold() -> None:
     rng = np.random.default_rng(3)

@@ -42,6 +42,7 @@ def half_year(county: County) -> County:
     return county
 
 
+@pytest.mark.slow
 def test_help_explains_the_command_and_its_options() -> None:
     result = run("manage", "report", "period", "--help")
     assert result.returncode == 0, result.stderr
@@ -138,6 +139,7 @@ def test_an_unknown_suffix_without_format_is_refused(county: County, tmp_path: P
     assert "--format: 应为 xlsx 或 md" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_the_command_line_exits_with_status_2(tmp_path: Path) -> None:
     target = tmp_path / "report.md"
     result = run(

@@ -18,7 +18,7 @@ from xiaoneng.inspections.models import ExitCheck, Rectification, SampleFollowUp
 from xiaoneng.org.models import Unit
 from xiaoneng.registry.models import ClassificationChange, CreditProposal, CreditRule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
 
 
 def _path(case: Case) -> list[str]:

@@ -32,7 +32,7 @@ from xiaoneng.inspections.models import (
 )
 from xiaoneng.planning.patrol.models import Plan, Task
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
 
 
 def test_every_done_task_of_the_year_has_its_one_signed_record() -> None:

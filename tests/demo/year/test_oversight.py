@@ -14,7 +14,7 @@ from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 from xiaoneng.oversight.supervision.models import SupervisionItem
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
 
 
 def test_trace_flags_come_from_the_engine_and_most_are_settled() -> None:

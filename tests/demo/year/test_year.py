@@ -29,7 +29,7 @@ from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.models import ClassificationChange, CreditProposal, CreditRule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
 
 
 def test_the_demo_reports_each_part(demo_year: str) -> None:

@@ -30,6 +30,7 @@ def refused(*args: str) -> tuple[str, str]:
     return str(error.value), err.getvalue()
 
 
+@pytest.mark.slow
 def test_help_names_every_verb() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "xiaoneng.cli", "checklist", "--help"],

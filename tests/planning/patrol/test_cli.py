@@ -35,6 +35,7 @@ def next_month() -> str:
     return period_of(timezone.localdate().replace(day=28) + dt.timedelta(days=7))
 
 
+@pytest.mark.slow
 def test_help_explains_the_command_and_its_options() -> None:
     result = run("manage", "plan", "patrol", "--help")
     assert result.returncode == 0, result.stderr
@@ -43,6 +44,7 @@ def test_help_explains_the_command_and_its_options() -> None:
     assert "Patrol plans" in run("manage", "plan", "--help").stdout
 
 
+@pytest.mark.slow
 def test_a_malformed_period_exits_2_with_the_message() -> None:
     result = run("manage", "plan", "patrol", "--period", "2026/12")
     assert result.returncode == 2

@@ -32,6 +32,7 @@ from xiaoneng.inspections.checklists.forms import ImportForm
 from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
+from xiaoneng.org.models import Officer
 from xiaoneng.org.requests import OfficerRequest
 
 STATE_LABELS = {
@@ -41,7 +42,7 @@ STATE_LABELS = {
 }
 
 
-def _used(user: Any, **lookup: Any) -> dict[int, int]:
+def _used(user: Officer, **lookup: Any) -> dict[int, int]:
     """Inspections of the user's units per checklist version."""
     rows = (
         scoped(Inspection.objects.filter(**lookup), user)

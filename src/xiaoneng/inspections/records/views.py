@@ -80,7 +80,7 @@ def _tell_form(request: OfficerRequest, form: PageForm) -> None:
 @login_required
 def inspection_list(request: OfficerRequest) -> HttpResponse:
     """我的检查: drafts to finish, recently signed, and the scoped list with filters."""
-    user: Any = request.user
+    user = request.user
     records = _records(request)
     mine = with_member(records, user)
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
@@ -294,7 +294,7 @@ def inspection_edit(request: OfficerRequest, pk: int) -> HttpResponse:
 
 def _save_form(request: OfficerRequest, inspection: Inspection, form: InspectionForm) -> Inspection:
     """Save the posted form and its uploads together: all of it, or nothing."""
-    officer: Any = request.user
+    officer = request.user
     with transaction.atomic():
         saved = save_draft(
             inspection=inspection,
@@ -373,7 +373,7 @@ def inspection_amend(request: OfficerRequest, pk: int) -> HttpResponse:
 def inspection_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """The record as it stands: signatures, results, photos with SHA-256, findings, trace."""
     inspection = _record(request, pk)
-    user: Any = request.user
+    user = request.user
     team = list(inspection.team.select_related("officer").order_by("id"))
     chain = amendment_chain(inspection)
     later = chain[chain.index(inspection) + 1] if chain[-1] != inspection else None

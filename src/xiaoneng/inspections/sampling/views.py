@@ -72,7 +72,7 @@ def plan_create(request: OfficerRequest) -> HttpResponse:
     """The form of ``create_plan``."""
     access.require(request.user, access.MANAGE_SAMPLING)
     today = timezone.localdate()
-    user: Any = request.user
+    user = request.user
     initial = {
         "year": today.year,
         "unit": user.unit.code if user.unit else "",

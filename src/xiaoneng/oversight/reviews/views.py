@@ -160,7 +160,7 @@ def review_detail(request: OfficerRequest, pk: int) -> HttpResponse:
             return redirect("oversight:review_detail", pk=review.pk)
     elif form.is_bound:
         messages.error(request, form.for_page)
-    user: Any = request.user
+    user = request.user
     context = {
         **inspection_content(review.inspection),
         "review": review,

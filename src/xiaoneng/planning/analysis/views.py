@@ -20,7 +20,7 @@ from xiaoneng.core.forms import ReasonForm, posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.analysis import coverage as coverages
 from xiaoneng.planning.analysis import responsibility
@@ -31,7 +31,7 @@ from xiaoneng.planning.analysis.models import Department, Matter, Measure, Respo
 PAGE_SIZE = 50
 
 
-def _matters(user: Any) -> list[tuple[str, str, int]]:
+def _matters(user: Officer) -> list[tuple[str, str, int]]:
     rules = scoped(ResponsibilityRule.objects.all(), user)
     counts = dict(rules.values_list("matter").annotate(n=Count("id")))
     return [(value, str(label), counts.get(value, 0)) for value, label in Matter.choices]

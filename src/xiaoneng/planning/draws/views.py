@@ -284,7 +284,7 @@ def conflict_list(request: OfficerRequest) -> HttpResponse:
 
 def _declare(request: OfficerRequest, data: dict[str, Any]) -> ConflictDeclaration:
     entity = get_scoped(Entity.objects.all(), request.user, uscc=data["uscc"].strip().upper())
-    officer: Any = request.user
+    officer = request.user
     username = data.get("officer", "").strip()
     if username and username != request.user.get_username():
         found = scoped(Officer.objects.all(), request.user).filter(username=username).first()

@@ -160,9 +160,8 @@ def _neighbours(month: Any) -> dict[str, str]:
 @login_required
 def my_calendar(request: OfficerRequest) -> HttpResponse:
     """The user's own calendar (a station's for a director without grids)."""
-    user: Any = request.user
-    director = user.has_role(Role.STATION_DIRECTOR) and user.unit is not None
-    if director and not user.grids.exists():
+    user = request.user
+    if user.unit is not None and user.has_role(Role.STATION_DIRECTOR) and not user.grids.exists():
         return redirect("planning:station_calendar", code=user.unit.code)
     return redirect("planning:officer_calendar", username=user.get_username())
 
