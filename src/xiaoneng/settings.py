@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "xiaoneng.core.audit.AuditContextMiddleware",
+    "xiaoneng.core.audit_context.AuditContextMiddleware",
     "xiaoneng.web.middleware.DomainErrorMiddleware",
 ]
 

@@ -4,12 +4,15 @@ officer, a draft opened and filled in, and a stand-in for the checklist lookup."
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 import types
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from tests.conftest import County
 from tests.inspections.factories import at, make_checklist
@@ -139,3 +142,43 @@ def always_checklist(monkeypatch: pytest.MonkeyPatch, chosen: Checklist) -> list
     module.checklist_for = checklist_for  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "xiaoneng.inspections.checklists.services", module)
     return asked
+
+
+# Pages -------------------------------------------------------------------------------------------
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(f"inspections:{name}", args=args)
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+def form_post(inspection: Inspection, **values: Any) -> dict[str, Any]:
+    """What the phone's form sends: every item's toggle and note, times, check-in, team."""
+    lon, lat = inspection.entity.longitude, inspection.entity.latitude
+    body: dict[str, Any] = {
+        "revision": str(inspection.revision),
+        "started_at": "2026-03-02T09:00",
+        "finished_at": "2026-03-02T09:40",
+        "checkin_at": "2026-03-02T01:02:00Z",
+        "checkin_longitude": str(lon),
+        "checkin_latitude": str(lat),
+        "checkin_accuracy": "15",
+        "entity_operating": "1",
+        "summary": "经营正常",
+        "team_shown": "1",
+        "action": "save",
+    }
+    for item_id in item_ids(inspection):
+        body[f"result_{item_id}"] = "pass"
+        body[f"note_{item_id}"] = ""
+    body.update(values)
+    return body
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()

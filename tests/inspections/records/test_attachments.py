@@ -20,11 +20,7 @@ from xiaoneng.inspections.models import Attachment, Inspection
 from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
 from xiaoneng.inspections.records.signing import sign_inspection
 
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def png(colour: str = "red", size: int = 8) -> bytes:

@@ -3,7 +3,6 @@ the services as typed; input that cannot be read is shown on its field and nothi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,18 +17,17 @@ from tests.inspections.records.helpers import (
     draft,
     east_entity,
     fill,
+    form_post,
     item_ids,
+    png,
     second_officer,
+    text,
+    url,
 )
-from tests.inspections.records.test_pages import form_post, png, text, url
 from xiaoneng.inspections.models import Attachment, Inspection
 from xiaoneng.inspections.records.forms import InspectionForm, StartForm
 
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def refused(county: County, inspection: Inspection, **values: Any) -> Any:

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from tests.conftest import County, client_for
 from tests.inspections.factories import at, make_checklist
 from tests.inspections.records.helpers import (
     DAY,
-    always_checklist,
     draft,
     east_entity,
     east_task,
     fill,
+    form_post,
     item_ids,
-    next_period,
+    png,
     second_officer,
+    text,
+    url,
     west_entity,
 )
 from xiaoneng.core.models import AuditEvent
@@ -33,48 +32,7 @@ from xiaoneng.inspections.records.services import amend_inspection, open_inspect
 from xiaoneng.inspections.records.signing import sign_inspection
 from xiaoneng.planning.patrol.models import Task
 
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def url(name: str, *args: Any) -> str:
-    return reverse(f"inspections:{name}", args=args)
-
-
-def text(response: Any) -> str:
-    return response.content.decode()
-
-
-def form_post(inspection: Inspection, **values: Any) -> dict[str, Any]:
-    """What the phone's form sends: every item's toggle and note, times, check-in, team."""
-    lon, lat = inspection.entity.longitude, inspection.entity.latitude
-    body: dict[str, Any] = {
-        "revision": str(inspection.revision),
-        "started_at": "2026-03-02T09:00",
-        "finished_at": "2026-03-02T09:40",
-        "checkin_at": "2026-03-02T01:02:00Z",
-        "checkin_longitude": str(lon),
-        "checkin_latitude": str(lat),
-        "checkin_accuracy": "15",
-        "entity_operating": "1",
-        "summary": "经营正常",
-        "team_shown": "1",
-        "action": "save",
-    }
-    for item_id in item_ids(inspection):
-        body[f"result_{item_id}"] = "pass"
-        body[f"note_{item_id}"] = ""
-    body.update(values)
-    return body
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    return buffer.getvalue()
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def test_my_inspections_lists_drafts_and_recently_signed(county: County) -> None:
@@ -325,83 +283,6 @@ def test_a_short_reason_is_refused_on_the_page(county: County) -> None:
     )
     assert "请填写更正理由（至少 5 个字）" in text(response)
     assert not Inspection.objects.filter(amends=inspection).exists()
-
-
-def test_starting_ad_hoc_by_searching_the_entity(county: County) -> None:
-    entity = east_entity(county)
-    make_checklist()
-    client = client_for(county.east_officer)
-    found = client.get(url("inspection_start"), {"q": "便民"})
-    assert entity.uscc in text(found)
-    chosen = client.get(url("inspection_start"), {"q": "便民", "uscc": entity.uscc})
-    assert 'data-testid="start-form"' in text(chosen)
-    checklist = make_checklist()
-    response = client.post(
-        url("inspection_start"),
-        {"uscc": entity.uscc, "kind": "onsite", "origin": "complaint", "checklist": checklist.pk},
-    )
-    inspection = Inspection.objects.get()
-    assert response["Location"] == url("inspection_edit", inspection.pk)
-    assert (inspection.origin, inspection.checklist) == ("complaint", checklist)
-
-
-def test_starting_from_the_task_page(county: County) -> None:
-    task = east_task(county, east_entity(county))
-    client = client_for(county.east_officer)
-    page = text(client.get(reverse("planning:task_detail", args=[task.pk])))
-    assert 'data-testid="start-inspection"' in page
-    assert url("inspection_from_task", task.pk) in page
-
-
-def test_the_task_page_does_not_offer_a_task_of_a_period_not_yet_begun(county: County) -> None:
-    period, first = next_period()
-    task = east_task(county, east_entity(county), period=period)
-    client = client_for(county.east_officer)
-    page = text(client.get(reverse("planning:task_detail", args=[task.pk])))
-    sentence = f"该任务属于 {period} 期间，{first:%Y-%m-%d} 起才能检查"
-    assert 'data-testid="not-open-yet"' in page and sentence in page
-    assert 'data-testid="start-inspection"' not in page
-    response = client.post(url("inspection_from_task", task.pk), {"kind": "onsite"}, follow=True)
-    assert response.redirect_chain == [(reverse("planning:task_detail", args=[task.pk]), 302)]
-    assert sentence in text(response) and not Inspection.objects.exists()
-
-
-def test_a_cancelled_task_or_one_done_by_hand_offers_no_start(county: County) -> None:
-    task = east_task(county, east_entity(county))
-    client = client_for(county.east_officer)
-    for status in (Task.Status.CANCELLED, Task.Status.DONE):
-        Task.objects.filter(pk=task.pk).update(status=status, done_on=DAY)
-        page = text(client.get(reverse("planning:task_detail", args=[task.pk])))
-        assert 'data-testid="start-inspection"' not in page
-        response = client.post(url("inspection_from_task", task.pk), follow=True)
-        label = Task.Status(status).label
-        assert f"任务状态为“{label}”，不能再开始检查" in text(response)
-    assert not Inspection.objects.exists()
-
-
-def test_the_task_page_links_to_its_record(county: County) -> None:
-    task = east_task(county, east_entity(county))
-    inspection = open_inspection(
-        officer=county.east_officer, kind="onsite", task=task, checklist=make_checklist()
-    )
-    page = text(
-        client_for(county.east_officer).get(reverse("planning:task_detail", args=[task.pk]))
-    )
-    assert url("inspection_edit", inspection.pk) in page and "继续检查" in page
-    page = text(client_for(county.leader).get(reverse("planning:task_detail", args=[task.pk])))
-    assert url("inspection_detail", inspection.pk) in page and "查看检查记录" in page
-
-
-def test_the_task_button_opens_the_draft(county: County, monkeypatch: Any) -> None:
-    task = east_task(county, east_entity(county))
-    always_checklist(monkeypatch, make_checklist())
-    response = client_for(county.east_officer).post(
-        url("inspection_from_task", task.pk), {"kind": "onsite"}
-    )
-    inspection = Inspection.objects.get(task=task)
-    assert response["Location"] == url("inspection_edit", inspection.pk)
-    again = client_for(county.east_director).post(url("inspection_from_task", task.pk))
-    assert again["Location"] == url("inspection_edit", inspection.pk)
 
 
 # Scope --------------------------------------------------------------------------------------------
