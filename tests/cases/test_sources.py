@@ -5,7 +5,6 @@ from __future__ import annotations
 from xiaoneng.cases import sources
 from xiaoneng.cases.api import CaseIn
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.views import SOURCE_PARAMS
 
 
 def test_every_source_kind_names_a_case_field_an_api_field_and_a_form_parameter() -> None:
@@ -14,7 +13,7 @@ def test_every_source_kind_names_a_case_field_an_api_field_and_a_form_parameter(
         assert kind.field in case_fields
         assert Case._meta.get_field(kind.field).related_model is kind.model
         assert kind.param in CaseIn.model_fields
-        assert SOURCE_PARAMS[kind.param] == (kind.field, kind.model)
+        assert sources.BY_MODEL[kind.model] is kind
     assert sources.FIELDS == (
         "inspection",
         "finding",

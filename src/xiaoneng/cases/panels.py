@@ -12,8 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
+from xiaoneng.cases import sources
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.views import SOURCE_PARAMS
 from xiaoneng.core import panels
 from xiaoneng.inspections import transitions as tables
 from xiaoneng.inspections.models import (
@@ -27,13 +27,10 @@ from xiaoneng.inspections.models import (
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer
 
-# The case form's query parameter for each kind of source record.
-PARAMS: dict[type[Model], str] = {model: param for param, (_field, model) in SOURCE_PARAMS.items()}
-
 
 def case_form_url(record: Model) -> str:
     """The case form opened from ``record`` (a finding, an order, a failed sample…)."""
-    return f"{reverse('cases:case_create')}?{PARAMS[type(record)]}={record.pk}"
+    return f"{reverse('cases:case_create')}?{sources.BY_MODEL[type(record)].param}={record.pk}"
 
 
 def may_open_case(user: Officer | AnonymousUser) -> bool:
@@ -60,13 +57,7 @@ def escalable(record: Model) -> bool:
 def _cases_of(record: Model) -> QuerySet[Case]:
     if isinstance(record, SampleFollowUp):
         return Case.objects.filter(sample_id=record.sample_id)
-    fields: dict[type[Model], str] = {
-        Rectification: "rectification",
-        ExitCheck: "exit_check",
-        UnlicensedOperator: "unlicensed_operator",
-    }
-    field = fields[type(record)]
-    return Case.objects.filter(**{field: record})
+    return Case.objects.filter(**{sources.BY_MODEL[type(record)].field: record})
 
 
 @panels.register

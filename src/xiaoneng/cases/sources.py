@@ -221,6 +221,7 @@ KINDS = (
     ),
 )
 BY_FIELD = {kind.field: kind for kind in KINDS}
+BY_MODEL = {kind.model: kind for kind in KINDS}
 FIELDS = tuple(BY_FIELD)
 
 

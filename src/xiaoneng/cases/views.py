@@ -85,9 +85,6 @@ def case_list(request: OfficerRequest) -> HttpResponse:
 
 # Sources ----------------------------------------------------------------------------------------
 
-# Query parameter → (Case field, model), read from ``sources.KINDS`` (cases.panels uses it).
-SOURCE_PARAMS: dict[str, tuple[str, Any]] = {k.param: (k.field, k.model) for k in sources.KINDS}
-
 
 def _sources(request: OfficerRequest, data: Any) -> dict[str, Any]:
     """The source records named by the request (each scoped: another unit's is 404)."""
