@@ -80,9 +80,10 @@ def history(seed: int) -> int:
     from xiaoneng.planning.patrol import schedule
     from xiaoneng.planning.patrol.models import Plan, Task
     from xiaoneng.planning.policy.services import PolicyTable
+    from xiaoneng.registry.models import Entity
 
     rng = np.random.default_rng(seed)
-    register = schedule.load_register(schedule.active_entities().filter(grid__isnull=False))
+    register = schedule.load_register(Entity.objects.operating().filter(grid__isnull=False))
     table = PolicyTable.in_force(PLANNED_ON)
     interval = table.interval_days[register.class_index, register.grade_index]
     start = schedule.day_number(PLANNED_ON)
@@ -210,8 +211,9 @@ def measure(sample_size: int) -> list[Figure]:
     from xiaoneng.planning.patrol.assign import default_capacity
     from xiaoneng.planning.patrol.models import Task
     from xiaoneng.planning.patrol.services import generate_patrol_plan
+    from xiaoneng.registry.models import Entity
 
-    active = schedule.active_entities()
+    active = Entity.objects.operating()
     ids = np.array(active.values_list("id", flat=True))
     rng = np.random.default_rng(3)
     sample = sorted(rng.choice(ids, min(sample_size, ids.size), replace=False).tolist())

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.models import Inspection, Rectification, TraceFlag
 from xiaoneng.inspections.records.queries import with_member
 from xiaoneng.org import access
@@ -61,7 +61,7 @@ def todo_for(user: Officer, today: dt.date) -> list[Todo]:
             )
         )
         orders = scoped(Rectification.objects.all(), user)
-        overdue = followup.filter_state(orders, "overdue", today).count()
+        overdue = followup_queries.filter_state(orders, "overdue", today).count()
         cards.append(
             Todo(
                 _("逾期未整改"),

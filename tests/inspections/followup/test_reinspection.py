@@ -15,7 +15,7 @@ from tests.inspections.followup.test_services import (  # noqa: F401
 )
 from xiaoneng.core import audit
 from xiaoneng.inspections.followup.consequences import after_signing
-from xiaoneng.inspections.followup.services import filter_state
+from xiaoneng.inspections.followup.queries import filter_state
 from xiaoneng.inspections.models import Finding, Inspection, Rectification
 from xiaoneng.registry.models import CreditProposal
 

@@ -132,7 +132,7 @@ def build_campaigns(
     today, rng = writer.today, writer.rng
     bureau = organisation.bureau
     made = []
-    ads = schedule.active_entities().filter(industry_id__in=AD_INDUSTRIES, grid__isnull=False)
+    ads = Entity.objects.operating().filter(industry_id__in=AD_INDUSTRIES, grid__isnull=False)
     register = schedule.load_register(ads)
     if len(register):
         keep = np.sort(rng.choice(len(register), min(len(register), 600), replace=False))
@@ -182,7 +182,7 @@ def build_campaigns(
             names,
         )
         made.append(campaign)
-    food = schedule.active_entities().filter(
+    food = Entity.objects.operating().filter(
         industry_id__in=industry_codes(SCHOOL_INDUSTRY), hot_industry=True, grid__isnull=False
     )
     register = schedule.load_register(food)
@@ -223,7 +223,7 @@ def build_campaigns(
 
 def _holiday_markets(writer: PlanWriter, organisation: Organisation) -> Campaign | None:
     """Next month's checks of food shops, by list, through ``create_campaign``."""
-    shops = schedule.active_entities().filter(
+    shops = Entity.objects.operating().filter(
         industry_id__in=("F5212", "F5213"), risk_class="I", grid__isnull=False
     )
     codes = list(shops.order_by("pk").values_list("uscc", flat=True))

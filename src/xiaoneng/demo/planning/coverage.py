@@ -112,7 +112,7 @@ def build_table(bureau: Unit) -> int:
     """Departments and the responsibility table; returns the number of rules."""
     ResponsibilityRule.objects.all().delete()
     Department.objects.all().delete()
-    units = Unit.objects.filter(path__startswith=bureau.path).exclude(pk=bureau.pk)
+    units = Unit.objects.subtree(bureau).exclude(pk=bureau.pk)
     departments = _departments(
         bureau,
         list(units.filter(kind=Unit.Kind.STATION)),

@@ -66,9 +66,7 @@ def _conflicts(rng: np.random.Generator, stations: list[Unit], before: dt.dateti
         officers = list(
             Officer.objects.filter(unit=station, roles=Role.GRID_OFFICER).order_by("id")[:2]
         )
-        entities = list(
-            Entity.objects.filter(unit=station, archived_at__isnull=True).order_by("id")[:200]
-        )
+        entities = list(Entity.objects.active().filter(unit=station).order_by("id")[:200])
         for officer in officers:
             if not entities:
                 break

@@ -40,7 +40,7 @@ def build_plans(
 ) -> None:
     """Plans, tasks, campaigns and joint visits of the demo county, for the year up to ``now``."""
     today = timezone.localtime(now).date()
-    register = schedule.load_register(schedule.active_entities())
+    register = schedule.load_register(Entity.objects.operating())
     if not len(register):
         return
     workdays = Workdays(month_start(today, 12) - dt.timedelta(days=2000), month_start(today, -3))

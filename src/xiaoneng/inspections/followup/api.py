@@ -16,6 +16,7 @@ from pydantic import Field
 
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.followup.api_base import OutcomeIn
 from xiaoneng.inspections.followup.exit_api import router as exit_router
@@ -183,7 +184,9 @@ def _rectifications(request: OfficerRequest) -> QuerySet[Rectification]:
 def list_rectifications(
     request: OfficerRequest, filters: Query[RectificationFilter]
 ) -> dict[str, Any]:
-    orders = followup.filter_state(_rectifications(request), filters.state, timezone.localdate())
+    orders = followup_queries.filter_state(
+        _rectifications(request), filters.state, timezone.localdate()
+    )
     if filters.uscc:
         orders = orders.filter(entity__uscc=filters.uscc.strip().upper())
     return paged(orders.order_by("deadline", "id"), filters)

@@ -19,6 +19,7 @@ from xiaoneng.core.forms import posted
 from xiaoneng.core.pages import Refusal, act, history_rows, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists.models import Severity
+from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.followup.forms import OutcomeForm, RectificationForm
 from xiaoneng.inspections.followup.models import Finding, Rectification
@@ -87,17 +88,17 @@ def rectification_list(request: OfficerRequest) -> HttpResponse:
     """Orders: open, due soon, overdue, warned, re-inspection failed… deadline first."""
     today = timezone.localdate()
     state = request.GET.get("state", "open")
-    orders = followup.filter_state(_orders(request), state, today)
-    orders = orders.annotate(reinspection_failed=followup.reinspection_failed())
+    orders = followup_queries.filter_state(_orders(request), state, today)
+    orders = orders.annotate(reinspection_failed=followup_queries.reinspection_failed())
     page = paginate(request, orders.order_by("deadline", "id"))
     for order in page:
-        order.days_left = followup.working_days_left(order, today)
+        order.days_left = followup_queries.working_days_left(order, today)
         order.days_over = -order.days_left if order.days_left else 0
     context = {
         "page": page,
         "query": query_string(request, "state"),
         "state": state,
-        "states": [(s, str(STATE_LABELS[s])) for s in followup.STATES],
+        "states": [(s, str(STATE_LABELS[s])) for s in followup_queries.STATES],
         "today": today,
     }
     return render(request, "inspections/rectification_list.html", context)
@@ -157,7 +158,7 @@ def rectification_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     order = get_scoped(_orders(request), request.user, pk=pk)
     today = timezone.localdate()
     open_order = order.status in followup.OPEN_STATES
-    days_left = followup.working_days_left(order, today)
+    days_left = followup_queries.working_days_left(order, today)
     context = {
         "order": order,
         "findings": order.findings.select_related("item"),

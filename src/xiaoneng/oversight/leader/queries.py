@@ -23,7 +23,7 @@ from xiaoneng.cases import limits
 from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import NotPermitted
 from xiaoneng.core.scoping import scoped
-from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.models import Finding, Rectification, SampleFollowUp, TraceFlag
 from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.org import access
@@ -144,7 +144,7 @@ def _follow_up_items(user: Officer, today: dt.date) -> list[Item]:
         _item(
             "rectifications_overdue",
             _("责令整改已逾期"),
-            followup.filter_state(rectifications, "overdue", today),
+            followup_queries.filter_state(rectifications, "overdue", today),
             "/rectifications/?state=overdue",
             order_entry,
             ["deadline", "id"],
@@ -153,7 +153,7 @@ def _follow_up_items(user: Officer, today: dt.date) -> list[Item]:
         _item(
             "rectifications_warned",
             _("逾期已警示仍未整改"),
-            followup.filter_state(rectifications, "warned", today),
+            followup_queries.filter_state(rectifications, "warned", today),
             "/rectifications/?state=warned",
             order_entry,
             ["deadline", "id"],

@@ -66,11 +66,6 @@ def _index_sql(column: str, values: Sequence[str]) -> str:
     return f"CASE {column} {cases} END"
 
 
-def active_entities() -> EntityQuerySet:
-    """Entities a patrol plan covers: ``Entity.objects.operating()`` (the demo builders' name)."""
-    return Entity.objects.operating()
-
-
 @dataclass
 class Register:
     """Entities as parallel arrays sorted by id; grid -1 for an entity outside every grid."""
