@@ -36,3 +36,8 @@ class Actor(Protocol):
 
 # Whom a read is scoped for: any request's user, logged in or not, or nobody (a CLI command).
 Viewer: TypeAlias = Actor | AnonymousUser | None
+
+
+def username_of(actor: Actor | None) -> str | None:
+    """The actor's user name, or None for nobody (an API field of who did something)."""
+    return actor.get_username() if actor is not None else None

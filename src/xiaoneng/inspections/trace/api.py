@@ -9,18 +9,14 @@ from typing import Any
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xiaoneng.core.actors import username_of
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.trace import flags
-from xiaoneng.org.models import Officer
 from xiaoneng.org.requests import OfficerRequest
 
 router = Router(tags=["oversight"])
-
-
-def _username(officer: Officer | None) -> str | None:
-    return officer.get_username() if officer is not None else None
 
 
 # Trace flags ------------------------------------------------------------------------------------
@@ -64,7 +60,7 @@ class FlagOut(Schema):
 
     @staticmethod
     def resolve_resolved_by(obj: TraceFlag) -> str | None:
-        return _username(obj.resolved_by)
+        return username_of(obj.resolved_by)
 
 
 class FlagPage(Schema):

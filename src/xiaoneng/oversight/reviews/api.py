@@ -10,18 +10,15 @@ from django.db.models import Count, Q, QuerySet
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from xiaoneng.core.actors import username_of
 from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
-from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 
 router = Router(tags=["oversight"])
-
-
-def _username(officer: Officer | None) -> str | None:
-    return officer.get_username() if officer is not None else None
 
 
 class ReviewOut(Schema):
@@ -61,7 +58,7 @@ class ReviewOut(Schema):
 
     @staticmethod
     def resolve_reviewer(obj: DirectorReview) -> str | None:
-        return _username(obj.reviewer)
+        return username_of(obj.reviewer)
 
 
 class ReviewPage(Schema):
@@ -141,7 +138,7 @@ class RoundOut(Schema):
 
     @staticmethod
     def resolve_drawn_by(obj: ReviewRound) -> str | None:
-        return _username(obj.drawn_by)
+        return username_of(obj.drawn_by)
 
 
 class OfficerSampleOut(Schema):

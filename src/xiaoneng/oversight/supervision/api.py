@@ -15,17 +15,13 @@ from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.models import Inspection
-from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.supervision import services as supervision
 from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.registry.models import Entity
 
 router = Router(tags=["oversight"])
-
-
-def _username(officer: Officer | None) -> str | None:
-    return officer.get_username() if officer is not None else None
 
 
 class StepOut(Schema):
