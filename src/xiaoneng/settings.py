@@ -5,15 +5,19 @@ Everything a deployment changes comes from the environment:
 - ``DATABASE_URL``: defaults to the SQLite file ``var/xiaoneng.sqlite3``; PostgreSQL in production.
 - ``XIAONENG_VAR``: folder for the SQLite file, the secret key and uploads (default ``./var``).
 - ``XIAONENG_SECRET_KEY``, ``XIAONENG_DEBUG``, ``XIAONENG_ALLOWED_HOSTS`` (comma separated).
+- Behind an HTTPS proxy: ``XIAONENG_BEHIND_HTTPS_PROXY``, ``XIAONENG_CSRF_TRUSTED_ORIGINS``,
+  ``XIAONENG_HSTS_SECONDS``, ``XIAONENG_TRUSTED_PROXIES`` and the rest in docs/operations.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -34,6 +38,11 @@ def _secret_key() -> str:
     return key
 
 
+def _listed(name: str, default: str = "") -> list[str]:
+    """A comma-separated environment variable as a list, without empty items."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("XIAONENG_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("XIAONENG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
@@ -48,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "xiaoneng.core.login_app.LoginThrottleConfig",  # django-axes (ADR 0014)
+    "ninja",  # django-ninja's own Swagger UI files, so /api/v1/docs needs no CDN
     "xiaoneng.core",
     "xiaoneng.org",
     "xiaoneng.registry",
@@ -70,8 +81,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "xiaoneng.core.audit_context.AuditContextMiddleware",
     "xiaoneng.web.middleware.DomainErrorMiddleware",
+    "xiaoneng.core.boundary.ControlCharacterMiddleware",
+    # Last, so that it sees the answer of the log-in view and turns a lock-out into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoneng.urls"
@@ -80,7 +95,8 @@ WSGI_APPLICATION = "xiaoneng.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates that replace another app's: the admin's header and favicon.
+        "DIRS": [PACKAGE_DIR / "web" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -126,9 +142,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Failed log-ins per user name (and per address) within the window before log-in is refused.
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses a locked-out user name or address before the password is checked.
+    "xiaoneng.core.throttle.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed log-ins per user name within the window before log-in is refused (ADR 0014); an
+# address (a whole office behind one NAT) is refused only after LIMIT × ADDRESS_FACTOR.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("XIAONENG_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FACTOR = int(os.environ.get("XIAONENG_LOGIN_ADDRESS_FACTOR", "10"))
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma separated);
+# none by default: the client is REMOTE_ADDR.
+TRUSTED_PROXIES = _listed("XIAONENG_TRUSTED_PROXIES")
+AXES_ENABLED = True
+AXES_HANDLER = "xiaoneng.core.throttle.LoginThrottle"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt is not counted: the lock ends a window after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "xiaoneng.core.throttle.username_key"
+AXES_CLIENT_IP_CALLABLE = "xiaoneng.core.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "xiaoneng.web.views.locked_out"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -149,6 +187,41 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Behind an HTTPS reverse proxy (docs/operations.md). The proxy must set X-Forwarded-Proto
+# itself (overwriting what a client sent); only then may Django believe it.
+BEHIND_HTTPS_PROXY = os.environ.get("XIAONENG_BEHIND_HTTPS_PROXY", "") == "1"
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins a form may be posted from when they differ from the Host (https://xn.example.gov.cn).
+CSRF_TRUSTED_ORIGINS = _listed("XIAONENG_CSRF_TRUSTED_ORIGINS")
+_HTTPS_DEFAULT = "1" if BEHIND_HTTPS_PROXY else ""
+SESSION_COOKIE_SECURE = os.environ.get("XIAONENG_SECURE_COOKIES", _HTTPS_DEFAULT) == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = os.environ.get("XIAONENG_SSL_REDIRECT", _HTTPS_DEFAULT) == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("XIAONENG_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("XIAONENG_HSTS_INCLUDE_SUBDOMAINS", "") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("XIAONENG_HSTS_PRELOAD", "") == "1"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp, ADR 0014): scripts only from the site's own static files
+# or an inline block carrying the request's nonce; nothing loaded from another origin.
+# Inline styles stay allowed: ECharts and Leaflet write style attributes, and with img-src,
+# font-src and connect-src limited to the site a style cannot send anything elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.api import api
 from xiaoneng.web import views as web_views
+
+admin.site.site_header = _("效能监管子系统 · 管理后台")
+admin.site.site_title = _("效能监管管理后台")
+admin.site.index_title = _("数据维护")
 
 urlpatterns = [
     path("", web_views.home, name="home"),

@@ -1,24 +1,20 @@
-"""API bearer tokens (created on the command line) and the throttling of failed log-ins."""
+"""API bearer tokens (created on the command line); log-in throttling: tests/web/test_login_throttle.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from django.utils import timezone
 
 from tests.conftest import County
-from xiaoneng.core.models import ApiToken, LoginFailure
+from xiaoneng.core.models import ApiToken
 from xiaoneng.core.tokens import create_token, revoke_token
 
 PASSWORD = "correct horse 1"  # tests.org.factories.OfficerFactory.password
-BLOCKED = "登录失败次数过多，请 15 分钟后再试。"
 UNAUTHENTICATED = {"detail": "需要登录或有效的接口令牌", "errors": []}
 
 
@@ -120,81 +116,6 @@ def test_revoking_an_unknown_prefix_is_a_command_error(db) -> None:  # type: ign
         2,
         "0 active tokens have the prefix abcdefgh",
     )
-
-
-# Log-in throttling --------------------------------------------------------------------------
-
-
-def log_in(client: Client, username: str, password: str) -> object:
-    return client.post("/login/", {"username": username, "password": password})
-
-
-def logged_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
-
-
-def test_a_correct_password_logs_in(county: County) -> None:
-    client = Client()
-    response = log_in(client, "east_officer", PASSWORD)
-    assert response.status_code == 302  # type: ignore[attr-defined]
-    assert logged_in(client)
-
-
-def test_after_the_failure_limit_the_correct_password_is_refused(county: County) -> None:
-    client = Client()
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        response = log_in(client, "east_officer", "wrong password")
-        assert response.status_code == 200  # type: ignore[attr-defined]
-        assert BLOCKED not in response.content.decode()  # type: ignore[attr-defined]
-
-    response = log_in(client, "east_officer", PASSWORD)
-
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    assert BLOCKED in response.content.decode()  # type: ignore[attr-defined]
-    assert not logged_in(client)
-    assert (
-        LoginFailure.objects.filter(username="east_officer").count() == settings.LOGIN_FAILURE_LIMIT
-    )
-
-
-def test_one_failure_short_of_the_limit_still_logs_in(county: County) -> None:
-    client = Client()
-    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
-        log_in(client, "east_officer", "wrong password")
-    log_in(client, "east_officer", PASSWORD)
-    assert logged_in(client)
-
-
-def test_a_successful_log_in_clears_the_failures(county: County) -> None:
-    client = Client()
-    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
-        log_in(client, "east_officer", "wrong password")
-    log_in(client, "east_officer", PASSWORD)
-    assert LoginFailure.objects.filter(username="east_officer").count() == 0
-
-    client = Client()
-    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
-        log_in(client, "east_officer", "wrong password")
-    log_in(client, "east_officer", PASSWORD)
-    assert logged_in(client)
-
-
-def test_blocking_one_user_does_not_block_another(county: County) -> None:
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        log_in(Client(), "east_officer", "wrong password")
-    client = Client()
-    log_in(client, "west_officer", PASSWORD)
-    assert logged_in(client)
-
-
-def test_failures_older_than_the_window_do_not_count(county: County) -> None:
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        log_in(Client(), "east_officer", "wrong password")
-    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
-    LoginFailure.objects.update(at=timezone.now() - window)
-    client = Client()
-    log_in(client, "east_officer", PASSWORD)
-    assert logged_in(client)
 
 
 def test_a_key_is_letters_and_digits_so_its_prefix_never_reads_as_an_option(

@@ -1,6 +1,6 @@
 """What every page form shares: binding to a POST, a typed day, moment, number or whole
-number, a list of checkboxes, a choice the service checks, a checkbox, and a service's refusal
-shown on the form's fields.
+number, a list of checkboxes, a choice the service checks, a checkbox, a service's refusal
+shown on the form's fields, and no control character in any field (``core.boundary``).
 
 A page form parses and types what was typed; the service it feeds decides what is valid. A
 field a service checks itself (a required name, a choice, a range) stays plain text here, so
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.boundary import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from xiaoneng.core.errors import DomainError, FieldError
 from xiaoneng.core.pages import parse_day
 
@@ -201,7 +202,19 @@ class PageForm(forms.Form):
         for name in self.initial_when_absent:
             if name not in self.data and name in self.initial:
                 data[name] = self.initial[name]
+        self.refuse_control_characters()
         return data
+
+    def refuse_control_characters(self) -> None:
+        """Refuse every field posted with a control character (NUL and the like: PostgreSQL
+        refuses NUL, an XLSX export cannot hold any), in place of the field's own message."""
+        getlist = getattr(self.data, "getlist", None)
+        for name in self.fields:
+            key = self.add_prefix(name)
+            posted = getlist(key) if getlist else [self.data.get(key)]
+            if any(isinstance(v, str) and has_control_characters(v) for v in posted):
+                self.errors.pop(name, None)
+                self.add_error(name, CONTROL_CHARACTER_MESSAGE)
 
     def add_service_errors(self, error: DomainError) -> None:
         """Show a service's refusal: each field's message on its field, the rest on the form."""

@@ -104,18 +104,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
-
-
-class LoginFailure(models.Model):
-    """A failed log-in, kept to throttle password guessing."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = _("登录失败")
-        verbose_name_plural = _("登录失败")
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.at}"

@@ -32,7 +32,7 @@ ENTITY_FIELDS = [
 ]
 
 
-class EntityForm(forms.Form):
+class EntityForm(PageForm):
     """Entity data as typed by a person; ``values()`` hands the non-empty text to the service."""
 
     uscc = forms.CharField(label=LABELS["uscc"], max_length=30)

@@ -81,8 +81,13 @@ def todo_for(user: Officer, today: dt.date) -> list[Todo]:
             )
         )
         month = director_reviews.last_month(today)
-        pending = scoped(
-            DirectorReview.objects.filter(status=DirectorReview.Status.PENDING, round__month=month),
+        pending = director_reviews.to_review_by(
+            scoped(
+                DirectorReview.objects.filter(
+                    status=DirectorReview.Status.PENDING, round__month=month
+                ),
+                user,
+            ),
             user,
         ).count()
         cards.append(

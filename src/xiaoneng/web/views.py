@@ -1,21 +1,20 @@
-"""The shell's own pages: log-in (throttled) and the overview."""
+"""The shell's own pages: log-in (throttled), the lock-out answer and the overview."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import throttle
 from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org.requests import OfficerRequest
@@ -24,33 +23,17 @@ from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
 from xiaoneng.web.todo import todo_for
 
 
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 class LoginView(auth_views.LoginView):
-    """Django's log-in, refusing a user name or address after repeated failures."""
+    """Django's log-in page; failures are counted by django-axes (``core/throttle.py``)."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
-        if throttle.login_blocked(username=username, address=client_address(request)):
-            form = self.get_form()
-            form.add_error(None, ValidationError(_("登录失败次数过多，请 15 分钟后再试。")))
-            return self.form_invalid(form)
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        if self.request.method == "POST" and not throttle.login_blocked(
-            username=self.request.POST.get("username", ""), address=client_address(self.request)
-        ):
-            throttle.note_failure(
-                username=self.request.POST.get("username", ""), address=client_address(self.request)
-            )
-        return super().form_invalid(form)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        throttle.clear_failures(username=form.get_user().get_username())
-        return super().form_valid(form)
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """What a locked-out log-in answers, on the site's and the admin's log-in page alike."""
+    minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+    message = _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
 
 
 @login_required

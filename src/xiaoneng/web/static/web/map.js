@@ -16,66 +16,199 @@
     return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
-  // The full grid map: every grid of the user's scope, entities of the visible area.
-  function full(elementId, labels) {
-    const element = document.getElementById(elementId);
+  // Sequential colours for a grid's share (light: none, dark: most), ColorBrewer OrRd.
+  const SHARE_COLOURS = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"];
+  const NO_SHARE_COLOUR = "#f7f7f7";
+  const MAX_ZOOM = 18;
+
+  function percent(value) {
+    return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
+  }
+
+  // Class breaks of the grids' shares: zero apart, then the quartiles of the others.
+  function shareBreaks(shares) {
+    const positive = shares.filter((v) => v > 0).sort((a, b) => a - b);
+    if (!positive.length) return [];
+    const at = (q) => positive[Math.min(positive.length - 1, Math.floor(q * positive.length))];
+    return [at(0.25), at(0.5), at(0.75)].filter((v, i, all) => all.indexOf(v) === i);
+  }
+
+  function shareColour(value, breaks) {
+    if (!(value > 0)) return NO_SHARE_COLOUR;
+    let index = 1;
+    for (const limit of breaks) if (value >= limit) index += 1;
+    return SHARE_COLOURS[Math.min(index, SHARE_COLOURS.length - 1)];
+  }
+
+  function swatch(colour, text) {
+    const item = document.createElement("span");
+    item.className = "map-legend-item";
+    const box = document.createElement("span");
+    box.className = "map-legend-box";
+    box.style.backgroundColor = colour;
+    item.append(box, document.createTextNode(text));
+    return item;
+  }
+
+  // The full grid map: every grid of the user's scope (labelled, coloured by station or by a
+  // share per grid), and the entities of the visible area as points or, when many, clusters.
+  function full(elementId, givenLabels) {
+    const element = typeof elementId === "string" ? document.getElementById(elementId) : elementId;
     if (!element) return;
+    const labels = givenLabels || element.dataset;
     const map = plainMap(element);
+    map.setMaxZoom(MAX_ZOOM);
     const stations = {};
     const status = document.getElementById("map-status");
+    const legend = document.getElementById("map-legend");
     const riskFilter = document.getElementById("map-risk");
+    const colourChoice = document.getElementById("map-colour");
+    // Grid codes sit just above the grids' centres, in a pane of their own above the clusters
+    // (which gather near the centres too), so that a code is not hidden; it lets clicks through.
+    map.createPane("grid-labels").style.zIndex = 650;
+    map.getPane("grid-labels").style.pointerEvents = "none";
+    const gridLabels = L.layerGroup().addTo(map);
     let pointsLayer = L.layerGroup().addTo(map);
+    let gridLayer = null;
     let pending = null;
 
+    function stationColour(station) {
+      if (!(station in stations)) stations[station] = STATION_COLOURS[Object.keys(stations).length % STATION_COLOURS.length];
+      return stations[station];
+    }
+
+    function failed() {
+      if (status) status.textContent = labels.failed || "";
+    }
+
     fetch("/api/v1/grids", { credentials: "same-origin" })
-      .then((r) => r.json())
+      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then((collection) => {
-        const layer = L.geoJSON(collection, {
-          style: (feature) => {
-            const station = feature.properties.station;
-            if (!(station in stations)) stations[station] = STATION_COLOURS[Object.keys(stations).length % STATION_COLOURS.length];
-            return { color: stations[station], weight: 1.5, fillColor: stations[station], fillOpacity: 0.12 };
-          },
+        gridLayer = L.geoJSON(collection, {
           onEachFeature: (feature, shape) => {
             const p = feature.properties;
             shape.bindTooltip(`${escapeHtml(p.code)} ${escapeHtml(p.name)}`, { sticky: true });
+            const extra = colourChoice
+              ? Array.from(colourChoice.options).filter((o) => o.value && o.value in p)
+                .map((o) => `<br>${escapeHtml(o.dataset.header || o.textContent)}：${p[o.value]}`).join("")
+              : "";
             shape.bindPopup(
               `<strong><a href="/grids/${encodeURIComponent(p.code)}/">${escapeHtml(p.code)} ${escapeHtml(p.name)}</a></strong><br>` +
               `${escapeHtml(labels.station)}：${escapeHtml(p.station_name)}<br>${escapeHtml(labels.officer)}：${escapeHtml(p.officer_name || "—")}<br>` +
-              `${escapeHtml(labels.entities)}：${p.entities ?? "—"}`
+              `${escapeHtml(labels.entities)}：${p.entities ?? "—"}${extra}`
             );
+            const label = L.marker(shape.getBounds().getCenter(), {
+              interactive: false,
+              keyboard: false,
+              pane: "grid-labels",
+              icon: L.divIcon({ className: "grid-label", html: `<span>${escapeHtml(p.code)}</span>`, iconSize: null }),
+            });
+            label.gridBounds = shape.getBounds();
+            shape.gridLabel = label;
           },
         }).addTo(map);
         element.dataset.grids = String(collection.features.length);
-        if (collection.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+        colourGrids();
+        if (collection.features.length) map.fitBounds(gridLayer.getBounds(), { padding: [10, 10] });
         else map.setView([35, 105], 4);
+        showGridLabels();
         loadPoints();
         map.on("moveend", loadPoints);
-      });
+        map.on("zoomend", showGridLabels);
+      })
+      .catch(failed);
 
     if (riskFilter) riskFilter.addEventListener("change", loadPoints);
+    if (colourChoice) colourChoice.addEventListener("change", colourGrids);
+
+    // Colour the grids by station, or by the chosen count as a share of the grid's entities.
+    function colourGrids() {
+      if (!gridLayer) return;
+      const key = colourChoice ? colourChoice.value : "";
+      const shares = [];
+      gridLayer.eachLayer((shape) => {
+        const p = shape.feature.properties;
+        shape.share = key && p.entities ? (p[key] || 0) / p.entities : 0;
+        shares.push(shape.share);
+      });
+      const breaks = shareBreaks(shares);
+      gridLayer.eachLayer((shape) => {
+        const p = shape.feature.properties;
+        const station = stationColour(p.station);
+        if (!key) shape.setStyle({ color: station, weight: 1.5, fillColor: station, fillOpacity: 0.12 });
+        else shape.setStyle({ color: "#6c757d", weight: 1, fillColor: shareColour(shape.share, breaks), fillOpacity: 0.75 });
+      });
+      element.dataset.colour = key || "station";
+      if (!legend) return;
+      legend.replaceChildren();
+      if (!key) return;
+      legend.append(swatch(NO_SHARE_COLOUR, labels.none));
+      const bounds = [0, ...breaks, null];
+      for (let i = 0; i + 1 < bounds.length; i += 1) {
+        const low = bounds[i], high = bounds[i + 1];
+        const text = high === null ? `≥ ${percent(low)}` : i === 0 ? `< ${percent(high)}` : `${percent(low)}–${percent(high)}`;
+        legend.append(swatch(SHARE_COLOURS[i + 1], text));
+      }
+    }
+
+    // A grid's code shows at its centre when the grid is large enough on screen to hold it.
+    function showGridLabels() {
+      if (!gridLayer) return;
+      let shown = 0;
+      gridLayer.eachLayer((shape) => {
+        const label = shape.gridLabel;
+        const b = label.gridBounds;
+        const size = map.latLngToLayerPoint(b.getSouthEast()).subtract(map.latLngToLayerPoint(b.getNorthWest()));
+        if (size.x >= 44 && size.y >= 22) {
+          shown += 1;
+          if (!gridLabels.hasLayer(label)) gridLabels.addLayer(label);
+        } else if (gridLabels.hasLayer(label)) gridLabels.removeLayer(label);
+      });
+      element.dataset.labels = String(shown);
+    }
 
     function loadPoints() {
       const b = map.getBounds();
-      const params = new URLSearchParams({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].join(",") });
+      const params = new URLSearchParams({
+        bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].join(","),
+        zoom: String(Math.max(0, Math.round(map.getZoom()))),
+      });
       if (riskFilter && riskFilter.value) params.set("risk_class", riskFilter.value);
       if (pending) pending.abort();
       pending = new AbortController();
       fetch(`/entities/points.json?${params}`, { credentials: "same-origin", signal: pending.signal })
-        .then((r) => r.json())
+        .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
         .then((data) => {
           const layer = L.layerGroup();
           for (const [lon, lat, risk, uscc] of data.points) {
-            L.circleMarker([lat, lon], { radius: 3, weight: 0, fillOpacity: 0.8, fillColor: RISK_COLOURS[risk] || "#555" })
+            L.circleMarker([lat, lon], { radius: 4, weight: 0, fillOpacity: 0.85, fillColor: RISK_COLOURS[risk] || "#555" })
               .on("click", (event) => openEntity(event.target, uscc))
+              .addTo(layer);
+          }
+          for (const [lon, lat, count, high] of data.clusters || []) {
+            const size = count < 10 ? "s" : count < 100 ? "m" : count < 1000 ? "l" : "xl";
+            const diameter = { s: 22, m: 28, l: 34, xl: 40 }[size];
+            L.marker([lat, lon], {
+              icon: L.divIcon({ className: `map-cluster map-cluster-${size}`, html: `<span>${count}</span>`, iconSize: [diameter, diameter] }),
+              title: labels.cluster.replace("%s", count).replace("%s", high),
+              riseOnHover: true,
+            })
+              .on("click", () => map.setView([lat, lon], Math.min(MAX_ZOOM, map.getZoom() + 2)))
               .addTo(layer);
           }
           map.removeLayer(pointsLayer);
           pointsLayer = layer.addTo(map);
           element.dataset.points = String(data.points.length);
-          if (status) status.textContent = data.truncated ? labels.truncated.replace("%s", data.limit) : labels.shown.replace("%s", data.points.length);
+          element.dataset.clusters = String((data.clusters || []).length);
+          element.dataset.total = String(data.total ?? data.points.length);
+          if (status) {
+            const total = data.total ?? data.points.length;
+            status.textContent = (data.clusters || []).length ? labels.clustered.replace("%s", total) : labels.shown.replace("%s", total);
+          }
         })
-        .catch(() => {});
+        .catch((error) => {
+          if (!(error && error.name === "AbortError")) failed();
+        });
     }
 
     function openEntity(marker, uscc) {
@@ -118,4 +251,12 @@
   }
 
   window.xiaonengMap = { full, dossier: small, grid: small };
+
+  // A page with a full map marks it data-map="full" and carries its labels as data attributes
+  // (no inline script: the Content-Security-Policy allows scripts from static files only).
+  function start() {
+    document.querySelectorAll("[data-map=full]").forEach((element) => full(element));
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
