@@ -23,6 +23,7 @@ from xiaoneng.core.tabular import (
     parse_float,
     read_table,
     rows_as_dicts,
+    spreadsheet_text,
     write_csv,
     write_xlsx,
 )
@@ -245,3 +246,161 @@ def test_xlsx_written_keeps_codes_as_text_and_reads_back(tmp_path: Path) -> None
     assert count == 1
     assert load_workbook(path).sheetnames == ["单位"]
     assert list(read_table(path)) == [["单位代码", "名称", "电话"], ["007", "示范县局", "是"]]
+
+
+# Safe cells: formula injection and control characters ------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_spreadsheet_text_quotes_what_a_spreadsheet_would_run(text: str) -> None:
+    assert spreadsheet_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["\tx", "\rx"])
+def test_spreadsheet_text_quotes_a_leading_tab_or_carriage_return(text: str) -> None:
+    assert spreadsheet_text(text) == "'" + text
+
+
+def test_spreadsheet_text_replaces_control_characters_and_keeps_line_breaks() -> None:
+    assert spreadsheet_text("a\x00b\x1fc\x7f") == "a\ufffdb\ufffdc\ufffd"
+    assert spreadsheet_text("a\tb\nc") == "a\tb\nc"
+
+
+def test_csv_quotes_formula_text_but_writes_negative_numbers_as_numbers() -> None:
+    stream = io.StringIO()
+    write_csv(stream, COLUMNS, [[FORMULAS[1], -5, Decimal("-1.50")]])
+    assert stream.getvalue().splitlines()[1] == "'=cmd|' /C calc'!A0,-5,-1.50"
+
+
+def test_xlsx_stores_formula_like_text_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    write_xlsx(path, COLUMNS, [[FORMULAS[0], FORMULAS[1], -5]], title="=单位")
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    assert book.sheetnames == ["'=单位"]
+    assert [(c.value, c.data_type) for c in sheet[2]] == [
+        ("'" + FORMULAS[0], "s"),
+        ("'" + FORMULAS[1], "s"),
+        (-5, "n"),
+    ]
+
+
+def test_a_quoted_export_imports_back_as_it_was_stored(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        write_csv(stream, COLUMNS, [["B", FORMULAS[0], "-"]])
+    _header, row = read_table(path)
+    assert list(rows_as_dicts(iter([row]), {"code": 0, "name": 1, "phone": 2})) == [
+        (2, {"code": "B", "name": FORMULAS[0], "phone": "-"})
+    ]
+
+
+def test_xlsx_with_control_characters_in_stored_text_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    write_xlsx(path, COLUMNS, [["B", "示范\x00县局\x0b", None]], title="单位")
+    assert load_workbook(path).worksheets[0]["B2"].value == "示范\ufffd县局\ufffd"
+
+
+# Bounded input: control characters, cell and file size ------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x01", "\x0c", "\x1f", "\x7f"])
+def test_a_control_character_in_a_csv_cell_is_a_row_error(tmp_path: Path, bad: str) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(f"单位代码,名称\nB,示范县局\nS,城东{bad}所\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as raised:
+        read_table(path)
+    assert rejection(raised) == ["row 3, 名称: 不能含控制字符"]
+
+
+def test_a_cell_over_the_csv_modules_own_limit_is_a_row_error(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("单位代码,名称\nB," + "局" * 131_073 + "\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as raised:
+        read_table(path)
+    assert rejection(raised) == ["row 2, 名称: 内容有 131073 个字符，超过 10000 个字符的上限"]
+
+
+def test_an_xlsx_cell_over_the_limit_is_a_row_error(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["单位代码", "名称"])
+    book.active.append(["B", "x" * 10_001])
+    path = tmp_path / "units.xlsx"
+    book.save(path)
+    with pytest.raises(ImportRejected) as raised:
+        read_table(path)
+    assert rejection(raised) == ["row 2, 名称: 内容有 10001 个字符，超过 10000 个字符的上限"]
+
+
+def test_a_cell_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("单位代码,名称\nB," + "x" * 10_000 + "\n", encoding="utf-8")
+    assert len(list(read_table(path))[1][1]) == 10_000
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("xiaoneng.core.tabular.MAX_FILE_BYTES", 1024 * 1024)
+    path = tmp_path / "units.csv"
+    path.write_bytes(b"code\n" + b"B\n" * (1024 * 1024))
+    with pytest.raises(ImportRejected) as raised:
+        read_table(path)
+    assert rejection(raised) == ["row 1, 文件: 文件超过 1 MB，请分成几个文件导入"]
+
+
+# XLSX layout ---------------------------------------------------------------------------------
+
+
+def test_xlsx_sheet_has_a_styled_frozen_header_fitted_widths_and_typed_cells(
+    tmp_path: Path,
+) -> None:
+    columns = [
+        Column("code", "代码"),
+        Column("note", "说明"),
+        Column("capital", "注册资本"),
+        Column("count", "人数"),
+        Column("day", "成立日期"),
+    ]
+    long_note = "很长的说明文字" * 20
+    rows = [
+        ["007", "短", Decimal("1234567.80"), 12, dt.date(2024, 1, 31)],
+        ["008", long_note, Decimal("-5.00"), 0, None],
+        ["009", "", Decimal("206.125"), 1, None],
+    ]
+    path = tmp_path / "out.xlsx"
+    write_xlsx(path, columns, rows, title="单位")
+    sheet = load_workbook(path).worksheets[0]
+
+    header = sheet[1]
+    assert all(c.font.bold for c in header)
+    assert {c.fill.fgColor.rgb for c in header} == {"00DDEBF7"}
+    assert sheet.freeze_panes == "A2"
+    code, _note, capital, count, day = sheet[2]
+    assert (code.value, code.data_type) == ("007", "s")
+    assert (capital.value, capital.data_type, capital.number_format) == (
+        1234567.8,
+        "n",
+        "#,##0.00",
+    )
+    assert (count.value, count.data_type) == (12, "n")
+    assert (day.value, day.number_format) == (dt.datetime(2024, 1, 31), "yyyy-mm-dd")
+    widths = {k: sheet.column_dimensions[k].width for k in "ABCDE"}
+    assert widths["A"] == 6  # a short column is not narrower than the minimum
+    assert widths["B"] == 50  # capped
+    assert widths["C"] == len("1,234,567.80") + 2
+    assert widths["E"] == len("2024-01-31") + 2
+    assert sheet["B3"].alignment.wrap_text
+    quantity = sheet["C4"]  # three places: a quantity, not money
+    assert (quantity.value, quantity.number_format) == (206.125, "General")
+    assert sheet["B3"].value == long_note
+
+
+def test_a_float_needing_seventeen_digits_is_written_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    write_xlsx(path, COLUMNS, [[43.855000000000004, 81.205, None]], title="单位")
+    sheet = load_workbook(path).worksheets[0]
+    assert float(sheet["A2"].value) == 43.855000000000004
+    assert sheet["B2"].value == 81.205

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict
 from xiaoneng.core.scoping import get_scoped
-from xiaoneng.inspections.records.attachments import remove_attachment
+from xiaoneng.inspections.records.attachments import open_file, remove_attachment
 from xiaoneng.inspections.records.models import Attachment, Inspection
 from xiaoneng.inspections.records.views import tell
 from xiaoneng.org.requests import OfficerRequest
@@ -36,7 +36,7 @@ def attachment_file(request: OfficerRequest, pk: int, attachment_pk: int) -> Fil
     """The stored file of an attachment (photos are shown from here)."""
     attachment = _attachment(request, pk, attachment_pk)
     return FileResponse(
-        attachment.file.open("rb"),
+        open_file(attachment),
         content_type=attachment.content_type,
         filename=attachment.original_name,
     )

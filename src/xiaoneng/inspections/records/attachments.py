@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import Conflict, InvalidInput
+from xiaoneng.core.errors import Conflict, DomainError, InvalidInput
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.inspections.records.models import Attachment, Inspection, attachment_path
 from xiaoneng.inspections.records.services import (
@@ -33,6 +33,23 @@ from xiaoneng.org.models import Officer
 
 PDF_MAGIC = b"%PDF-"
 NAME_MAX = 200
+
+
+class FileMissing(DomainError):
+    """The record names a file that is no longer in the storage (deleted or not restored)."""
+
+    status_code = 404
+
+
+def open_file(attachment: Attachment) -> IO[bytes]:
+    """The stored file of an attachment; ``FileMissing`` (404) when the storage lost it."""
+    try:
+        return attachment.file.open("rb")
+    except FileNotFoundError:
+        raise FileMissing(
+            _("附件“%(name)s”的文件已不在服务器上，请联系系统管理员从备份恢复。")
+            % {"name": attachment.original_name}
+        ) from None
 
 
 def human_size(size: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             raise CommandError("only grids can be exported as geojson", returncode=2)
         if fmt == "xlsx" and output in (None, "-"):
             raise CommandError("xlsx needs an output file (-o FILE)", returncode=2)
+        if output not in (None, "-") and not Path(output).parent.is_dir():
+            folder = Path(output).parent
+            raise CommandError(f"-o {output}: no such folder {folder}", returncode=2)
         if kind == "entities":
             queryset = Entity.objects.all()
             if not options["include_archived"]:
@@ -57,6 +61,11 @@ class Command(BaseCommand):
             count = self._write(kind, queryset, fmt, output)
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from None
+        except OSError as error:  # a missing folder, no permission, a full disk
+            reason = error.strerror or str(error)
+            raise CommandError(
+                f"-o {output}: cannot write the file: {reason}", returncode=2
+            ) from None
         self.stderr.write(f"exported {count} {kind}")
 
     def _write(self, kind: str, queryset: Any, fmt: str, output: str | None) -> int:

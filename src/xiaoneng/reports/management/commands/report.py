@@ -67,6 +67,9 @@ class Command(BaseCommand):
             )
         if output == "-" and form == "xlsx":
             raise CommandError("-o: xlsx 不能写到标准输出，请给出文件名", returncode=2)
+        if output != "-" and not Path(output).parent.is_dir():
+            folder = Path(output).parent
+            raise CommandError(f"-o: 无法写入 {output}：文件夹 {folder} 不存在", returncode=2)
         try:
             start, end, unit = parse_request(
                 start=options["start"], end=options["end"], unit_code=options["unit"], user=None
