@@ -1,23 +1,30 @@
 """The HTTP API under /api/v1/ (django-ninja), OpenAPI at /api/v1/openapi.json.
 
-Every error answers ``{"detail": "...", "errors": [{"field": ..., "message": ...}]}``.
+Every error answers ``{"detail": "...", "errors": [{"field": ..., "message": ...}]}``
+(``ErrorBody``; docs/api.md): a refused rule, a bad parameter (422), an unknown path (404), a
+method the path does not take (405) and a fault of ours (500, without its traceback).
 Authentication: ``Authorization: Bearer <token>`` (``xiaoneng token create``) or the web session.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.security import django_auth
 
 from xiaoneng.cases.api import router as case_router
 from xiaoneng.cases.money_api import router as case_money_router
 from xiaoneng.cases.targets.api import router as target_router
+from xiaoneng.core.api_paging import MAX_ID
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tokens import BearerToken
 from xiaoneng.inspections.checklists.api import router as checklist_router
@@ -62,11 +69,102 @@ OPERATION_MODULES = {
 }
 
 
+logger = logging.getLogger("xiaoneng.api")
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorBody(Schema):
+    """What every error answers: the message, and the fields it is about."""
+
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+# The refusals any operation may answer, documented on each (a write may also answer 409).
+ERROR_ANSWERS = {
+    400: "请求被业务规则拒绝",
+    401: "需要登录或有效的接口令牌",
+    403: "无权执行此操作",
+    404: "未找到，或不在您的辖区内",
+    422: "参数或请求数据无效（errors 列出字段）",
+}
+CONFLICT_ANSWER = {409: "与当前状态冲突（重复，或已被他人修改）"}
+
+
+def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "errors": errors or []}
+
+
+def json_error(detail: str, status: int) -> HttpResponse:
+    """An error answered outside an operation (no such path, a method the path does not take)."""
+    return JsonResponse(
+        error_body(detail), status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _guarded(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``view``, whose 405 (django-ninja's plain text) answers the documented JSON, and which
+    answers 404 for a path id beyond the database's keys (SQLite would overflow on it)."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+            return json_error(_("未找到，或不在您的辖区内"), 404)
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            answer = json_error(_("此路径不支持该请求方法"), 405)
+            answer["Allow"] = response["Allow"]
+            return answer
+        return response
+
+    wrapped.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def no_such_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return json_error(_("未找到该接口路径"), 404)
+
+
+no_such_path.csrf_exempt = True  # type: ignore[attr-defined]  # a POST answers 404, not 403
+
+
 class XiaonengAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         module = operation.view_func.__module__
         module = OPERATION_MODULES.get(module, module)
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The document, with the error answers every operation may give (``ErrorBody``)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components["ErrorBody"] = body
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                answers = ERROR_ANSWERS | (CONFLICT_ANSWER if method != "get" else {})
+                for status, description in answers.items():
+                    operation["responses"].setdefault(
+                        status, {"description": description, "content": content}
+                    )
+        return schema
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        """The operations' URLs answering 405 as JSON, and any other path under /api/v1/ a JSON
+        404 (not the site's HTML page)."""
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _guarded(pattern.callback)
+        urls.append(re_path(r"^(?P<rest>.*)$", no_such_path, name="no_such_path"))
+        return urls
 
 
 api = XiaonengAPI(
@@ -78,14 +176,56 @@ api = XiaonengAPI(
 )
 
 
-def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"detail": detail, "errors": errors or []}
-
-
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
     return api.create_response(request, error_body(exc.message, errors), status=exc.status_code)
+
+
+# pydantic's error types in the user's language; a type not listed keeps pydantic's message.
+MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "应为日期时间（ISO 8601）",
+    "datetime_from_date_parsing": "应为日期时间（ISO 8601）",
+    "datetime_type": "应为日期时间（ISO 8601）",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_type": "应为文本",
+    "literal_error": "未知的取值，可选：{expected}",
+    "enum": "未知的取值，可选：{expected}",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的 JSON",
+}
+
+
+def error_message(error: dict[str, Any]) -> str:
+    """One pydantic error as the user reads it."""
+    template = MESSAGES.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", ""))
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return str(error.get("msg", ""))
 
 
 @api.exception_handler(ValidationError)
@@ -97,7 +237,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
             for part in error.get("loc", ())
             if part not in ("body", "query", "path", "payload")
         ]
-        errors.append({"field": ".".join(location) or "body", "message": error.get("msg", "")})
+        errors.append({"field": ".".join(location) or "body", "message": error_message(error)})
     return api.create_response(request, error_body(_("请求数据无效"), errors), status=422)
 
 
@@ -114,6 +254,19 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number in a body beyond what the database stores (SQLite's 64-bit integers)."""
+    return api.create_response(request, error_body(_("数值超出范围")), status=422)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, answered without it."""
+    logger.exception("API %s %s failed", request.method, request.path, exc_info=exc)
+    return api.create_response(request, error_body(_("服务器内部错误")), status=500)
 
 
 api.add_router("/", registry_router)

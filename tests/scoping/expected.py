@@ -41,4 +41,7 @@ REFUSED: dict[str, str] = {
 }
 
 # Pages that answer 404 to everyone, and why.
-NOT_FOUND = {"api:api-root": "django-ninja's root only names the API's base path"}
+NOT_FOUND = {
+    "api:api-root": "django-ninja's root only names the API's base path",
+    "api:no_such_path": "any other path under /api/v1/ answers the API's JSON 404",
+}

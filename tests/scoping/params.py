@@ -156,6 +156,7 @@ FILLS: list[tuple[str, Fill]] = [
     ("admin/*.object_id", admin_record),
     ("admin:app_list.app_label", value("registry")),
     ("admin/*.url", value("no-such-page/")),
+    ("api:no_such_path.rest", value("no-such-path/")),
 ]
 
 

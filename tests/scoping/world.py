@@ -195,7 +195,14 @@ def _sampling_records(county: County, entity: Entity) -> dict[str, Any]:
 def _planning_records(county: County, entity: Entity) -> dict[str, Any]:
     """A patrol plan with a task, a campaign, a drawn double-random draw, a size."""
     plan = PlanFactory(unit=county.east, title=f"{EAST}巡查计划", created_by=county.east_director)
-    draw = make_draw(county, name=f"{EAST}双随机抽查", unit=county.east)
+    # Its teams from the east station and the division: a draw that sent a west officer out
+    # would rightly show to the west station (docs/access.md, 双随机抽查).
+    draw = make_draw(
+        county,
+        name=f"{EAST}双随机抽查",
+        unit=county.east,
+        pool_units=[county.east, county.division],
+    )
     return {
         "plan": plan,
         "task": TaskFactory(plan=plan, entity=entity, officer=county.east_officer),

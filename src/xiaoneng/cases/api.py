@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,10 +15,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaoneng.cases import limits, money, services, sources
-from xiaoneng.cases.models import Case
+from xiaoneng.cases.models import Case, CaseKind
 from xiaoneng.cases.queries import filter_cases
 from xiaoneng.cases.sources import source_of
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Day, OneOf, Paging, Year, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Officer
@@ -95,11 +95,11 @@ class CasePage(Schema):
 
 
 class CaseFilter(Paging):
-    status: str = ""
-    kind: str = ""
+    status: Annotated[str, OneOf(Case.Status.values)] = ""
+    kind: Annotated[str, OneOf(CaseKind.values)] = ""
     major: bool | None = None
     unit: str = Field("", description="unit code: its subtree")
-    year: int | None = Field(None, description="year the lead was received")
+    year: Year | None = Field(None, description="year the lead was received")
 
 
 def scoped_cases(request: OfficerRequest) -> QuerySet[Case]:
@@ -165,7 +165,7 @@ class WarningOut(Schema):
 @router.get(
     "/cases/warnings", response=list[WarningOut], summary="Stage time-limit warnings in scope"
 )
-def list_warnings(request: OfficerRequest, today: dt.date | None = None) -> list[dict[str, Any]]:
+def list_warnings(request: OfficerRequest, today: Day | None = None) -> list[dict[str, Any]]:
     found = limits.stage_warnings(scoped_cases(request), today or timezone.localdate())
     return [
         {

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.paging import CappedPaginator, ExactPaginator
+from xiaoneng.core.params import in_range
 
 # What a form marks on its fields; ``act`` shows every DomainError but NotPermitted (403).
 Refusal = (InvalidInput, Conflict)
@@ -38,16 +39,17 @@ def params_query(params: dict[str, str]) -> str:
 
 
 def parse_day(value: Any) -> dt.date | None:
-    """A typed YYYY-MM-DD date (or a date already), or None when empty or not a real date.
+    """A typed YYYY-MM-DD date (or a date already), or None when empty, not a real date or
+    out of the years we keep (``core.params``: 0001-01-01 would overflow a period's arithmetic).
 
     The one date parser of page and API input: a page passes None on to the service, whose
     message names the field; ``cases.checks.parse_day`` and ``reports.scope`` refuse it
     themselves with their own messages.
     """
     if isinstance(value, dt.date):
-        return value
+        return in_range(value)
     try:
-        return parse_date(str(value or "").strip())
+        return in_range(parse_date(str(value or "").strip()))
     except ValueError:  # well formed, but no such day (2026-02-30)
         return None
 

@@ -14,6 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 COUNT_CAP = 10_000
+# The highest page number a list takes (API: 422 beyond; pages: the last page). A larger one
+# overflows the database's OFFSET (OverflowError, a 500) before it could name a row.
+MAX_PAGE = 1_000_000
 
 
 def capped_count(queryset: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:

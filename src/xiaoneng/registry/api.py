@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from xiaoneng.core import audit
-from xiaoneng.core.paging import capped_count, first_page_and_count
+from xiaoneng.core.paging import MAX_PAGE, capped_count, first_page_and_count
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Grid
 from xiaoneng.org.requests import OfficerRequest
@@ -161,7 +161,7 @@ class EntityFilterIn(Schema):
     unit: str = Field("", description="unit code")
     hot_industry: bool | None = None
     include_archived: bool = False
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from tests.conftest import County, client_for
+from tests.org.factories import OfficerFactory
 from tests.planning.patrol.test_schedule import calendar_known_ahead, east_entity  # noqa: F401
 from tests.registry.factories import make_entity
 from xiaoneng.core.models import AuditEvent
+from xiaoneng.org.models import Officer, Role
 from xiaoneng.planning.campaigns.services import CampaignInput, create_campaign
 from xiaoneng.planning.patrol.models import Campaign, Plan, Task
 from xiaoneng.planning.patrol.services import generate_patrol_plan, period_of
@@ -158,6 +161,63 @@ def test_station_director_without_grids_is_sent_to_the_station_calendar(
     assert response["Location"] == "/plans/calendar/station/S-E/"
 
 
+def test_the_station_calendar_links_only_the_officers_calendars_that_open(
+    county: County, planned: dict[str, Any]
+) -> None:
+    """An officer since moved to the west station kept a task of the east one: his calendar
+    is out of the east director's scope (404), so his name is shown without a link."""
+    moved = OfficerFactory(username="moved.officer-1", unit=county.east, roles=[Role.GRID_OFFICER])
+    task = planned["east_task"]
+    Task.objects.filter(pk=task.pk).update(officer=moved, scheduled_on=timezone.localdate())
+    moved.unit = county.west
+    moved.save()
+    left = OfficerFactory(username="left.officer", unit=county.east)
+    Officer.objects.filter(pk=left.pk).update(is_active=False)
+    client = client_for(county.east_director)
+    page = client.get("/plans/calendar/station/S-E/")
+    body = page.content.decode()
+    names = [row[0].username for row in page.context["table"]]
+    assert "moved.officer-1" in names and "left.officer" not in names
+    links = re.findall(r'href="(/plans/calendar/officer/[^"?]+/)', body)
+    assert links and "/plans/calendar/officer/moved.officer-1/" not in links
+    assert all(client.get(link).status_code == 200 for link in links)
+    assert 'data-testid="unlinked-officer"' in body and "城西所" in body
+    assert client.get("/plans/calendar/officer/moved.officer-1/").status_code == 404
+    assert left.username not in body
+    # The leader sees both stations: the moved officer's calendar opens, so it is linked.
+    leader = client_for(county.leader).get("/plans/calendar/station/S-E/").content.decode()
+    assert "/plans/calendar/officer/moved.officer-1/" in leader
+
+
+@pytest.mark.parametrize(
+    ("due_in", "scheduled_in", "shown"),
+    [
+        (400, -2, "计划日已过"),  # due next year, only its planned day has passed
+        (-1, -2, "逾期未查"),  # due yesterday, still not done
+        (30, 3, "待检查"),
+    ],
+)
+def test_a_task_is_overdue_only_once_its_due_date_has_passed(
+    county: County, planned: dict[str, Any], due_in: int, scheduled_in: int, shown: str
+) -> None:
+    task = planned["east_task"]
+    today = timezone.localdate()
+    Task.objects.filter(pk=task.pk).update(
+        due_on=today + dt.timedelta(days=due_in),
+        scheduled_on=today + dt.timedelta(days=scheduled_in),
+    )
+    body = client_for(county.east_officer).get(f"/plans/tasks/{task.pk}/").content.decode()
+    status = body[body.index('<span class="badge') :].split("</span>", 1)[0]
+    assert shown in status
+    assert ("逾期未查" in body) == (shown == "逾期未查")
+
+
+def test_a_task_without_a_due_date_is_overdue_after_its_period(county: County) -> None:
+    task = Task(period="2026-02", due_on=None)
+    assert task.deadline == D(2026, 2, 28)
+    assert Task(period="2026-02", due_on=D(2027, 1, 4)).deadline == D(2027, 1, 4)
+
+
 def test_a_bad_month_falls_back_to_this_month_with_a_message(
     county: County, planned: dict[str, Any]
 ) -> None:
@@ -166,7 +226,9 @@ def test_a_bad_month_falls_back_to_this_month_with_a_message(
     assert "期间的年份或月份超出范围：2026-13" in page
     api = client.get("/api/v1/calendar/officer/east_officer?month=26-12")
     assert api.status_code == 422
-    assert api.json()["detail"] == "month: 期间应为 YYYY-MM 格式的年月（如 2026-12）：26-12"
+    body = api.json()
+    assert body["detail"] == "请求数据无效"
+    assert [error["field"] for error in body["errors"]] == ["month"]
 
 
 def test_generate_form_dry_run_reports_and_run_redirects(county: County) -> None:

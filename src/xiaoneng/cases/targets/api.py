@@ -13,6 +13,7 @@ from pydantic import Field
 from xiaoneng.cases.api import Amount
 from xiaoneng.cases.models import Target
 from xiaoneng.cases.targets import services as targets
+from xiaoneng.core.api_paging import Year
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
@@ -63,7 +64,7 @@ def _progress(unit: Unit, year: int, today: dt.date) -> dict[str, Any]:
     summary="Each unit's targets of a year with their completion",
 )
 def list_targets(
-    request: OfficerRequest, year: int | None = None, unit: str = ""
+    request: OfficerRequest, year: Year | None = None, unit: str = ""
 ) -> list[dict[str, Any]]:
     today = timezone.localdate()
     year = year or today.year

@@ -7,15 +7,16 @@ exit checks and unlicensed operators: ``exit_api``; credit proposals: ``credit_a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Id, OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.followup import services as followup
 from xiaoneng.inspections.followup.api_base import OutcomeIn
@@ -78,9 +79,9 @@ class FindingPage(Paging):
 
 
 class FindingFilter(Paging):
-    status: str = Field("", description="open / rectifying / resolved / escalated")
-    severity: str = Field("", description="minor / major / critical")
-    inspection: int | None = None
+    status: Annotated[str, OneOf(Finding.Status.values)] = ""
+    severity: Annotated[str, OneOf(Severity.values)] = ""
+    inspection: Id | None = None
     uscc: str = ""
 
 
@@ -157,9 +158,7 @@ class RectificationPage(Paging):
 
 
 class RectificationFilter(Paging):
-    state: str = Field(
-        "", description="open / due_soon / overdue / warned / failed / rectified / escalated"
-    )
+    state: Annotated[str, OneOf(followup_queries.STATES)] = ""
     uscc: str = ""
 
 

@@ -5,13 +5,13 @@ Mounted on the follow-up router (``followup_api``), operation ids unchanged."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.followup import exits, unlicensed
 from xiaoneng.inspections.followup.api_base import OutcomeIn, operation_id, scoped_entity
@@ -82,7 +82,9 @@ def _exit_checks(request: OfficerRequest) -> QuerySet[ExitCheck]:
     operation_id=operation_id("list_exit_checks"),
 )
 def list_exit_checks(
-    request: OfficerRequest, paging: Query[Paging], status: str = ""
+    request: OfficerRequest,
+    paging: Query[Paging],
+    status: Annotated[str, OneOf(ExitCheck.Status.values)] = "",
 ) -> dict[str, Any]:
     checks = _exit_checks(request)
     if status:
@@ -197,7 +199,9 @@ def _unlicensed(request: OfficerRequest) -> QuerySet[UnlicensedOperator]:
     operation_id=operation_id("list_unlicensed"),
 )
 def list_unlicensed(
-    request: OfficerRequest, paging: Query[Paging], status: str = ""
+    request: OfficerRequest,
+    paging: Query[Paging],
+    status: Annotated[str, OneOf(UnlicensedOperator.Status.values)] = "",
 ) -> dict[str, Any]:
     records = _unlicensed(request)
     if status:

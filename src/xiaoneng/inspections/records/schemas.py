@@ -9,6 +9,9 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
+from xiaoneng.core.api_paging import Day
+from xiaoneng.core.paging import MAX_PAGE
+
 
 class MemberOut(Schema):
     username: str
@@ -89,14 +92,16 @@ class InspectionDetail(InspectionOut):
 
 
 class InspectionFilterIn(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
     unit: str = Field("", description="unit code: its whole subtree")
     officer: str = Field("", description="username of a team member")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     # An unknown value is refused (422) rather than silently ignored.
-    origin: Literal["", "patrol", "draw", "campaign", "reinspection", "complaint", "ad_hoc"] = ""
+    origin: Literal[
+        "", "patrol", "draw", "campaign", "joint", "reinspection", "complaint", "ad_hoc"
+    ] = ""
     kind: Literal["", "onsite", "documentary"] = Field("", description="onsite / documentary")
     status: Literal["", "draft", "signed"] = Field("", description="draft / signed")
     failed: bool = Field(False, description="signed with at least one failed item")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Id, OneOf, Paging, Year, paged
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.sampling import rates as sampling_rates
 from xiaoneng.inspections.sampling import services as sampling
@@ -65,7 +65,7 @@ class PlanIn(Schema):
 
 
 class PlanFilter(Paging):
-    year: int | None = None
+    year: Year | None = None
     category: str = ""
 
 
@@ -167,9 +167,9 @@ class SampleIn(Schema):
 
 
 class SampleFilter(Paging):
-    plan: int | None = None
-    result: str = Field("", description="pending / pass / fail")
-    year: int | None = None
+    plan: Id | None = None
+    result: Annotated[str, OneOf(Sample.Result.values)] = ""
+    year: Year | None = None
 
 
 class SampleResultIn(Schema):
@@ -284,7 +284,7 @@ def _rate(rate: sampling_rates.Rate, year: int) -> dict[str, Any]:
 )
 def pass_rates(
     request: OfficerRequest,
-    year: int | None = None,
+    year: Year | None = None,
     by: Literal["category", "region", "unit"] = "category",
 ) -> dict[str, Any]:
     today = timezone.localdate()

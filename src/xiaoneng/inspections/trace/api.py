@@ -4,13 +4,13 @@ or confirmed through ``trace.flags``."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xiaoneng.core.actors import username_of
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Day, OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.trace import flags
@@ -73,12 +73,12 @@ class FlagPage(Schema):
 
 
 class FlagFilter(Paging):
-    kind: str = Field("", description="far / short / many / photo / late / uniform")
-    status: str = Field("", description="open / cleared / confirmed")
+    kind: Annotated[str, OneOf(TraceFlag.Kind.values)] = ""
+    status: Annotated[str, OneOf(TraceFlag.Status.values)] = ""
     unit: str = Field("", description="unit code")
     officer: str = Field("", description="lead officer's username")
-    date_from: dt.date | None = Field(None, description="visited on or after")
-    date_to: dt.date | None = Field(None, description="visited on or before")
+    date_from: Day | None = Field(None, description="visited on or after")
+    date_to: Day | None = Field(None, description="visited on or before")
 
 
 @router.get("/trace-flags", response=FlagPage, summary="Trace flags of the user's units")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count, Q, QuerySet
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaoneng.core.actors import username_of
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Month, OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
@@ -70,9 +70,9 @@ class ReviewPage(Schema):
 
 
 class ReviewFilter(Paging):
-    month: str = Field("", description="YYYY-MM")
+    month: Month = ""
     unit: str = Field("", description="station code")
-    status: str = Field("", description="pending / confirmed / problem")
+    status: Annotated[str, OneOf(DirectorReview.Status.values)] = ""
     officer: str = Field("", description="lead officer's username")
 
 
@@ -175,7 +175,7 @@ def _rounds(request: OfficerRequest) -> QuerySet[ReviewRound]:
 
 @router.get("/reviews/rounds", response=RoundPage, summary="Spot-check rounds drawn")
 def list_rounds(
-    request: OfficerRequest, paging: Query[Paging], month: str = "", unit: str = ""
+    request: OfficerRequest, paging: Query[Paging], month: Month = "", unit: str = ""
 ) -> dict[str, Any]:
     rounds = _rounds(request)
     if month:

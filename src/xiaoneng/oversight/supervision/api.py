@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import OneOf, Paging, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.models import Inspection
@@ -86,7 +86,7 @@ class SupervisionPage(Schema):
 
 
 class SupervisionFilter(Paging):
-    status: str = Field("", description="open / answered / returned / closed / overdue")
+    status: Annotated[str, OneOf([*SupervisionItem.Status.values, "overdue"])] = ""
     unit: str = Field("", description="station code")
 
 

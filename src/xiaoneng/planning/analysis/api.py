@@ -8,13 +8,14 @@ entities the user may see.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from xiaoneng.core.paging import MAX_PAGE
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.analysis import coverage as coverages
@@ -212,9 +213,11 @@ class EntitiesOut(Schema):
 
 @router.get("/coverage/entities", response=EntitiesOut, summary="The entities behind a figure")
 def coverage_entities(
-    request: OfficerRequest, filters: Query[DrillIn], page: int = 1, page_size: int = 100
+    request: OfficerRequest,
+    filters: Query[DrillIn],
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1,
+    page_size: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = 100,
 ) -> dict[str, Any]:
-    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     computed = coverages.compute(matter=filters.matter, user=request.user)
     positions = coverages.drill_positions(computed, coverages.Drill.from_params(filters.dict()))
     part = positions[(page - 1) * page_size : page * page_size]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Month, OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol import queries as plan_queries
@@ -108,7 +108,10 @@ def _plans(request: OfficerRequest) -> QuerySet[Plan]:
 
 @router.get("/plans", response=PlanPage, summary="Plans of the user's units, newest first")
 def list_plans(
-    request: OfficerRequest, paging: Query[Paging], kind: str = "", period: str = ""
+    request: OfficerRequest,
+    paging: Query[Paging],
+    kind: Annotated[str, OneOf(Plan.Kind.values)] = "",
+    period: Month = "",
 ) -> dict[str, Any]:
     plans = _plans(request).order_by("-period", "-id")
     if kind:

@@ -5,12 +5,12 @@ operation ids unchanged."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.credit.services import decide_proposal
@@ -87,7 +87,9 @@ def _proposals(request: OfficerRequest) -> QuerySet[CreditProposal]:
     operation_id="xiaoneng_inspections_followup_api_list_proposals",
 )
 def list_proposals(
-    request: OfficerRequest, paging: Query[Paging], status: str = "pending"
+    request: OfficerRequest,
+    paging: Query[Paging],
+    status: Annotated[str, OneOf(CreditProposal.Status.values)] = "pending",
 ) -> dict[str, Any]:
     proposals = _proposals(request)
     if status:
