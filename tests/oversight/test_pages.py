@@ -88,9 +88,9 @@ def test_another_stations_lists_are_empty(
 # Director spot checks -------------------------------------------------------------------------
 
 
-def test_the_director_sees_the_months_pending_reviews_per_officer(
-    county: County, drawn: ReviewRound
-) -> None:
+def test_the_director_sees_the_months_pending_reviews_per_officer(county: County) -> None:
+    signed_in_march(county, county.east_officer, 10, director=False)
+    director_reviews.draw_reviews(unit=county.east, month=MARCH)
     response = client_for(county.east_director).get(f"/reviews/?month={MARCH}")
     assert response.status_code == 200
     [(officer, reviews)] = response.context["by_officer"]
@@ -98,6 +98,47 @@ def test_the_director_sees_the_months_pending_reviews_per_officer(
     [shown] = response.context["rounds"]
     assert shown.sampled == 1 and shown.pending == 1
     assert 'data-testid="draw-form"' in response.content.decode()
+    assert response.context["own"] == []
+
+
+def test_a_director_is_never_asked_to_review_a_record_he_co_signed(
+    county: County, drawn: ReviewRound, review: DirectorReview
+) -> None:
+    # signed_in_march puts the east director on every record's team.
+    client = client_for(county.east_director)
+    listing = client.get(f"/reviews/?month={MARCH}")
+    assert listing.context["by_officer"] == []
+    assert listing.context["own"] == [review]
+    body = listing.content.decode()
+    assert "本人参与的记录 1 份：本人不能抽查，由区局科室人员抽查" in body
+    assert "所长本人参与的记录由区局科室抽查" in body
+    page = client.get(f"/reviews/{review.pk}/")
+    text = page.content.decode()
+    assert 'data-testid="review-form"' not in text and not page.context["may_review"]
+    assert "不能抽查本人参与的检查记录；本记录由区局科室人员抽查" in text
+    # Nor is it on his to-do.
+    from xiaoneng.web.todo import todo_for
+
+    cards = todo_for(county.east_director, dt.date(2026, 4, 5))
+    [pending] = [c for c in cards if str(c.label) == "上月所长抽查待核查"]
+    assert pending.count == 0
+
+
+def test_the_division_reviews_what_the_director_co_signed(
+    county: County, review: DirectorReview
+) -> None:
+    client = client_for(county.division_staff)
+    listing = client.get(f"/reviews/?month={MARCH}")
+    [(_officer, [shown])] = listing.context["by_officer"]
+    assert shown == review and shown.director_on_team
+    assert "所长参与 · 由科室抽查" in listing.content.decode()
+    page = client.get(f"/reviews/{review.pk}/")
+    assert 'data-testid="review-form"' in page.content.decode()
+    assert "本所所长参与了这次检查，本记录由区局科室抽查" in page.content.decode()
+    done = client.post(f"/reviews/{review.pk}/", {"decision": "confirm", "method": "实地复核"})
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert (review.status, review.reviewer) == ("confirmed", county.division_staff)
 
 
 def test_a_bad_month_on_the_list_falls_back_with_a_message(county: County) -> None:

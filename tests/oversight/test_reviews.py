@@ -25,9 +25,10 @@ MARCH = "2026-03"
 
 
 def signed_in_march(
-    county: County, officer: Officer, count: int, **values: Any
+    county: County, officer: Officer, count: int, *, director: bool = True, **values: Any
 ) -> list[Inspection]:
-    """``count`` records led by ``officer``, signed on successive days of March 2026."""
+    """``count`` records led by ``officer``, signed on successive days of March 2026, with the
+    east director on the team (the east officer when the director leads), unless told."""
     lon, lat = county.east_point()
     entity = make_entity(name="城东便利店", longitude=lon, latitude=lat)
     checklist = make_checklist(items=2)
@@ -42,7 +43,7 @@ def signed_in_march(
                     county.east_director
                     if officer != county.east_director
                     else county.east_officer,
-                ],
+                ][: 2 if director else 1],
                 checklist=checklist,
                 visited_on=day,
                 signed_at=at(day, 18),

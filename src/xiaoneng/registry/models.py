@@ -131,6 +131,10 @@ class Entity(models.Model):
         Unit, verbose_name=_("监管单位"), on_delete=models.PROTECT, related_name="entities"
     )
     registered_on = models.DateField(_("入册日期"))
+    # The day of the entity's latest signed inspection of any origin (patrol, draw, complaint,
+    # joint, ad hoc): the patrol interval runs from it (planning.patrol.schedule). Kept by
+    # registry.services.note_inspection when a record is signed; it never moves backwards.
+    last_inspected_on = models.DateField(_("最近检查日期"), null=True, blank=True, db_index=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("认领人"),

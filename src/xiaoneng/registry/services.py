@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar, cast
 
 from django.db import transaction
@@ -33,6 +33,7 @@ from xiaoneng.registry.placement import (
 P = ParamSpec("P")
 T = TypeVar("T")
 REQUIRED = ("uscc", "name", "kind", "industry")
+NOTE_CHUNK = 5_000  # ids per UPDATE (SQLite binds at most 32,766 parameters)
 
 
 def _attributed(service: Callable[P, T]) -> Callable[P, T]:
@@ -304,3 +305,32 @@ def claim_entity(*, entity: Entity, officer: Officer) -> Entity:
     entity.claimed_by, entity.claimed_at = officer, timezone.now()
     entity.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
     return entity
+
+
+def note_inspection(*, entity: Entity, on: dt.date) -> Entity:
+    """Note that ``entity`` was inspected on ``on`` (a signed record of any origin): its
+    ``last_inspected_on`` becomes the later of the two, never an earlier day (an amendment
+    or a late record does not move it backwards)."""
+    note_inspections(days={entity.pk: on})
+    if entity.last_inspected_on is None or entity.last_inspected_on < on:
+        entity.last_inspected_on = on
+    return entity
+
+
+def note_inspections(*, days: Mapping[int, dt.date]) -> int:
+    """``note_inspection`` for many entities at once (entity id → day), as bulk writers of
+    records (the demo) need: one conditional UPDATE per day and chunk of ids, so two records
+    signed at once keep the later day. A derived field: no trace of its own. Returns the
+    number of entities moved forward."""
+    by_day: dict[dt.date, list[int]] = {}
+    for entity_id, day in days.items():
+        by_day.setdefault(day, []).append(entity_id)
+    moved = 0
+    for day, ids in sorted(by_day.items()):
+        for start in range(0, len(ids), NOTE_CHUNK):
+            moved += (
+                Entity.objects.filter(pk__in=ids[start : start + NOTE_CHUNK])
+                .exclude(last_inspected_on__gte=day)
+                .update(last_inspected_on=day)
+            )
+    return moved

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import County, client_for
 from tests.inspections.factories import at, make_checklist
@@ -75,6 +77,28 @@ def test_the_form_renders_a_card_per_item_with_toggles_check_in_and_camera(
     assert 'capture="environment"' in body and 'accept="image/*"' in body
     assert 'id="checkin"' in body and "inspection_form.js" in body
     assert 'name="revision" value="1"' in body and "<details" in body
+
+
+def test_the_time_inputs_carry_no_max_so_a_later_now_is_accepted(county: County) -> None:
+    """A ``max`` set when the page opened would block 现在 once the clock has moved on."""
+    page = client_for(county.east_officer).get(url("inspection_edit", draft(county).pk))
+    body = text(page)
+    assert 'id="finished_at"' in body and 'id="started_at"' in body
+    for name in ("started_at", "finished_at"):
+        tag = body.split(f'id="{name}"', 1)[1].split(">", 1)[0]
+        assert "max=" not in tag, tag
+
+
+def test_a_future_end_time_is_a_field_error_and_nothing_is_written(county: County) -> None:
+    inspection = draft(county)
+    later = timezone.localtime(timezone.now() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    body = form_post(inspection, finished_at=later, summary="现场检查情况")
+    response = client_for(county.east_officer).post(url("inspection_edit", inspection.pk), body)
+    assert response.status_code == 200
+    assert "结束时间不能晚于当前时间" in text(response) and "现场检查情况" in text(response)
+    assert "is-invalid" in text(response).split('id="finished_at"', 1)[0].rsplit("<input", 1)[1]
+    inspection.refresh_from_db()
+    assert inspection.revision == 1 and inspection.finished_at is None
 
 
 def test_saving_the_form_with_a_photo(county: County) -> None:

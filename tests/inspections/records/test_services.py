@@ -147,6 +147,15 @@ def test_from_a_task_the_entity_and_origin_come_from_it_and_one_draft_is_kept(
     assert again.pk == first.pk and Inspection.objects.count() == 1
 
 
+def test_a_joint_inspection_tasks_record_is_labelled_a_joint_inspection(county: County) -> None:
+    task = east_task(county, east_entity(county), kind=Plan.Kind.JOINT)
+    record = open_inspection(
+        officer=county.east_officer, kind="onsite", task=task, checklist=make_checklist()
+    )
+    assert record.origin == Inspection.Origin.JOINT == "joint"
+    assert record.get_origin_display() == "部门联合检查"
+
+
 def test_only_the_tasks_officer_a_joint_visit_member_or_the_director_open_from_a_task(
     county: County,
 ) -> None:

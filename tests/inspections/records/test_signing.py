@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from tests.conftest import County
 from tests.inspections.factories import at, make_checklist
@@ -18,8 +22,9 @@ from tests.inspections.records.helpers import (
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.inspections.models import Finding, Inspection, InspectionKind
 from xiaoneng.inspections.records.drafts import save_draft
-from xiaoneng.inspections.records.services import open_inspection
+from xiaoneng.inspections.records.services import amend_inspection, open_inspection
 from xiaoneng.inspections.records.signing import sign_inspection
+from xiaoneng.planning.patrol import schedule
 from xiaoneng.planning.patrol.models import Task
 
 SIGN_AT = at(DAY, 10)
@@ -183,6 +188,52 @@ def test_a_helper_who_cannot_record_the_task_still_completes_it_by_signing_last(
     sign_inspection(inspection=inspection, officer=helper, at=SIGN_AT)
     task.refresh_from_db()
     assert task.status == Task.Status.DONE and task.done_by == county.east_officer
+
+
+# Every signed record restarts the patrol interval ------------------------------------------------
+
+
+def _due_this_month(entity_id: int) -> bool:
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(today.year, today.month)[1])
+    due = schedule.due_in_period(unit=None, start=first, end=last)
+    return entity_id in due.dates.register.entity_id[due.positions].tolist()
+
+
+@pytest.mark.parametrize("origin", ["draw", "complaint", "ad_hoc", "joint"])
+def test_an_entity_inspected_by_a_signed_record_last_week_is_not_due_this_month(
+    county: County, origin: str
+) -> None:
+    entity = east_entity(county, registered_on=dt.date(2020, 1, 6))  # long overdue
+    assert _due_this_month(entity.pk)
+    last_week = timezone.localdate() - dt.timedelta(days=7)
+    inspection = draft(county, entity=entity)
+    Inspection.objects.filter(pk=inspection.pk).update(origin=origin)  # as its source opens it
+    fill(inspection, county.east_officer, day=last_week)
+    sign_inspection(inspection=inspection, officer=county.east_officer, at=at(last_week, 10))
+    entity.refresh_from_db()
+    assert entity.last_inspected_on == last_week
+    assert not _due_this_month(entity.pk)
+
+
+def test_a_drafts_visit_does_not_count_and_an_amendment_never_moves_it_back(
+    county: County,
+) -> None:
+    entity = east_entity(county, registered_on=dt.date(2020, 1, 6))
+    fill(draft(county, entity=entity), county.east_officer)
+    entity.refresh_from_db()
+    assert entity.last_inspected_on is None  # a draft is not an inspection yet
+    record = fill(draft(county, entity=entity), county.east_officer, day=DAY)
+    sign_inspection(inspection=record, officer=county.east_officer, at=SIGN_AT)
+    earlier = DAY - dt.timedelta(days=3)
+    correction = amend_inspection(
+        inspection=record, officer=county.east_officer, reason="检查日期填写错误，更正"
+    )
+    fill(correction, county.east_officer, day=earlier)
+    sign_inspection(inspection=correction, officer=county.east_officer, at=at(earlier, 10))
+    entity.refresh_from_db()
+    assert entity.last_inspected_on == DAY
 
 
 # A signed record is immutable -------------------------------------------------------------------

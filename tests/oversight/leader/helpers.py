@@ -24,7 +24,9 @@ def listed(client: Client, link: str | None) -> int:
     response = client.get(link)
     assert response.status_code == 200, link
     if "by_officer" in response.context:  # the spot checks of a month, by officer
-        return sum(len(reviews) for _officer, reviews in response.context["by_officer"])
+        # ... and apart, those of the user's own records (others review them).
+        shown = sum(len(reviews) for _officer, reviews in response.context["by_officer"])
+        return shown + len(response.context["own"])
     page = response.context["page"]
     assert len(page.object_list) == page.paginator.count  # one page holds them all here
     return int(page.paginator.count)

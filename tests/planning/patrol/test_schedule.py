@@ -167,6 +167,55 @@ def test_last_inspections_are_the_same_whichever_way_they_are_read(
     assert np.array_equal(both.interval, [548, 548])
 
 
+@pytest.mark.parametrize(
+    ("seek_below", "restrict_below"),
+    [(20_000, 300_000), (0, 300_000), (0, 1)],
+    ids=["by id", "sub-query", "every done task"],
+)
+def test_the_registers_last_inspection_counts_with_the_done_tasks_the_later_wins(
+    county: County, monkeypatch: pytest.MonkeyPatch, seek_below: int, restrict_below: int
+) -> None:
+    monkeypatch.setattr(schedule, "SEEK_BELOW", seek_below)
+    monkeypatch.setattr(schedule, "RESTRICT_BELOW", restrict_below)
+    # A signed record without a task (a draw, a complaint): the register carries its day.
+    record_later = east_entity(county, registered_on=D(2020, 1, 5))
+    done_task(record_later, D(2026, 3, 10))
+    registry_services.note_inspection(entity=record_later, on=D(2026, 10, 20))
+    task_later = east_entity(county, registered_on=D(2020, 1, 5))
+    registry_services.note_inspection(entity=task_later, on=D(2026, 2, 1))
+    done_task(task_later, D(2026, 4, 1))
+    only_record = east_entity(county, registered_on=D(2020, 1, 5))
+    registry_services.note_inspection(entity=only_record, on=D(2026, 11, 2))
+    never = east_entity(county, registered_on=D(2020, 1, 5))
+    dates = schedule.due_dates(Entity.objects.all(), on=D(2026, 11, 26))
+    assert dates.register.entity_id.tolist() == [
+        record_later.pk,
+        task_later.pk,
+        only_record.pk,
+        never.pk,
+    ]
+    assert dates.last.tolist() == [
+        schedule.day_number(D(2026, 10, 20)),
+        schedule.day_number(D(2026, 4, 1)),
+        schedule.day_number(D(2026, 11, 2)),
+        schedule.NEVER,
+    ]
+    # Ⅰ × B every 548 days: only the entity never inspected is due this month.
+    due = schedule.due_in_period(unit=None, start=D(2026, 11, 1), end=D(2026, 11, 30))
+    assert due_ids(due) == [never.pk]
+
+
+def test_the_register_keeps_the_latest_inspection_day(county: County) -> None:
+    entity = east_entity(county, registered_on=D(2020, 1, 5))
+    registry_services.note_inspection(entity=entity, on=D(2026, 10, 20))
+    registry_services.note_inspection(entity=entity, on=D(2026, 9, 1))  # a late record
+    entity.refresh_from_db()
+    assert entity.last_inspected_on == D(2026, 10, 20)
+    moved = registry_services.note_inspections(days={entity.pk: D(2026, 11, 3)})
+    entity.refresh_from_db()
+    assert (moved, entity.last_inspected_on) == (1, D(2026, 11, 3))
+
+
 # due_in_period: the one definition of "due" --------------------------------------------------
 
 

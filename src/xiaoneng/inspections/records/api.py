@@ -19,7 +19,11 @@ from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists.models import Checklist
-from xiaoneng.inspections.records.attachments import add_attachment, remove_attachment
+from xiaoneng.inspections.records.attachments import (
+    add_attachment,
+    open_file,
+    remove_attachment,
+)
 from xiaoneng.inspections.records.drafts import save_draft
 from xiaoneng.inspections.records.models import Attachment, Inspection
 from xiaoneng.inspections.records.queries import InspectionFilter
@@ -265,7 +269,7 @@ def attachment_file(
 ) -> FileResponse:
     attachment = _attachment(request, inspection_id, attachment_id)
     return FileResponse(
-        attachment.file.open("rb"),
+        open_file(attachment),
         content_type=attachment.content_type,
         filename=attachment.original_name,
     )

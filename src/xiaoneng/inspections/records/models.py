@@ -29,6 +29,7 @@ class Inspection(StatusModel):
         PATROL = "patrol", _("日常巡查")
         DRAW = "draw", _("双随机抽查")
         CAMPAIGN = "campaign", _("专项整治")
+        JOINT = "joint", _("部门联合检查")
         REINSPECTION = "reinspection", _("整改复查")
         COMPLAINT = "complaint", _("投诉举报")
         AD_HOC = "ad_hoc", _("临时检查")

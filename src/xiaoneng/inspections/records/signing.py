@@ -3,7 +3,8 @@
 The preconditions are checked at every signature (篇7: a record must show what was checked,
 where and by whom): every item answered, two certified officers for an enforcement check
 (行政处罚法 第42条), a check-in and times for an on-site check. The final signature moves the
-record to signed, then what follows in the later sub-domains runs (follow-up's
+record to signed and notes the visit on the register (``Entity.last_inspected_on``, from
+which the patrol interval runs), then what follows in the later sub-domains runs (follow-up's
 ``consequences.after_signing``: the trace check, findings, exits, credit) and the task the
 record came from is completed through planning's own service.
 """
@@ -35,6 +36,7 @@ from xiaoneng.inspections.records.transitions import INSPECTION
 from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.planning.patrol.tasks import TASK_TRANSITIONS, complete_task, may_record
+from xiaoneng.registry.services import note_inspection
 
 
 class AfterSigning(Protocol):
@@ -168,6 +170,8 @@ def _finish(current: Inspection, officer: Officer, moment: dt.datetime) -> None:
     current.items_failed = sum(1 for mark, _note in marks if mark == FAIL)
     current.uniform = len({mark for mark, _note in marks}) == 1 and not any(n for _m, n in marks)
     current.save()
+    # Every signed record restarts the entity's patrol interval, whatever its origin.
+    note_inspection(entity=current.entity, on=current.visited_on)
     for step in _AFTER_SIGNING:
         step(inspection=current, actor=officer)
     if current.task_id is not None:

@@ -251,7 +251,6 @@ def _form_context(
         ],
         "missing": signing_errors(inspection),
         "may_sign": any(r.officer_id == request.user.pk and not r.signed_at for r in team),
-        "now": _time_input(timezone.now()),
         "max_bytes": settings.ATTACHMENT_MAX_BYTES,
     }
 

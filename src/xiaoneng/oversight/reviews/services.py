@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
 from xiaoneng.inspections.models import Inspection, InspectionOfficer
 from xiaoneng.org import access
-from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 from xiaoneng.oversight.reviews.transitions import DIRECTOR_REVIEW
 
@@ -236,6 +236,55 @@ def verify_round(drawn: ReviewRound) -> bool:
     return check_round(drawn).verified
 
 
+# Who reviews a sampled record -------------------------------------------------------------------
+
+
+def _on_team(officer: Officer) -> Q:
+    """Whether ``officer`` led the sampled record or was on its team."""
+    team = InspectionOfficer.objects.filter(inspection=OuterRef("inspection"), officer=officer)
+    return Q(inspection__lead_officer=officer) | Q(Exists(team))
+
+
+def took_part(review: DirectorReview, officer: Officer) -> bool:
+    """Whether ``officer`` was on the team of the record ``review`` samples (then they may
+    not review it: a record is never checked by one who made it)."""
+    inspection = review.inspection
+    return (
+        inspection.lead_officer_id == officer.pk
+        or InspectionOfficer.objects.filter(inspection=inspection, officer=officer).exists()
+    )
+
+
+def to_review_by(reviews: QuerySet[DirectorReview], officer: Officer) -> QuerySet[DirectorReview]:
+    """The reviews ``officer`` may conclude: those of records they were not on the team of."""
+    return reviews.exclude(_on_team(officer))
+
+
+def of_own_records(reviews: QuerySet[DirectorReview], officer: Officer) -> QuerySet[DirectorReview]:
+    """The reviews of records ``officer`` was on the team of: the division reviews those."""
+    return reviews.filter(_on_team(officer))
+
+
+def with_director_on_team(reviews: QuerySet[DirectorReview]) -> QuerySet[DirectorReview]:
+    """``reviews`` with ``director_on_team``: a director of the record's own station was on its
+    team, so the division (科室) reviews it, not the station."""
+    team = InspectionOfficer.objects.filter(
+        inspection=OuterRef("inspection"),
+        officer__unit=OuterRef("unit"),
+        officer__roles__code=Role.STATION_DIRECTOR,
+    )
+    return reviews.annotate(director_on_team=Exists(team))
+
+
+def director_took_part(review: DirectorReview) -> bool:
+    """Whether a director of the record's own station was on its team (the division reviews)."""
+    return InspectionOfficer.objects.filter(
+        inspection_id=review.inspection_id,
+        officer__unit_id=review.unit_id,
+        officer__roles__code=Role.STATION_DIRECTOR,
+    ).exists()
+
+
 def review_inspection(
     *, review: DirectorReview, actor: Officer, confirmed: bool, method: str, note: str
 ) -> DirectorReview:
@@ -246,11 +295,7 @@ def review_inspection(
     """
     access.require(actor, access.REVIEW_INSPECTIONS)
     access.require_unit(actor, review.unit_id)
-    inspection = review.inspection
-    if (
-        inspection.lead_officer_id == actor.pk
-        or InspectionOfficer.objects.filter(inspection=inspection, officer=actor).exists()
-    ):
+    if took_part(review, actor):
         raise NotPermitted(_("不能抽查本人参与的检查记录。"))
     to = DirectorReview.Status.CONFIRMED if confirmed else DirectorReview.Status.PROBLEM
     DIRECTOR_REVIEW.check(review, to)

@@ -22,7 +22,7 @@ from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.records.queries import inspection_content
 from xiaoneng.inspections.trace.views import stations
 from xiaoneng.org import access
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.forms import DrawForm, ReviewForm
@@ -38,6 +38,14 @@ def _reviews_for(request: OfficerRequest) -> QuerySet[DirectorReview]:
     )
 
 
+def _reviewed_instead(user: Officer) -> str:
+    """Who reviews the records ``user`` was on the team of: a station director's go to the
+    division (科室, which sees every station), a division officer's to a colleague."""
+    if user.has_role(Role.STATION_DIRECTOR) and not user.has_role(Role.DIVISION_STAFF):
+        return _("区局科室人员")
+    return _("其他有抽查职责的人员")
+
+
 @login_required
 def review_list(request: OfficerRequest) -> HttpResponse:
     """The director's spot checks of a month, per officer; the rounds drawn; the draw form."""
@@ -51,10 +59,14 @@ def review_list(request: OfficerRequest) -> HttpResponse:
     reviews = _reviews_for(request).filter(round__month=month)
     if status in DirectorReview.Status.values:
         reviews = reviews.filter(status=status)
+    order = ("unit__path", "inspection__lead_officer_id", "inspection_id")
+    # Nobody is asked to review a record they were on the team of: those are listed apart.
+    own = director_reviews.of_own_records(reviews, request.user).order_by(*order)[:500]
+    mine = director_reviews.with_director_on_team(
+        director_reviews.to_review_by(reviews, request.user)
+    )
     by_officer: dict[Any, list[DirectorReview]] = defaultdict(list)
-    for review in reviews.order_by("unit__path", "inspection__lead_officer_id", "inspection_id")[
-        :500
-    ]:
+    for review in mine.order_by(*order)[:500]:
         by_officer[review.inspection.lead_officer].append(review)
     rounds = scoped(ReviewRound.objects.select_related("unit"), request.user).filter(month=month)
     context = {
@@ -68,6 +80,8 @@ def review_list(request: OfficerRequest) -> HttpResponse:
             sampled=Count("reviews"),
             pending=Count("reviews", filter=Q(reviews__status=DirectorReview.Status.PENDING)),
         ),
+        "own": list(own),
+        "own_reviewed_by": _reviewed_instead(request.user),
         "may_draw": access.can(request.user, access.REVIEW_INSPECTIONS),
         "stations": stations(request),
         "last_month": director_reviews.last_month(),
@@ -161,13 +175,17 @@ def review_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     elif form.is_bound:
         messages.error(request, form.for_page)
     user = request.user
+    pending = review.status == DirectorReview.Status.PENDING
+    own = director_reviews.took_part(review, user)
     context = {
         **inspection_content(review.inspection),
         "review": review,
         "errors": form.field_errors,
         "form": form.shown,
         "methods": METHODS,
-        "may_review": review.status == DirectorReview.Status.PENDING
-        and access.can(user, access.REVIEW_INSPECTIONS),
+        "may_review": pending and access.can(user, access.REVIEW_INSPECTIONS) and not own,
+        "own": pending and own,
+        "reviewed_by": _reviewed_instead(user),
+        "director_on_team": director_reviews.director_took_part(review),
     }
     return render(request, "oversight/review_detail.html", context)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -108,8 +111,9 @@ class Visit(models.Model):
 class Task(StatusModel):
     """One entity to inspect, with the 六定: area, post, person, task, standard, responsibility.
 
-    The status changes only along ``TASK_TRANSITIONS`` (planning.tasks); until inspections
-    exist, a done task is the entity's last inspection.
+    The status changes only along ``TASK_TRANSITIONS`` (planning.tasks). A done task counts
+    as a visit of its entity (one done by hand has no record); every signed inspection counts
+    through the register's ``Entity.last_inspected_on`` (planning.patrol.schedule).
     """
 
     class Status(models.TextChoices):
@@ -189,8 +193,8 @@ class Task(StatusModel):
         related_name="+",
     )
     note = models.TextField(_("检查情况"), blank=True)
-    # Results of the visit, until inspections and cases exist (issue 4): campaign statistics
-    # add them up, never typed in as totals.
+    # Results of the visit, set when the task is done (from its signed record, or by hand):
+    # campaign statistics add them up, never typed in as totals.
     violation_found = models.BooleanField(_("发现违法行为"), default=False)
     notices_issued = models.PositiveSmallIntegerField(_("发出通知书（份）"), default=0)
     items_confiscated = models.CharField(_("收缴物品"), max_length=200, blank=True)
@@ -223,6 +227,16 @@ class Task(StatusModel):
 
     def __str__(self) -> str:
         return f"{self.entity} · {self.period}"
+
+    @property
+    def deadline(self) -> dt.date:
+        """The day by which the task is to be done: its due date, else its period's last day
+        (a campaign's or a re-inspection's task has no due date of its own). A task not done
+        by then is 逾期未查; one only past its scheduled day is not (yet)."""
+        if self.due_on is not None:
+            return self.due_on
+        year, month = (int(part) for part in self.period.split("-"))
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 @traced()

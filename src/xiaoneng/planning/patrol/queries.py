@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import InvalidInput
-from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.planning.patrol import schedule
 from xiaoneng.planning.patrol.models import Plan, Task
@@ -148,7 +148,11 @@ def officer_calendar(user: Officer, officer: Officer, month: Period) -> dict[str
 
 
 def station_calendar(user: Officer, station: Unit, month: Period) -> dict[str, Any]:
-    """Officers × days of one station's month: tasks (and done) per officer per day."""
+    """Officers × days of one station's month: tasks (and done) per officer per day.
+
+    The station's active officers, and whoever had its tasks in the month (one since moved
+    to another unit or gone, division staff on a campaign). Each row says whether ``user``
+    may open that officer's calendar (their unit in scope): the page links only those."""
     tasks = tasks_for(user).filter(unit=station)
     rows = (
         tasks.filter(scheduled_on__range=(month.first, month.last))
@@ -160,8 +164,8 @@ def station_calendar(user: Officer, station: Unit, month: Period) -> dict[str, A
     for row in rows:
         cells[row["officer_id"]][row["scheduled_on"]] = (row["total"], row["done"])
     officers = list(
-        Officer.objects.filter(Q(unit=station) | Q(pk__in=[k for k in cells if k]))
-        .filter(is_active=True)
+        Officer.objects.filter(Q(unit=station, is_active=True) | Q(pk__in=[k for k in cells if k]))
+        .select_related("unit")
         .order_by("username")
     )
     days = [day for week in month_weeks(month) for day in week if day.in_month]
@@ -170,6 +174,7 @@ def station_calendar(user: Officer, station: Unit, month: Period) -> dict[str, A
             officer,
             [(day, cells.get(officer.pk, {}).get(day.date)) for day in days],
             sum(total for total, _done in cells.get(officer.pk, {}).values()),
+            officer.unit_id is not None and in_scope(user, officer.unit_id),
         )
         for officer in officers
     ]

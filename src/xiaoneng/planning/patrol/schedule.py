@@ -8,10 +8,11 @@ more (benchmarks/bench_plan.py).
 
 ``due_in_period`` is the one definition of "due": the plan, the due list (page and API) call it.
 
-The last inspection is the latest *done task* (``Task.done_on``, set when a task's record is
-signed or the task is completed by hand). A signed inspection without a task (ad hoc,
-complaint) does not restart the interval yet: the defects issue says every signed inspection
-must, and that change belongs in ``last_inspections``.
+The last inspection is the later of the register's ``Entity.last_inspected_on`` (the day of
+the latest signed record of any origin — patrol, draw, complaint, joint, ad hoc — kept by the
+signing service through ``registry.services.note_inspection``) and the latest *done task*
+(``Task.done_on``: a task completed by hand counts too). Planning sits below inspections and
+never reads their records: the register carries the day.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from xiaoneng.registry.models import Entity, EntityQuerySet
 
 EPOCH = dt.date(1970, 1, 1)
 NEVER = np.iinfo(np.int64).min  # "no inspection yet" in an array of day numbers
+# "No day" as SQL reads it (a small integer both databases keep as one): became NEVER.
+NO_DAY_SQL = -(10**6)
 # Below this many entities the done tasks are read for them alone (a sub-query); above it,
 # reading every done task and matching in numpy is faster (measured at a million: 0.18 s
 # against 0.64 s for 90,000 entities, 1.15 s against 0.65 s for 900,000).
@@ -68,7 +71,8 @@ def _index_sql(column: str, values: Sequence[str]) -> str:
 
 @dataclass
 class Register:
-    """Entities as parallel arrays sorted by id; grid -1 for an entity outside every grid."""
+    """Entities as parallel arrays sorted by id; grid -1 for an entity outside every grid;
+    ``inspected`` the day number of the latest signed inspection (``NEVER`` if none)."""
 
     entity_id: np.ndarray
     grid_id: np.ndarray
@@ -76,6 +80,7 @@ class Register:
     class_index: np.ndarray
     grade_index: np.ndarray
     registered: np.ndarray
+    inspected: np.ndarray
 
     def __len__(self) -> int:
         return int(self.entity_id.size)
@@ -97,25 +102,29 @@ def _rows(queryset: QuerySet[Any], width: int) -> np.ndarray:
 def load_register(queryset: QuerySet[Entity]) -> Register:
     """The entities of ``queryset`` (already filtered and scoped) as arrays, in one statement."""
     table = Entity._meta.db_table
+    inspected = f'"{table}"."last_inspected_on"'
     columns = queryset.order_by("id").annotate(
         _grid=RawSQL(f'COALESCE("{table}"."grid_id", -1)', ()),
         _class=RawSQL(_index_sql(f'"{table}"."risk_class"', CLASSES), ()),
         _grade=RawSQL(_index_sql(f'"{table}"."credit_grade"', GRADES), ()),
         _registered=RawSQL(_days_sql(f'"{table}"."registered_on"'), ()),
+        _inspected=RawSQL(f"COALESCE({_days_sql(inspected)}, {NO_DAY_SQL})", ()),
     )
-    matrix = _rows(
-        columns.values_list("id", "_grid", "unit_id", "_class", "_grade", "_registered"), 6
-    )
-    return Register(*(matrix[:, i].copy() for i in range(6)))
+    names = ("id", "_grid", "unit_id", "_class", "_grade", "_registered", "_inspected")
+    matrix = _rows(columns.values_list(*names), len(names))
+    arrays = [matrix[:, i].copy() for i in range(len(names))]
+    arrays[-1][arrays[-1] == NO_DAY_SQL] = NEVER
+    return Register(*arrays)
 
 
 def last_inspections(register: Register, queryset: QuerySet[Entity] | None = None) -> np.ndarray:
-    """Day number of each entity's latest done task (``NEVER`` if none), aligned to ``register``.
+    """Day number of each entity's last inspection (``NEVER`` if none), aligned to
+    ``register``: the later of its latest signed record (``register.inspected``, any origin)
+    and its latest done task (one completed by hand has no record).
 
-    Only done tasks count, not signed inspections without a task (see the module docstring).
-    A few entities (a grid, an officer's grids) are looked up by id on the index; more (a
-    station) through ``queryset`` (the register's own) as a sub-query; most of the register,
-    by reading every done task.
+    For the done tasks, a few entities (a grid, an officer's grids) are looked up by id on the
+    index; more (a station) through ``queryset`` (the register's own) as a sub-query; most of
+    the register, by reading every done task.
     """
     done = Task.objects.filter(status=Task.Status.DONE, done_on__isnull=False)
     if len(register) < SEEK_BELOW:
@@ -129,13 +138,14 @@ def last_inspections(register: Register, queryset: QuerySet[Entity] | None = Non
         pairs = _latest(done.filter(entity_id__in=queryset.values("id")))
     else:
         pairs = _latest(done)
-    last = np.full(len(register), NEVER, dtype=np.int64)
+    last = register.inspected.copy()
     if pairs.size:
         position = np.searchsorted(register.entity_id, pairs[:, 0])
         inside = position < len(register)
         position, pairs = position[inside], pairs[inside]
         known = register.entity_id[position] == pairs[:, 0]
-        last[position[known]] = pairs[known, 1]
+        at = position[known]
+        last[at] = np.maximum(last[at], pairs[known, 1])
     return last
 
 

@@ -4,13 +4,13 @@ calendars that lay tasks out by day: /calendar/officer, /calendar/station (scope
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Paging, paged
+from xiaoneng.core.api_paging import Day, Id, Month, OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
@@ -89,11 +89,11 @@ class TaskFilter(Paging):
     officer: str = Field("", description="username")
     station: str = Field("", description="responsible unit code")
     grid: str = ""
-    period: str = Field("", description="YYYY-MM")
-    status: str = Field("", description="planned / done / cancelled / overflow")
-    plan: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    period: Month = ""
+    status: Annotated[str, OneOf(Task.Status.values)] = ""
+    plan: Id | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 def _tasks(request: OfficerRequest) -> QuerySet[Task]:
@@ -173,7 +173,7 @@ class OfficerCalendarOut(Schema):
     response=OfficerCalendarOut,
     summary="One officer's tasks by day in a month (today's open tasks first)",
 )
-def officer_calendar(request: OfficerRequest, username: str, month: str = "") -> dict[str, Any]:
+def officer_calendar(request: OfficerRequest, username: str, month: Month = "") -> dict[str, Any]:
     officer = get_scoped(Officer.objects.all(), request.user, username=username)
     data = plan_queries.officer_calendar(request.user, officer, plan_queries.check_month(month))
     days = [d for week in data["weeks"] for d in week if d.in_month]
@@ -205,7 +205,7 @@ class StationCalendarOut(Schema):
     response=StationCalendarOut,
     summary="A station's officers × days of a month, with its overflow count",
 )
-def station_calendar(request: OfficerRequest, code: str, month: str = "") -> dict[str, Any]:
+def station_calendar(request: OfficerRequest, code: str, month: Month = "") -> dict[str, Any]:
     station = get_scoped(Unit.objects.all(), request.user, code=code)
     data = plan_queries.station_calendar(request.user, station, plan_queries.check_month(month))
     return {
@@ -219,7 +219,7 @@ def station_calendar(request: OfficerRequest, code: str, month: str = "") -> dic
                 "total": total,
                 "by_day": {day.date.isoformat(): list(cell) for day, cell in cells if cell},
             }
-            for officer, cells, total in data["table"]
+            for officer, cells, total, _linked in data["table"]
         ],
         "overflow": data["overflow"].count(),
     }
