@@ -82,7 +82,7 @@ def test_campaign_statistics_in_the_words_of_article_1(county: County) -> None:
     campaign_task(campaign, west_entity(county))  # planned, not done
     assert (
         "开展“五类重点广告专项整治行动”，出动执法人员3人次，检查经营户2户次，发现违法行为1起，"
-        "发出通知书2份，收缴违法印刷品广告500件。"
+        "发出通知书2份，收缴违法印刷品广告（数量500）。"
     ) in sentences(report(county))
     row = report(county, unit=county.west).campaigns[0]
     assert (row.tasks, row.checked, row.officers) == (1, 0, 0)
@@ -137,10 +137,12 @@ def test_product_sampling_batches_firms_and_pass_rate(county: County) -> None:
             )
     figures = report(county).sampling
     assert (figures.batches, figures.firms, figures.passed, figures.failed) == (4, 3, 2, 1)
+    assert figures.pending == figures.by_category[0].pending == 1
     assert figures.rate == Decimal("66.7")
     written = sentences(report(county))
     assert (
-        "对化肥1类产品的3家企业的4批次产品进行了监督抽查，合格率为66.7%，不合格1批次。" in written
+        "对化肥1类产品的3家企业的4批次产品进行了监督抽查，合格2批次，不合格1批次，检验中1批次，"
+        "合格率为66.7%（不含检验中批次）。" in written
     )
     assert "不合格产品后处理1起，已办结1起。" in written
 

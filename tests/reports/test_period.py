@@ -187,9 +187,9 @@ def test_findings_and_rectification_orders(county: County) -> None:
     rectification(inspection, deadline=D(2026, 3, 16), status=R.ESCALATED, warned_on=D(2026, 3, 17))
     figures = report(county).inspections
     assert (figures.findings, figures.findings_by_severity["major"]) == (1, 1)
-    assert (figures.rectifications, figures.rectified, figures.warned) == (4, 1, 2)
-    assert (figures.escalated, figures.overdue) == (1, 1)
+    assert (figures.rectifications, figures.rectified, figures.warned) == (4, 1, 1)
+    assert (figures.escalated, figures.overdue, figures.in_time) == (1, 1, 1)
     assert (
-        "发现问题1处，下达责令整改通知书4份，已整改到位1份，逾期警示2份，转立案查处1份，"
-        "尚有1份逾期未整改。"
+        "发现问题1处，下达责令整改通知书4份，已整改到位1份，转立案查处1份，"
+        "逾期未整改1份（其中逾期警示1份），尚在整改期限内1份。"
     ) in sentences(report(county))

@@ -132,13 +132,15 @@ def campaign_rows(scope: Scope, start: dt.date, end: dt.date) -> list[CampaignRo
 
 @dataclass
 class CategoryRow:
-    """Samples of one product category taken in the period."""
+    """Samples of one product category taken in the period: batches = passed + failed +
+    pending (检验中, still at the laboratory)."""
 
     category: str
     batches: int = 0
     firms: int = 0
     passed: int = 0
     failed: int = 0
+    pending: int = 0
 
     @property
     def rate(self) -> Decimal | None:
@@ -147,7 +149,9 @@ class CategoryRow:
 
 @dataclass
 class SamplingFigures:
-    """Product quality spot checks of the period (篇4): batches, firms, results, follow-up."""
+    """Product quality spot checks of the period (篇4): batches, firms, results, follow-up.
+
+    batches = passed + failed + pending; the pass rate counts only batches with a verdict."""
 
     batches: int = 0
     firms: int = 0
@@ -180,18 +184,25 @@ def sampling_figures(scope: Scope, start: dt.date, end: dt.date) -> SamplingFigu
         .order_by("-batches", "plan__category")
     )
     by_category = [
-        CategoryRow(r["plan__category"], r["batches"], r["firms"], r["passed"], r["failed"])
+        CategoryRow(
+            r["plan__category"],
+            r["batches"],
+            r["firms"],
+            r["passed"],
+            r["failed"],
+            pending=r["batches"] - r["passed"] - r["failed"],
+        )
         for r in rows
     ]
     figures = SamplingFigures(
         batches=sum(r.batches for r in by_category),
         passed=sum(r.passed for r in by_category),
         failed=sum(r.failed for r in by_category),
+        pending=sum(r.pending for r in by_category),
         by_category=by_category,
     )
     if not figures.batches:
         return figures
-    figures.pending = figures.batches - figures.passed - figures.failed
     figures.firms = samples.aggregate(n=Count("firm_name", distinct=True))["n"]
     status = SampleFollowUp.Status
     follow_ups = scope.filter(

@@ -35,11 +35,12 @@ class InspectionsOut(Schema):
     with_problems: int
     findings: int
     findings_by_severity: dict[str, int]
-    rectifications: int
-    rectified: int
-    warned: int
-    escalated: int
-    overdue: int
+    rectifications: int = Field(description="orders issued in the period")
+    rectified: int = Field(description="of those, rectified on the day of the report")
+    warned: int = Field(description="of the overdue, warned (逾期已警示) on the day of the report")
+    escalated: int = Field(description="of those, escalated to a case")
+    overdue: int = Field(description="of those, past the deadline and not rectified (or warned)")
+    in_time: int = Field(description="of those, open and within the deadline")
     unlicensed: int
     unlicensed_licensed: int
     unlicensed_ceased: int
@@ -98,10 +99,11 @@ class ReportCampaignOut(Schema):
 
 class CategoryOut(Schema):
     category: str
-    batches: int
+    batches: int = Field(description="passed + failed + pending")
     firms: int
     passed: int
     failed: int
+    pending: int = Field(description="检验中: no laboratory verdict yet")
     rate: Decimal | None
 
 

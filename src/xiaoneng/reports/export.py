@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases.models import CaseKind
 from xiaoneng.cases.targets.services import format_value
+from xiaoneng.core.tabular import write_sheet
 from xiaoneng.inspections.models import Inspection, Severity, TraceFlag
 from xiaoneng.reports.period import PeriodReport
-from xiaoneng.reports.text import quantity, sentences, title, wan
+from xiaoneng.reports.text import kind_wan, quantity, sentences, title, wan
 
 
 @dataclass
@@ -30,16 +31,24 @@ def _wan(amount: Decimal) -> Decimal:
     return Decimal(wan(amount))
 
 
+def _number(value: Decimal) -> int | Decimal:
+    """A quantity as a number, as recorded, without trailing zeros: 206.000 → 206, 4.950 → 4.95."""
+    exact = Decimal(quantity(value))
+    return int(exact) if exact == exact.to_integral_value() else exact
+
+
 def _rate(value: Any) -> str:
     return "—" if value is None else f"{value}%"
 
 
 def case_table(report: PeriodReport) -> Table:
+    """Kinds and their 合计; the money columns are rounded once (``text.kind_wan``), so each
+    column of kinds sums to its 合计 exactly."""
     labels = dict(CaseKind.choices)
     cases = report.cases
+    rounded = kind_wan(cases)
     rows: list[list[Any]] = [
-        [str(labels.get(r.kind, r.kind)), r.cases, r.major, _wan(r.value), _wan(r.collected)]
-        for r in cases.by_kind
+        [str(labels.get(r.kind, r.kind)), r.cases, r.major, *rounded[r.kind]] for r in cases.by_kind
     ]
     rows.append([_("合计"), cases.filed, cases.major, _wan(cases.value), _wan(cases.collected)])
     return Table(
@@ -64,7 +73,7 @@ def goods_table(report: PeriodReport) -> Table:
             [
                 str(labels.get(g.kind, g.kind)),
                 g.description,
-                quantity(g.quantity),
+                _number(g.quantity),
                 g.measure,
                 _wan(g.value),
             ]
@@ -109,10 +118,12 @@ def inspection_table(report: PeriodReport) -> Table:
     rows += [[f"{_('检查发现')}·{severities[s]}", n] for s, n in f.findings_by_severity.items()]
     rows += [
         [_("下达责令整改（份）"), f.rectifications],
+        # Where those orders stand on the day of the report: the four add up to them.
         [_("已整改（份）"), f.rectified],
-        [_("逾期警示（份）"), f.warned],
         [_("转立案（份）"), f.escalated],
         [_("逾期未整改（份）"), f.overdue],
+        [_("逾期未整改·其中逾期警示（份）"), f.warned],
+        [_("整改期限内（份）"), f.in_time],
         [_("发现无照经营（户）"), f.unlicensed],
         [_("无照经营已办照（户）"), f.unlicensed_licensed],
         [_("无照经营已取缔（户）"), f.unlicensed_ceased],
@@ -141,7 +152,7 @@ def campaign_table(report: PeriodReport) -> Table:
                 c.checked,
                 c.violations,
                 c.notices,
-                "、".join(f"{item} {n}" for item, n in c.confiscated),
+                "、".join(f"{item}（数量{n}）" for item, n in c.confiscated),
             ]
             for c in report.campaigns
         ],
@@ -151,13 +162,23 @@ def campaign_table(report: PeriodReport) -> Table:
 def sampling_table(report: PeriodReport) -> Table:
     s = report.sampling
     rows: list[list[Any]] = [
-        [r.category, r.batches, r.firms, r.passed, r.failed, _rate(r.rate)] for r in s.by_category
+        [r.category, r.batches, r.firms, r.passed, r.failed, r.pending, _rate(r.rate)]
+        for r in s.by_category
     ]
     if s.by_category:
-        rows.append([_("合计"), s.batches, s.firms, s.passed, s.failed, _rate(s.rate)])
+        # 企业 of the 合计 counts each firm once, however many categories it was sampled in.
+        rows.append([_("合计"), s.batches, s.firms, s.passed, s.failed, s.pending, _rate(s.rate)])
     return Table(
         _("监督抽查"),
-        [_("产品类别"), _("批次"), _("企业（家）"), _("合格"), _("不合格"), _("合格率")],
+        [
+            _("产品类别"),
+            _("批次"),
+            _("企业（家，合计不重复计）"),
+            _("合格"),
+            _("不合格"),
+            _("检验中"),
+            _("合格率（已出结论）"),
+        ],
         rows,
     )
 
@@ -194,30 +215,21 @@ def tables(report: PeriodReport) -> list[Table]:
 
 
 def write_xlsx(report: PeriodReport, target: str | Path | IO[bytes]) -> None:
-    """A workbook: the sheet 报告 (title, period, sentences one a row), then a sheet a table."""
+    """A workbook: the sheet 报告 (title, period, sentences one a row), then a sheet a table,
+    each laid out by ``core.tabular.write_sheet`` (styled header, typed and safe cells)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_("报告"))
-    sheet.append([title(report)])
-    sheet.append(
-        [
-            _("期间：%(start)s 至 %(end)s；单位：%(unit)s；生成日期：%(made)s")
-            % {
-                "start": report.start,
-                "end": report.end,
-                "unit": report.unit_name,
-                "made": report.made_on,
-            }
-        ]
-    )
-    for text in sentences(report):
-        sheet.append([text])
+    period = _("期间：%(start)s 至 %(end)s；单位：%(unit)s；生成日期：%(made)s") % {
+        "start": report.start,
+        "end": report.end,
+        "unit": report.unit_name,
+        "made": report.made_on,
+    }
+    lines = [[period], *([text] for text in sentences(report))]
+    write_sheet(book, _("报告"), [title(report)], lines)
     for table in tables(report):
-        page = book.create_sheet(title=table.title[:31])
-        page.append(table.columns)
-        for row in table.rows:
-            page.append(row)
+        write_sheet(book, table.title, table.columns, table.rows)
     book.save(target)
 
 

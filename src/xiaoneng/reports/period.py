@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from xiaoneng.cases.models import Target, TargetMetric
 from xiaoneng.core.errors import InvalidInput
+from xiaoneng.inspections.followup.figures import standings
 from xiaoneng.inspections.models import (
     ExitCheck,
     Finding,
@@ -68,11 +69,15 @@ class InspectionFigures:
     with_problems: int = 0
     findings: int = 0
     findings_by_severity: dict[str, int] = field(default_factory=dict)
+    # Orders issued in the period, by where they stand on the day of the report
+    # (followup.figures): rectified + escalated + overdue + in_time = rectifications, and
+    # warned (逾期已警示) is a part of overdue.
     rectifications: int = 0
     rectified: int = 0
-    warned: int = 0
     escalated: int = 0
     overdue: int = 0
+    warned: int = 0
+    in_time: int = 0
     unlicensed: int = 0
     unlicensed_licensed: int = 0
     unlicensed_ceased: int = 0
@@ -134,20 +139,17 @@ def inspection_figures(
     severity = findings.aggregate(**{s: Count("id", filter=Q(severity=s)) for s in Severity.values})
     figures.findings_by_severity = severity
     figures.findings = sum(severity.values())
-    status = Rectification.Status
-    orders = scope.filter(Rectification.objects.filter(issued_on__range=(start, end)))
-    rectifications = orders.aggregate(
-        issued=Count("id"),
-        rectified=Count("id", filter=Q(status=status.RECTIFIED)),
-        warned=Count("id", filter=Q(warned_on__isnull=False)),
-        escalated=Count("id", filter=Q(status=status.ESCALATED)),
-        overdue=Count("id", filter=Q(status__in=[status.OPEN, status.WARNED], deadline__lt=today)),
+    # Where the orders of the period stand on the day of the report: the leader's view and
+    # the order list count with the same definition (followup.figures).
+    orders = standings(
+        scope.filter(Rectification.objects.filter(issued_on__range=(start, end))), today
     )
-    figures.rectifications = rectifications["issued"]
-    figures.rectified = rectifications["rectified"]
-    figures.warned = rectifications["warned"]
-    figures.escalated = rectifications["escalated"]
-    figures.overdue = rectifications["overdue"]
+    figures.rectifications = orders.issued
+    figures.rectified = orders.rectified
+    figures.escalated = orders.escalated
+    figures.overdue = orders.overdue
+    figures.warned = orders.warned
+    figures.in_time = orders.in_time
     operators = scope.filter(UnlicensedOperator.objects.filter(found_on__range=(start, end)))
     unlicensed = operators.aggregate(
         found=Count("id"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -50,6 +50,22 @@ def wan(amount: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def wan_parts(amounts: Iterable[Decimal]) -> list[Decimal]:
+    """Amounts of yuan as 万元 with two decimals that add up to their total rounded once
+    (``wan(sum(amounts))``): each part is cut to the hundredth and the hundredths the cutting
+    lost go to the parts that lost most (largest remainder; the earlier part on a tie). So a
+    table's column of kinds always sums to its 合计 row, and a sentence quoting a kind agrees
+    with the table."""
+    hundredths = [Decimal(a) / 100 for a in amounts]  # 0.01万元 = 100 yuan
+    total = sum(hundredths, Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    floors = [h.to_integral_value(rounding=ROUND_FLOOR) for h in hundredths]
+    left = int(total - sum(floors, Decimal(0)))
+    ranked = sorted(range(len(floors)), key=lambda i: (-(hundredths[i] - floors[i]), i))
+    for i in ranked[:left]:
+        floors[i] += 1
+    return [(f / 100).quantize(Decimal("0.01")) for f in floors]
+
+
 def quantity(value: Decimal) -> str:
     """A quantity without trailing zeros: 206.000 → "206", 4.950 → "4.95"."""
     return format(Decimal(value).normalize(), "f")
@@ -74,7 +90,10 @@ def listed(parts: Iterable[str | None]) -> str:
 
 
 def period_label(start: dt.date, end: dt.date) -> str:
-    """The period as a bulletin names it: 2026年, 2026年上半年, 2026年第一季度, 2026年3月…"""
+    """The period as a bulletin names it: 2026年, 2026年上半年, 2026年第一季度, 2026年3月,
+    2026年12月6日 for a single day, or the two dates."""
+    if start == end:
+        return f"{start:%Y}年{start.month}月{start.day}日"
     whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
     if start.year == end.year and whole_months:
         months = (start.month, end.month)
@@ -156,20 +175,31 @@ def _goods(goods: Iterable[GoodsRow]) -> str:
     return listed(f"{what}{quantity(q)}{measure}" for (what, measure), q in ranked)
 
 
+def kind_wan(cases: CaseFigures) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each kind's case value and money collected in 万元, rounded so that the kinds add up to
+    the totals the headline quotes (``wan_parts``); the table and the sentences both use it."""
+    kinds = [r.kind for r in cases.by_kind]
+    values = wan_parts(r.value for r in cases.by_kind)
+    collected = wan_parts(r.collected for r in cases.by_kind)
+    return dict(zip(kinds, zip(values, collected, strict=True), strict=True))
+
+
 def _kind_sentences(cases: CaseFigures) -> list[str]:
     """篇2: 查处制售假冒伪劣商品和侵犯注册商标专用权案件43起，总案值达203.85万元，罚没款入库
     99.08万元。共查处涉农案件23起，案值320.12万元，罚没款入库81.57万元，没收不合格化肥206吨…"""
     written = []
+    rounded = kind_wan(cases)
     for row in cases.by_kind:
         if row.kind not in OWN_SENTENCE or not row.cases:
             continue
         verb, value = OWN_SENTENCE[CaseKind(row.kind)]
         goods = _goods(g for g in cases.goods if g.kind == row.kind)
+        case_value, collected = rounded[row.kind]
         text = sentence(
             [
                 f"{verb}{CASE_NOUNS[CaseKind(row.kind)]}{row.cases}起",
-                f"{value}{wan(row.value)}万元" if row.value else None,
-                f"罚没款入库{wan(row.collected)}万元" if row.collected else None,
+                f"{value}{case_value:.2f}万元" if case_value else None,
+                f"罚没款入库{collected:.2f}万元" if collected else None,
                 f"没收{goods}" if goods else None,
             ]
         )
@@ -179,6 +209,13 @@ def _kind_sentences(cases: CaseFigures) -> list[str]:
     if rest:
         written.append(f"依法没收{rest}。")
     return written
+
+
+def _overdue(overdue: int, warned: int) -> str | None:
+    """逾期未整改3份（其中逾期警示2份）."""
+    if not overdue:
+        return None
+    return f"逾期未整改{overdue}份" + (f"（其中逾期警示{warned}份）" if warned else "")
 
 
 def _inspections(report: PeriodReport) -> list[str]:
@@ -198,10 +235,12 @@ def _inspections(report: PeriodReport) -> list[str]:
             [
                 f"发现问题{figures.findings}处" if figures.findings else None,
                 f"下达责令整改通知书{figures.rectifications}份" if figures.rectifications else None,
+                # Where the orders stand on the day of the report; the parts add up to the
+                # orders issued, and 逾期警示 is a part of 逾期未整改 (followup.figures).
                 f"已整改到位{figures.rectified}份" if figures.rectified else None,
-                f"逾期警示{figures.warned}份" if figures.warned else None,
                 f"转立案查处{figures.escalated}份" if figures.escalated else None,
-                f"尚有{figures.overdue}份逾期未整改" if figures.overdue else None,
+                _overdue(figures.overdue, figures.warned),
+                f"尚在整改期限内{figures.in_time}份" if figures.in_time else None,
             ]
         ),
         sentence(
@@ -221,7 +260,9 @@ def _inspections(report: PeriodReport) -> list[str]:
 
 
 def _campaign(row: CampaignRow) -> str | None:
-    confiscated = listed(f"{item}{n}件" for item, n in row.confiscated if n)
+    # A task records what was confiscated and how many, not in which measure: the number is
+    # written as recorded, never given a measure word (件) it may not have.
+    confiscated = listed(f"{item}（数量{n}）" for item, n in row.confiscated if n)
     return sentence(
         [
             f"出动执法人员{row.officers}人次" if row.officers else None,
@@ -247,8 +288,19 @@ def _campaigns(rows: list[CampaignRow]) -> list[str]:
     return written
 
 
+def _pass_rate(rate: Decimal | None, pending: int) -> str | None:
+    """合格率为66.7%, said to leave out the batches still at the laboratory when there are."""
+    if rate is None:
+        return None
+    return f"合格率为{rate}%" + ("（不含检验中批次）" if pending else "")
+
+
 def _sampling(report: PeriodReport) -> list[str]:
-    """篇4: 对237类重点产品的20835家生产企业的23423批次产品进行了国家监督抽查…合格率…"""
+    """篇4: 对237类重点产品的20835家生产企业的23423批次产品进行了国家监督抽查…合格率…
+
+    The batches are split by verdict, so the parts add up to the batches sampled: 合格,
+    不合格 and 检验中 (still at the laboratory); the pass rate counts only batches with a
+    verdict."""
     figures = report.sampling
     if not figures.batches:
         return []
@@ -262,8 +314,10 @@ def _sampling(report: PeriodReport) -> list[str]:
                 [
                     f"对{shown}{len(names)}类产品的{figures.firms}家企业的{figures.batches}"
                     "批次产品进行了监督抽查",
-                    f"合格率为{rate}%" if rate is not None else None,
+                    f"合格{figures.passed}批次" if figures.passed else None,
                     f"不合格{figures.failed}批次" if figures.failed else None,
+                    f"检验中{figures.pending}批次" if figures.pending else None,
+                    _pass_rate(rate, figures.pending),
                 ]
             ),
             sentence(

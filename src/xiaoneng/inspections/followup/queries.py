@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, QuerySet
 
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
+from xiaoneng.inspections.followup.figures import standing
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.inspections.followup.services import OPEN_STATES
 from xiaoneng.inspections.records.models import Inspection
@@ -38,10 +39,9 @@ def filter_state(
         return queryset.filter(status__in=OPEN_STATES)
     if state == "due_soon":
         return queryset.filter(status=R.OPEN, deadline__gte=today, deadline__lte=soon(today))
-    if state == "overdue":
-        return queryset.filter(status__in=OPEN_STATES, deadline__lt=today)
-    if state == "warned":
-        return queryset.filter(status=R.WARNED)
+    if state in ("overdue", "warned"):
+        # The standing the period report counts too (followup.figures).
+        return queryset.filter(standing(state, today))
     if state == "failed":
         return queryset.filter(reinspection_failed(), status__in=OPEN_STATES)
     if state == "rectified":

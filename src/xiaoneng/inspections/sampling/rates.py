@@ -92,6 +92,28 @@ class Rate:
             self.previous_passed += row["passed"]
 
 
+BUREAU_SUFFIXES = ("市场监督管理局", "市场监管局")
+
+
+def region_names(codes: Any) -> dict[str, str]:
+    """A name for each region code, for sentences and tables: the name of the highest unit
+    of that region without its bureau suffix (伊宁示范县市场监督管理局 → 伊宁示范县); a code
+    no unit has is written 行政区划代码654003, never as a bare number."""
+    names: dict[str, str] = {}
+    units = Unit.objects.filter(region_code__in=list(codes)).order_by("-depth", "-path")
+    for code, name in units.values_list("region_code", "name"):
+        names[code] = name  # the shallowest unit comes last and wins
+    for code, name in names.items():
+        for suffix in BUREAU_SUFFIXES:
+            if name.endswith(suffix) and name != suffix:
+                names[code] = name.removesuffix(suffix)
+                break
+    for code in codes:
+        known = _("行政区划代码%(code)s") % {"code": code} if code else _("未填行政区划")
+        names.setdefault(code, known)
+    return names
+
+
 def samples_of(queryset_or_user: QuerySet[Sample] | Officer) -> QuerySet[Sample]:
     """A sample queryset as given, or the samples a user may see."""
     if isinstance(queryset_or_user, QuerySet):
@@ -134,8 +156,12 @@ def pass_rates(*, queryset_or_user: QuerySet[Sample] | Officer, year: int, by: s
         key = row[field] or ""
         line = lines.setdefault(key, Rate(by=by, key=key, label=key))
         line.add(row, current=row["plan__year"] == year)
-    if by == "unit":
-        names = dict(Unit.objects.filter(code__in=lines).values_list("code", "name"))
+    if by in ("unit", "region"):
+        names = (
+            region_names(lines)
+            if by == "region"
+            else dict(Unit.objects.filter(code__in=lines).values_list("code", "name"))
+        )
         for line in lines.values():
             line.label = names.get(line.key, line.key)
     return sorted(lines.values(), key=lambda r: (-r.batches, -r.previous_batches, r.key))
