@@ -19,7 +19,12 @@ from xiaoneng.demo.inspections import build_inspections, build_sampling
 from xiaoneng.demo.logins import PASSWORD
 from xiaoneng.demo.org import Organisation, build_organisation
 from xiaoneng.demo.oversight import build_oversight
-from xiaoneng.demo.planning import build_coverage, build_draws, build_plans
+from xiaoneng.demo.planning import (
+    build_coverage,
+    build_current_plans,
+    build_draws,
+    build_plans,
+)
 from xiaoneng.demo.registry import build_register
 
 
@@ -43,6 +48,8 @@ def build_county(
         progress=progress,
     )
     build_inspections(np.random.default_rng([seed, 11]), organisation, now=now, progress=progress)
+    # This month's plans read the year's records: made once they exist (as the bureau would).
+    build_current_plans(organisation, now=now, progress=progress)
     build_oversight(np.random.default_rng([seed, 12]), organisation, now=now, progress=progress)
     build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=progress)
     build_cases(np.random.default_rng([seed, 14]), organisation, now=now, progress=progress)

@@ -6,7 +6,10 @@ rules of ``registry.feedback.credit_event`` in the order they happened: an autom
 lowers the grade at once (``applied``); the others propose, and the credit division confirms
 most proposals a few days later (the grade falls then), rejects some, and has the last
 fortnight's still to decide. Each change is kept in the entity's classification history.
-An entity whose grade the register's own history changed after an event is left as it is.
+An entity whose grade the register's own history changed after an event is left as it is, and
+so is one that a double-random draw committed after the event froze in its population: the
+draws were committed (``demo.planning.draws``) before the year's events were generated, and
+their snapshots must stay the grade history at their commit.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from xiaoneng.demo.inspections.context import Context
 from xiaoneng.demo.rows import REASON, Rows
 from xiaoneng.inspections.followup.services import url_or_blank
 from xiaoneng.inspections.models import ExitCheck, Finding, Rectification, Sample, Severity
+from xiaoneng.planning.draws.inputs import snapshot_text
+from xiaoneng.planning.draws.models import RandomDraw
 from xiaoneng.registry.credit.services import worse
 from xiaoneng.registry.models import (
     ClassificationChange,
@@ -152,6 +157,7 @@ class Feedback:
             .annotate(last=Max("changed_at"))
             .values_list("entity_id", "last")
         )
+        self.frozen = _frozen_until(entities)
         self.staff = ctx.people.credit_staff or list(ctx.people.directors.values())
         self.proposals = Rows(
             "entity_id trigger current_grade proposed_grade source source_url status proposed_at "
@@ -167,6 +173,8 @@ class Feedback:
         lowers it; an open proposal for the same grade is not repeated."""
         self.decide_until(event.at)
         if event.entity in self.history and self.history[event.entity] > event.at:
+            return
+        if event.entity in self.frozen and self.frozen[event.entity] > event.at:
             return
         grade = self.grade[event.entity]
         for trigger in event.triggers:
@@ -263,6 +271,19 @@ class Feedback:
         )
         bulk.insert(AuditEvent, events, len(changes))
         return len(self.proposals)
+
+
+def _frozen_until(entities: list[int]) -> dict[int, dt.datetime]:
+    """The last commit of a draw whose population list holds each entity (its grade frozen)."""
+    uscc_of = dict(Entity.objects.filter(pk__in=entities).values_list("uscc", "pk"))
+    frozen: dict[int, dt.datetime] = {}
+    for draw in RandomDraw.objects.filter(committed_at__isnull=False).order_by("committed_at"):
+        assert draw.committed_at is not None
+        for line in snapshot_text(draw, "population").decode("utf-8").splitlines():
+            entity = uscc_of.get(line.split(",", 1)[0])
+            if entity is not None:
+                frozen[entity] = draw.committed_at
+    return frozen
 
 
 def build_credit(ctx: Context) -> int:

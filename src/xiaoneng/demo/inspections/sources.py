@@ -313,7 +313,7 @@ def exits(ctx: Context) -> Visits:
     if not n:
         return Visits.make(0, **_empty())
     rows = np.sort(rng.choice(gone, n, replace=False))
-    day = ctx.days.pick(rng, np.full(n, ctx.window_number), np.full(n, ctx.today_number - 1))
+    day = _days_after_registration(ctx, rows)
     labels = dict(Entity.Status.choices)
     status = [str(labels[s]) for s in p.status[rows].tolist()]
     visits = Visits.make(

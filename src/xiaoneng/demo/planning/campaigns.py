@@ -69,6 +69,11 @@ def _campaign(
     return campaign
 
 
+def _registered_before(register: schedule.Register, start: dt.date) -> schedule.Register:
+    """The entities a campaign starting on ``start`` could list: those in the register then."""
+    return register.take(np.flatnonzero(register.registered < schedule.day_number(start)))
+
+
 def _campaign_tasks(
     writer: PlanWriter,
     campaign: Campaign,
@@ -133,11 +138,11 @@ def build_campaigns(
     bureau = organisation.bureau
     made = []
     ads = Entity.objects.operating().filter(industry_id__in=AD_INDUSTRIES, grid__isnull=False)
-    register = schedule.load_register(ads)
+    start = month_start(today, 4)
+    register = _registered_before(schedule.load_register(ads), start)
     if len(register):
         keep = np.sort(rng.choice(len(register), min(len(register), 600), replace=False))
         register = register.take(keep)
-        start = month_start(today, 4)
         end = start + dt.timedelta(days=44)
         days = workdays.between(start, end)
         usccs = list(
@@ -185,9 +190,9 @@ def build_campaigns(
     food = Entity.objects.operating().filter(
         industry_id__in=industry_codes(SCHOOL_INDUSTRY), hot_industry=True, grid__isnull=False
     )
-    register = schedule.load_register(food)
+    start = today - dt.timedelta(days=20)
+    register = _registered_before(schedule.load_register(food), start)
     if len(register):
-        start = today - dt.timedelta(days=20)
         end = month_start(today, -2) - dt.timedelta(days=1)
         campaign = _campaign(
             writer,

@@ -1,7 +1,9 @@
 """The demo county's double-random draws: two finished ones of the past year and one committed.
 
 Made through the services (so they verify), dated in the past: each service call's trace
-events are moved to the moment the demo says it happened.
+events are moved to the moment the demo says it happened, and each draw is committed on the
+register as it stood then (``register_as_of``): entities registered later are left out, and
+the grades and classes frozen are those of the classification history at that moment.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from xiaoneng.planning.draws import conflicts as draw_conflicts
 from xiaoneng.planning.draws import publication as draw_publication
 from xiaoneng.planning.draws import services as draws
 from xiaoneng.planning.draws.models import RandomDraw
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import ClassificationChange, Entity
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+CHUNK = 5000  # ids in one UPDATE (SQLite's limit of variables)
 CONFLICT_REASONS = (
     "配偶经营该店",
     "近亲属为该企业股东",
@@ -41,6 +44,60 @@ def _dated(when: dt.datetime) -> Iterator[None]:
     last = AuditEvent.objects.aggregate(top=Max("id"))["top"] or 0
     yield
     AuditEvent.objects.filter(id__gt=last).update(at=when)
+
+
+@contextmanager
+def register_as_of(when: dt.datetime) -> Iterator[None]:
+    """Inside the block the register is as it stood at ``when``, then it is put back.
+
+    Entities registered after that day are archived for the while (no draw reads an
+    archived entity); an entity whose credit grade or risk class changed since has the value
+    of its first later change's ``old_value``. Plain UPDATEs: nothing is traced, and the
+    caller's transaction undoes them if the block fails.
+    """
+    day = timezone.localdate(when)
+    active = Entity.objects.active()
+    later = list(active.filter(registered_on__gt=day).values_list("pk", flat=True))
+    then: dict[str, dict[int, str]] = {}
+    changes = (
+        ClassificationChange.objects.filter(changed_at__gt=when)
+        .order_by("entity_id", "field", "changed_at", "id")
+        .values_list("entity_id", "field", "old_value")
+    )
+    for entity, field, old in changes:  # the first change after ``when`` says what was then
+        then.setdefault(field, {}).setdefault(entity, old)
+    then = {f: {e: old for e, old in values.items() if old} for f, values in then.items()}
+    now = {field: _values_of(field, list(values)) for field, values in then.items()}
+    _set_values(then)
+    _set_archived(later, when)
+    try:
+        yield
+    finally:
+        _set_archived(later, None)
+        _set_values(now)
+
+
+def _values_of(field: str, ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = Entity.objects.filter(pk__in=ids[start : start + CHUNK])
+        found.update(chunk.values_list("pk", field))
+    return found
+
+
+def _set_archived(ids: list[int], when: dt.datetime | None) -> None:
+    for start in range(0, len(ids), CHUNK):
+        Entity.objects.filter(pk__in=ids[start : start + CHUNK]).update(archived_at=when)
+
+
+def _set_values(values: dict[str, dict[int, str]]) -> None:
+    for field, by_entity in values.items():
+        groups: dict[str, list[int]] = {}
+        for entity, value in by_entity.items():
+            groups.setdefault(value, []).append(entity)
+        for value, ids in groups.items():
+            for start in range(0, len(ids), CHUNK):
+                Entity.objects.filter(pk__in=ids[start : start + CHUNK]).update(**{field: value})
 
 
 def _working_morning(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -92,7 +149,7 @@ def _finished(
     None when a small demo county cannot hold it (too few entities for the ratios).
     """
     try:
-        with transaction.atomic(), _dated(start):
+        with transaction.atomic(), _dated(start), register_as_of(start):
             draw = draws.create_draw(
                 seed=seed,
                 actor=staff,
@@ -188,7 +245,7 @@ def build_draws(
 def _committed(*, staff: Officer, at: dt.datetime, **values: Any) -> RandomDraw | None:
     """A draw committed at ``at`` and not yet run (its seed kept secret by the system)."""
     try:
-        with transaction.atomic(), _dated(at):
+        with transaction.atomic(), _dated(at), register_as_of(at):
             return draws.create_draw(actor=staff, at=at, **values)
     except DomainError:
         return None

@@ -194,16 +194,26 @@ def build_patrol_history(
 
 
 def build_month_plans(organisation: Organisation, today: dt.date, period: str) -> int:
-    """A month's plan of each station made by the service itself, from ``today`` on."""
-    from xiaoneng.org.models import Officer
+    """A month's plan of each station made by the service itself, from ``today`` on, then the
+    bureau's: the entities due in no station's plan, those outside every grid, are its
+    overflow (主体不在任何网格内) until someone gives them a grid."""
+    from xiaoneng.org.models import Officer, Role
 
     directors = Officer.objects.in_bulk(list(organisation.directors.values()))
+    leader = (
+        Officer.objects.filter(unit=organisation.bureau, roles=Role.BUREAU_LEADER)
+        .order_by("id")
+        .first()
+    )
+    planners = [
+        (station, directors.get(organisation.directors.get(station.pk, 0)))
+        for station in organisation.stations
+    ]
     created = 0
-    for station in organisation.stations:
-        director = directors.get(organisation.directors.get(station.pk, 0))
+    for unit, actor in [*planners, (organisation.bureau, leader)]:
         try:
             report = generate_patrol_plan(
-                period=period, unit_code=station.code, actor=director, today=today
+                period=period, unit_code=unit.code, actor=actor, today=today
             )
         except CalendarUnknown:
             return created

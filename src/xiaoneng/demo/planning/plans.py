@@ -3,9 +3,11 @@
 The past is generated on arrays from each entity's patrol interval (an inspection every
 interval, give or take a fortnight, on a working day) and written in bulk with its trace
 (``core.bulk``); the entity's inspection before the year becomes an opening record
-(期初录入). This month's plan is then completed by the real service
-(``generate_patrol_plan``) from today on, and the campaigns' open tasks merge with patrol tasks
-into joint visits by the real ``merge_visits``. A million entities take about 90 s.
+(期初录入). The campaigns follow. This month's and next month's plans are made later by the
+real service (``build_current_plans``, run by ``demo.county`` after the year's inspections, so
+that the plan reads every record done before it), the bureau's too (its entities outside
+every grid, 主体不在任何网格内); the service merges the campaigns' open tasks with patrol
+tasks into joint visits (``merge_visits``). A million entities take about 90 s.
 """
 
 from __future__ import annotations
@@ -49,23 +51,36 @@ def build_plans(
     with bulk.paused_gc():
         count = build_patrol_history(writer, register, workdays, names, progress)
         with transaction.atomic():
-            # This month's plan from today on, and next month's drafted ahead (篇2: 计划下达及时).
-            current = build_month_plans(organisation, today, period_of(today))
-            current += build_month_plans(organisation, today, period_of(month_start(today, -1)))
-        with transaction.atomic():
             made = build_campaigns(writer, workdays, organisation, names)
-            periods = set(
-                Task.objects.filter(plan__campaign__in=made)
-                .values_list("period", flat=True)
-                .distinct()
-            )
-            visits = sum(
-                len(merge_visits(period=p)) for p in sorted(periods) if p >= period_of(today)
-            )
+    _analyze()
+    progress(f"巡查计划 plans: {count:,} past tasks, {len(made)} campaigns")
+
+
+def build_current_plans(
+    organisation: Organisation, *, now: dt.datetime, progress: Callable[[str], None] = print
+) -> None:
+    """This month's plans from today on and next month's drafted ahead (篇2: 计划下达及时),
+    made by the service once the year's records exist; the campaigns' open tasks join them."""
+    today = timezone.localtime(now).date()
+    periods = (period_of(today), period_of(month_start(today, -1)))
+    with bulk.paused_gc(), transaction.atomic():
+        current = sum(build_month_plans(organisation, today, period) for period in periods)
+        # Each period again, as the service's own merge does after a plan: campaign tasks of a
+        # period without a patrol plan still join the entity's other open tasks.
+        for period in periods:
+            merge_visits(period=period)
+    _analyze()
+    outside = Task.objects.filter(
+        period=periods[0], overflow_reason=Task.Overflow.OUTSIDE_GRIDS
+    ).count()
+    visits = Visit.objects.filter(period__gte=periods[0]).count()
+    progress(
+        f"巡查计划 plans: {current:,} planned this month and next ({outside:,} 网格外 in the "
+        f"bureau's overflow), {visits:,} joint visits"
+    )
+
+
+def _analyze() -> None:
     with connection.cursor() as cursor:  # statistics for the planner, as autovacuum would
         for model in (Task, Plan, Visit, Campaign):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
-    progress(
-        f"巡查计划 plans: {count:,} past tasks, {current:,} planned this month and next, "
-        f"{len(made)} campaigns, {visits:,} joint visits"
-    )
