@@ -19,13 +19,14 @@ EAST_DRAW = "城东所自行组织的抽查"
 
 @pytest.fixture
 def east_draw(county: County) -> RandomDraw:
-    """A drawn draw organised by the east station (by its administrator, whose scope is all)."""
+    """A drawn draw organised by the east station (by its administrator, whose scope is all),
+    its teams from the east station and the division: nothing of the west station's."""
     populate(county)
     draw = make_draw(
         county,
         name=EAST_DRAW,
         unit=county.east,
-        pool_units=[county.east, county.west],
+        pool_units=[county.east, county.division],
         actor=county.admin,
     )
     return draws.run_draw(draw=draw, actor=county.admin, at=LATER)

@@ -47,12 +47,17 @@ def test_verify_detects_a_swapped_inspector_and_names_the_row(drawn: RandomDraw)
     leader = DrawInspector.objects.get(selection__draw=drawn, selection__order=1, position=1)
     DrawInspector.objects.filter(pk=member.pk).update(certificate_number="65009999")
     problems = verify_draw(draw=_fresh(drawn)).problems
-    assert problems == ["记录的抽取结果与抽取时的结果摘要不符"]
-    # Both the row and its digest changed: the re-run names the row.
+    assert problems[0] == "记录的抽取结果与抽取时的结果摘要不符"
+    assert problems[1].startswith(f"第 1 户：抽取时记录为 {member.selection.uscc}")
+    assert problems[1].endswith(
+        f"{leader.certificate_number}（{leader.officer.username}）、"
+        f"65009999（{member.officer.username}）"
+    )
+    # Both the row and its digest changed, in a draw run before records: the re-run names it.
     rows = [f"1,{member.selection.uscc},{leader.certificate_number};65009999\n"]
     rest = [line for line in _result_lines(drawn) if not line.startswith("1,")]
     RandomDraw.objects.filter(pk=drawn.pk).update(
-        result_digest=snapshots.digest("".join(rows + rest).encode())
+        result_digest=snapshots.digest("".join(rows + rest).encode()), record_version=0
     )
     problems = verify_draw(draw=_fresh(drawn)).problems
     assert problems == [
@@ -94,9 +99,10 @@ def test_verify_detects_changed_parameters(drawn: RandomDraw) -> None:
 
 
 def test_verify_detects_a_consistent_forgery_of_seed_and_digests(drawn: RandomDraw) -> None:
-    """A forger who replaces the seed and its hash still cannot reproduce the stored result."""
+    """A forger who replaces the seed and its hash still cannot reproduce the stored result
+    (in a draw run before records, which would name the digest: test_record.py)."""
     RandomDraw.objects.filter(pk=drawn.pk).update(
-        seed="伪造", seed_sha256=snapshots.seed_digest("伪造")
+        seed="伪造", seed_sha256=snapshots.seed_digest("伪造"), record_version=0
     )
     problems = verify_draw(draw=_fresh(drawn)).problems
     assert problems and problems[0].startswith("第 1 户：记录为 ")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from xiaoneng.core.api_paging import OneOf
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Officer
@@ -18,10 +20,12 @@ from xiaoneng.planning.draws import conflicts as draw_conflicts
 from xiaoneng.planning.draws import inputs as draw_inputs
 from xiaoneng.planning.draws import params as draw_params
 from xiaoneng.planning.draws import publication as draw_publication
+from xiaoneng.planning.draws import queries as draw_queries
 from xiaoneng.planning.draws import services as draws
 from xiaoneng.planning.draws.models import (
     SNAPSHOTS,
     ConflictDeclaration,
+    DrawSelection,
     InspectionItem,
     RandomDraw,
 )
@@ -72,6 +76,8 @@ class DrawOut(Schema):
     planned_count: int
     selected_count: int
     result_digest: str
+    record_version: int = Field(description="0: run before the record; 1: sealed record")
+    record_digest: str = Field(description="SHA-256 of the sealed record (docs/draws.md)")
     policy_version: int | None
     code_version: str
     created_at: dt.datetime
@@ -181,12 +187,26 @@ def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
 
 
 def _draws(request: OfficerRequest) -> Any:
+    """The draws the caller sees: his units', and those assigning his staff or entities."""
     queryset = RandomDraw.objects.select_related("unit", "policy", "publication")
-    return scoped(queryset.prefetch_related("items", "pool_units"), request.user)
+    queryset = queryset.prefetch_related("items", "pool_units")
+    return draw_queries.visible_draws(queryset, request.user)
 
 
-def _draw(request: OfficerRequest, pk: int) -> RandomDraw:
-    return _with_deadlines([get_scoped(_draws(request), request.user, pk=pk)])[0]
+def _draw(request: OfficerRequest, pk: int, *, full: bool = False) -> RandomDraw:
+    """The draw ``pk`` if the caller sees it (with ``full``: all of it), else 404."""
+    draw = _draws(request).filter(pk=pk).first()
+    if draw is None or (full and not draw_queries.sees_in_full(request.user, draw)):
+        raise Http404
+    return _with_deadlines([draw])[0]
+
+
+def _visible_orders(request: OfficerRequest, draw: RandomDraw) -> set[int] | None:
+    """The orders of the rows the caller sees; None for all."""
+    if draw_queries.sees_in_full(request.user, draw):
+        return None
+    rows = DrawSelection.objects.filter(draw=draw)
+    return set(draw_queries.visible_rows(rows, request.user, draw).values_list("order", flat=True))
 
 
 @router.get("/inspection-items", response=list[ItemOut], summary="The random spot-check items")
@@ -195,7 +215,9 @@ def list_items(request: OfficerRequest) -> Any:
 
 
 @router.get("/draws", response=list[DrawOut], summary="Draws of your units, newest first")
-def list_draws(request: OfficerRequest, status: str = "") -> Any:
+def list_draws(
+    request: OfficerRequest, status: Annotated[str, OneOf(RandomDraw.Status.values)] = ""
+) -> Any:
     queryset = _draws(request)
     return _with_deadlines(list(queryset.filter(status=status) if status else queryset))
 
@@ -228,40 +250,51 @@ def get_draw(request: OfficerRequest, draw_id: int) -> RandomDraw:
 
 @router.post("/draws/{draw_id}/commit", response=DrawOut, summary="Commit a draft")
 def commit_draw(request: OfficerRequest, draw_id: int, payload: SeedIn) -> RandomDraw:
-    draws.commit_draw(draw=_draw(request, draw_id), seed=payload.seed, actor=request.user)
+    draw = _draw(request, draw_id, full=True)
+    draws.commit_draw(draw=draw, seed=payload.seed, actor=request.user)
     return _draw(request, draw_id)
 
 
 @router.post("/draws/{draw_id}/run", summary="Run the draw: the result, with the seed revealed")
 def run_draw(request: OfficerRequest, draw_id: int, payload: SeedIn) -> dict[str, Any]:
-    drawn = draws.run_draw(draw=_draw(request, draw_id), seed=payload.seed, actor=request.user)
+    draw = _draw(request, draw_id, full=True)
+    drawn = draws.run_draw(draw=draw, seed=payload.seed, actor=request.user)
     return result_json(drawn)
 
 
 @router.get("/draws/{draw_id}/result", summary="The drawn entities and their teams")
 def draw_result(request: OfficerRequest, draw_id: int) -> dict[str, Any]:
-    return result_json(_draw(request, draw_id))
+    draw = _draw(request, draw_id)
+    return result_json(draw, _visible_orders(request, draw))
 
 
 @router.get(
     "/draws/{draw_id}/verify", response=VerificationOut, summary="Re-run and compare the result"
 )
 def verify(request: OfficerRequest, draw_id: int) -> Any:
-    outcome = verify_draw(draw=_draw(request, draw_id))
-    return {"draw_id": outcome.draw_id, "verified": outcome.verified, "problems": outcome.problems}
+    draw = _draw(request, draw_id)
+    outcome = verify_draw(draw=draw)
+    # The differences name other units' entities and officers: listed to full viewers only.
+    problems = outcome.problems
+    if problems and not draw_queries.sees_in_full(request.user, draw):
+        problems = [_("%(n)d 处与记录不符，详情请向组织单位了解") % {"n": len(problems)}]
+    return {"draw_id": outcome.draw_id, "verified": outcome.verified, "problems": problems}
 
 
 @router.post("/draws/{draw_id}/publish", response=DrawOut, summary="Record the publication")
 def publish(request: OfficerRequest, draw_id: int, payload: PublishIn) -> RandomDraw:
     draw_publication.publish_draw(
-        draw=_draw(request, draw_id), text=payload.text, url=payload.url, actor=request.user
+        draw=_draw(request, draw_id, full=True),
+        text=payload.text,
+        url=payload.url,
+        actor=request.user,
     )
     return _draw(request, draw_id)
 
 
 @router.get("/draws/{draw_id}/snapshots/{part}", summary="A snapshot's canonical text")
 def snapshot(request: OfficerRequest, draw_id: int, part: str) -> HttpResponse:
-    draw = _draw(request, draw_id)
+    draw = _draw(request, draw_id, full=True)
     if part not in SNAPSHOTS:
         raise Http404
     return HttpResponse(

@@ -79,7 +79,7 @@ class ConflictDeclaration(models.Model):
 
 # The snapshots are bytes (not JSON) and the secret seed must not reach the trace before the
 # draw; the digests, traced, are the trace's witness of the snapshots.
-@traced(exclude=["held_seed", *(f"{part}_snapshot" for part in SNAPSHOTS)])
+@traced(exclude=["held_seed", "record_snapshot", *(f"{part}_snapshot" for part in SNAPSHOTS)])
 class RandomDraw(StatusModel):
     """A double-random draw: entities chosen from a frozen population, teams from a frozen pool."""
 
@@ -144,6 +144,11 @@ class RandomDraw(StatusModel):
     planned_count = models.PositiveIntegerField(_("应抽户数"), default=0)
     selected_count = models.PositiveIntegerField(_("已抽户数"), default=0)
     result_digest = models.CharField(_("抽取结果摘要"), max_length=64, blank=True)
+    # What the published result shows besides the rule's output (officer accounts, times,
+    # counts…), sealed at the run: planning/draws/record.py. Version 0: run before records.
+    record_version = models.PositiveSmallIntegerField(_("抽取记录格式"), default=0)
+    record_digest = models.CharField(_("抽取记录摘要"), max_length=64, blank=True)
+    record_snapshot = models.BinaryField(_("抽取记录"), null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

@@ -25,7 +25,7 @@ from xiaoneng.core.audit import attributed
 from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
-from xiaoneng.planning.draws import engine, inputs, params, snapshots
+from xiaoneng.planning.draws import engine, inputs, params, record, snapshots
 from xiaoneng.planning.draws.models import (
     TRANSITIONS,
     DrawInspector,
@@ -50,6 +50,9 @@ RUN_FIELDS = (
     "result_digest",
     "drawn_at",
     "drawn_by",
+    "record_version",
+    "record_digest",
+    "record_snapshot",
 )
 
 
@@ -324,7 +327,7 @@ def run_draw(
                 result = engine.run(used, inputs.inputs_of(texts, rule_of(draw)))
             except engine.TeamShortfall as shortfall:
                 raise DomainError(shortfall_message(shortfall)) from None
-            _write_result(draw, result)
+            rows = _write_result(draw, result)
         transition(draw, Status.DRAWN)
         draw.seed = used
         draw.held_seed = ""
@@ -332,6 +335,8 @@ def run_draw(
         draw.result_digest = snapshots.digest(result.canonical())
         draw.drawn_at = moment(at)
         draw.drawn_by = actor if getattr(actor, "pk", None) else None
+        # Everything the published result shows, sealed with the result (docs/draws.md).
+        record.seal(draw, rows)
         # Not the snapshots again: megabytes that did not change.
         draw.save(update_fields=[*RUN_FIELDS])
     return draw
@@ -353,14 +358,17 @@ def _entity_ids(usccs: list[str]) -> dict[str, int]:
     return found
 
 
-def _write_result(draw: RandomDraw, result: engine.Result) -> None:
+def _write_result(draw: RandomDraw, result: engine.Result) -> list[record.Row]:
+    """Write the result's rows; answer them as the record will show them."""
     entity_ids = _entity_ids(result.usccs)
     certificates = sorted({c for team in result.teams for c in team})
-    officer_ids = dict(
-        Officer.objects.filter(certificate_number__in=certificates).values_list(
-            "certificate_number", "id"
-        )
-    )
+    members = {
+        str(certificate): record.Member(str(certificate), pk, username)
+        for certificate, pk, username in Officer.objects.filter(
+            certificate_number__in=certificates
+        ).values_list("certificate_number", "id", "username")
+    }
+    officer_ids = {certificate: member.officer_id for certificate, member in members.items()}
     missing = [c for c in certificates if c not in officer_ids]
     if missing:
         raise DomainError(
@@ -394,3 +402,9 @@ def _write_result(draw: RandomDraw, result: engine.Result) -> None:
         },
         len(rows),
     )
+    return [
+        record.Row(order, uscc, entity_ids[uscc], stratum, [members[c] for c in team])
+        for order, (uscc, stratum, team) in enumerate(
+            zip(result.usccs, result.strata, result.teams, strict=True), start=1
+        )
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.bulk import paused_gc
 from xiaoneng.core.errors import Conflict
-from xiaoneng.planning.draws import engine, snapshots
+from xiaoneng.planning.draws import engine, record, snapshots
 from xiaoneng.planning.draws.inputs import inputs_of, read_snapshots
 from xiaoneng.planning.draws.models import DrawInspector, DrawSelection, RandomDraw
 from xiaoneng.planning.draws.services import rule_of, shortfall_message
@@ -103,23 +104,52 @@ def verify_draw(*, draw: RandomDraw) -> Verification:
         for row in stored
         if row.uscc != row.entity_uscc
     ]
+    problems += record.check(draw)
     if problems:
         return Verification(draw.pk, problems)
     with paused_gc():
+        data = inputs_of(texts, rule_of(draw))
         try:
-            result = engine.run(draw.seed, inputs_of(texts, rule_of(draw)))
+            result = engine.run(draw.seed, data)
         except engine.TeamShortfall as shortfall:
             return Verification(draw.pk, [shortfall_message(shortfall)])
-        return Verification(draw.pk, _compare(stored, result))
+        problems = _compare(stored, result) + _count_problems(draw, data, result)
+        return Verification(draw.pk, problems)
 
 
-def result_json(draw: RandomDraw) -> dict[str, Any]:
-    """The draw's result: the four keys every reader relies on first, then the record."""
+def _count_problems(draw: RandomDraw, data: engine.Inputs, result: engine.Result) -> list[str]:
+    """The counts and strata the page shows, against what the snapshots and the re-run give
+    (a draw of record format 0 has no other witness of them)."""
+    sizes = engine.stratum_sizes(data.population, data.rule)
+    wanted = engine.targets(sizes, data.rule)
+    strata = {key: [sizes[key], wanted[key]] for key in sorted(sizes)}
+    shown = [
+        (_("抽查对象数"), draw.population_count, len(data.population)),
+        (_("检查人员数"), draw.pool_count, len(data.pool)),
+        (_("应抽户数"), draw.planned_count, sum(wanted.values())),
+        (_("已抽户数"), draw.selected_count, len(result.usccs)),
+        (_("分层"), draw.strata, strata),
+    ]
+    return [
+        _("%(field)s：记录为 %(stored)s，按名单和种子应为 %(expected)s")
+        % {"field": label, "stored": stored, "expected": expected}
+        for label, stored, expected in shown
+        if stored != expected
+    ]
+
+
+def result_json(draw: RandomDraw, orders: Collection[int] | None = None) -> dict[str, Any]:
+    """The draw's result: the four keys every reader relies on first, then the record.
+
+    ``orders``: only these rows (a reader who sees the rows of his units only)."""
+    rows = stored_rows(draw)
+    if orders is not None:
+        rows = [row for row in rows if row.order in orders]
     return {
         "draw_id": draw.pk,
         "seed_sha256": draw.seed_sha256,
         "population_digest": draw.population_digest,
-        "selected": [{"uscc": row.uscc, "inspectors": row.team} for row in stored_rows(draw)],
+        "selected": [{"uscc": row.uscc, "inspectors": row.team} for row in rows],
         "seed": draw.seed,
         "status": draw.status,
         "population_count": draw.population_count,
@@ -130,6 +160,8 @@ def result_json(draw: RandomDraw) -> dict[str, Any]:
         "previous_digest": draw.previous_digest,
         "parameters_digest": draw.parameters_digest,
         "result_digest": draw.result_digest,
+        "record_version": draw.record_version,
+        "record_digest": draw.record_digest,
         "policy_version": draw.policy.version if draw.policy else None,
         "code_version": draw.code_version,
     }

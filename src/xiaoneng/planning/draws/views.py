@@ -26,6 +26,7 @@ from xiaoneng.planning.draws import conflicts as draw_conflicts
 from xiaoneng.planning.draws import inputs as draw_inputs
 from xiaoneng.planning.draws import params as draw_params
 from xiaoneng.planning.draws import publication as draw_publication
+from xiaoneng.planning.draws import queries as draw_queries
 from xiaoneng.planning.draws import services as draws
 from xiaoneng.planning.draws.forms import ConflictForm, DrawForm, PublishForm, SeedForm
 from xiaoneng.planning.draws.models import (
@@ -51,12 +52,19 @@ FILTER_LABELS = {
 
 
 def _draws(request: OfficerRequest) -> Any:
-    return scoped(RandomDraw.objects.select_related("unit", "publication"), request.user)
+    """The draws the user sees: his units', and those assigning his staff or entities."""
+    queryset = RandomDraw.objects.select_related("unit", "publication")
+    return draw_queries.visible_draws(queryset, request.user)
 
 
-def _draw(request: OfficerRequest, pk: int) -> RandomDraw:
+def _draw(request: OfficerRequest, pk: int, *, full: bool = False) -> RandomDraw:
+    """The draw ``pk`` if the user sees it; with ``full``, only if he sees all of it (its
+    snapshots, its actions): 404 otherwise, like a draw that does not exist."""
     queryset = _draws(request).select_related("policy", "created_by", "drawn_by")
-    return get_scoped(queryset, request.user, pk=pk)
+    draw = queryset.filter(pk=pk).first()
+    if draw is None or (full and not draw_queries.sees_in_full(request.user, draw)):
+        raise Http404
+    return draw
 
 
 def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
@@ -107,10 +115,12 @@ def _filter_rows(draw: RandomDraw) -> list[tuple[str, str]]:
     return rows
 
 
-def _selections(draw: RandomDraw) -> Any:
+def _selections(request: OfficerRequest, draw: RandomDraw) -> Any:
+    """The draw's rows the user sees, in draw order, with their teams."""
     team = DrawInspector.objects.select_related("officer").order_by("position")
+    rows = DrawSelection.objects.filter(draw=draw)
     return (
-        DrawSelection.objects.filter(draw=draw)
+        draw_queries.visible_rows(rows, request.user, draw)
         .select_related("entity", "entity__grid")
         .prefetch_related(Prefetch("team", queryset=team))
         .order_by("order")
@@ -121,10 +131,12 @@ def _selections(draw: RandomDraw) -> Any:
 def draw_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     draw = _with_deadlines([_draw(request, pk)])[0]
     drawn = draw.status in (RandomDraw.Status.DRAWN, RandomDraw.Status.PUBLISHED)
-    page = paginate(request, _selections(draw)) if drawn else None
+    page = paginate(request, _selections(request, draw)) if drawn else None
+    full = draw_queries.sees_in_full(request.user, draw)
     context = {
         "draw": draw,
         "drawn": drawn,
+        "full": full,
         "page": page,
         "items": draw.items.all(),
         "pool_units": draw.pool_units.all(),
@@ -133,7 +145,7 @@ def draw_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "publication": getattr(draw, "publication", None) if drawn else None,
         "default_text": draw_publication.default_publication_text(draw) if drawn else "",
         "snapshots": [(part, getattr(draw, f"{part}_digest")) for part in SNAPSHOTS],
-        "can_run": access.can(request.user, access.RUN_DRAWS),
+        "can_run": full and access.can(request.user, access.RUN_DRAWS),
     }
     template = (
         "planning/draw_selections.html"
@@ -151,7 +163,10 @@ def draw_verify(request: OfficerRequest, pk: int) -> HttpResponse:
         outcome = verify_draw(draw=draw)
     except DomainError as error:
         return render(request, "planning/draw_verify.html", {"refused": error.message})
-    return render(request, "planning/draw_verify.html", {"outcome": outcome, "draw": draw})
+    # The differences name other units' entities and officers: shown in full to full viewers.
+    full = draw_queries.sees_in_full(request.user, draw)
+    context = {"outcome": outcome, "draw": draw, "full": full}
+    return render(request, "planning/draw_verify.html", context)
 
 
 @login_required
@@ -159,7 +174,7 @@ def draw_snapshot(request: OfficerRequest, pk: int, part: str) -> HttpResponse:
     """A snapshot's canonical text: its SHA-256 is the digest shown on the page."""
     if part not in SNAPSHOTS:
         raise Http404
-    draw = _draw(request, pk)
+    draw = _draw(request, pk, full=True)
     response = HttpResponse(
         draw_inputs.snapshot_text(draw, part), content_type="text/plain; charset=utf-8"
     )
@@ -172,7 +187,7 @@ def _draw_action(
 ) -> HttpResponse:
     """Run ``action`` on the draw with the form's values (``core.pages.act``), back on the
     draw's page."""
-    draw = _draw(request, pk)
+    draw = _draw(request, pk, full=True)
     back = redirect("planning:draw_detail", pk=draw.pk)
     if not form.is_valid():
         messages.error(request, form.for_page)
