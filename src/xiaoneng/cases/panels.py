@@ -1,5 +1,5 @@
 """What cases add to the pages of inspections (ADR 0012): the cases opened from a record,
-and the button that opens one (转立案查处).
+and the button that opens one (转立案查处); and to the entity dossier: its cases.
 
 Registered from ``CasesConfig.ready()``. The button shows only to a user who may open a
 case (``HANDLE_CASES``, as ``case_create`` requires) and only while the record may still be
@@ -11,10 +11,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from xiaoneng.cases import sources
 from xiaoneng.cases.models import Case
 from xiaoneng.core import panels
+from xiaoneng.core.scoping import scoped
 from xiaoneng.inspections import transitions as tables
 from xiaoneng.inspections.models import (
     ExitCheck,
@@ -26,6 +28,7 @@ from xiaoneng.inspections.models import (
 )
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer
+from xiaoneng.registry.panels import DossierPanel, HistoryCard, HistoryRow, newest
 
 
 def case_form_url(record: Model) -> str:
@@ -118,3 +121,25 @@ class EscalateSampleCard(panels.Panel):
 # ``escalate_url``).
 for _model in (Finding, Rectification, ExitCheck, UnlicensedOperator, Sample):
     panels.register_link(panels.label_of(_model), "open_case", case_form_url)
+
+
+@panels.register
+class EntityCases(DossierPanel):
+    """案件 of the entity that the user's units handle, newest lead first."""
+
+    models = ("registry.entity",)
+
+    def card(self) -> HistoryCard | None:
+        cases = scoped(Case.objects.filter(entity=self.entity()), self.user)
+        found, total = newest(cases, "-received_on", "-id")
+        rows = [
+            HistoryRow(
+                day=case.received_on,
+                text=f"{case.number} {case.title}",
+                url=reverse("cases:case_detail", args=[case.pk]),
+                note=case.get_kind_display(),
+                status=case.get_status_display(),
+            )
+            for case in found
+        ]
+        return HistoryCard("cases", str(gettext_lazy("案件")), rows, total)

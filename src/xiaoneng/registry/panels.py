@@ -7,16 +7,21 @@ Registered from ``RegistryConfig.ready()``. A count is of entities in the regist
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import panels
 from xiaoneng.org.models import Grid, Officer, Unit
-from xiaoneng.registry.models import Entity, RiskClass
+from xiaoneng.registry.models import CreditProposal, Entity, RiskClass
+
+# Rows of each history card on the dossier: the newest, the rest behind "全部" where a list is.
+DOSSIER_ROWS = 10
 
 
 def entity_list_url(**filters: str) -> str:
@@ -64,6 +69,27 @@ class GridEntities(panels.Column):
 
     def link(self, row: Any) -> str:
         return entity_list_url(grid=row.code)
+
+
+@panels.register
+class GridHighRisk(panels.Column):
+    """Ⅰ类主体 of each grid: the high-risk entities in the register (the grid map's colouring)."""
+
+    models = ("org.grid",)
+    name = "high_risk"
+    header = _("Ⅰ类主体")
+
+    def values(self, rows: Sequence[Any]) -> Mapping[Any, Any]:
+        return dict(
+            Entity.objects.active()
+            .filter(grid_id__in=[row.pk for row in rows], risk_class=RiskClass.I)
+            .order_by()
+            .values_list("grid")
+            .annotate(n=Count("id"))
+        )
+
+    def link(self, row: Any) -> str:
+        return entity_list_url(grid=row.code, risk_class=RiskClass.I.value)
 
 
 @panels.register
@@ -118,3 +144,77 @@ class GridEntitiesByClass(panels.Panel):
                 "by_class": rows,
             },
         )
+
+
+# The dossier's supervision history (经济户口): each later domain adds a card with its own
+# panel for ``registry.entity``, scoped by its own checks, in the dossier's "full" slot.
+
+
+@dataclass
+class HistoryRow:
+    """One line of a history card: when, what (linked), a note, and a status badge."""
+
+    day: dt.date | dt.datetime | None
+    text: str
+    url: str = ""
+    note: str = ""
+    status: str = ""
+    tone: str = "light"  # the badge's Bootstrap colour
+
+
+@dataclass
+class HistoryCard:
+    """A card of the dossier's supervision history."""
+
+    key: str  # data-testid="dossier-<key>"
+    title: str
+    rows: list[HistoryRow] = field(default_factory=list)
+    total: int = 0
+    more_url: str = ""  # the full list, where there is one
+    summary: str = ""
+    empty: str = ""  # shown when there are no rows (else an empty card is left out)
+
+
+def newest(queryset: QuerySet[Any], *order: str) -> tuple[list[Any], int]:
+    """The first ``DOSSIER_ROWS`` of ``queryset`` in ``order``, and how many there are."""
+    return list(queryset.order_by(*order)[:DOSSIER_ROWS]), queryset.count()
+
+
+class DossierPanel(panels.Panel):
+    """Base of the dossier's history cards: ``card()`` gives the card, or None for nothing."""
+
+    def entity(self) -> Entity:
+        entity = self.object
+        assert isinstance(entity, Entity)
+        return entity
+
+    def card(self) -> HistoryCard | None:
+        raise NotImplementedError
+
+    def full(self) -> str:
+        card = self.card()
+        if card is None or not (card.rows or card.summary or card.empty):
+            return ""
+        return self.render("registry/panels/dossier_card.html", {"card": card})
+
+
+@panels.register
+class CreditHistory(DossierPanel):
+    """信用反馈: the credit-grade changes proposed or made for the entity, newest first."""
+
+    models = ("registry.entity",)
+
+    def card(self) -> HistoryCard | None:
+        found, total = newest(
+            CreditProposal.objects.filter(entity=self.entity()), "-proposed_at", "-id"
+        )
+        rows = [
+            HistoryRow(
+                day=p.proposed_at,
+                text=f"{p.get_trigger_display()}：{p.current_grade} → {p.proposed_grade}",
+                note=p.source,
+                status=p.get_status_display(),
+            )
+            for p in found
+        ]
+        return HistoryCard("credit", str(_("信用反馈")), rows, total)

@@ -1,14 +1,20 @@
-"""What inspection records add to earlier pages (ADR 0012): the task page's inspection record.
+"""What inspection records add to earlier pages (ADR 0012): the task page's inspection record;
+the entity dossier's inspections with their results.
 
 Registered from ``InspectionsConfig.ready()``.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from xiaoneng.core import panels
+from xiaoneng.core.scoping import scoped
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.planning.patrol.tasks import may_record, not_open_yet, register_record_keeper
+from xiaoneng.registry.panels import DossierPanel, HistoryCard, HistoryRow, newest
 
 OPEN_TASK = (Task.Status.PLANNED, Task.Status.OVERFLOW)
 
@@ -50,3 +56,40 @@ def task_has_record(task: Task) -> bool:
 
 
 register_record_keeper(task_has_record)
+
+
+@panels.register
+class EntityInspections(DossierPanel):
+    """检查记录 of the entity that the user's units hold, newest first, with their results."""
+
+    models = ("registry.entity",)
+
+    def card(self) -> HistoryCard | None:
+        entity = self.entity()
+        records = scoped(Inspection.objects.filter(entity=entity), self.user)
+        found, total = newest(records.select_related("lead_officer"), "-visited_on", "-id")
+        return HistoryCard(
+            "inspections",
+            str(_("检查记录")),
+            [_inspection_row(record) for record in found],
+            total,
+            more_url=f"{reverse('inspections:inspection_list')}?q={entity.uscc}" if total else "",
+        )
+
+
+def _inspection_row(record: Inspection) -> HistoryRow:
+    if record.status == Inspection.Status.DRAFT:
+        status, tone = record.get_status_display(), "secondary"
+    elif record.items_failed:
+        status = str(_("%(n)d 项不合格")) % {"n": record.items_failed}
+        tone = "danger"
+    else:
+        status, tone = str(_("合格")), "success"
+    return HistoryRow(
+        day=record.visited_on,
+        text=f"{record.get_origin_display()} · {record.get_kind_display()}",
+        url=reverse("inspections:inspection_detail", args=[record.pk]),
+        note=str(record.lead_officer or ""),
+        status=status,
+        tone=tone,
+    )
