@@ -24,7 +24,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import paginate, query_string
+from xiaoneng.core.pages import Choice, among, is_year, known_filters, paginate, params_query
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.models import SampleFollowUp
 from xiaoneng.org import access
@@ -42,15 +42,24 @@ FILTERS = ("status", "kind", "major", "unit", "year", "warning")
 
 def _filtered(request: OfficerRequest) -> tuple[QuerySet[Case], dict[str, str]]:
     cases = scoped(Case.objects.select_related("unit", "handler"), request.user)
-    values = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    params = known_filters(
+        request,
+        status=Choice(_("状态"), S.values),
+        kind=Choice(_("案件类别"), CaseKind.values),
+        major=Choice(_("大要案"), ("1", "0")),
+        unit=Choice(_("承办单位"), among(scoped(Unit.objects.all(), request.user))),
+        year=Choice(_("年度"), is_year),
+        warning=Choice(_("办案时限"), (limits.RED, limits.YELLOW)),
+    )
+    values = {name: params.get(name, "").strip() for name in FILTERS}
     cases = filter_cases(
         cases,
         user=request.user,
-        status=values["status"] if values["status"] in S.values else "",
-        kind=values["kind"] if values["kind"] in CaseKind.values else "",
+        status=values["status"],
+        kind=values["kind"],
         major={"1": True, "0": False}.get(values["major"]),
         unit=values["unit"],
-        year=int(values["year"]) if values["year"].isdigit() else None,
+        year=int(values["year"]) if values["year"] else None,
     )
     return cases, values
 
@@ -69,7 +78,7 @@ def case_list(request: OfficerRequest) -> HttpResponse:
         case.warning = by_case.get(case.pk)
     context = {
         "page": page,
-        "query": query_string(request, *FILTERS),
+        "query": params_query(values),
         "values": values,
         "statuses": S.choices,
         "kinds": CaseKind.choices,

@@ -21,7 +21,7 @@ from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import act, paginate
+from xiaoneng.core.pages import Choice, act, among, is_flag, known_filters, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.org import access
@@ -61,7 +61,16 @@ def _grids(request: OfficerRequest) -> Any:
 
 @login_required
 def entity_list(request: OfficerRequest) -> HttpResponse:
-    filters = EntityFilter.from_params(request.GET)
+    params = known_filters(
+        request,
+        grid=Choice(_("网格"), among(_grids(request))),
+        risk_class=Choice(_("风险类别"), RiskClass.values),
+        credit_grade=Choice(_("信用等级"), CreditGrade.values),
+        status=Choice(_("登记状态"), Entity.Status.values),
+        hot_industry=Choice(_("重热点"), is_flag),
+        include_archived=Choice(_("含已归档"), is_flag),
+    )
+    filters = EntityFilter.from_params(params)
     page = paginate(request, filters.apply(_entities(request)).order_by("id"))
     context = {
         "page": page,
@@ -217,10 +226,15 @@ def unclaimed(request: OfficerRequest) -> HttpResponse:
         messages.warning(request, error.message)
         cutoff = None
     queryset = queries.unclaimed(_entities(request))
-    only_overdue = request.GET.get("overdue") == "1" and cutoff is not None
+    params = known_filters(
+        request,
+        overdue=Choice(_("已逾期"), ("1", "0")),
+        mine=Choice(_("我的网格"), ("1", "0")),
+    )
+    only_overdue = params.get("overdue") == "1" and cutoff is not None
     if only_overdue:
         queryset = queryset.filter(registered_on__lte=cutoff)
-    if request.GET.get("mine") == "1":
+    if params.get("mine") == "1":
         queryset = queryset.filter(grid__officer_id=request.user.pk or 0)
     page = paginate(
         request, queryset.select_related("grid__officer").order_by("registered_on", "id")
@@ -232,7 +246,7 @@ def unclaimed(request: OfficerRequest) -> HttpResponse:
         "page": page,
         "cutoff": cutoff,
         "only_overdue": only_overdue,
-        "mine": request.GET.get("mine") == "1",
+        "mine": params.get("mine") == "1",
     }
     return render(request, "registry/unclaimed.html", context)
 

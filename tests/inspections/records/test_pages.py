@@ -61,8 +61,9 @@ def test_the_list_filters_by_status_failed_items_and_officer(county: County) -> 
     assert rows == [failing]
     page = client.get(url("inspection_list"), {"officer": "east_director"})
     assert list(page.context["page"]) == []
-    page = client.get(url("inspection_list"), {"unit": "S-W"})
-    assert list(page.context["page"]) == []
+    page = client.get(url("inspection_list"), {"unit": "S-W"})  # not a unit of his scope
+    assert list(page.context["page"]) == [failing, clean]
+    assert "未识别的筛选条件：单位 = S-W，已忽略" in text(page)
 
 
 def test_the_form_renders_a_card_per_item_with_toggles_check_in_and_camera(

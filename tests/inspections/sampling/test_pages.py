@@ -353,7 +353,7 @@ def test_a_station_sees_the_rates_of_its_own_firms(county: County, data: dict[st
 
 def test_a_bad_year_falls_back_to_this_year_with_a_message(county: County) -> None:
     text = _text(client_for(county.east_officer).get("/sampling/rates/?year=abc"))
-    assert "年度应为四位数字年份：abc" in text
+    assert "未识别的筛选条件：年度 = abc，已忽略" in text
     assert f"{today().year}年监督抽查合格率" in text
 
 

@@ -17,22 +17,28 @@ from xiaoneng.cases.targets import services as targets
 from xiaoneng.cases.targets.forms import TargetForm
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import posted
+from xiaoneng.core.pages import Choice, is_year, known_filters
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 
 
+def _is_target_year(text: str) -> bool:
+    return is_year(text) and targets.FIRST_YEAR <= int(text) <= targets.LAST_YEAR
+
+
 def _year(value: Any, default: int) -> int:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and targets.FIRST_YEAR <= int(text) <= 2100 else default
+    return int(text) if _is_target_year(text) else default
 
 
 @login_required
 def target_list(request: OfficerRequest) -> HttpResponse:
     """Each unit's targets of a year: target, achieved, rate and a progress bar."""
     today = timezone.localdate()
-    year = _year(request.GET.get("year"), today.year)
+    params = known_filters(request, year=Choice(_("年度"), _is_target_year))
+    year = int(params.get("year") or today.year)
     unit_ids = (
         scoped(Target.objects.filter(year=year), request.user)
         .values_list("unit_id", flat=True)

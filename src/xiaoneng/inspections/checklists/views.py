@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import posted
-from xiaoneng.core.pages import paginate
+from xiaoneng.core.pages import Choice, known_filters, paginate
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.inspections.checklists import files as checklist_files
@@ -57,9 +57,10 @@ def _used(user: Officer, **lookup: Any) -> dict[int, int]:
 def checklist_list(request: OfficerRequest) -> HttpResponse:
     """Each checklist: the version in force, a version waiting for its date, items, use."""
     today = timezone.localdate()
-    kind = request.GET.get("kind", "")
+    params = known_filters(request, kind=Choice(_("方式"), InspectionKind.values))
+    kind = params.get("kind", "")
     versions = Checklist.objects.annotate(item_count=Count("items")).order_by("code", "version")
-    if kind in InspectionKind.values:
+    if kind:
         versions = versions.filter(kind=kind)
     by_code: dict[str, list[Checklist]] = defaultdict(list)
     for version in versions:

@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.forms import PageForm, posted
-from xiaoneng.core.pages import Refusal, act, history_rows, paginate, query_string
+from xiaoneng.core.pages import (
+    Choice,
+    Refusal,
+    act,
+    history_rows,
+    known_filters,
+    paginate,
+    query_string,
+)
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.followup import exits, unlicensed
 from xiaoneng.inspections.followup import services as followup
@@ -43,12 +51,13 @@ def _checks(request: OfficerRequest) -> QuerySet[ExitCheck]:
 def exit_list(request: OfficerRequest) -> HttpResponse:
     """Exit checks (退出督查), the open ones first."""
     checks = _checks(request)
-    status = request.GET.get("status", "")
-    if status in ExitCheck.Status.values:
+    params = known_filters(request, status=Choice(_("状态"), ExitCheck.Status.values))
+    status = params.get("status", "")
+    if status:
         checks = checks.filter(status=status)
     context = {
         "page": paginate(request, exits.checks_open_first(checks)),
-        "query": query_string(request, "status"),
+        "query": query_string(params, "status"),
         "status": status,
         "statuses": ExitCheck.Status.choices,
         "can_act": access.can(request.user, access.INSPECT),
@@ -139,12 +148,13 @@ def _records(request: OfficerRequest) -> QuerySet[UnlicensedOperator]:
 def unlicensed_list(request: OfficerRequest) -> HttpResponse:
     """Operators found without a licence (无照经营) and how each was dealt with."""
     records = _records(request)
-    status = request.GET.get("status", "")
-    if status in UnlicensedOperator.Status.values:
+    params = known_filters(request, status=Choice(_("状态"), UnlicensedOperator.Status.values))
+    status = params.get("status", "")
+    if status:
         records = records.filter(status=status)
     context = {
         "page": paginate(request, records.order_by("-found_on", "-id")),
-        "query": query_string(request, "status"),
+        "query": query_string(params, "status"),
         "status": status,
         "statuses": UnlicensedOperator.Status.choices,
         "can_act": access.can(request.user, access.INSPECT),

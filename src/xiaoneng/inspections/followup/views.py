@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.forms import posted
-from xiaoneng.core.pages import Refusal, act, history_rows, paginate, query_string
+from xiaoneng.core.pages import (
+    Choice,
+    Refusal,
+    act,
+    history_rows,
+    known_filters,
+    paginate,
+    query_string,
+)
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup import queries as followup_queries
@@ -36,13 +44,18 @@ def finding_list(request: OfficerRequest) -> HttpResponse:
     findings = scoped(
         Finding.objects.select_related("entity", "item", "rectification"), request.user
     )
-    status = request.GET.get("status", "open")
+    params = known_filters(
+        request,
+        status=Choice(_("状态"), [*Finding.Status.values, "all"]),
+        severity=Choice(_("严重程度"), Severity.values),
+    )
+    status = params.get("status", "open")
     if status in Finding.Status.values:
         findings = findings.filter(status=status)
-    severity = request.GET.get("severity", "")
-    if severity in Severity.values:
+    severity = params.get("severity", "")
+    if severity:
         findings = findings.filter(severity=severity)
-    q = request.GET.get("q", "").strip()
+    q = params.get("q", "").strip()
     if q:
         findings = findings.filter(entity__name__contains=q) | findings.filter(
             entity__uscc=q.upper()
@@ -52,7 +65,7 @@ def finding_list(request: OfficerRequest) -> HttpResponse:
         finding.inspection_url = followup.inspection_url(finding.inspection_id)
     context = {
         "page": page,
-        "query": query_string(request, "status", "severity", "q"),
+        "query": query_string(params, "status", "severity", "q"),
         "status": status,
         "severity": severity,
         "q": q,
@@ -87,7 +100,8 @@ def _orders(request: OfficerRequest) -> QuerySet[Rectification]:
 def rectification_list(request: OfficerRequest) -> HttpResponse:
     """Orders: open, due soon, overdue, warned, re-inspection failed… deadline first."""
     today = timezone.localdate()
-    state = request.GET.get("state", "open")
+    params = known_filters(request, state=Choice(_("状态"), [*followup_queries.STATES, "all"]))
+    state = params.get("state", "open")
     orders = followup_queries.filter_state(_orders(request), state, today)
     orders = orders.annotate(reinspection_failed=followup_queries.reinspection_failed())
     page = paginate(request, orders.order_by("deadline", "id"))
@@ -96,7 +110,7 @@ def rectification_list(request: OfficerRequest) -> HttpResponse:
         order.days_over = -order.days_left if order.days_left else 0
     context = {
         "page": page,
-        "query": query_string(request, "state"),
+        "query": query_string(params, "state"),
         "state": state,
         "states": [(s, str(STATE_LABELS[s])) for s in followup_queries.STATES],
         "today": today,

@@ -20,7 +20,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, DomainError, FieldError, InvalidInput
 from xiaoneng.core.forms import PageForm, ReasonForm, posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import paginate
+from xiaoneng.core.pages import Choice, among, is_day, is_flag, known_filters, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists import services as checklists
 from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
@@ -84,7 +84,17 @@ def inspection_list(request: OfficerRequest) -> HttpResponse:
     records = _records(request)
     mine = with_member(records, user)
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    filters = InspectionFilter.from_params(request.GET)
+    params = known_filters(
+        request,
+        unit=Choice(_("单位"), among(scoped(Unit.objects.all(), user))),
+        date_from=Choice(_("检查日期自"), is_day),
+        date_to=Choice(_("检查日期至"), is_day),
+        origin=Choice(_("来源"), Inspection.Origin.values),
+        kind=Choice(_("方式"), InspectionKind.values),
+        status=Choice(_("状态"), Inspection.Status.values),
+        failed=Choice(_("有不符合项"), is_flag),
+    )
+    filters = InspectionFilter.from_params(params)
     rows = filters.apply(records).order_by("-visited_on", "-id")
     page = paginate(request, rows)
     context = {

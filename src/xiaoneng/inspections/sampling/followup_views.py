@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.core.forms import PageForm, posted
-from xiaoneng.core.pages import paginate
+from xiaoneng.core.pages import Choice, known_filters, paginate
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.inspections.sampling import followup as sampling_followup
 from xiaoneng.inspections.sampling import services as sampling
@@ -46,9 +46,8 @@ def follow_up_list(request: OfficerRequest) -> HttpResponse:
     rows = sampling_followup.visible_follow_ups(request.user).select_related(
         "sample", "sample__plan"
     )
-    state = request.GET.get("state", "open")
-    if state not in FOLLOW_UP_STATES:
-        state = "open"
+    params = known_filters(request, state=Choice(_("状态"), FOLLOW_UP_STATES))
+    state = params.get("state") or "open"
     if state == "open":
         rows = rows.filter(status__in=sampling_followup.OPEN_STATES)
     elif state == "overdue":

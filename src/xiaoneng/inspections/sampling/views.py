@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, InvalidInput
 from xiaoneng.core.forms import posted
-from xiaoneng.core.pages import paginate
+from xiaoneng.core.pages import Choice, is_year, known_filters, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.sampling import rates as sampling_rates
 from xiaoneng.inspections.sampling import services as sampling
@@ -29,12 +29,6 @@ from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 
-
-def _year(value: Any, default: int) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and 1900 < int(text) < 10000 else default
-
-
 # Plans ---------------------------------------------------------------------------------------
 
 
@@ -43,9 +37,15 @@ def plan_list(request: OfficerRequest) -> HttpResponse:
     """Sampling plans the user sees, by year and category, with batches sampled and pending."""
     plans = sampling.visible_plans(request.user)
     years = sorted(set(plans.values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    category = request.GET.get("category", "").strip()
-    if year.isdigit():
+    categories = sorted(set(plans.values_list("category", flat=True)))
+    params = known_filters(
+        request,
+        year=Choice(_("年度"), is_year),
+        category=Choice(_("产品类别"), categories),
+    )
+    year = params.get("year", "")
+    category = params.get("category", "")
+    if year:
         plans = plans.filter(year=int(year))
     if category:
         plans = plans.filter(category=category)
@@ -59,9 +59,7 @@ def plan_list(request: OfficerRequest) -> HttpResponse:
         "year": year,
         "years": years,
         "category": category,
-        "categories": sorted(
-            set(sampling.visible_plans(request.user).values_list("category", flat=True))
-        ),
+        "categories": categories,
         "can_manage": access.can(request.user, access.MANAGE_SAMPLING),
     }
     return render(request, "inspections/sampling_plan_list.html", context)
@@ -114,8 +112,9 @@ def _plan_page(
     request: OfficerRequest, plan: SamplingPlan, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     samples = sampling.visible_samples(request.user).filter(plan=plan).select_related("entity")
-    result = request.GET.get("result", "")
-    if result in Sample.Result.values:
+    params = known_filters(request, result=Choice(_("检验结论"), Sample.Result.values))
+    result = params.get("result", "")
+    if result:
         samples = samples.filter(result=result)
     counts = sampling.with_counts(SamplingPlan.objects.filter(pk=plan.pk), request.user).get()
     follow_ups = dict(
@@ -235,10 +234,8 @@ def sample_result(request: OfficerRequest, pk: int) -> HttpResponse:
 def rates(request: OfficerRequest) -> HttpResponse:
     """Pass rates of a year by category, region and unit, against the previous year."""
     today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    year = _year(raw, today.year)
-    if raw and str(year) != raw.strip():
-        messages.error(request, _("年度应为四位数字年份：%(v)s") % {"v": raw})
+    params = known_filters(request, year=Choice(_("年度"), is_year))
+    year = int(params.get("year") or today.year)
     samples = sampling.visible_samples(request.user)
     overall = sampling_rates.overall_rate(queryset_or_user=samples, year=year)
     tables = {

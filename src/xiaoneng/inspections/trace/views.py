@@ -14,7 +14,15 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import paginate, params_query, parse_day
+from xiaoneng.core.pages import (
+    Choice,
+    among,
+    is_day,
+    known_filters,
+    paginate,
+    params_query,
+    parse_day,
+)
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.inspections.records.queries import inspection_content
@@ -39,11 +47,19 @@ FLAG_FILTERS = ("kind", "status", "unit", "officer", "date_from", "date_to")
 @login_required
 def trace_flag_list(request: OfficerRequest) -> HttpResponse:
     """Flags of the user's scope, newest first, with the counts of each kind on top."""
-    params = {name: request.GET.get(name, "").strip() for name in FLAG_FILTERS}
-    if "status" not in request.GET:
+    known = known_filters(
+        request,
+        kind=Choice(_("疑点"), TraceFlag.Kind.values),
+        status=Choice(_("状态"), [*TraceFlag.Status.values, "all"]),
+        unit=Choice(_("单位"), among(stations(request))),
+        date_from=Choice(_("检查日期自"), is_day),
+        date_to=Choice(_("检查日期至"), is_day),
+    )
+    params = {name: known.get(name, "").strip() for name in FLAG_FILTERS}
+    if "status" not in known:
         params["status"] = TraceFlag.Status.OPEN
     status = params["status"] if params["status"] in TraceFlag.Status.values else ""
-    kind = params["kind"] if params["kind"] in TraceFlag.Kind.values else ""
+    kind = params["kind"]
     narrowed = flags.filter_flags(
         flags.flags_for(request.user),
         status=status,

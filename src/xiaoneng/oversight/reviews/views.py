@@ -18,6 +18,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
+from xiaoneng.core.pages import Choice, known_filters
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.records.queries import inspection_content
 from xiaoneng.inspections.trace.views import stations
@@ -55,7 +56,10 @@ def review_list(request: OfficerRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.for_page)
         month = director_reviews.last_month()
-    status = request.GET.get("status", DirectorReview.Status.PENDING)
+    params = known_filters(
+        request, status=Choice(_("状态"), [*DirectorReview.Status.values, "all"])
+    )
+    status = params.get("status", DirectorReview.Status.PENDING)
     reviews = _reviews_for(request).filter(round__month=month)
     if status in DirectorReview.Status.values:
         reviews = reviews.filter(status=status)

@@ -19,7 +19,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import act, paginate, params_query
+from xiaoneng.core.pages import Choice, act, among, known_filters, paginate, params_query
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.models import Inspection
 from xiaoneng.inspections.trace.views import stations
@@ -42,7 +42,13 @@ def _items_for(request: OfficerRequest) -> QuerySet[SupervisionItem]:
 def supervision_list(request: OfficerRequest) -> HttpResponse:
     """Supervision items by unit, earliest deadline first; those overdue highlighted."""
     today = timezone.localdate()
-    params = {name: request.GET.get(name, "").strip() for name in ("status", "unit")}
+    statuses = [*SupervisionItem.Status.values, "pending", "overdue"]
+    known = known_filters(
+        request,
+        status=Choice(_("状态"), statuses),
+        unit=Choice(_("承办单位"), among(_items_for(request), "unit__code")),
+    )
+    params = {name: known.get(name, "").strip() for name in ("status", "unit")}
     items = _items_for(request)
     if params["unit"]:
         items = items.filter(unit__code=params["unit"])

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import PageForm, posted
-from xiaoneng.core.pages import act, paginate
+from xiaoneng.core.pages import Choice, act, known_filters, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
@@ -79,11 +79,16 @@ def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
 def draw_list(request: OfficerRequest) -> HttpResponse:
     """Draws of the user's units: status, sizes, publication deadline, overdue ones marked."""
     queryset = _draws(request)
-    status = request.GET.get("status", "")
-    if status in RandomDraw.Status.values:
+    params = known_filters(
+        request,
+        status=Choice(_("状态"), RandomDraw.Status.values),
+        overdue=Choice(_("仅逾期未公示"), ("1", "0")),
+    )
+    status = params.get("status", "")
+    if status:
         queryset = queryset.filter(status=status)
     found = _with_deadlines(list(queryset))
-    overdue_only = request.GET.get("overdue") == "1"
+    overdue_only = params.get("overdue") == "1"
     if overdue_only:
         found = [d for d in found if d.overdue]  # type: ignore[attr-defined]
     page = paginate(request, found, exact=True)

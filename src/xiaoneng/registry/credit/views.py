@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.forms import posted
-from xiaoneng.core.pages import act, paginate, query_string
+from xiaoneng.core.pages import Choice, act, known_filters, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
@@ -27,12 +27,15 @@ from xiaoneng.registry.models import CreditProposal, CreditRule
 def credit_list(request: OfficerRequest) -> HttpResponse:
     """Credit grade proposals (pending first) with their source, and the rule table."""
     proposals = scoped(CreditProposal.objects.select_related("entity", "decided_by"), request.user)
-    status = request.GET.get("status", "pending")
+    params = known_filters(
+        request, status=Choice(_("状态"), [*CreditProposal.Status.values, "all"])
+    )
+    status = params.get("status", "pending")
     if status in CreditProposal.Status.values:
         proposals = proposals.filter(status=status)
     context = {
         "page": paginate(request, proposals.order_by("-proposed_at", "-id")),
-        "query": query_string(request, "status"),
+        "query": query_string(params, "status"),
         "status": status,
         "statuses": CreditProposal.Status.choices,
         "rules": CreditRule.objects.order_by("trigger"),
