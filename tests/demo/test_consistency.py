@@ -17,14 +17,16 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.test import override_settings
 from django.utils import timezone
 
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.reset import reset
-from xiaoneng.inspections.models import Inspection, Sample, TraceFlag
-from xiaoneng.org.models import Unit
+from xiaoneng.inspections.models import Inspection, InspectionOfficer, Sample, TraceFlag
+from xiaoneng.org.models import Role, Unit
+from xiaoneng.oversight.reviews.models import DirectorReview
+from xiaoneng.oversight.reviews.services import with_director_on_team
 from xiaoneng.planning.draws.inputs import snapshot_text
 from xiaoneng.planning.draws.models import RandomDraw
 from xiaoneng.planning.patrol import schedule
@@ -238,6 +240,43 @@ def plans_missing_earlier_inspections() -> list[str]:
     return found
 
 
+def past_plans_missing_earlier_inspections() -> list[str]:
+    """Each past month's patrol plan read the records made before it: the last inspection a
+    task cites is the entity's latest done task or signed record (a draw's, a complaint's, a
+    campaign's…) before its plan was made, as the due rule reads them.
+
+    Re-inspections (整改复查) are left out: the demo derives them from the failed visits of
+    the very plans written here, so a plan cannot read them yet (a few in a county)."""
+    today = timezone.localdate()
+    tasks = list(
+        Task.objects.filter(
+            plan__kind=Plan.Kind.PATROL, period__lt=period_of(today), description__contains="应查日"
+        ).values_list("pk", "entity_id", "description", "plan__created_at")
+    )
+    done: dict[int, list[dt.date]] = defaultdict(list)
+    done_tasks = Task.objects.filter(status=Task.Status.DONE, done_on__isnull=False)
+    for entity, day in done_tasks.exclude(plan__kind=Plan.Kind.REINSPECTION).values_list(
+        "entity_id", "done_on"
+    ):
+        done[entity].append(day)
+    signed = Inspection.objects.filter(status=Inspection.Status.SIGNED).exclude(
+        origin=Inspection.Origin.REINSPECTION
+    )
+    for entity, day in signed.values_list("entity_id", "visited_on"):
+        done[entity].append(day)
+    found = []
+    for pk, entity, text, made in tasks:
+        before = [day for day in done[entity] if day < local_day(made)]
+        match = CITED.search(text)
+        cited = dt.date.fromisoformat(match[1]) if match else None
+        if before and (cited is None or cited < max(before)):
+            found.append(
+                f"task {pk} planned {local_day(made)} cites {cited or '入册以来未检查'}, "
+                f"last done {max(before)}"
+            )
+    return found
+
+
 def last_inspected_not_the_latest_signed_visit() -> list[str]:
     """The register's ``last_inspected_on`` is each entity's latest signed visit (as signing
     keeps it), also for the records the demo writes in bulk."""
@@ -253,6 +292,38 @@ def last_inspected_not_the_latest_signed_visit() -> list[str]:
         f"entity {pk}: last_inspected_on {day}, latest signed visit {latest.get(pk)}"
         for pk, day in noted
         if day != latest.get(pk)
+    ]
+
+
+# A record is reviewed by someone who did not make it -----------------------------------------
+
+
+def reviews_concluded_by_the_records_team() -> list[str]:
+    """Nobody concluded the spot check of a record they led or were on the team of."""
+    team = InspectionOfficer.objects.filter(
+        inspection=OuterRef("inspection"), officer=OuterRef("reviewer")
+    )
+    found = DirectorReview.objects.filter(reviewer__isnull=False).filter(
+        Q(inspection__lead_officer=F("reviewer")) | Q(Exists(team))
+    )
+    return [
+        f"review {pk} of inspection {inspection} concluded by its team member {reviewer}"
+        for pk, inspection, reviewer in found.values_list("pk", "inspection_id", "reviewer_id")
+    ]
+
+
+def cosigned_reviews_not_concluded_by_the_division() -> list[str]:
+    """A record its station's director co-signed is concluded by a division officer (科室),
+    as ``director_reviews.with_director_on_team`` routes it."""
+    found = (
+        with_director_on_team(DirectorReview.objects.filter(reviewer__isnull=False))
+        .filter(director_on_team=True)
+        .exclude(reviewer__roles__code=Role.DIVISION_STAFF)
+    )
+    return [
+        f"review {pk} of inspection {inspection} co-signed by its director, concluded by "
+        f"{reviewer}, no division officer"
+        for pk, inspection, reviewer in found.values_list("pk", "inspection_id", "reviewer_id")
     ]
 
 
@@ -288,8 +359,13 @@ RULES: dict[str, Callable[[], list[str]]] = {
     "tasks created before their plan": tasks_created_before_their_plan,
     "plans citing later inspections": plans_citing_later_inspections,
     "plans missing earlier inspections": plans_missing_earlier_inspections,
+    "past plans missing earlier inspections": past_plans_missing_earlier_inspections,
     "outside-grid entities in no plan": outside_grids_unplanned,
     "last_inspected_on not the latest signed visit": last_inspected_not_the_latest_signed_visit,
+    "reviews concluded by the record's team": reviews_concluded_by_the_records_team,
+    "co-signed reviews not concluded by the division": (
+        cosigned_reviews_not_concluded_by_the_division
+    ),
 }
 
 
@@ -343,9 +419,27 @@ def test_this_months_plan_read_every_inspection_done_before_it() -> None:
     assert_none(plans_missing_earlier_inspections())
 
 
+def test_past_months_plans_read_every_inspection_done_before_them() -> None:
+    assert_none(past_plans_missing_earlier_inspections())
+
+
 def test_registers_last_inspection_is_the_latest_signed_visit() -> None:
     assert Entity.objects.filter(last_inspected_on__isnull=False).exists()
     assert_none(last_inspected_not_the_latest_signed_visit())
+
+
+def test_no_review_is_concluded_by_a_member_of_the_records_team() -> None:
+    assert DirectorReview.objects.filter(reviewer__isnull=False).exists()
+    assert_none(reviews_concluded_by_the_records_team())
+
+
+def test_records_a_director_cosigned_are_reviewed_by_the_division() -> None:
+    assert (
+        with_director_on_team(DirectorReview.objects.filter(reviewer__isnull=False))
+        .filter(director_on_team=True)
+        .exists()
+    )
+    assert_none(cosigned_reviews_not_concluded_by_the_division())
 
 
 def test_bureau_entities_outside_every_grid_due_this_month_are_in_a_plan() -> None:

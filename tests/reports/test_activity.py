@@ -65,6 +65,7 @@ def test_campaign_statistics_in_the_words_of_article_1(county: County) -> None:
         notices_issued=2,
         items_confiscated="违法印刷品广告",
         items_confiscated_quantity=500,
+        items_confiscated_measure="份",
     )
     make_inspection(
         entity=first.entity,
@@ -82,10 +83,39 @@ def test_campaign_statistics_in_the_words_of_article_1(county: County) -> None:
     campaign_task(campaign, west_entity(county))  # planned, not done
     assert (
         "开展“五类重点广告专项整治行动”，出动执法人员3人次，检查经营户2户次，发现违法行为1起，"
-        "发出通知书2份，收缴违法印刷品广告（数量500）。"
+        "发出通知书2份，收缴违法印刷品广告500份。"
     ) in sentences(report(county))
     row = report(county, unit=county.west).campaigns[0]
     assert (row.tasks, row.checked, row.officers) == (1, 0, 0)
+
+
+def test_campaign_confiscations_are_summed_per_goods_and_measure(county: County) -> None:
+    campaign = make_campaign(county, "食品安全专项整治", D(2026, 3, 1), D(2026, 4, 30))
+    for day, item, n, measure in (
+        (10, "过期食品", 12, "千克"),
+        (11, "过期食品", 30, "千克"),
+        (12, "过期食品", 5, "箱"),
+        (13, "违法印刷品广告", 500, "份"),
+    ):
+        campaign_task(
+            campaign,
+            east_entity(county),
+            status=Task.Status.DONE,
+            done_on=D(2026, 3, day),
+            done_by=county.east_officer,
+            violation_found=True,
+            items_confiscated=item,
+            items_confiscated_quantity=n,
+            items_confiscated_measure=measure,
+        )
+    text = "".join(sentences(report(county)))
+    assert "收缴违法印刷品广告500份、过期食品42千克、过期食品5箱。" in text
+    row = report(county).campaigns[0]
+    assert [str(c) for c in row.confiscated] == [
+        "违法印刷品广告500份",
+        "过期食品42千克",
+        "过期食品5箱",
+    ]
 
 
 def test_several_campaigns_are_numbered_and_one_outside_the_period_is_left_out(

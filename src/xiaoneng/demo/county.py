@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from xiaoneng.demo.cases import build_cases
-from xiaoneng.demo.inspections import build_inspections, build_sampling
+from xiaoneng.demo.inspections import build_inspections, build_sampling, unplanned_visits
 from xiaoneng.demo.logins import PASSWORD
 from xiaoneng.demo.org import Organisation, build_organisation
 from xiaoneng.demo.oversight import build_oversight
@@ -39,7 +39,6 @@ def build_county(
         organisation = build_organisation(rng, password_hash=password_hash, progress=progress)
     build_register(rng, organisation, count=count, now=now, progress=progress)
     build_coverage(np.random.default_rng([seed, 3]), organisation.bureau, progress=progress)
-    build_plans(np.random.default_rng([seed, 8]), organisation, now=now, progress=progress)
     build_draws(
         np.random.default_rng([seed, 6]),
         organisation.bureau,
@@ -47,7 +46,19 @@ def build_county(
         now=now,
         progress=progress,
     )
-    build_inspections(np.random.default_rng([seed, 11]), organisation, now=now, progress=progress)
+    # The visits no plan made (the drawn teams', complaints…) come first: each month's patrol
+    # plan reads the inspections made before it, as the service's due rule does.
+    unplanned = unplanned_visits(
+        np.random.default_rng([seed, 11]), organisation, now=now, progress=progress
+    )
+    build_plans(
+        np.random.default_rng([seed, 8]),
+        organisation,
+        now=now,
+        inspected=unplanned.entity_days() if unplanned else None,
+        progress=progress,
+    )
+    build_inspections(unplanned)
     # This month's plans read the year's records: made once they exist (as the bureau would).
     build_current_plans(organisation, now=now, progress=progress)
     build_oversight(np.random.default_rng([seed, 12]), organisation, now=now, progress=progress)

@@ -45,6 +45,19 @@ def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 # Campaigns ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Confiscated:
+    """Goods of one name confiscated on a campaign's visits, added up in one measure."""
+
+    item: str
+    quantity: int
+    measure: str
+
+    def __str__(self) -> str:
+        """违法印刷品广告500份."""
+        return f"{self.item}{self.quantity}{self.measure}"
+
+
 @dataclass
 class CampaignRow:
     """A campaign running in the period, with its statistics in the reported subtree (篇1)."""
@@ -59,7 +72,7 @@ class CampaignRow:
     violations: int = 0
     notices: int = 0
     officers: int = 0
-    confiscated: list[tuple[str, int]] = field(default_factory=list)
+    confiscated: list[Confiscated] = field(default_factory=list)
 
 
 def _officers(scope: Scope, campaign: Campaign) -> int:
@@ -100,14 +113,17 @@ def campaign_rows(scope: Scope, start: dt.date, end: dt.date) -> list[CampaignRo
             continue
         confiscated = (
             scope.filter(
-                Task.objects.filter(plan_id=campaign.plan_id, status=Task.Status.DONE).exclude(
-                    items_confiscated=""
-                )
+                Task.objects.filter(
+                    plan_id=campaign.plan_id,
+                    status=Task.Status.DONE,
+                    items_confiscated_quantity__gt=0,
+                ).exclude(items_confiscated="")
             )
             .order_by()
-            .values("items_confiscated")
+            # Per measure: 500份 and 12千克 of the same goods are two figures, never one.
+            .values("items_confiscated", "items_confiscated_measure")
             .annotate(n=Sum("items_confiscated_quantity"))
-            .order_by("-n", "items_confiscated")
+            .order_by("-n", "items_confiscated", "items_confiscated_measure")
         )
         rows.append(
             CampaignRow(
@@ -121,7 +137,10 @@ def campaign_rows(scope: Scope, start: dt.date, end: dt.date) -> list[CampaignRo
                 violations=sum(r["violations"] for r in mine),
                 notices=sum(r["notices"] or 0 for r in mine),
                 officers=_officers(scope, campaign),
-                confiscated=[(c["items_confiscated"], c["n"] or 0) for c in confiscated],
+                confiscated=[
+                    Confiscated(c["items_confiscated"], c["n"], c["items_confiscated_measure"])
+                    for c in confiscated
+                ],
             )
         )
     return rows

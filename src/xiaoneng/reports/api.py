@@ -83,6 +83,12 @@ class CasesOut(Schema):
     targets: list[TargetOut]
 
 
+class ConfiscatedOut(Schema):
+    item: str
+    quantity: int
+    measure: str = Field(description="计量单位: 件, 份, 千克…")
+
+
 class ReportCampaignOut(Schema):
     pk: int
     title: str
@@ -94,7 +100,9 @@ class ReportCampaignOut(Schema):
     violations: int
     notices: int
     officers: int
-    confiscated: list[tuple[str, int]]
+    confiscated: list[ConfiscatedOut] = Field(
+        description="goods confiscated on the campaign's visits, summed per goods and measure"
+    )
 
 
 class CategoryOut(Schema):

@@ -152,7 +152,7 @@ def campaign_table(report: PeriodReport) -> Table:
                 c.checked,
                 c.violations,
                 c.notices,
-                "、".join(f"{item}（数量{n}）" for item, n in c.confiscated),
+                "、".join(str(goods) for goods in c.confiscated),
             ]
             for c in report.campaigns
         ],

@@ -260,9 +260,8 @@ def _inspections(report: PeriodReport) -> list[str]:
 
 
 def _campaign(row: CampaignRow) -> str | None:
-    # A task records what was confiscated and how many, not in which measure: the number is
-    # written as recorded, never given a measure word (件) it may not have.
-    confiscated = listed(f"{item}（数量{n}）" for item, n in row.confiscated if n)
+    # 收缴违法印刷品广告500份: each goods' quantity in its own measure, as the tasks recorded it.
+    confiscated = listed(str(c) for c in row.confiscated if c.quantity)
     return sentence(
         [
             f"出动执法人员{row.officers}人次" if row.officers else None,

@@ -94,20 +94,29 @@ def test_statistics_add_up_the_results_recorded_on_completed_tasks(county: Count
             "notices_issued": 2,
             "items_confiscated": "违法印刷品广告",
             "items_confiscated_quantity": 300,
+            "items_confiscated_measure": "份",
         },
-        {"note": "广告内容夸大疗效，责令停止发布", "violation_found": True, "notices_issued": 1},
-        {"note": "未发现问题"},
+        {
+            "note": "广告内容夸大疗效，责令停止发布",
+            "violation_found": True,
+            "notices_issued": 1,
+            "items_confiscated": "宣传单",
+            "items_confiscated_quantity": 200,
+            "items_confiscated_measure": "份",
+        },
+        {
+            "note": "没收保健食品",
+            "items_confiscated": "保健食品",
+            "items_confiscated_quantity": 6,
+            "items_confiscated_measure": "千克",
+        },
     ]
     for task, result in zip(tasks, results, strict=False):
         complete_task(task=task, officer=county.east_officer, done_on=D(2026, 10, 20), **result)
     stats = campaigns.statistics(campaign, today=D(2026, 10, 25))
-    assert (stats.tasks, stats.checked, stats.violations, stats.notices, stats.confiscated) == (
-        4,
-        3,
-        2,
-        3,
-        300,
-    )
+    assert (stats.tasks, stats.checked, stats.violations, stats.notices) == (4, 3, 2, 3)
+    # 份 and 千克 are added up apart, never into one number.
+    assert stats.confiscated == [campaigns.Amount(500, "份"), campaigns.Amount(6, "千克")]
     assert stats.planned == 1 and stats.progress == 75
     assert stats.by_unit == [
         {
@@ -117,10 +126,14 @@ def test_statistics_add_up_the_results_recorded_on_completed_tasks(county: Count
             "checked": 3,
             "violations": 2,
             "notices": 3,
-            "confiscated": 300,
+            "confiscated": [campaigns.Amount(500, "份"), campaigns.Amount(6, "千克")],
         }
     ]
-    assert [t.items_confiscated for t in campaigns.confiscations(campaign)] == ["违法印刷品广告"]
+    assert [t.items_confiscated for t in campaigns.confiscations(campaign)] == [
+        "保健食品",
+        "宣传单",
+        "违法印刷品广告",
+    ]
 
 
 def test_status_follows_the_dates(county: County) -> None:

@@ -113,10 +113,12 @@ def test_complete_records_the_result(county: County, task: Task) -> None:
         "notices_issued": 1,
         "items_confiscated": "过期食品",
         "items_confiscated_quantity": 3,
+        "items_confiscated_measure": "千克",
     }
     response = post(client_for(county.east_officer), f"/api/v1/tasks/{task.pk}/complete", body)
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "done" and response.json()["done_by"] == "east_officer"
+    assert response.json()["items_confiscated_measure"] == "千克"
     again = post(client_for(county.east_officer), f"/api/v1/tasks/{task.pk}/complete", body)
     assert again.status_code == 409
     assert again.json()["detail"] == "任务状态为“已完成”，不能改为“已完成”"
@@ -132,6 +134,10 @@ def test_complete_records_the_result(county: County, task: Task) -> None:
         ({"note": "x", "notices_issued": 100}, "notices_issued: 通知书份数应在 0 至 99 之间：100"),
         ({"note": "x", "notices_issued": 1}, "notices_issued: 发出通知书时应勾选“发现违法行为”"),
         ({"note": "x", "items_confiscated_quantity": 5}, "items_confiscated: 请填写收缴物品名称"),
+        (
+            {"note": "x", "items_confiscated": "过期食品", "items_confiscated_quantity": 5},
+            "items_confiscated_measure: 请填写收缴数量的计量单位",
+        ),
     ],
 )
 def test_complete_refuses_bad_results_and_writes_nothing(

@@ -31,6 +31,7 @@ def test_the_complete_form_types_its_values() -> None:
         "notices_issued": 0,
         "items_confiscated": "",
         "items_confiscated_quantity": 0,
+        "items_confiscated_measure": "",
     }
 
 
@@ -58,6 +59,19 @@ def test_the_complete_form_refuses_what_it_cannot_read(
         ({"done_on": "昨天"}, "请填写检查日期（YYYY-MM-DD）"),
         ({"done_on": ""}, "请填写检查日期（YYYY-MM-DD）"),  # missing: the service's message
         ({"notices_issued": "100", "violation_found": "1"}, "通知书份数应在 0 至 99 之间：100"),
+        # 500 of what: a count without its measure is refused, never taken as 件.
+        (
+            {"items_confiscated": "违法印刷品广告", "items_confiscated_quantity": "500"},
+            "请填写收缴数量的计量单位（如：件、份、千克）",
+        ),
+        (
+            {
+                "items_confiscated": "违法印刷品广告",
+                "items_confiscated_quantity": "500",
+                "items_confiscated_measure": "份" * 11,
+            },
+            "计量单位不能超过 10 个字",
+        ),
     ],
 )
 def test_the_complete_page_shows_the_error_and_writes_nothing(
@@ -70,6 +84,26 @@ def test_the_complete_page_shows_the_error_and_writes_nothing(
     assert response.status_code == 200 and message in response.content.decode()
     task.refresh_from_db()
     assert task.status == Task.Status.PLANNED and AuditEvent.objects.count() == events
+
+
+def test_the_complete_page_records_the_quantity_in_its_measure(
+    county: County, planned: dict[str, Any]
+) -> None:
+    task = planned["east_task"]
+    values = {
+        "done_on": timezone.localdate().isoformat(),
+        "note": "发现违法印刷品广告，当场收缴",
+        "violation_found": "1",
+        "items_confiscated": "违法印刷品广告",
+        "items_confiscated_quantity": "500",
+        "items_confiscated_measure": " 份 ",
+    }
+    client = client_for(county.east_officer)
+    response = client.post(f"/plans/tasks/{task.pk}/", values)
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.items_confiscated_quantity, task.items_confiscated_measure) == (500, "份")
+    assert "违法印刷品广告 500份" in client.get(f"/plans/tasks/{task.pk}/").content.decode()
 
 
 def test_the_plan_form_passes_its_text_on_and_reads_the_dry_run_button() -> None:

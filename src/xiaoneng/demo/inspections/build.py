@@ -11,49 +11,70 @@ bulk (``core.bulk``) with its trace, dated when it happened.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Max
 
 from xiaoneng.core import bulk
 from xiaoneng.demo.inspections import followup, records, sources
-from xiaoneng.demo.inspections.context import context
+from xiaoneng.demo.inspections.context import Context, context
 from xiaoneng.demo.inspections.orders import plan_orders
 from xiaoneng.demo.inspections.reinspections import reinspection_visits
 from xiaoneng.demo.inspections.unlicensed import unlicensed_operators
 from xiaoneng.demo.inspections.visits import Visits
 from xiaoneng.demo.org import Organisation
-from xiaoneng.inspections.models import Inspection
+from xiaoneng.inspections.records.services import note_signed_records
 from xiaoneng.inspections.trace.services import check
-from xiaoneng.registry.models import Entity
-
-CHUNK = 5000  # ids in one UPDATE (SQLite's limit of variables)
 
 
-def build_inspections(
+@dataclass
+class Unplanned:
+    """The year's visits that no plan made (``sources.unplanned``), chosen before the patrol
+    plans are written so that those plans can read them."""
+
+    ctx: Context
+    visits: Visits
+
+    def entity_days(self) -> tuple[np.ndarray, np.ndarray]:
+        """Entity id and day number of each visit, for the patrol plans to read."""
+        return self.visits.entity, self.visits.day
+
+
+def unplanned_visits(
     rng: np.random.Generator,
     organisation: Organisation,
     *,
     now: dt.datetime,
     progress: Callable[[str], None] = print,
-) -> None:
-    """A year of signed inspections up to ``now`` with their findings, rectification orders,
-    re-inspections, exit checks and unlicensed operators; then the trace checks."""
+) -> Unplanned | None:
+    """The drawn teams' visits, complaints, ad hoc checks, market days and exit checks of the
+    year (None for an empty register); written later by ``build_inspections``."""
     ctx = context(rng, organisation, now=now, progress=progress)
     if not len(ctx.population):
+        return None
+    return Unplanned(ctx, sources.unplanned(ctx))
+
+
+def build_inspections(unplanned: Unplanned | None) -> None:
+    """A year of signed inspections up to ``now``: the done tasks' and the ``unplanned``
+    visits, with their findings, rectification orders, re-inspections, exit checks and
+    unlicensed operators; then the trace checks."""
+    if unplanned is None:
         return
+    ctx, progress = unplanned.ctx, unplanned.ctx.progress
     with bulk.paused_gc(), transaction.atomic():
-        visits = sources.gather(ctx)
+        visits = sources.gather(ctx, unplanned.visits)
         orders = plan_orders(ctx, visits)
         reinspections = reinspection_visits(ctx, visits, orders)
         everything = Visits.concat([visits, reinspections])
         written = records.write(ctx, everything)
         followup.write(ctx, everything, written, orders)
         operators = unlicensed_operators(ctx)
-        _note_inspections()
+        # What signing notes on the register, for the records written in bulk: each
+        # entity's last_inspected_on is its latest signed visit.
+        note_signed_records()
     flagged = _trace_checks()
     written.files.result()  # the photos are on disk before the demo goes on
     progress(
@@ -61,25 +82,6 @@ def build_inspections(
         f"failed item), {orders.count:,} rectification orders, {len(reinspections.entity):,} "
         f"re-inspections, {operators} unlicensed operators; {flagged}"
     )
-
-
-def _note_inspections() -> None:
-    """What signing notes on the register (``registry.services.note_inspection``), for the
-    records written in bulk: each entity's ``last_inspected_on`` is its latest signed visit."""
-    latest = (
-        Inspection.objects.filter(status=Inspection.Status.SIGNED)
-        .order_by()
-        .values("entity_id")
-        .annotate(day=Max("visited_on"))
-        .values_list("entity_id", "day")
-    )
-    # One UPDATE a day, not a correlated sub-query per entity (minutes on SQLite).
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for entity, day in latest:
-        by_day[day].append(entity)
-    for day, ids in by_day.items():
-        for start in range(0, len(ids), CHUNK):
-            Entity.objects.filter(pk__in=ids[start : start + CHUNK]).update(last_inspected_on=day)
 
 
 def _trace_checks() -> str:

@@ -27,6 +27,7 @@ from xiaoneng.inspections.models import Inspection, InspectionKind, InspectionOf
 MORNING, AFTERNOON, SESSION = 600, 960, 210  # 10:00, 16:00, three and a half hours
 FAR_SHARE = 0.008
 SHORT_SHARE = 0.004
+MIN_SHORT = 3
 LATE_SHARE = 0.008
 PASS_NOTES = (
     "已现场查看，符合要求。",
@@ -125,6 +126,7 @@ def _times(ctx: Context, visits: Visits) -> dict[str, list[dt.datetime]]:
     duration = np.exp(rng.normal(np.log(26), 0.35, n))
     duration = np.clip(duration, 8, np.maximum(8, np.minimum(75, gap * 0.8)))
     short = ~visits.documentary & (rng.random(n) < SHORT_SHARE)
+    short = _at_least(rng, short, ~visits.documentary, MIN_SHORT)
     duration = np.where(short, rng.uniform(2, 4.5, n), duration)
     delay = np.where(rng.random(n) < 0.7, rng.uniform(3, 60, n), rng.uniform(60, 300, n))
     late = (rng.random(n) < LATE_SHARE) & (visits.day <= ctx.today_number - 8)
@@ -141,6 +143,20 @@ def _times(ctx: Context, visits: Visits) -> dict[str, list[dt.datetime]]:
         "created": moments(visits.day, start - rng.uniform(1, 5, n)),
         "signed": moments(visits.day, signed),
     }
+
+
+def _at_least(
+    rng: np.random.Generator, chosen: np.ndarray, eligible: np.ndarray, count: int
+) -> np.ndarray:
+    """``chosen`` with more of the ``eligible`` rows chosen if it holds fewer than ``count``:
+    even a small county shows a rushed visit or two (a trace flag of its own)."""
+    missing = count - int(chosen.sum())
+    free = np.flatnonzero(eligible & ~chosen)
+    if missing <= 0 or not free.size:
+        return chosen
+    chosen = chosen.copy()
+    chosen[rng.choice(free, min(missing, free.size), replace=False)] = True
+    return chosen
 
 
 def _minutes_of(now: dt.datetime) -> float:

@@ -336,18 +336,19 @@ def exits(ctx: Context) -> Visits:
     return visits.take(np.flatnonzero((day >= 0) & (visits.lead > 0)))
 
 
-def gather(ctx: Context) -> Visits:
-    """Every first visit of the year, with checklists, failed items, teams and photos."""
-    visits = Visits.concat(
-        [
-            from_tasks(ctx),
-            from_draws(ctx),
-            complaints(ctx),
-            ad_hoc(ctx),
-            market_days(ctx),
-            exits(ctx),
-        ]
+def unplanned(ctx: Context) -> Visits:
+    """The visits no patrol plan made: the drawn teams', complaints, ad hoc checks, market
+    days and exit checks. They are chosen before the year's patrol plans are written, so that
+    each plan reads the visits made before it (every signed inspection restarts the interval)."""
+    return Visits.concat(
+        [from_draws(ctx), complaints(ctx), ad_hoc(ctx), market_days(ctx), exits(ctx)]
     )
+
+
+def gather(ctx: Context, others: Visits) -> Visits:
+    """Every first visit of the year: the done tasks' and ``others`` (``unplanned``), with
+    checklists, failed items, teams and photos."""
+    visits = Visits.concat([from_tasks(ctx), others])
     order = np.lexsort((visits.entity, visits.day))
     visits = visits.take(order)
     complete(ctx, visits)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from xiaoneng.demo.days import dates, local_moment, month_start, numbers
 from xiaoneng.demo.inspections.context import Context
 from xiaoneng.demo.rows import Rows
-from xiaoneng.inspections.models import Inspection, TraceFlag
+from xiaoneng.inspections.models import Inspection, InspectionOfficer, TraceFlag
 from xiaoneng.oversight.reviews import services as director_reviews
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 
@@ -99,9 +99,32 @@ def _draw_rounds(ctx: Context) -> list[DrawnRound]:
     return rounds
 
 
+def _cosigned_by_director(ctx: Context, rounds: list[DrawnRound]) -> set[int]:
+    """The sampled records a director of their own station was on the team of."""
+    sampled = [pk for r in rounds for pk in r.sample.tolist()]
+    directors = set(ctx.people.directors.values())
+    unit = ctx.people.unit
+    found: set[int] = set()
+    for start in range(0, len(sampled), 20_000):
+        team = InspectionOfficer.objects.filter(
+            inspection_id__in=sampled[start : start + 20_000], officer_id__in=directors
+        ).values_list("inspection_id", "officer_id", "inspection__unit_id")
+        found |= {pk for pk, officer, station in team if unit.get(officer) == station}
+    return found
+
+
+def _division_reviewer(ctx: Context, inspection: int) -> int | None:
+    """A division officer (科室) for a record its station's director co-signed: the service
+    routes those to the division (``director_reviews.with_director_on_team``)."""
+    staff = ctx.people.division_staff.get("K01") or ctx.people.credit_staff
+    return staff[inspection % len(staff)] if staff else None
+
+
 def _reviews(ctx: Context, rounds: list[DrawnRound], round_ids: list[int]) -> int:
-    """The director's review of each record drawn: last month's still waiting."""
+    """The director's review of each record drawn, the division's of those he co-signed:
+    last month's still waiting."""
     rng = ctx.rng
+    cosigned = _cosigned_by_director(ctx, rounds)
     confirmed = set(
         TraceFlag.objects.filter(status=TraceFlag.Status.CONFIRMED).values_list(
             "inspection_id", flat=True
@@ -110,8 +133,11 @@ def _reviews(ctx: Context, rounds: list[DrawnRound], round_ids: list[int]) -> in
     last_month = f"{month_start(ctx.today, 1):%Y-%m}"
     rows = Rows("round_id inspection_id unit_id status method note reviewer_id reviewed_at")
     for r, round_id in zip(rounds, round_ids, strict=True):
-        director = ctx.people.directors.get(r.station)
+        station_director = ctx.people.directors.get(r.station)
         for inspection in r.sample.tolist():
+            director = (
+                _division_reviewer(ctx, inspection) if inspection in cosigned else station_director
+            )
             done = {"round_id": round_id, "inspection_id": inspection, "unit_id": r.station}
             reviewed = min(
                 r.drawn_at + dt.timedelta(days=float(rng.uniform(2, 20))),

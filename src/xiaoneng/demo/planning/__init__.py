@@ -2,10 +2,11 @@
 
 - ``build_coverage`` (``coverage.py``): departments, the responsibility table and the sizes
   of the entities (篇3, 篇5);
-- ``build_plans`` (``plans.py``): a year of monthly patrol plans (``patrol.py``) and the
-  campaigns (``campaigns.py``), written in bulk through ``writer.py``;
 - ``build_draws`` (``draws.py``): conflict declarations and the double-random draws, each
   committed on the register as it stood then;
+- ``build_plans`` (``plans.py``): the campaigns (``campaigns.py``) and a year of monthly
+  patrol plans (``patrol.py``) that read the visits made before them (the campaigns' and
+  the unplanned ones ``demo.inspections`` chose), written in bulk through ``writer.py``;
 - ``build_current_plans`` (``plans.py``), run after the year's inspections: this month's and
   next month's plans made by the service (the stations' and the bureau's), which merge the
   campaigns' open tasks into joint visits.

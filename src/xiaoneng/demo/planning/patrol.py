@@ -29,6 +29,7 @@ from xiaoneng.planning.policy.services import CLASSES
 
 JITTER = (-15, 25)  # an inspection comes a fortnight early to three weeks late
 LATE_DAYS = 60  # of the last two months' tasks, a few are still open or were cancelled
+KEY_SPAN = 1 << 24  # day numbers stay below it: (position, day) as one sortable integer
 
 
 @dataclass
@@ -42,6 +43,34 @@ class Inspections:
     opening: np.ndarray  # bool: the record of the visit before the year (期初录入)
 
 
+class Known:
+    """The visits no plan made (draws, complaints…) of each register position, sorted, to
+    find the latest one before a day."""
+
+    def __init__(self, register: schedule.Register, entity: np.ndarray, day: np.ndarray) -> None:
+        order = np.argsort(register.entity_id)
+        ids = register.entity_id[order]
+        index = np.minimum(np.searchsorted(ids, entity), max(ids.size - 1, 0))
+        mine = (ids[index] == entity) & (day >= 0) if ids.size else np.zeros(day.size, bool)
+        self.keys = np.sort(order[index[mine]] * KEY_SPAN + day[mine])
+
+    def latest_before(self, day: np.ndarray) -> np.ndarray:
+        """Each position's latest known visit strictly before ``day`` (NEVER if none)."""
+        if not self.keys.size:
+            return np.full(day.size, schedule.NEVER, dtype=np.int64)
+        positions = np.arange(day.size, dtype=np.int64)
+        found = np.searchsorted(self.keys, positions * KEY_SPAN + np.maximum(day, 0)) - 1
+        key = self.keys[np.maximum(found, 0)]
+        hit = (found >= 0) & (key // KEY_SPAN == positions)
+        return np.where(hit, key % KEY_SPAN, schedule.NEVER)
+
+
+def _month_start(day: np.ndarray) -> np.ndarray:
+    """The day number of the first day of each day's month (when its plan was made)."""
+    days = np.maximum(day, 0).astype("datetime64[D]")
+    return days.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
 def simulate(
     rng: np.random.Generator,
     register: schedule.Register,
@@ -50,8 +79,13 @@ def simulate(
     workdays: Workdays,
     window: dt.date,
     today: dt.date,
+    known: Known | None = None,
 ) -> Inspections:
-    """Each staffed entity's visits: the last before ``window``, then one every interval."""
+    """Each staffed entity's visits: the last before ``window``, then one every interval.
+
+    A plan is made on its month's first day and reads the last inspection before it: a
+    ``known`` visit (a draw, a complaint…) after the last patrol restarts the interval, and
+    the task cites it."""
     n = len(register)
     start, stop = schedule.day_number(window), schedule.day_number(today)
     before = start - rng.integers(1, interval + 1, n) if n else np.zeros(0, dtype=np.int64)
@@ -71,10 +105,22 @@ def simulate(
     last = np.where(opening, opening_day, schedule.NEVER)
     alive = staffed.copy()
     while alive.any():
-        due = base + interval
-        visit = np.maximum(due + rng.integers(JITTER[0], JITTER[1] + 1, n), start)
-        visit = np.maximum(visit, register.registered + 1)
-        visit = workdays.forward(visit)
+        jitter = rng.integers(JITTER[0], JITTER[1] + 1, n)
+        while True:
+            due = base + interval
+            visit = np.maximum(due + jitter, start)
+            visit = np.maximum(visit, register.registered + 1)
+            visit = workdays.forward(visit)
+            if known is None:
+                break
+            # The plan of the visit's month was made on its first day: a visit it knew of,
+            # later than the last one, moves the due date on (and the visit with it).
+            latest = known.latest_before(_month_start(visit))
+            moved = alive & (visit >= 0) & (latest > base)
+            if not moved.any():
+                break
+            base = np.where(moved, latest, base)
+            last = np.where(moved, latest, last)
         alive &= (visit >= 0) & (visit < stop)
         chosen = np.flatnonzero(alive)
         parts.append((chosen, visit[chosen], due[chosen], last[chosen], False))
@@ -99,13 +145,16 @@ def build_patrol_history(
     workdays: Workdays,
     names: dict[int, str],
     progress: Callable[[str], None],
+    inspected: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> int:
-    """The opening records, the past year's monthly plans and this month's visits so far."""
+    """The opening records, the past year's monthly plans and this month's visits so far;
+    ``inspected`` (entity ids, day numbers) are the visits no plan made, which they read."""
     today = writer.today
     window = month_start(today, 12)
     interval = writer.table.interval_days[register.class_index, register.grade_index]
     staffed = register.grid_id >= 0
-    visits = simulate(writer.rng, register, interval, staffed, workdays, window, today)
+    known = Known(register, *inspected) if inspected is not None else None
+    visits = simulate(writer.rng, register, interval, staffed, workdays, window, today, known)
     n = visits.position.size
     grid = register.grid_id[visits.position]
     station = register.unit_id[visits.position]

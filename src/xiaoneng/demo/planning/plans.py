@@ -3,9 +3,11 @@
 The past is generated on arrays from each entity's patrol interval (an inspection every
 interval, give or take a fortnight, on a working day) and written in bulk with its trace
 (``core.bulk``); the entity's inspection before the year becomes an opening record
-(期初录入). The campaigns follow. This month's and next month's plans are made later by the
-real service (``build_current_plans``, run by ``demo.county`` after the year's inspections, so
-that the plan reads every record done before it), the bureau's too (its entities outside
+(期初录入). The campaigns come first, and each month's plan reads the visits made
+before it (the campaigns' and the unplanned ones of ``demo.inspections``), as the due rule
+does. This month's and next month's plans are made later by the real service
+(``build_current_plans``, run by ``demo.county`` after the year's inspections, so that the
+plan reads every record done before it), the bureau's too (its entities outside
 every grid, 主体不在任何网格内); the service merges the campaigns' open tasks with patrol
 tasks into joint visits (``merge_visits``). A million entities take about 90 s.
 """
@@ -38,9 +40,13 @@ def build_plans(
     organisation: Organisation,
     *,
     now: dt.datetime,
+    inspected: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Callable[[str], None] = print,
 ) -> None:
-    """Plans, tasks, campaigns and joint visits of the demo county, for the year up to ``now``."""
+    """Plans, tasks, campaigns and joint visits of the demo county, for the year up to ``now``.
+
+    ``inspected``: entity ids and day numbers of the year's visits no plan made (draws,
+    complaints…); each month's patrol plan reads those made before it."""
     today = timezone.localtime(now).date()
     register = schedule.load_register(Entity.objects.operating())
     if not len(register):
@@ -49,11 +55,28 @@ def build_plans(
     names = dict(Entity.objects.values_list("pk", "name"))
     writer = PlanWriter(rng, organisation, today)
     with bulk.paused_gc():
-        count = build_patrol_history(writer, register, workdays, names, progress)
+        # The campaigns first: the patrol plans made after a campaign's visit read it.
         with transaction.atomic():
             made = build_campaigns(writer, workdays, organisation, names)
+        known = _campaign_visits(inspected)
+        count = build_patrol_history(writer, register, workdays, names, progress, known)
     _analyze()
     progress(f"巡查计划 plans: {count:,} past tasks, {len(made)} campaigns")
+
+
+def _campaign_visits(
+    inspected: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``inspected`` and the visits of the campaigns' done tasks: entity ids, day numbers."""
+    done = Task.objects.filter(status=Task.Status.DONE, done_on__isnull=False).exclude(
+        plan__kind=Plan.Kind.PATROL
+    )
+    pairs = [(e, d) for e, d in done.values_list("entity_id", "done_on") if d is not None]
+    entity = np.array([e for e, _d in pairs], dtype=np.int64)
+    day = np.array([schedule.day_number(d) for _e, d in pairs], dtype=np.int64)
+    if inspected is None:
+        return entity, day
+    return np.concatenate([inspected[0], entity]), np.concatenate([inspected[1], day])
 
 
 def build_current_plans(

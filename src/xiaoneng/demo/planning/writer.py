@@ -29,13 +29,14 @@ DONE_NOTES = (
     "商品明码标价，无过期商品，经营正常。",
     "经营场所已按要求张贴投诉举报电话，未发现问题。",
 )
+# (note, goods confiscated, their measure, quantity range)
 VIOLATIONS = (
-    ("发现超过保质期食品，当场下架，责令整改。", "过期食品", (2, 30)),
-    ("营业执照未悬挂于醒目位置，责令立即改正。", "", (0, 0)),
-    ("食品经营许可证已过期仍在经营，责令限期办理。", "", (0, 0)),
-    ("进货查验记录不全，责令限期整改。", "", (0, 0)),
-    ("销售无中文标签预包装食品，当场扣留。", "无中文标签食品", (3, 40)),
-    ("超出登记经营范围经营，责令改正。", "", (0, 0)),
+    ("发现超过保质期食品，当场下架，责令整改。", "过期食品", "千克", (2, 30)),
+    ("营业执照未悬挂于醒目位置，责令立即改正。", "", "", (0, 0)),
+    ("食品经营许可证已过期仍在经营，责令限期办理。", "", "", (0, 0)),
+    ("进货查验记录不全，责令限期整改。", "", "", (0, 0)),
+    ("销售无中文标签预包装食品，当场扣留。", "无中文标签食品", "瓶", (3, 40)),
+    ("超出登记经营范围经营，责令改正。", "", "", (0, 0)),
 )
 
 
@@ -90,7 +91,7 @@ class PlanWriter:
         found = done & (self.rng.random(n) < rate)
         kind = self.rng.integers(0, len(violations), n)
         note_index = self.rng.integers(0, len(DONE_NOTES), n)
-        notes, items, quantities, notices = [], [], [], []
+        notes, items, quantities, measures, notices = [], [], [], [], []
         for ok, bad, k, i in zip(
             done.tolist(), found.tolist(), kind.tolist(), note_index.tolist(), strict=True
         ):
@@ -98,18 +99,21 @@ class PlanWriter:
                 notes.append("经营者已停业，本期不再检查。")
                 items.append("")
                 quantities.append(0)
+                measures.append("")
                 notices.append(0)
                 continue
             if bad:
-                text, item, (low, high) = violations[k]
+                text, item, measure, (low, high) = violations[k]
                 notes.append(text)
                 items.append(item)
                 quantities.append(int(self.rng.integers(low, high + 1)) if item else 0)
+                measures.append(measure)
                 notices.append(1 + int(self.rng.random() < 0.2))
             else:
                 notes.append(DONE_NOTES[i])
                 items.append("")
                 quantities.append(0)
+                measures.append("")
                 notices.append(0)
         return {
             "note": notes,
@@ -117,6 +121,7 @@ class PlanWriter:
             "notices_issued": notices,
             "items_confiscated": items,
             "items_confiscated_quantity": quantities,
+            "items_confiscated_measure": measures,
         }
 
 

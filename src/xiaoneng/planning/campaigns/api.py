@@ -49,12 +49,19 @@ class CampaignPage(Schema):
     items: list[CampaignOut]
 
 
+class AmountOut(Schema):
+    quantity: int
+    measure: str = Field(description="计量单位: 件, 份, 千克…")
+
+
 class StatisticsOut(Schema):
     tasks: int
     checked: int = Field(description="entities checked (tasks done)")
     violations: int
     notices: int
-    confiscated: int = Field(description="items confiscated, summed quantities")
+    confiscated: list[AmountOut] = Field(
+        description="items confiscated: quantities summed per measure, largest first"
+    )
     planned: int
     late: int
     overflow: int

@@ -9,7 +9,7 @@ recorded on completed tasks; they are never typed in as totals.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,6 +319,17 @@ def status(campaign: Campaign, today: dt.date | None = None) -> str:
     return str(PHASES[phase(campaign, today)])
 
 
+@dataclass(frozen=True)
+class Amount:
+    """A quantity in its measure (500份): quantities are added up per measure, never across."""
+
+    quantity: int
+    measure: str
+
+    def __str__(self) -> str:
+        return f"{self.quantity}{self.measure}"
+
+
 @dataclass
 class Statistics:
     """A campaign's figures, added up from its tasks (篇1: 检查…家，发现…，发出…，收缴…)."""
@@ -327,7 +338,7 @@ class Statistics:
     checked: int = 0
     violations: int = 0
     notices: int = 0
-    confiscated: int = 0
+    confiscated: list[Amount] = field(default_factory=list)
     planned: int = 0
     late: int = 0
     overflow: int = 0
@@ -347,7 +358,6 @@ def _figures(tasks: QuerySet[Task], today: dt.date) -> dict[str, Any]:
         checked=Count("id", filter=done),
         violations=Count("id", filter=done & Q(violation_found=True)),
         notices=Sum("notices_issued", filter=done, default=0),
-        confiscated=Sum("items_confiscated_quantity", filter=done, default=0),
         planned=Count("id", filter=Q(status=Task.Status.PLANNED)),
         late=Count("id", filter=Q(status=Task.Status.PLANNED, scheduled_on__lt=today)),
         overflow=Count("id", filter=Q(status=Task.Status.OVERFLOW)),
@@ -370,11 +380,43 @@ def statistics(campaign: Campaign, today: dt.date | None = None) -> Statistics:
             checked=Count("id", filter=done),
             violations=Count("id", filter=done & Q(violation_found=True)),
             notices=Sum("notices_issued", filter=done, default=0),
-            confiscated=Sum("items_confiscated_quantity", filter=done, default=0),
         )
     )
-    result.by_unit = [{**row, "unit": names.get(row["unit_id"], "")} for row in rows]
+    by_unit = _confiscated(tasks)
+    result.confiscated = _amounts(
+        (measure, n) for amounts in by_unit.values() for measure, n in amounts.items()
+    )
+    result.by_unit = [
+        {
+            **row,
+            "unit": names.get(row["unit_id"], ""),
+            "confiscated": _amounts(by_unit.get(row["unit_id"], {}).items()),
+        }
+        for row in rows
+    ]
     return result
+
+
+def _confiscated(tasks: QuerySet[Task]) -> dict[int, dict[str, int]]:
+    """The quantities confiscated on completed tasks, by unit and measure."""
+    rows = (
+        tasks.filter(status=Task.Status.DONE, items_confiscated_quantity__gt=0)
+        .order_by()
+        .values_list("unit_id", "items_confiscated_measure")
+        .annotate(n=Sum("items_confiscated_quantity"))
+    )
+    found: dict[int, dict[str, int]] = {}
+    for unit, measure, n in rows:
+        found.setdefault(unit, {})[measure] = n
+    return found
+
+
+def _amounts(pairs: Iterable[tuple[str, int]]) -> list[Amount]:
+    """``(measure, quantity)`` pairs added up per measure, the largest first."""
+    totals: dict[str, int] = {}
+    for measure, n in pairs:
+        totals[measure] = totals.get(measure, 0) + n
+    return [Amount(n, m) for m, n in sorted(totals.items(), key=lambda p: (-p[1], p[0]))]
 
 
 def confiscations(campaign: Campaign) -> QuerySet[Task]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import posted
-from xiaoneng.core.pages import paginate, query_string
+from xiaoneng.core.pages import Choice, known_filters, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
@@ -77,8 +77,9 @@ def campaign_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         Campaign.objects.select_related("unit", "plan", "created_by"), request.user, pk=pk
     )
     tasks = plan_queries.tasks_for(request.user).filter(plan_id=campaign.plan_id)
-    status = request.GET.get("status", "")
-    if status in Task.Status.values:
+    params = known_filters(request, status=Choice(_("任务状态"), Task.Status.values))
+    status = params.get("status", "")
+    if status:
         tasks = tasks.filter(status=status)
     context = {
         "campaign": campaign,
@@ -86,7 +87,7 @@ def campaign_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "stats": campaigns.statistics(campaign),
         "confiscations": campaigns.confiscations(campaign)[:20],
         "page": paginate(request, tasks.order_by("scheduled_on", "id")),
-        "query": query_string(request, "status"),
+        "query": query_string(params, "status"),
         "status": status,
         "statuses": Task.Status.choices,
         "visits_saved": plan_queries.summarise(campaign.plan).visits_saved,

@@ -30,3 +30,4 @@ class CompleteForm(PageForm):
     notices_issued = WholeNumberField(invalid=_("通知书份数应为整数：%(value)s"))
     items_confiscated = forms.CharField(label=_("收缴物品"), required=False)
     items_confiscated_quantity = WholeNumberField(invalid=_("收缴数量应为整数：%(value)s"))
+    items_confiscated_measure = forms.CharField(label=_("计量单位"), required=False)

@@ -15,6 +15,13 @@ from xiaoneng.org.models import Grid, Officer, Unit
 from xiaoneng.planning.policy.models import Policy
 from xiaoneng.registry.models import Entity
 
+# The measures goods confiscated on a visit are usually counted in, offered on the task form;
+# the field is free text (as a case's goods' measure, ``cases.ConfiscatedGoods.measure``).
+CONFISCATION_MEASURES = (
+    "件", "份", "张", "个", "瓶", "盒", "袋", "包", "箱", "条", "台", "套", "千克", "吨", "升",
+)  # fmt: skip
+MEASURE_LENGTH = 10
+
 
 @traced()
 class Plan(models.Model):
@@ -199,6 +206,10 @@ class Task(StatusModel):
     notices_issued = models.PositiveSmallIntegerField(_("发出通知书（份）"), default=0)
     items_confiscated = models.CharField(_("收缴物品"), max_length=200, blank=True)
     items_confiscated_quantity = models.PositiveIntegerField(_("收缴数量"), default=0)
+    # In which measure the quantity is counted (500 份, 12 千克): totals add up per measure.
+    items_confiscated_measure = models.CharField(
+        _("计量单位"), max_length=MEASURE_LENGTH, blank=True, help_text=_("如：件、份、千克、箱")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     unit_scope_field = "unit"

@@ -47,6 +47,7 @@ class TaskOut(Schema):
     notices_issued: int
     items_confiscated: str
     items_confiscated_quantity: int
+    items_confiscated_measure: str = Field(description="计量单位 of the quantity (件, 份, 千克…)")
 
     @staticmethod
     def resolve_plan(obj: Task) -> str:
@@ -134,6 +135,9 @@ class CompleteIn(Schema):
     notices_issued: int = 0
     items_confiscated: str = ""
     items_confiscated_quantity: int = 0
+    items_confiscated_measure: str = Field(
+        "", description="required with a quantity: 件, 份, 千克…"
+    )
 
 
 @router.post("/tasks/{int:task_id}/complete", response=TaskOut, summary="Record the visit's result")

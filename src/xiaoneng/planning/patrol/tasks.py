@@ -23,7 +23,7 @@ from xiaoneng.core.scoping import in_scope
 from xiaoneng.core.states import Transitions
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role
-from xiaoneng.planning.patrol.models import Plan, Task, Visit
+from xiaoneng.planning.patrol.models import MEASURE_LENGTH, Plan, Task, Visit
 
 S = Task.Status
 # Which status may follow which; done and cancelled are final (a correction is a new task).
@@ -114,6 +114,7 @@ class Result:
     notices_issued: int = 0
     items_confiscated: str = ""
     items_confiscated_quantity: int = 0
+    items_confiscated_measure: str = ""
 
 
 def _check_result(task: Task, done_on: dt.date | None, result: Result) -> list[FieldError]:
@@ -154,6 +155,21 @@ def _check_result(task: Task, done_on: dt.date | None, result: Result) -> list[F
         )
     elif result.items_confiscated_quantity and not result.items_confiscated.strip():
         errors.append(FieldError("items_confiscated", _("请填写收缴物品名称")))
+    measure = result.items_confiscated_measure.strip()
+    if len(measure) > MEASURE_LENGTH:
+        errors.append(
+            FieldError(
+                "items_confiscated_measure",
+                _("计量单位不能超过 %(max)d 个字") % {"max": MEASURE_LENGTH},
+            )
+        )
+    elif result.items_confiscated_quantity > 0 and not measure:
+        # 500 of what: 份 and 千克 are never added up, so the count needs its measure.
+        errors.append(
+            FieldError(
+                "items_confiscated_measure", _("请填写收缴数量的计量单位（如：件、份、千克）")
+            )
+        )
     return errors
 
 
@@ -167,13 +183,19 @@ def complete_task(
     notices_issued: int = 0,
     items_confiscated: str = "",
     items_confiscated_quantity: int = 0,
+    items_confiscated_measure: str = "",
 ) -> Task:
     """Record the visit of ``task``: it becomes the entity's last inspection.
 
     The findings (violation, notices, items confiscated) are what campaign statistics add up.
     """
     result = Result(
-        note, violation_found, notices_issued, items_confiscated, items_confiscated_quantity
+        note,
+        violation_found,
+        notices_issued,
+        items_confiscated,
+        items_confiscated_quantity,
+        items_confiscated_measure,
     )
     if not may_record(officer, task):
         raise NotPermitted(_("只有任务责任人、联合检查组成员或本单位所长可以登记检查结果。"))
@@ -191,6 +213,9 @@ def complete_task(
         task.notices_issued = result.notices_issued
         task.items_confiscated = result.items_confiscated.strip()
         task.items_confiscated_quantity = result.items_confiscated_quantity
+        task.items_confiscated_measure = (
+            result.items_confiscated_measure.strip() if result.items_confiscated_quantity else ""
+        )
         task.save()
     return task
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import ReasonForm, posted
-from xiaoneng.core.pages import paginate, query_string
+from xiaoneng.core.pages import Choice, known_filters, paginate, query_string
 from xiaoneng.core.scoping import get_scoped, in_scope, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role, Unit
@@ -25,7 +25,7 @@ from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.patrol import assign
 from xiaoneng.planning.patrol import queries as plan_queries
 from xiaoneng.planning.patrol.forms import CompleteForm, PlanForm
-from xiaoneng.planning.patrol.models import Campaign, Plan, Task
+from xiaoneng.planning.patrol.models import CONFISCATION_MEASURES, Campaign, Plan, Task
 from xiaoneng.planning.patrol.services import generate_patrol_plan, period_of
 from xiaoneng.planning.patrol.tasks import (
     cancel_task,
@@ -48,14 +48,15 @@ def plan_list(request: OfficerRequest) -> HttpResponse:
     plans = scoped(Plan.objects.select_related("unit", "policy"), request.user).order_by(
         "-period", "unit__path", "-id"
     )
-    kind = request.GET.get("kind", "")
-    if kind in Plan.Kind.values:
+    params = known_filters(request, kind=Choice(_("计划类型"), Plan.Kind.values))
+    kind = params.get("kind", "")
+    if kind:
         plans = plans.filter(kind=kind)
     page = paginate(request, plans)
     plan_queries.count_tasks(list(page))
     context = {
         "page": page,
-        "query": query_string(request, "kind"),
+        "query": query_string(params, "kind"),
         "kind": kind,
         "kinds": Plan.Kind.choices,
         "can_plan": access.can(request.user, access.PLAN_PATROL),
@@ -113,15 +114,16 @@ def plan_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         Plan.objects.select_related("unit", "policy", "created_by"), request.user, pk=pk
     )
     tasks = plan_queries.tasks_for(request.user).filter(plan=plan)
-    status = request.GET.get("status", "")
-    if status in Task.Status.values:
+    params = known_filters(request, status=Choice(_("任务状态"), Task.Status.values))
+    status = params.get("status", "")
+    if status:
         tasks = tasks.filter(status=status)
     context = {
         "plan": plan,
         "summary": plan_queries.summarise(plan),
         "campaign": Campaign.objects.filter(plan=plan).first(),
         "page": paginate(request, tasks.order_by("scheduled_on", "id")),
-        "query": query_string(request, "status"),
+        "query": query_string(params, "status"),
         "status": status,
         "statuses": Task.Status.choices,
         "today": timezone.localdate(),
@@ -194,11 +196,16 @@ def station_calendar(request: OfficerRequest, code: str) -> HttpResponse:
 @login_required
 def due_list(request: OfficerRequest) -> HttpResponse:
     """Overdue (or all) entities of a grid, an officer's grids or a station, most overdue first."""
-    params = {k: request.GET.get(k, "").strip() for k in ("grid", "officer", "station")}
-    if not any(params.values()) and request.GET.get("all") != "1":
+    known = known_filters(
+        request,
+        overdue=Choice(_("只看逾期"), ("1", "0")),
+        all=Choice(_("辖区全部"), ("1", "0")),
+    )
+    params = {k: known.get(k, "").strip() for k in ("grid", "officer", "station")}
+    if not any(params.values()) and known.get("all") != "1":
         params.update(plan_queries.default_due_selection(request.user))
     selection = plan_queries.due_selection(request.user, **params)
-    only_overdue = request.GET.get("overdue", "1") == "1"
+    only_overdue = known.get("overdue", "1") == "1"
     today = timezone.localdate()
     rows = plan_queries.due_list(selection, only_overdue=only_overdue, on=today)
     context = {
@@ -207,7 +214,7 @@ def due_list(request: OfficerRequest) -> HttpResponse:
         "query": "&".join(
             [f"{k}={v}" for k, v in params.items() if v]
             + [f"overdue={'1' if only_overdue else '0'}"]
-            + (["all=1"] if request.GET.get("all") == "1" else [])
+            + (["all=1"] if known.get("all") == "1" else [])
         ),
         "params": params,
         "only_overdue": only_overdue,
@@ -236,6 +243,7 @@ def task_detail(request: OfficerRequest, pk: int) -> HttpResponse:
                 notices_issued=data["notices_issued"],
                 items_confiscated=data["items_confiscated"],
                 items_confiscated_quantity=data["items_confiscated_quantity"],
+                items_confiscated_measure=data["items_confiscated_measure"],
             )
         except DomainError as error:
             form.add_service_errors(error)
@@ -271,6 +279,7 @@ def task_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "errors": form.field_errors,
         "form": form.shown,
         "today": timezone.localdate(),
+        "measures": CONFISCATION_MEASURES,
     }
     return render(request, "planning/plan_task.html", context)
 
