@@ -22,6 +22,7 @@ VERBS = {
     "review": "director spot checks (所长抽查): draw a month's sample",
     "followup": "rectification deadlines: warnings (警示) for overdue orders",
     "case": "case stage time limits: list warnings",
+    "calendar": "working days: workdays, add-days, load a year's holidays, status",
     "report": "period reports (xiaoneng report period --from DATE --to DATE)",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }

@@ -61,17 +61,33 @@ def test_working_days_between_counts_after_start_up_to_end(calendar: WorkingCale
     assert calendar.working_days_between(D(2026, 10, 12), D(2026, 9, 30)) == 0
 
 
-def test_a_date_in_an_unknown_year_is_an_error_naming_the_year(calendar: WorkingCalendar) -> None:
+def test_a_strict_calendar_refuses_a_date_after_the_last_year_naming_it(db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CalendarUnknown) as raised:
-        calendar.is_working_day(D(2027, 1, 4))
+        WorkingCalendar.load(strict=True).is_working_day(D(2027, 1, 4))
     assert raised.value.message == (
         "工作日历中没有 2027 年的节假日安排（已知年份：2004–2026），请管理员补充。"
     )
 
 
-def test_counting_into_an_unknown_year_is_an_error(calendar: WorkingCalendar) -> None:
+def test_counting_into_an_unknown_year_is_an_error_when_strict(db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CalendarUnknown, match="2027 年"):
-        calendar.add_working_days(D(2026, 12, 28), 10)
+        WorkingCalendar.load(strict=True).add_working_days(D(2026, 12, 28), 10)
+
+
+def test_a_year_after_the_last_is_provisional_weekdays_only(calendar: WorkingCalendar) -> None:
+    assert calendar.last_known_year == 2026
+    assert calendar.is_provisional(D(2027, 1, 1)) and not calendar.is_provisional(D(2026, 12, 31))
+    assert calendar.is_working_day(D(2027, 1, 1)) is True  # a Friday: 元旦 not yet loaded
+    assert calendar.is_working_day(D(2027, 1, 2)) is False
+    # 28 Dec 2026 (Mon) + 10 working days: 29–31 Dec, then 1, 4–8, 11 Jan 2027.
+    assert calendar.add_working_days(D(2026, 12, 28), 10) == D(2027, 1, 11)
+
+
+def test_a_date_before_the_first_year_is_an_error_even_when_not_strict(
+    calendar: WorkingCalendar,
+) -> None:
+    with pytest.raises(CalendarUnknown, match="2003 年"):
+        calendar.is_working_day(D(2003, 12, 31))
 
 
 def test_an_empty_calendar_names_no_known_years() -> None:

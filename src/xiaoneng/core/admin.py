@@ -24,14 +24,37 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
-    list_display = ("year", "source")
+    """Read here; a year is loaded on the 工作日历 page or by `xiaoneng calendar load`, which check
+    the whole year, trace it and recompute the provisional dates (docs/calendar.md)."""
+
+    list_display = ("year", "notice", "source", "loaded_at", "loaded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarException)
 class CalendarExceptionAdmin(admin.ModelAdmin):
+    """Read-only: a day changed alone would skip the year's checks and the recomputation."""
+
     list_display = ("date", "is_working_day", "name")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApiToken)

@@ -59,6 +59,18 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
     source = models.CharField(_("依据"), max_length=200, blank=True)
+    notice = models.CharField(
+        _("通知文号"), max_length=100, blank=True, help_text=_("如 国办发明电〔2026〕7号")
+    )
+    loaded_at = models.DateTimeField(_("载入时间"), null=True, blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("载入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("工作日历年份")

@@ -32,6 +32,7 @@ MANAGE_TARGETS = "manage_targets"  # set units' annual targets (目标任务)
 MANAGE_CHECKLISTS = "manage_checklists"  # new versions of the inspection checklists (篇8)
 MANAGE_SAMPLING = "manage_sampling"  # product quality sampling plans and results (篇4)
 VIEW_OVERSIGHT = "view_oversight"  # the leader view: what is overdue, flagged, escalated (篇2)
+MANAGE_CALENDAR = "manage_calendar"  # load a year's holidays into the working-day calendar
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -52,6 +53,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_CHECKLISTS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
     MANAGE_SAMPLING: frozenset({Role.DIVISION_STAFF}),
     VIEW_OVERSIGHT: frozenset({Role.BUREAU_LEADER, Role.DIVISION_STAFF, Role.STATION_DIRECTOR}),
+    MANAGE_CALENDAR: frozenset({Role.ADMINISTRATOR}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

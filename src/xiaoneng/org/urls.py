@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoneng.org import views
+from xiaoneng.org import calendar_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("officers/", views.officer_list, name="officer_list"),
     path("officers/<str:username>/", views.officer_detail, name="officer_detail"),
     path("grids/<str:code>/", views.grid_detail, name="grid_detail"),
+    path("calendar/", calendar_views.calendar_years, name="calendar"),
 ]

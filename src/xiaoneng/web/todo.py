@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.models import CalendarYear
 from xiaoneng.core.scoping import scoped
 from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.models import Inspection, Rectification, TraceFlag
@@ -33,6 +34,36 @@ class Todo:
     count: int
     url: str
     urgent: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarNag:
+    """The overview's banner to administrators: a year about to be counted provisionally."""
+
+    year: int
+    url: str
+
+    @property
+    def text(self) -> str:
+        return _("%(y)d 年节假日安排尚未载入：%(y)d 年的期限暂按周一至周五计算（暂定）。") % {
+            "y": self.year
+        }
+
+
+NAG_FROM_MONTH = 11  # the State Council usually announces next year's holidays in Oct–Nov
+
+
+def calendar_nag(user: Officer, today: dt.date) -> CalendarNag | None:
+    """From 1 November until next year's holidays are loaded (or while this year's are not),
+    the administrators who can load them are asked to."""
+    if not access.can(user, access.MANAGE_CALENDAR):
+        return None
+    needed = today.year + 1 if today.month >= NAG_FROM_MONTH else today.year
+    last = CalendarYear.objects.order_by("-year").values_list("year", flat=True).first()
+    if last is not None and last >= needed:
+        return None
+    year = today.year if last is None or last < today.year else needed
+    return CalendarNag(year, reverse("org:calendar"))
 
 
 def _link(name: str, query: str = "") -> str:

@@ -20,7 +20,7 @@ from xiaoneng.core.scoping import scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry import queries as registry
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
-from xiaoneng.web.todo import todo_for
+from xiaoneng.web.todo import calendar_nag, todo_for
 
 
 class LoginView(auth_views.LoginView):
@@ -68,5 +68,6 @@ def home(request: OfficerRequest) -> HttpResponse:
         "hot": entities.filter(hot_industry=True).count(),
         "chart_json": json.dumps(chart, ensure_ascii=False),
         "todo": todo_for(request.user, today),
+        "calendar_nag": calendar_nag(request.user, today),
     }
     return render(request, "web/home.html", context)
