@@ -127,11 +127,34 @@ def test_warnings_come_red_first_with_their_legal_basis(county: County) -> None:
     )
 
 
-def test_a_deadline_in_a_year_the_calendar_does_not_know_is_reported_not_guessed(
-    county: County,
-) -> None:
+def test_a_deadline_after_the_last_loaded_year_is_provisional_on_weekdays(county: County) -> None:
+    # Received Sunday 2026-12-20: 9 working days in 2026, then 1 January 2027 and 4–8 January
+    # counted as weekdays, since 2027's holidays are not loaded.
     make_case(unit=county.east, received_on=D(2026, 12, 20), number="L1")
     calendar = WorkingCalendar([2026], {})
+    found = limits.stage_warnings(Case.objects.all(), D(2027, 1, 5), calendar)
+    assert [(w.case.number, w.level, w.deadline, w.days) for w in found] == [
+        ("L1", "yellow", D(2027, 1, 8), 3)
+    ]
+    assert found[0].provisional
+    assert found[0].message == (
+        "距决定是否立案期限还剩 3 个工作日（2027-01-08（暂定），"
+        "《市场监督管理行政处罚程序规定》第十八条）"
+    )
+
+
+def test_a_loaded_year_makes_the_limit_exact_again(county: County) -> None:
+    make_case(unit=county.east, received_on=D(2026, 12, 20), number="L1")
+    # 2027 loaded with 1 January a holiday: the deadline moves one working day later.
+    calendar = WorkingCalendar([2026, 2027], {D(2027, 1, 1): False})
+    found = limits.stage_warnings(Case.objects.all(), D(2027, 1, 6), calendar)
+    assert [(w.deadline, w.days, w.provisional) for w in found] == [(D(2027, 1, 11), 3, False)]
+    assert "暂定" not in found[0].message
+
+
+def test_a_strict_calendar_still_refuses_the_unknown_year(county: County) -> None:
+    make_case(unit=county.east, received_on=D(2026, 12, 20), number="L1")
+    calendar = WorkingCalendar([2026], {}, strict=True)
     found = limits.stage_warnings(Case.objects.all(), D(2027, 1, 4), calendar)
     assert [(w.case.number, w.level, w.deadline) for w in found] == [("L1", "unknown", None)]
     assert "2027" in found[0].message

@@ -11,8 +11,12 @@ from django.urls import reverse
 from tests.cases.factories import east_entity, make_case, make_collection, make_goods
 from tests.conftest import County, client_for
 from tests.inspections.factories import make_inspection
+from xiaoneng.cases import limits
 from xiaoneng.cases.models import Case, Collection, ConfiscatedGoods
 from xiaoneng.cases.views import source_link
+from xiaoneng.core.calendar import WorkingCalendar
+from xiaoneng.core.errors import InvalidInput
+from xiaoneng.core.models import CalendarException, CalendarYear
 from xiaoneng.inspections.followup.consequences import record_findings
 from xiaoneng.inspections.models import Finding
 
@@ -246,3 +250,22 @@ def test_money_and_goods_are_recorded_through_their_forms(county: County) -> Non
     )
     assert goods.status_code == 302
     assert Collection.objects.count() == 1 and ConfiscatedGoods.objects.count() == 1
+
+
+def test_a_statement_period_into_an_unloaded_year_is_provisional_not_refused(
+    county: County,
+) -> None:
+    CalendarYear.objects.filter(year__gt=2026).delete()
+    CalendarException.objects.filter(date__year__gt=2026).delete()
+    # 31 December, then 1, 4, 5 and 6 January 2027 on weekdays only.
+    case = make_case(unit=county.east, status=S.NOTIFIED, notified_on=D(2026, 12, 30))
+    client = client_for(county.east_officer)
+    url = reverse("cases:case_action", args=[case.pk, "decide"])
+    assert "陈述、申辩期至 2027-01-06（暂定）" in client.get(url).content.decode()
+    calendar = WorkingCalendar.load()
+    with pytest.raises(InvalidInput) as refused:
+        limits.check_statement_period(case, D(2027, 1, 6), calendar)
+    assert refused.value.message == (
+        "decided_on: 陈述、申辩期未满（告知于2026-12-30，须满 5 个工作日）"
+    )
+    limits.check_statement_period(case, D(2027, 1, 7), calendar)  # the day after: allowed

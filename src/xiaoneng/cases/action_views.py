@@ -123,12 +123,14 @@ def _initial(case: Case, action: Action) -> dict[str, Any]:
 def _statement_hint(case: Case) -> str:
     if case.status != S.NOTIFIED or case.notified_on is None:
         return ""
+    calendar = WorkingCalendar.load()
     try:
-        end = limits.statement_period_end(case.notified_on, WorkingCalendar.load())
-    except CalendarUnknown as error:
+        end = limits.statement_period_end(case.notified_on, calendar)
+    except CalendarUnknown as error:  # only before the calendar's first year
         return error.message
+    provisional = _("（暂定）") if calendar.is_provisional(end) else ""
     return _("陈述、申辩期至 %(date)s（%(basis)s：%(days)d 个工作日），此后方可作出决定。") % {
-        "date": end,
+        "date": f"{end}{provisional}",
         "basis": limits.STATEMENT_BASIS,
         "days": limits.STATEMENT_WORKING_DAYS,
     }

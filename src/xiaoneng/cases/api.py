@@ -113,6 +113,7 @@ def _warning_out(warning: limits.StageWarning | None) -> dict[str, Any] | None:
     return {
         "level": warning.level,
         "deadline": warning.deadline,
+        "deadline_provisional": warning.provisional,
         "days": warning.days,
         "message": warning.message,
     }
@@ -158,6 +159,9 @@ class WarningOut(Schema):
     unit: str
     level: str = Field(description="red (overdue), yellow (≤ 3 working days left), unknown")
     deadline: dt.date | None
+    deadline_provisional: bool = Field(
+        description="the deadline lies in a year whose holidays are not loaded yet (weekdays only)"
+    )
     days: int = Field(description="working days left (yellow) or days overdue (red)")
     message: str
 
@@ -175,6 +179,7 @@ def list_warnings(request: OfficerRequest, today: Day | None = None) -> list[dic
             "unit": w.case.unit.code,
             "level": w.level,
             "deadline": w.deadline,
+            "deadline_provisional": w.provisional,
             "days": w.days,
             "message": w.message,
         }

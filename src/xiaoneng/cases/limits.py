@@ -13,6 +13,10 @@ The limits, from 《市场监督管理行政处罚程序规定》 (总局令第2
   period has run is refused.
 - 决定 → the party pays within 15 days of receiving the decision (行政处罚法 第六十七条); counted
   here from the decision date. Unpaid, the case moves to execution (第七十二条).
+
+A limit counted in working days that ends after the calendar's last loaded year is provisional
+(weekdays only): the warning says 「（暂定）」 after the date and carries ``provisional``. Nothing
+is stored, so loading the year corrects every limit at once.
 """
 
 from __future__ import annotations
@@ -106,6 +110,8 @@ class StageWarning:
     what: str
     basis: str
     message: str
+    # The deadline lies after the last loaded year: counted on weekdays only.
+    provisional: bool = False
 
     @property
     def css(self) -> str:
@@ -142,12 +148,14 @@ def _warning(case: Case, today: dt.date, calendar: WorkingCalendar) -> StageWarn
     if found is None:
         return None
     level, days = found
-    values = {"what": what, "date": deadline, "days": days, "basis": basis}
+    provisional = calendar.is_provisional(deadline)
+    date = f"{deadline}{_('（暂定）')}" if provisional else str(deadline)
+    values = {"what": what, "date": date, "days": days, "basis": basis}
     if level == RED:
         message = _("%(what)s已超期 %(days)d 天（期限 %(date)s，%(basis)s）") % values
     else:
         message = _("距%(what)s期限还剩 %(days)d 个工作日（%(date)s，%(basis)s）") % values
-    return StageWarning(case, level, deadline, days, what, basis, message)
+    return StageWarning(case, level, deadline, days, what, basis, message, provisional)
 
 
 def watched(queryset: QuerySet[Case], today: dt.date) -> QuerySet[Case]:

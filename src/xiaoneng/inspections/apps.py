@@ -17,3 +17,10 @@ class InspectionsConfig(AppConfig):
         # A final signature sets off the follow-up (the trace check, findings, exits, credit):
         # records sits below follow-up and must not import it.
         register_after_signing(consequences.after_signing)
+
+        # Deadlines set in working days past the last loaded year are provisional: recomputed
+        # when that year's holidays are loaded.
+        from xiaoneng.core.calendar import on_year_loaded
+        from xiaoneng.inspections.followup.services import recompute_deadlines
+
+        on_year_loaded("整改期限", recompute_deadlines)

@@ -245,6 +245,7 @@ def unclaimed(request: OfficerRequest) -> HttpResponse:
     context = {
         "page": page,
         "cutoff": cutoff,
+        "today": today,  # counted on weekdays only while its year's holidays are not loaded
         "only_overdue": only_overdue,
         "mine": params.get("mine") == "1",
     }

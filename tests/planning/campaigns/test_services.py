@@ -10,7 +10,6 @@ import pytest
 
 from tests.conftest import County
 from tests.planning.patrol.test_schedule import (  # noqa: F401
-    UNKNOWN_2099,
     calendar_known_ahead,
     east_entity,
     expected,
@@ -215,10 +214,6 @@ CASES = [
         "usccs: 统一社会信用代码无效：91654002MA0000000X",
     ),
     ({"capacity": 0}, "capacity: 每人每日上限应为 1 至 50 之间的整数：0"),
-    (
-        {"start_on": D(2099, 1, 5), "end_on": D(2099, 1, 30)},
-        UNKNOWN_2099,
-    ),
 ]
 
 

@@ -100,7 +100,8 @@ def test_publish_and_list(county: County) -> None:
     pk = RandomDraw.objects.get().pk
     draw("run", str(pk), "--user", "division")
     out, _err = draw("publish", str(pk), "--url", "https://example.gov.cn/gs")
-    assert out.strip() == f"draw {pk} published; deadline unknown"
+    # 2099's holidays are not loaded: 20 weekdays after 2099-06-30, provisional.
+    assert out.strip() == f"draw {pk} published; deadline 2099-07-28 (provisional)"
     listing, _err = draw("list")
     assert "published" in listing and "2099 年食品经营者双随机抽查" in listing
     run_event = AuditEvent.objects.filter(

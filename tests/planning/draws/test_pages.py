@@ -135,7 +135,9 @@ def test_the_api_creates_runs_verifies_and_publishes_a_draw(county: County) -> N
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["status"] == "committed" and body["population_count"] == 24
-    assert body["publication_deadline"] is None  # 2099's holidays are not known yet
+    # 2099's holidays are not loaded: 20 weekdays after 2099-12-31, marked provisional.
+    assert body["publication_deadline"] == "2100-01-28"
+    assert body["publication_deadline_provisional"] is True
     result = client.post(f"/api/v1/draws/{body['id']}/run", {}, content_type="application/json")
     assert list(result.json())[:4] == ["draw_id", "seed_sha256", "population_digest", "selected"]
     assert client.get(f"/api/v1/draws/{body['id']}/verify").json() == {

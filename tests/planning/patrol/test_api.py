@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from tests.conftest import County, client_for
 from tests.planning.patrol.test_schedule import (  # noqa: F401
-    UNKNOWN_2099,
     calendar_known_ahead,
     east_entity,
     expected,
@@ -59,11 +58,6 @@ def test_patrol_plan_dry_run_then_run_then_rerun(county: County) -> None:
         ({"period": "2026-13"}, 422, "period: 期间的年份或月份超出范围：2026-13"),
         ({"period": "26-12"}, 422, "period: 期间应为 YYYY-MM 格式的年月（如 2026-12）：26-12"),
         ({"period": "2026/12"}, 422, "period: 期间应为 YYYY-MM 格式的年月（如 2026-12）：2026/12"),
-        (
-            {"period": "2099-01"},
-            400,
-            UNKNOWN_2099,
-        ),
         ({"unit": "NOPE"}, 422, "unit: 未知的单位代码：NOPE"),
         ({"capacity": 0}, 422, "capacity: 每人每日上限应为 1 至 50 之间的整数：0"),
         ({"capacity": -1}, 422, "capacity: 每人每日上限应为 1 至 50 之间的整数：-1"),

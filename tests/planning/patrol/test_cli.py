@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from tests.conftest import County
 from tests.planning.patrol.test_schedule import (  # noqa: F401
-    UNKNOWN_2099,
     calendar_known_ahead,
     east_entity,
     expected,
@@ -77,10 +76,6 @@ def test_dry_run_writes_nothing(county: County) -> None:
     [
         (["--period", "2026-13"], "期间的年份或月份超出范围：2026-13"),
         (["--period", "26-12"], "期间应为 YYYY-MM 格式的年月（如 2026-12）：26-12"),
-        (
-            ["--period", "2099-12"],
-            UNKNOWN_2099,
-        ),
         (["--unit", "NOPE"], "未知的单位代码：NOPE"),
         (["--capacity", "0"], "每人每日上限应为 1 至 50 之间的整数：0"),
         (["--user", "nobody"], "unknown user: nobody"),

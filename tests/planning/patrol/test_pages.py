@@ -251,7 +251,6 @@ def test_generate_form_dry_run_reports_and_run_redirects(county: County) -> None
         ({"period": "2026/12"}, "期间应为 YYYY-MM 格式的年月（如 2026-12）：2026/12"),
         ({"period": ""}, "期间应为 YYYY-MM 格式的年月（如 2026-12）："),
         ({"period": "2026-00"}, "期间的年份或月份超出范围：2026-00"),
-        ({"period": "2099-01"}, "工作日历中没有 2099 年的节假日安排"),
         ({"unit": "NOPE"}, "未知的单位代码：NOPE"),
         ({"unit": "S-W"}, "该记录不属于您所在单位的辖区。"),
         ({"capacity": "0"}, "每人每日上限应为 1 至 50 之间的整数：0"),

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from xiaoneng.core.api_paging import Id, OneOf, Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
+from xiaoneng.core.templatetags.calendar_tags import is_provisional, last_known_year_for
 from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup import queries as followup_queries
 from xiaoneng.inspections.followup import services as followup
@@ -122,6 +123,11 @@ class RectificationOut(Schema):
     issued_on: dt.date
     working_days: int
     deadline: dt.date
+    deadline_provisional: bool = Field(
+        description="the deadline lies in a year whose holidays are not loaded yet (weekdays "
+        "only); recomputed when they are"
+    )
+    deadline_by_date: bool = Field(description="set as a date (kept) rather than working days")
     issued_by: str
     status: str
     reinspection_task_id: int | None
@@ -145,6 +151,11 @@ class RectificationOut(Schema):
     @staticmethod
     def resolve_issued_by(obj: Rectification) -> str:
         return obj.issued_by.get_username()
+
+    @staticmethod
+    def resolve_deadline_provisional(obj: Rectification, context: dict[str, Any]) -> bool:
+        last_year = last_known_year_for(context.get("request"))
+        return is_provisional(obj.deadline, last_year)
 
     @staticmethod
     def resolve_finding_ids(obj: Rectification) -> list[int]:

@@ -46,6 +46,9 @@ class Rectification(StatusModel):
     issued_on = models.DateField(_("下达日期"))
     working_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"))
     deadline = models.DateField(_("整改期限"))
+    # Set by date, the deadline stays when its year's holidays are loaded; set by working days,
+    # a provisional one is recomputed from issued_on + working_days (services.recompute_deadlines).
+    deadline_by_date = models.BooleanField(_("按指定日期确定期限"), default=False)
     issued_by = models.ForeignKey(
         Officer, verbose_name=_("下达人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import panels
 from xiaoneng.core.scoping import scoped
+from xiaoneng.core.templatetags.calendar_tags import last_known_year_for, provisional_suffix
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
@@ -56,12 +57,17 @@ class EntityRectifications(DossierPanel):
     def card(self) -> HistoryCard | None:
         orders = scoped(Rectification.objects.filter(entity=self.entity()), self.user)
         found, total = newest(orders, "-issued_on", "-id")
+        last_year = last_known_year_for(self.request)
         rows = [
             HistoryRow(
                 day=order.issued_on,
                 text=order.number,
                 url=reverse("inspections:rectification_detail", args=[order.pk]),
-                note=str(_("整改期限 %(day)s")) % {"day": order.deadline.isoformat()},
+                note=str(_("整改期限 %(day)s"))
+                % {
+                    "day": order.deadline.isoformat()
+                    + provisional_suffix(order.deadline, last_year)
+                },
                 status=order.get_status_display(),
                 tone=RECTIFICATION_TONES.get(order.status, "danger"),
             )

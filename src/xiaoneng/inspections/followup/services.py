@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +27,13 @@ from xiaoneng.core.models import AuditEvent
 from xiaoneng.inspections.followup import transitions
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.inspections.followup.numbers import lock_sequence, next_number
-from xiaoneng.inspections.followup.reinspection import plan_reinspection
+from xiaoneng.inspections.followup.reinspection import plan_reinspection, reinspection_plan
 from xiaoneng.inspections.records.models import Inspection, ItemResult
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer
 from xiaoneng.planning.patrol import tasks as planning_tasks
 from xiaoneng.planning.patrol.models import Task
+from xiaoneng.planning.patrol.services import period_of
 
 MIN_DAYS, MAX_DAYS = 1, 60
 R = Rectification.Status
@@ -59,6 +61,7 @@ class Term:
 
     working_days: int
     deadline: dt.date
+    by_date: bool = False
 
 
 def _days(value: Any) -> int | None:
@@ -110,7 +113,7 @@ def rectification_term(
             _("整改期限应为 %(min)d 至 %(max)d 个工作日：%(date)s 为 %(n)d 个工作日")
             % {"min": MIN_DAYS, "max": MAX_DAYS, "date": deadline, "n": counted},
         )
-    return Term(counted, deadline)
+    return Term(counted, deadline, by_date=True)
 
 
 # Issuing ------------------------------------------------------------------------------------
@@ -208,6 +211,7 @@ def issue_rectification(
             issued_on=today,
             working_days=term.working_days,
             deadline=term.deadline,
+            deadline_by_date=term.by_date,
             issued_by=actor,
         )
         for finding in findings:
@@ -222,6 +226,57 @@ def issue_rectification(
             # The order is a notice issued on that visit: campaign statistics count it.
             planning_tasks.count_notice(task=Task.objects.get(pk=inspection.task_id))
     return rectification
+
+
+# A year's holidays loaded ----------------------------------------------------------------------
+
+
+def recompute_deadlines(year: int, calendar: WorkingCalendar) -> int:
+    """Recompute the deadlines set in working days that fall in ``year`` or later.
+
+    A deadline computed on weekdays only (provisional) moves with the loaded holidays; one set
+    as a date stays. Either way the planned re-inspection goes to the first working day after
+    the deadline. Each change is saved through the model, so the trace records it with the
+    reason. Returns the orders whose deadline or re-inspection moved.
+    """
+    reason = _("%(year)d 年节假日安排已载入，按工作日重新计算整改期限") % {"year": year}
+    orders = Rectification.objects.filter(
+        Q(deadline__year__gte=year) | Q(reinspection_task__due_on__year__gte=year)
+    )
+    changed = 0
+    for order in orders.select_related("reinspection_task").order_by("pk"):
+        moved = False
+        if not order.deadline_by_date:
+            deadline = calendar.add_working_days(order.issued_on, order.working_days)
+            if deadline != order.deadline:
+                order.deadline = deadline
+                audit.set_reason(order, reason)
+                order.save(update_fields=["deadline"])
+                moved = True
+        day = calendar.add_working_days(order.deadline, 1)
+        moved = _move_reinspection(order.reinspection_task, day) or moved
+        changed += moved
+    return changed
+
+
+def _move_reinspection(task: Task | None, day: dt.date) -> bool:
+    """A re-inspection not yet done follows its order's deadline (into that month's plan)."""
+    if task is None or task.status != Task.Status.PLANNED or task.due_on == day:
+        return False
+    period = period_of(day)
+    if period != task.period:
+        task.plan = reinspection_plan(
+            unit=task.unit,
+            period=period,
+            entity_id=task.entity_id,
+            actor=None,  # type: ignore[arg-type]  # the calendar's loading, not an officer
+        )
+        task.period = period
+    task.due_on = day
+    task.scheduled_on = day
+    audit.set_reason(task, _("整改期限重新计算，复查日期随之调整"))
+    task.save(update_fields=["plan", "period", "due_on", "scheduled_on"])
+    return True
 
 
 # Closing ------------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ class ItemOut(Schema):
 class PublicationOut(Schema):
     published_at: dt.datetime
     deadline: dt.date | None
+    deadline_provisional: bool = Field(
+        False, description="the deadline lies in a year whose holidays are not loaded yet"
+    )
     text: str
     url: str
 
@@ -84,7 +87,11 @@ class DrawOut(Schema):
     committed_at: dt.datetime | None
     drawn_at: dt.datetime | None
     publication_deadline: dt.date | None = Field(
-        description="20 working days after inspections_end; null while the calendar is unknown"
+        description="20 working days after inspections_end (weekdays only past the last "
+        "loaded year); null only before the calendar begins"
+    )
+    publication_deadline_provisional: bool = Field(
+        False, description="publication_deadline lies in a year whose holidays are not loaded yet"
     )
     overdue: bool
     publication: PublicationOut | None
@@ -183,6 +190,10 @@ def _with_deadlines(found: list[RandomDraw]) -> list[RandomDraw]:
     for draw in found:
         draw.publication_deadline = draw_publication.publication_deadline(draw, calendar)  # type: ignore[attr-defined]
         draw.overdue = draw_publication.is_overdue(draw, draw.publication_deadline, today)  # type: ignore[attr-defined]
+        draw.publication_deadline_provisional = calendar.is_provisional(draw.publication_deadline)  # type: ignore[attr-defined]
+        publication = getattr(draw, "publication", None)
+        if publication is not None:
+            publication.deadline_provisional = calendar.is_provisional(publication.deadline)
     return found
 
 

@@ -1,4 +1,9 @@
-"""Publication of a draw's result (一公开), due 20 working days after its inspections end."""
+"""Publication of a draw's result (一公开), due 20 working days after its inspections end.
+
+A deadline in a year whose holidays are not loaded yet is provisional (weekdays only); the
+deadline stored with a publication is recomputed when that year is loaded
+(``recompute_deadlines``, registered in ``PlanningConfig.ready``).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import audit
 from xiaoneng.core.audit import attributed
 from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
 from xiaoneng.core.errors import Conflict, InvalidInput
@@ -22,7 +28,8 @@ Status = RandomDraw.Status
 
 
 def publication_deadline(draw: RandomDraw, calendar: WorkingCalendar) -> dt.date | None:
-    """20 working days after the inspections end; None while that year's calendar is unknown."""
+    """20 working days after the inspections end (provisional past the last loaded year);
+    None only for a year before the calendar begins."""
     try:
         return calendar.add_working_days(draw.inspections_end, PUBLICATION_WORKING_DAYS)
     except CalendarUnknown:
@@ -91,3 +98,23 @@ def publish_draw(
         draws.transition(draw, Status.PUBLISHED)
         draw.save(update_fields=["status"])
     return publication
+
+
+def recompute_deadlines(year: int, calendar: WorkingCalendar) -> int:
+    """Recompute the stored deadlines falling in ``year`` or later with the loaded calendar.
+
+    Each changed publication is saved through the model, so the trace records the change.
+    """
+    changed = 0
+    publications = DrawPublication.objects.select_related("draw").filter(deadline__year__gte=year)
+    for publication in publications.order_by("pk"):
+        deadline = publication_deadline(publication.draw, calendar)
+        if deadline is None or deadline == publication.deadline:
+            continue
+        publication.deadline = deadline
+        audit.set_reason(
+            publication, _("%(year)d 年节假日安排已载入，重新计算公示期限") % {"year": year}
+        )
+        publication.save(update_fields=["deadline"])
+        changed += 1
+    return changed

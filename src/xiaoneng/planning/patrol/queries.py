@@ -97,6 +97,8 @@ class Day:
     date: dt.date
     in_month: bool
     working: bool | None  # None: a year the calendar does not know
+    # After the last loaded year: ``working`` is a guess (weekdays only) until the year is loaded.
+    provisional: bool = False
     tasks: list[Task] = field(default_factory=list)
     counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # officer → (total, done)
 
@@ -115,7 +117,15 @@ def month_weeks(month: Period) -> list[list[Day]]:
         month.first.year, month.first.month
     )
     return [
-        [Day(day, day.month == month.first.month, _working(calendar, day)) for day in week]
+        [
+            Day(
+                day,
+                day.month == month.first.month,
+                _working(calendar, day),
+                calendar.is_provisional(day),
+            )
+            for day in week
+        ]
         for week in weeks
     ]
 

@@ -162,6 +162,9 @@ def cancel(request: OfficerRequest, task_id: int, payload: CancelIn) -> Task:
 class DayOut(Schema):
     date: dt.date
     working: bool | None
+    working_provisional: bool = Field(
+        description="the year's holidays are not loaded yet: working counts weekdays only"
+    )
     tasks: list[TaskOut]
 
 
@@ -185,7 +188,15 @@ def officer_calendar(request: OfficerRequest, username: str, month: Month = "") 
         "officer": officer.get_username(),
         "month": data["month"].text,
         "today": data["today_tasks"],
-        "days": [{"date": d.date, "working": d.working, "tasks": d.tasks} for d in days],
+        "days": [
+            {
+                "date": d.date,
+                "working": d.working,
+                "working_provisional": d.provisional,
+                "tasks": d.tasks,
+            }
+            for d in days
+        ],
     }
 
 
@@ -200,6 +211,9 @@ class StationCalendarOut(Schema):
     station: str
     month: str
     working_days: list[dt.date]
+    working_days_provisional: bool = Field(
+        description="the month's year has no holidays loaded yet: weekdays only"
+    )
     officers: list[OfficerRowOut]
     overflow: int
 
@@ -216,6 +230,7 @@ def station_calendar(request: OfficerRequest, code: str, month: Month = "") -> d
         "station": station.code,
         "month": data["month"].text,
         "working_days": [d.date for d in data["days"] if d.working],
+        "working_days_provisional": any(d.provisional for d in data["days"]),
         "officers": [
             {
                 "username": officer.get_username(),

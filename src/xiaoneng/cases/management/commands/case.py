@@ -22,8 +22,9 @@ class Command(BaseCommand):
         "filed or refused within 15 working days of receipt (市场监督管理行政处罚程序规定 "
         "第十八条), a filed case decided within 90 days of filing (第六十四条), a decided "
         "penalty paid within 15 days (行政处罚法 第六十七条); extensions approved on the case "
-        "page count. A deadline in a year the working-day calendar does not know is listed as "
-        "unknown. Bad input (a malformed date, an unknown unit) exits with status 2."
+        "page count. A deadline after the calendar's last loaded year is counted on weekdays "
+        "only and marked （暂定） (JSON: deadline_provisional). Bad input (a malformed date, an "
+        "unknown unit) exits with status 2."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                     "unit": w.case.unit.code,
                     "level": w.level,
                     "deadline": w.deadline.isoformat() if w.deadline else None,
+                    "deadline_provisional": w.provisional,
                     "days": w.days,
                     "message": w.message,
                 }

@@ -179,6 +179,8 @@ class Command(BaseCommand):
             draw=self._draw(options["id"]), text=options["text"], url=options["url"], actor=actor
         )
         deadline = publication.deadline.isoformat() if publication.deadline else "unknown"
+        if WorkingCalendar.load().is_provisional(publication.deadline):
+            deadline += " (provisional)"
         self.stdout.write(f"draw {publication.draw_id} published; deadline {deadline}")
 
     def _list(self, options: dict[str, Any], actor: Officer | None) -> None:
@@ -186,6 +188,7 @@ class Command(BaseCommand):
         for draw in RandomDraw.objects.select_related("unit", "publication"):
             deadline = draw_publication.publication_deadline(draw, calendar)
             overdue = " OVERDUE" if draw_publication.is_overdue(draw, deadline, today) else ""
+            overdue = (" provisional" if calendar.is_provisional(deadline) else "") + overdue
             self.stdout.write(
                 f"{draw.pk:>5}  {draw.status:<9}  {draw.population_count:>8}  "
                 f"{draw.selected_count:>6}  {deadline or '-'}{overdue}  "
