@@ -35,6 +35,8 @@ def test_help_lists_every_verb() -> None:
         ("token", "create"),
         ("plan", "patrol"),
         ("draw", "verify"),
+        ("worker", "--max-delay"),
+        ("jobs", "status"),
     ],
 )
 def test_each_verb_has_help(verb: str, expected: str) -> None:

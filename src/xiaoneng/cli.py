@@ -23,6 +23,8 @@ VERBS = {
     "followup": "rectification deadlines: warnings (警示) for overdue orders",
     "case": "case stage time limits: list warnings",
     "calendar": "working days: workdays, add-days, load a year's holidays, status",
+    "worker": "start the scheduled jobs' worker (huey's consumer; Ctrl-C stops it)",
+    "jobs": "scheduled jobs: run one now, status (last runs, overdue)",
     "report": "period reports (xiaoneng report period --from DATE --to DATE)",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }

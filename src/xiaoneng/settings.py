@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiaoneng.reports",
     "xiaoneng.web",
     "xiaoneng.demo",
+    "huey.contrib.djhuey",  # the scheduled jobs (ADR 0017): xiaoneng worker
 ]
 
 MIDDLEWARE = [
@@ -260,3 +261,18 @@ DOCUMENT_NUMBER_PREFIX = os.environ.get("XIAONENG_DOCUMENT_NUMBER_PREFIX", "ä¼Šå
 # month put to the director, and at least this many per officer who signed any.
 DIRECTOR_REVIEW_RATE = float(os.environ.get("XIAONENG_DIRECTOR_REVIEW_RATE", "0.05"))
 DIRECTOR_REVIEW_MINIMUM = int(os.environ.get("XIAONENG_DIRECTOR_REVIEW_MINIMUM", "1"))
+
+# Scheduled jobs (ADR 0017), run by `xiaoneng worker`: huey keeps its queue in a SQLite file
+# under XIAONENG_VAR (nothing to install), or in Redis when REDIS_URL is set. The schedule is in
+# local time ("utc": False); "immediate" stays off (djhuey would follow DEBUG): tests turn it on.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY: dict[str, object] = {
+    "name": "xiaoneng",
+    "immediate": False,
+    "utc": False,
+    "consumer": {"workers": 1, "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}

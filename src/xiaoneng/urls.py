@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("xiaoneng.cases.urls")),
     path("", include("xiaoneng.oversight.urls")),
     path("", include("xiaoneng.reports.urls")),
+    path("", include("xiaoneng.web.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

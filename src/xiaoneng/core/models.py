@@ -116,3 +116,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (定时任务): when, how it ended, what it counted (ADR 0017)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        OK = "ok", _("成功")
+        FAILED = "failed", _("失败")
+
+    name = models.CharField(_("任务"), max_length=50, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    status = models.CharField(
+        _("结果"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    counts = models.JSONField(_("计数"), default=dict, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+
+    class Meta:
+        verbose_name = _("任务运行记录")
+        verbose_name_plural = _("任务运行记录")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="core_jobrun_name_started")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

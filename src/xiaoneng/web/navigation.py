@@ -97,6 +97,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
             NavItem(_("单位"), "org:unit_list"),
             NavItem(_("人员"), "org:officer_list"),
             NavItem(_("工作日历"), "org:calendar", access.MANAGE_CALENDAR),
+            NavItem(_("定时任务"), "web:jobs", access.MANAGE_ORGANISATION),
         ],
     ),
 ]

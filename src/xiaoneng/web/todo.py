@@ -24,6 +24,7 @@ from xiaoneng.oversight.reviews.models import DirectorReview
 from xiaoneng.oversight.supervision import services as supervision
 from xiaoneng.oversight.supervision.models import SupervisionItem
 from xiaoneng.planning.patrol.models import Task
+from xiaoneng.web import jobs
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,36 @@ def calendar_nag(user: Officer, today: dt.date) -> CalendarNag | None:
         return None
     year = today.year if last is None or last < today.year else needed
     return CalendarNag(year, reverse("org:calendar"))
+
+
+@dataclass(frozen=True)
+class JobsNag:
+    """The overview's line to administrators: scheduled jobs overdue or whose last run failed."""
+
+    overdue: list[str]
+    failed: list[str]
+    url: str
+
+    @property
+    def text(self) -> str:
+        parts = []
+        if self.overdue:
+            parts.append(_("定时任务逾期未运行：%(jobs)s。") % {"jobs": "、".join(self.overdue)})
+        if self.failed:
+            parts.append(_("定时任务上次运行失败：%(jobs)s。") % {"jobs": "、".join(self.failed)})
+        return "".join(parts)
+
+
+def jobs_nag(user: Officer, now: dt.datetime) -> JobsNag | None:
+    """For administrators: the jobs that have not run when due or failed last time."""
+    if not access.can(user, access.MANAGE_ORGANISATION):
+        return None
+    found = jobs.statuses(now)
+    overdue = [str(s.job.label) for s in found if s.overdue]
+    failed = [str(s.job.label) for s in found if s.failed]
+    if not overdue and not failed:
+        return None
+    return JobsNag(overdue, failed, reverse("web:jobs"))
 
 
 def _link(name: str, query: str = "") -> str:

@@ -20,7 +20,7 @@ from xiaoneng.core.scoping import scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry import queries as registry
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
-from xiaoneng.web.todo import calendar_nag, todo_for
+from xiaoneng.web.todo import calendar_nag, jobs_nag, todo_for
 
 
 class LoginView(auth_views.LoginView):
@@ -69,5 +69,6 @@ def home(request: OfficerRequest) -> HttpResponse:
         "chart_json": json.dumps(chart, ensure_ascii=False),
         "todo": todo_for(request.user, today),
         "calendar_nag": calendar_nag(request.user, today),
+        "jobs_nag": jobs_nag(request.user, timezone.now()),
     }
     return render(request, "web/home.html", context)

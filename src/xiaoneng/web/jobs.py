@@ -1,0 +1,180 @@
+"""The scheduled jobs (定时任务): what each calls, when it is due, and how it stands.
+
+Each job calls the same service as its cron command (docs/operations.md) and is recorded by
+``core.jobs.record_run``; huey's periodic tasks (``web/tasks.py``) and ``xiaoneng jobs run``
+both go through ``run_job``. The module sits in ``web`` because it imports every domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.cases import limits
+from xiaoneng.cases.models import Case
+from xiaoneng.core import jobs as recorder
+from xiaoneng.core.audit import acting_as
+from xiaoneng.core.calendar import CalendarUnknown, WorkingCalendar
+from xiaoneng.core.models import JobRun
+from xiaoneng.inspections.followup.overdue import warn_overdue
+from xiaoneng.inspections.records.models import TraceFlag
+from xiaoneng.inspections.trace.services import check
+from xiaoneng.org.models import Unit
+from xiaoneng.oversight.reviews import services as director_reviews
+
+DAILY = "daily"
+MONTHLY = "monthly"
+
+
+def followup_warn(today: dt.date) -> Mapping[str, int]:
+    """``xiaoneng followup warn``: warn the overdue rectification orders."""
+    return {"warned": warn_overdue(today=today)}
+
+
+def trace_check(today: dt.date) -> Mapping[str, int]:
+    """``xiaoneng trace check --since <yesterday>``."""
+    summary = check(since=today - dt.timedelta(days=1))
+    return {"checked": summary.checked, "raised": summary.total, **summary.raised}
+
+
+def review_draw(today: dt.date) -> Mapping[str, int]:
+    """``xiaoneng review draw --month <last month>``: every station's round of last month."""
+    month = director_reviews.last_month(today)
+    stations = Unit.objects.filter(kind=Unit.Kind.STATION).order_by("path")
+    rounds = [director_reviews.draw_reviews(unit=s, month=month) for s in stations]
+    return {"stations": len(rounds), "drawn": sum(r.reviews.count() for r in rounds)}
+
+
+def case_warnings(today: dt.date) -> Mapping[str, int]:
+    """``xiaoneng case warnings``: the stage time-limit warnings, counted by level."""
+    found = limits.stage_warnings(Case.objects.all(), today)
+    return {level: sum(1 for w in found if w.level == level) for level in limits.LEVEL_LABELS}
+
+
+COUNT_LABELS: dict[str, str | Promise] = {
+    "warned": _("警示"),
+    "checked": _("检查记录"),
+    "raised": _("新增疑点"),
+    "stations": _("所"),
+    "drawn": _("抽取"),
+    **limits.LEVEL_LABELS,
+    **dict(TraceFlag.Kind.choices),
+}
+
+
+def labelled_counts(counts: Mapping[str, int]) -> list[tuple[str | Promise, int]]:
+    """A run's counts with their Chinese labels, for the jobs page."""
+    return [(COUNT_LABELS.get(key, key), value) for key, value in counts.items()]
+
+
+def first_working_day(month_start: dt.date) -> dt.date:
+    """The month's first working day (provisional weekdays past the calendar's last year, and
+    weekdays when the calendar knows no year at all: the overview must still show)."""
+    calendar = WorkingCalendar.load()
+    day = month_start
+    while True:
+        try:
+            working = calendar.is_working_day(day)
+        except CalendarUnknown:
+            working = day.weekday() < 5
+        if working:
+            return day
+        day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name on the command line, its label, cadence and work."""
+
+    name: str
+    label: str | Promise
+    cadence: str
+    schedule: str | Promise  # as the page and ``jobs status`` say it
+    work: Callable[[dt.date], Mapping[str, int]]
+
+    def due_day(self, today: dt.date) -> dt.date:
+        """The day this period's run is due: today, or the month's first working day."""
+        if self.cadence == MONTHLY:
+            return first_working_day(today.replace(day=1))
+        return today
+
+    def is_overdue(self, success: JobRun | None, now: dt.datetime) -> bool:
+        if self.cadence == MONTHLY:
+            return recorder.monthly_overdue(
+                success, now, self.due_day(timezone.localtime(now).date())
+            )
+        return recorder.daily_overdue(success, now)
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("followup-warn", _("逾期整改警示"), DAILY, _("每日 01:30"), followup_warn),
+        Job("trace-check", _("痕迹监控检查（昨日以来）"), DAILY, _("每日 02:00"), trace_check),
+        Job(
+            "review-draw",
+            _("所长抽查抽取（上月）"),
+            MONTHLY,
+            _("每月第一个工作日 03:00"),
+            review_draw,
+        ),
+        Job("case-warnings", _("案件办理期限预警"), DAILY, _("每日 02:30"), case_warnings),
+    )
+}
+
+
+def run_job(name: str, today: dt.date | None = None) -> JobRun:
+    """Run the job ``name`` now, as nobody, and record the run (``KeyError`` for a bad name)."""
+    job = JOBS[name]
+    day = today or timezone.localdate()
+    with acting_as(None):
+        return recorder.record_run(name=name, work=lambda: job.work(day))
+
+
+def run_if_due(name: str) -> JobRun | None:
+    """What the scheduler calls: a daily job runs; a monthly one from its day on, until it has
+    succeeded this month (a worker that was down on the first working day catches up)."""
+    job, today = JOBS[name], timezone.localdate()
+    if job.cadence == MONTHLY:
+        success = recorder.last_success(name)
+        done = success is not None and timezone.localtime(
+            success.started_at
+        ).date() >= today.replace(day=1)
+        if today < job.due_day(today) or done:
+            return None
+    return run_job(name, today)
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """How a job stands: its last run, its last success, whether it is overdue."""
+
+    job: Job
+    last: JobRun | None
+    success: JobRun | None
+    overdue: bool
+
+    @property
+    def failed(self) -> bool:
+        return self.last is not None and self.last.status == JobRun.Status.FAILED
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.overdue or self.failed
+
+
+def statuses(now: dt.datetime | None = None) -> list[JobStatus]:
+    """Every job's standing at ``now`` (default: now)."""
+    moment = now or timezone.now()
+    found = []
+    for job in JOBS.values():
+        success = recorder.last_success(job.name)
+        found.append(
+            JobStatus(job, recorder.last_run(job.name), success, job.is_overdue(success, moment))
+        )
+    return found
