@@ -75,16 +75,12 @@ def labelled_counts(counts: Mapping[str, int]) -> list[tuple[str | Promise, int]
 def first_working_day(month_start: dt.date) -> dt.date:
     """The month's first working day (provisional weekdays past the calendar's last year, and
     weekdays when the calendar knows no year at all: the overview must still show)."""
-    calendar = WorkingCalendar.load()
-    day = month_start
-    while True:
-        try:
-            working = calendar.is_working_day(day)
-        except CalendarUnknown:
-            working = day.weekday() < 5
-        if working:
-            return day
-        day += dt.timedelta(days=1)
+    eve = month_start - dt.timedelta(days=1)
+    try:
+        return WorkingCalendar.load().add_working_days(eve, 1)
+    except CalendarUnknown:
+        # No year known at all: the next weekday (a Friday or Saturday eve skips to Monday).
+        return eve + dt.timedelta(days={4: 3, 5: 2}.get(eve.weekday(), 1))
 
 
 @dataclass(frozen=True)
