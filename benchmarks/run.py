@@ -31,6 +31,7 @@ BENCHMARKS = {
     "draw": ("bench_draw.py", True),
     "trace": ("bench_trace.py", True),
     "report": ("bench_report.py", True),
+    "calendar": ("bench_calendar.py", False),
 }
 
 
