@@ -44,6 +44,11 @@ from xiaoneng.planning.patrol.task_api import router as task_router
 from xiaoneng.planning.policy.api import router as planning_router
 from xiaoneng.registry.api import router as registry_router
 from xiaoneng.reports.api import router as report_router
+from xiaoneng.timeliness.accountability.api import router as accountability_router
+from xiaoneng.timeliness.callbacks.api import router as callback_router
+from xiaoneng.timeliness.clocks.api import router as clock_router
+from xiaoneng.timeliness.complaints.api import router as complaint_router
+from xiaoneng.timeliness.permits.api import router as permit_router
 
 # django-ninja names an operation "<module>_<function>". The API modules moved into their
 # sub-domain folders (docs/architecture.md); the operation ids, which generated clients call,
@@ -289,3 +294,8 @@ api.add_router("/", case_router)
 api.add_router("/", case_money_router)
 api.add_router("/", target_router)
 api.add_router("/", report_router)
+api.add_router("/", clock_router)
+api.add_router("/", permit_router)
+api.add_router("/", complaint_router)
+api.add_router("/", callback_router)
+api.add_router("/", accountability_router)

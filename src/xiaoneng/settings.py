@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xiaoneng.inspections",
     "xiaoneng.cases",
     "xiaoneng.oversight",
+    "xiaoneng.timeliness",
     "xiaoneng.reports",
     "xiaoneng.web",
     "xiaoneng.demo",

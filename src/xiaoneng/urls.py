@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("xiaoneng.inspections.urls")),
     path("", include("xiaoneng.cases.urls")),
     path("", include("xiaoneng.oversight.urls")),
+    path("", include("xiaoneng.timeliness.urls")),
     path("", include("xiaoneng.reports.urls")),
     path("", include("xiaoneng.web.urls")),
     path("api/v1/", api.urls),

@@ -33,6 +33,11 @@ MANAGE_CHECKLISTS = "manage_checklists"  # new versions of the inspection checkl
 MANAGE_SAMPLING = "manage_sampling"  # product quality sampling plans and results (篇4)
 VIEW_OVERSIGHT = "view_oversight"  # the leader view: what is overdue, flagged, escalated (篇2)
 MANAGE_CALENDAR = "manage_calendar"  # load a year's holidays into the working-day calendar
+HANDLE_SERVICES = "handle_services"  # register and move service cases, complaints and reports
+MANAGE_SERVICE_ITEMS = "manage_service_items"  # service items, their limits; warning settings
+HANDLE_WARNINGS = "handle_warnings"  # handle and clear time-limit warnings (电子监察)
+RUN_CALLBACKS = "run_callbacks"  # callback rules, draws, callbacks and their problems (回访)
+DECIDE_ACCOUNTABILITY = "decide_accountability"  # record accountability actions (问责)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -54,6 +59,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_SAMPLING: frozenset({Role.DIVISION_STAFF}),
     VIEW_OVERSIGHT: frozenset({Role.BUREAU_LEADER, Role.DIVISION_STAFF, Role.STATION_DIRECTOR}),
     MANAGE_CALENDAR: frozenset({Role.ADMINISTRATOR}),
+    HANDLE_SERVICES: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    MANAGE_SERVICE_ITEMS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
+    HANDLE_WARNINGS: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    RUN_CALLBACKS: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    DECIDE_ACCOUNTABILITY: frozenset({Role.BUREAU_LEADER, Role.DIVISION_STAFF}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

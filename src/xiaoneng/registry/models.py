@@ -286,6 +286,7 @@ class CreditTrigger(models.TextChoices):
     MAJOR_CASE = "major_case", _("大要案")
     SAMPLE_FAILED = "sample_failed", _("监督抽查不合格")
     EXIT_OPERATING = "exit_operating", _("注销（吊销）后仍在经营")
+    REPEATED_COMPLAINTS = "repeated_complaints", _("一年内多次被投诉举报属实")
 
 
 class CreditRule(models.Model):

@@ -1,0 +1,7 @@
+"""API of timeliness.complaints."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["timeliness"])

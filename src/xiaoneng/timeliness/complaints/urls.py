@@ -1,0 +1,5 @@
+"""Pages of timeliness.complaints, included by timeliness/urls.py."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
