@@ -149,6 +149,11 @@ FILLS: list[tuple[str, Fill]] = [
     ("*.review_id", east("review")),
     ("oversight:supervision_*.pk", east("supervision")),
     ("/api/v1/supervision-items/*.item_id", east("supervision")),
+    # timeliness.clocks
+    # timeliness.permits
+    # timeliness.complaints
+    # timeliness.callbacks
+    # timeliness.accountability
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),

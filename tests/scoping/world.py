@@ -24,6 +24,7 @@ from tests.planning.factories import (
     TaskFactory,
 )
 from tests.registry.factories import make_entity
+from tests.scoping.timeliness import accountability, callbacks, clocks, complaints, permits
 from xiaoneng.cases.models import Case, TargetMetric
 from xiaoneng.inspections.followup.consequences import after_signing
 from xiaoneng.inspections.followup.exits import report_exit_operating
@@ -78,6 +79,8 @@ def build_world() -> World:
     east |= _planning_records(county, entity)
     east |= _case_records(county, entity)
     east |= _oversight_records(county, east["inspection"])
+    for timeliness in (clocks, permits, complaints, callbacks, accountability):
+        east |= timeliness.records(county, east)
     shared: dict[str, Any] = {
         "policy": Policy.objects.order_by("version").first(),
         "checklist": east["inspection"].checklist,
