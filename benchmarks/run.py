@@ -32,6 +32,7 @@ BENCHMARKS = {
     "trace": ("bench_trace.py", True),
     "report": ("bench_report.py", True),
     "calendar": ("bench_calendar.py", False),
+    "warnings": ("bench_warnings.py", True),
 }
 
 

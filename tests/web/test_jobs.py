@@ -198,8 +198,8 @@ def test_only_administrators_open_the_jobs_page(county: County) -> None:
 
 def test_the_overview_tells_administrators_of_overdue_or_failed_jobs(county: County) -> None:
     now = at(2026, 10, 9, 9)
-    for name in ("followup-warn", "trace-check", "case-warnings", "review-draw"):
-        ok_run(name, at(2026, 10, 9, 3))
+    for name in jobs.JOBS:
+        ok_run(name, at(2026, 10, 9, 8, 30))
     assert jobs_nag(county.admin, now) is None
     recorder.record_run(name="trace-check", work=lambda: 1 / 0)  # type: ignore[arg-type,return-value]
     nag = jobs_nag(county.admin, now)
@@ -208,3 +208,51 @@ def test_the_overview_tells_administrators_of_overdue_or_failed_jobs(county: Cou
     home = client_for(county.admin).get("/").content.decode()
     assert 'data-testid="jobs-nag"' in home and "定时任务上次运行失败" in home
     assert 'data-testid="jobs-nag"' not in client_for(county.leader).get("/").content.decode()
+
+
+def test_the_hourly_warning_recompute_runs_the_recompute_and_is_overdue_after_2_hours(
+    immediate: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xiaoneng.timeliness.clocks import warnings
+
+    days: list[dt.date] = []
+
+    def recompute(*, today: dt.date) -> warnings.Summary:
+        days.append(today)
+        return warnings.Summary(clocks=5, changed=2, yellow=1, red=1)
+
+    monkeypatch.setattr(warnings, "recompute", recompute)
+    tasks.warnings_recompute()
+    run = JobRun.objects.get(name="warnings-recompute")
+    assert run.status == JobRun.Status.OK and len(days) == 1
+    assert run.counts == {
+        "clocks": 5,
+        "changed": 2,
+        "yellow": 1,
+        "red": 1,
+        "escalated": 0,
+        "cleared": 0,
+    }
+    job = jobs.JOBS["warnings-recompute"]
+    success = ok_run("warnings-recompute", at(2026, 10, 9, 8, 5))
+    assert not job.is_overdue(success, at(2026, 10, 9, 10, 4))
+    assert job.is_overdue(success, at(2026, 10, 9, 10, 6))
+    assert job.is_overdue(None, at(2026, 10, 9, 10, 6))
+
+
+def test_the_monthly_callback_draw_calls_the_callbacks_service(
+    immediate: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xiaoneng.timeliness.callbacks import services as callbacks
+
+    calls: list[dt.date] = []
+
+    def draw_due_rounds(*, today: dt.date) -> int:
+        calls.append(today)
+        return 3
+
+    monkeypatch.setattr(callbacks, "draw_due_rounds", draw_due_rounds)
+    run = jobs.run_job("callbacks-draw", dt.date(2026, 10, 8))
+    assert calls == [dt.date(2026, 10, 8)]
+    assert run.status == JobRun.Status.OK and run.counts == {"rounds": 3}
+    assert jobs.JOBS["callbacks-draw"].due_day(dt.date(2026, 10, 3)) == dt.date(2026, 10, 8)

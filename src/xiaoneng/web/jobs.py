@@ -29,6 +29,9 @@ from xiaoneng.oversight.reviews import services as director_reviews
 
 DAILY = "daily"
 MONTHLY = "monthly"
+HOURLY = "hourly"
+# An hourly job is overdue without a successful run in this long (one missed hour is let go).
+HOURLY_GRACE = dt.timedelta(hours=2)
 
 
 def followup_warn(today: dt.date) -> Mapping[str, int]:
@@ -56,7 +59,26 @@ def case_warnings(today: dt.date) -> Mapping[str, int]:
     return {level: sum(1 for w in found if w.level == level) for level in limits.LEVEL_LABELS}
 
 
+def warnings_recompute(today: dt.date) -> Mapping[str, int]:
+    """The time-limit warnings of every open clock (电子监察, timeliness.clocks.warnings)."""
+    from xiaoneng.timeliness.clocks.warnings import recompute
+
+    return recompute(today=today).counts()
+
+
+def callbacks_draw(today: dt.date) -> Mapping[str, int]:
+    """The month's callback rounds under each unit's rules (timeliness.callbacks)."""
+    from xiaoneng.timeliness.callbacks.services import draw_due_rounds
+
+    return {"rounds": draw_due_rounds(today=today)}
+
+
 COUNT_LABELS: dict[str, str | Promise] = {
+    "clocks": _("时限"),
+    "changed": _("变化"),
+    "escalated": _("逐级上报"),
+    "cleared": _("解除"),
+    "rounds": _("回访批次"),
     "warned": _("警示"),
     "checked": _("检查记录"),
     "raised": _("新增疑点"),
@@ -100,6 +122,8 @@ class Job:
         return today
 
     def is_overdue(self, success: JobRun | None, now: dt.datetime) -> bool:
+        if self.cadence == HOURLY:
+            return success is None or success.started_at < now - HOURLY_GRACE
         if self.cadence == MONTHLY:
             return recorder.monthly_overdue(
                 success, now, self.due_day(timezone.localtime(now).date())
@@ -120,6 +144,14 @@ JOBS: dict[str, Job] = {
             review_draw,
         ),
         Job("case-warnings", _("案件办理期限预警"), DAILY, _("每日 02:30"), case_warnings),
+        Job("warnings-recompute", _("预警重算"), HOURLY, _("每小时第 5 分"), warnings_recompute),
+        Job(
+            "callbacks-draw",
+            _("回访抽取"),
+            MONTHLY,
+            _("每月第一个工作日 03:30"),
+            callbacks_draw,
+        ),
     )
 }
 

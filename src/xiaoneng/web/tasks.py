@@ -34,6 +34,16 @@ def review_draw() -> None:
     jobs.run_if_due("review-draw")
 
 
+@db_periodic_task(crontab(minute="5"))
+def warnings_recompute() -> None:
+    jobs.run_if_due("warnings-recompute")
+
+
+@db_periodic_task(crontab(minute="30", hour="3"))
+def callbacks_draw() -> None:
+    jobs.run_if_due("callbacks-draw")
+
+
 @db_task()
 def run_now(name: str) -> None:
     jobs.run_job(name)

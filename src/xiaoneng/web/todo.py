@@ -170,4 +170,40 @@ def todo_for(user: Officer, today: dt.date) -> list[Todo]:
                 urgent=late > 0,
             )
         )
+    cards += _timeliness_cards(user, today)
+    return cards
+
+
+def _timeliness_cards(user: Officer, today: dt.date) -> list[Todo]:
+    """电子监察: the warnings waiting for the user (their own, or escalated to them), and for
+    those who run callbacks, the callbacks pending and the problems past their deadline."""
+    from xiaoneng.timeliness.callbacks.models import Callback, CallbackProblem
+    from xiaoneng.timeliness.clocks import queries as clock_queries
+    from xiaoneng.timeliness.clocks.models import Level
+
+    cards: list[Todo] = []
+    if access.can(user, access.HANDLE_WARNINGS):
+        waiting = clock_queries.with_me(clock_queries.warnings_for(user), user)
+        red = waiting.filter(level=Level.RED).count()
+        yellow = waiting.filter(level=Level.YELLOW).count()
+        link = _link("timeliness:warning_list", "mine=1&state=open")
+        cards.append(Todo(_("待我处理的红色预警"), red, link + "&level=red", urgent=red > 0))
+        cards.append(Todo(_("待我处理的黄色预警"), yellow, link + "&level=yellow"))
+    if access.can(user, access.RUN_CALLBACKS):
+        pending = scoped(Callback.objects.filter(status=Callback.Status.PENDING), user).count()
+        cards.append(
+            Todo(_("待回访"), pending, _link("timeliness:callback_list", "status=pending"))
+        )
+        late = scoped(
+            CallbackProblem.objects.filter(status=CallbackProblem.Status.OPEN, deadline__lt=today),
+            user,
+        ).count()
+        cards.append(
+            Todo(
+                _("回访问题逾期未整改"),
+                late,
+                _link("timeliness:callback_problem_list", "status=overdue"),
+                urgent=late > 0,
+            )
+        )
     return cards

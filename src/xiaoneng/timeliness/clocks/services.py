@@ -13,16 +13,27 @@ Dates after the calendar's last loaded year are provisional (weekdays only) and 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.audit_context import attributed
 from xiaoneng.core.calendar import WorkingCalendar
-from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.org.models import Officer, Unit
-from xiaoneng.timeliness.clocks.models import Clock, Suspension, SuspensionReason
+from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
+from xiaoneng.core.scoping import in_scope
+from xiaoneng.org import access
+from xiaoneng.org.models import Officer, Role, Unit
+from xiaoneng.timeliness.clocks.models import (
+    ClearReason,
+    Clock,
+    Escalation,
+    Suspension,
+    SuspensionReason,
+    Warning,
+    WarningPolicy,
+)
 
 MAX_LIMIT_DAYS = 365
 
@@ -53,6 +64,17 @@ def set_due(clock: Clock, calendar: WorkingCalendar, day: dt.date | None = None)
     total = clock.limit_days + clock.extended_days + suspended_until(clock, day, calendar)
     clock.due_on = calendar.add_working_days(clock.started_on, total)
     clock.due_provisional = calendar.is_provisional(clock.due_on)
+
+
+def _recomputed(clock: Clock, calendar: WorkingCalendar | None = None) -> None:
+    """Warnings are recomputed on every change of a clock (clocks.warnings); the clock in
+    hand gets its new level."""
+    from xiaoneng.timeliness.clocks.warnings import is_deferred, recompute
+
+    if is_deferred():
+        return
+    recompute(clock_ids=[clock.pk], calendar=calendar)
+    clock.refresh_from_db(fields=["level", "escalation"])
 
 
 def _check_limit(field: str, days: int) -> None:
@@ -105,6 +127,7 @@ def open_clock(
     set_due(clock, calendar, started_on)
     with attributed(actor):
         clock.save()
+        _recomputed(clock, calendar)
     return clock
 
 
@@ -158,6 +181,7 @@ def suspend(
             clock.suspended_since = on
             set_due(clock, calendar)
             clock.save(update_fields=["suspended_since", "due_on", "due_provisional"])
+            _recomputed(clock, calendar)
     return suspension
 
 
@@ -187,6 +211,7 @@ def resume(
             clock.save(
                 update_fields=["suspended_days", "suspended_since", "due_on", "due_provisional"]
             )
+            _recomputed(clock, calendar)
     return clock
 
 
@@ -202,6 +227,7 @@ def extend(
         clock.extended_days += days
         set_due(clock, calendar)
         clock.save(update_fields=["extended_days", "due_on", "due_provisional"])
+        _recomputed(clock, calendar)
     return clock
 
 
@@ -215,6 +241,11 @@ def hand_on(*, clock: Clock, officer: Officer, unit: Unit | None, actor: Officer
             clock.unit = unit
             fields.append("unit")
         clock.save(update_fields=fields)
+        for warning in clock.warnings.filter(cleared_at__isnull=True):
+            warning.officer = officer
+            warning.unit = clock.unit
+            warning.save(update_fields=["officer", "unit"])
+        _recomputed(clock)
     return clock
 
 
@@ -235,6 +266,7 @@ def stop(
             clock.stopped_on = on
             set_due(clock, calendar, on)
             clock.save(update_fields=["stopped_on", "due_on", "due_provisional"])
+            _recomputed(clock, calendar)
     return clock
 
 
@@ -246,3 +278,145 @@ def clocks_of(subject_type: str, subject_id: int) -> list[Clock]:
         .prefetch_related("suspensions")
         .order_by("started_on", "id")
     )
+
+
+# Warnings: handled by whoever has them at their level, cleared by hand by a director or the
+# division with a reason (clocks.warnings raises, escalates and clears them by itself).
+
+
+def may_handle(officer: Officer, warning: Warning) -> bool:
+    """A warning is handled at its level: by its officer (or, without one, the director), by
+    the unit's director once it is with the director, by the division once with the division."""
+    if not access.can(officer, access.HANDLE_WARNINGS) or warning.cleared_at is not None:
+        return False
+    if warning.handled_at is not None or not in_scope(officer, warning.unit_id):
+        return False
+    if warning.escalation == Escalation.DIVISION:
+        return officer.has_role(Role.DIVISION_STAFF)
+    if warning.escalation == Escalation.DIRECTOR or warning.officer_id is None:
+        return officer.has_role(Role.STATION_DIRECTOR) and officer.unit_id == warning.unit_id
+    return officer.pk == warning.officer_id
+
+
+def may_clear(officer: Officer, warning: Warning) -> bool:
+    """A warning is cleared by hand by the unit's director or by division staff."""
+    if warning.cleared_at is not None or not access.can(officer, access.HANDLE_WARNINGS):
+        return False
+    if not in_scope(officer, warning.unit_id):
+        return False
+    if officer.has_role(Role.DIVISION_STAFF):
+        return True
+    return officer.has_role(Role.STATION_DIRECTOR) and officer.unit_id == warning.unit_id
+
+
+def handle_warning(*, warning: Warning, note: str, actor: Officer) -> Warning:
+    """Record how a warning was handled; a red one handled goes no further up."""
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput.single("note", _("请填写处理情况"))
+    with transaction.atomic():
+        warning = Warning.objects.select_for_update().get(pk=warning.pk)
+        if warning.cleared_at is not None:
+            raise Conflict(_("该预警已解除，无需处理"))
+        if warning.handled_at is not None:
+            raise Conflict(_("该预警已于 %(at)s 处理") % {"at": f"{warning.handled_at:%Y-%m-%d}"})
+        if not may_handle(actor, warning):
+            raise NotPermitted(_("该预警目前由%(who)s处理") % {"who": _holder(warning)})
+        with attributed(actor):
+            warning.handled_at = timezone.now()
+            warning.handled_by = actor
+            warning.handling = note[:2000]
+            warning.save(update_fields=["handled_at", "handled_by", "handling"])
+    return warning
+
+
+def _holder(warning: Warning) -> str:
+    if warning.escalation == Escalation.OFFICER and warning.officer_id is not None:
+        return str(_("承办人"))
+    return str(Escalation(warning.escalation).label)
+
+
+def clear_warning(*, warning: Warning, reason_note: str, actor: Officer) -> Warning:
+    """Clear a warning by hand, with the reason; it is not raised again at that level while
+    the clock stays there (clocks.warnings)."""
+    reason_note = (reason_note or "").strip()
+    if not reason_note:
+        raise InvalidInput.single("reason_note", _("请说明解除预警的理由"))
+    with transaction.atomic():
+        warning = Warning.objects.select_for_update().get(pk=warning.pk)
+        if warning.cleared_at is not None:
+            raise Conflict(_("该预警已于 %(at)s 解除") % {"at": f"{warning.cleared_at:%Y-%m-%d}"})
+        if not may_clear(actor, warning):
+            raise NotPermitted(_("只有所（科）负责人或区局科室可以解除预警"))
+        with attributed(actor):
+            warning.cleared_at = timezone.now()
+            warning.cleared_by = actor
+            warning.clear_reason = ClearReason.MANUAL
+            warning.clear_note = reason_note[:200]
+            warning.save(update_fields=["cleared_at", "cleared_by", "clear_reason", "clear_note"])
+            _recomputed(warning.clock)
+    return warning
+
+
+def update_policy(
+    *, actor: Officer, yellow_share: Decimal | str, handle_days: int | str
+) -> WarningPolicy:
+    """Change the warning settings; every open clock is judged again on the new share."""
+    from xiaoneng.timeliness.clocks.warnings import policy
+
+    access.require(actor, access.MANAGE_SERVICE_ITEMS)
+    try:
+        share = Decimal(str(yellow_share).strip().rstrip("%") or "x")
+    except InvalidOperation:
+        raise InvalidInput.single(
+            "yellow_share",
+            _("黄色预警用时比例应为 0.10 至 0.99 之间的小数：%(v)s") % {"v": yellow_share},
+        ) from None
+    if str(yellow_share).strip().endswith("%"):
+        share = share / 100
+    if not share.is_finite() or not Decimal("0.10") <= share <= Decimal("0.99"):
+        raise InvalidInput.single(
+            "yellow_share",
+            _("黄色预警用时比例应为 0.10 至 0.99 之间的小数：%(v)s") % {"v": yellow_share},
+        )
+    if share != share.quantize(Decimal("0.01")):
+        raise InvalidInput.single(
+            "yellow_share", _("黄色预警用时比例最多两位小数：%(v)s") % {"v": yellow_share}
+        )
+    try:
+        days = int(str(handle_days).strip())
+    except ValueError:
+        raise InvalidInput.single(
+            "handle_days", _("红色预警处理期限应为 1 至 30 个工作日：%(v)s") % {"v": handle_days}
+        ) from None
+    if not 1 <= days <= 30:
+        raise InvalidInput.single(
+            "handle_days", _("红色预警处理期限应为 1 至 30 个工作日：%(v)s") % {"v": handle_days}
+        )
+    with transaction.atomic():
+        current = policy()
+        with attributed(actor):
+            current.yellow_share = share.quantize(Decimal("0.01"))
+            current.handle_days = days
+            current.save()
+            from xiaoneng.timeliness.clocks.warnings import recompute
+
+            recompute()
+    return current
+
+
+def recompute_provisional(year: int, calendar: WorkingCalendar) -> int:
+    """Once ``year``'s schedule is loaded: the due date of every clock counted provisionally
+    (or falling in ``year`` or later) again, saved with the trace; then the warnings."""
+    changed: list[int] = []
+    clocks = Clock.objects.filter(models.Q(due_provisional=True) | models.Q(due_on__year__gte=year))
+    for clock in clocks.order_by("pk").iterator(chunk_size=500):
+        before = (clock.due_on, clock.due_provisional)
+        set_due(clock, calendar, clock.stopped_on or today())
+        if (clock.due_on, clock.due_provisional) != before:
+            clock.save(update_fields=["due_on", "due_provisional"])
+            changed.append(clock.pk)
+    from xiaoneng.timeliness.clocks.warnings import recompute
+
+    recompute(calendar=calendar)
+    return len(changed)
