@@ -167,16 +167,36 @@ class Callback(StatusModel):
     )
     subject_kind = models.CharField(_("回访对象"), max_length=14, choices=SubjectKind.choices)
     service_case = models.ForeignKey(
-        ServiceCase, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+        ServiceCase,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
     )
     complaint = models.ForeignKey(
-        Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+        Complaint,
+        verbose_name=_("投诉举报"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
     )
     inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+        Inspection,
+        verbose_name=_("检查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
     )
     case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+        Case,
+        verbose_name=_("案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
     )
     subject = models.CharField(_("回访事项"), max_length=200)
     unit = models.ForeignKey(

@@ -1,5 +1,40 @@
 """Pages of timeliness.callbacks, included by timeliness/urls.py."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from xiaoneng.timeliness.callbacks import views
+
+urlpatterns: list[URLPattern] = [
+    path("callbacks/", views.callback_list, name="callback_list"),
+    path("callbacks/rounds/", views.callback_rounds, name="callback_rounds"),
+    path("callbacks/rounds/draw/", views.callback_round_draw, name="callback_round_draw"),
+    path("callbacks/rounds/<int:pk>/", views.callback_round, name="callback_round"),
+    path("callbacks/rules/", views.callback_rules, name="callback_rules"),
+    path("callbacks/rules/save/", views.callback_rule_save, name="callback_rule_save"),
+    path("callbacks/problems/", views.callback_problem_list, name="callback_problem_list"),
+    path(
+        "callbacks/problems/<int:pk>/",
+        views.callback_problem_detail,
+        name="callback_problem_detail",
+    ),
+    path(
+        "callbacks/problems/<int:pk>/rectify/",
+        views.callback_problem_rectify,
+        name="callback_problem_rectify",
+    ),
+    path(
+        "callbacks/problems/<int:pk>/feedback/",
+        views.callback_problem_feedback,
+        name="callback_problem_feedback",
+    ),
+    path("callbacks/satisfaction/", views.satisfaction, name="satisfaction"),
+    path("callbacks/satisfaction.xlsx", views.satisfaction_xlsx, name="satisfaction_xlsx"),
+    path("callbacks/<int:pk>/", views.callback_detail, name="callback_detail"),
+    path("callbacks/<int:pk>/answer/", views.callback_answer, name="callback_answer"),
+    path(
+        "callbacks/<int:pk>/unreachable/",
+        views.callback_unreachable,
+        name="callback_unreachable",
+    ),
+    path("callbacks/<int:pk>/problems/", views.callback_raise, name="callback_raise"),
+]
