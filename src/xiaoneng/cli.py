@@ -20,12 +20,14 @@ VERBS = {
     "checklist": "inspection checklists: list, show, load the starter set, import a version",
     "trace": "trace checks of signed inspections (痕迹监控): flag doubts",
     "review": "director spot checks (所长抽查): draw a month's sample",
+    "service-items": "service items (服务事项): load the starter set or a file, list",
+    "callbacks": "callbacks (回访): draw a month's rounds, verify a round by its seed",
     "followup": "rectification deadlines: warnings (警示) for overdue orders",
     "case": "case stage time limits: list warnings",
     "calendar": "working days: workdays, add-days, load a year's holidays, status",
     "worker": "start the scheduled jobs' worker (huey's consumer; Ctrl-C stops it)",
     "jobs": "scheduled jobs: run one now, status (last runs, overdue)",
-    "report": "period reports (xiaoneng report period --from DATE --to DATE)",
+    "report": "period reports and the monthly 电子监察 bulletin (report period|timeliness)",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

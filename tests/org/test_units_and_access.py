@@ -303,6 +303,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "edit_responsibility",
                 "manage_targets",
                 "manage_checklists",
+                "manage_service_items",
             },
         ),
         (
@@ -314,6 +315,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "supervise",
                 "manage_targets",
                 "view_oversight",
+                "decide_accountability",
             },
         ),
         (
@@ -331,6 +333,11 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_checklists",
                 "manage_sampling",
                 "view_oversight",
+                "handle_services",
+                "manage_service_items",
+                "handle_warnings",
+                "run_callbacks",
+                "decide_accountability",
             },
         ),
         (
@@ -343,9 +350,15 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "review_inspections",
                 "handle_cases",
                 "view_oversight",
+                "handle_services",
+                "handle_warnings",
+                "run_callbacks",
             },
         ),
-        ("east_officer", {"claim_entity", "inspect", "handle_cases"}),
+        (
+            "east_officer",
+            {"claim_entity", "inspect", "handle_cases", "handle_services", "handle_warnings"},
+        ),
     ],
 )
 def test_capabilities_by_role(county: County, who: str, capabilities: set[str]) -> None:

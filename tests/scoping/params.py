@@ -150,10 +150,33 @@ FILLS: list[tuple[str, Fill]] = [
     ("oversight:supervision_*.pk", east("supervision")),
     ("/api/v1/supervision-items/*.item_id", east("supervision")),
     # timeliness.clocks
+    ("timeliness:warning_*.pk", east("warning")),
+    ("*.warning_id", east("warning")),
+    ("*.clock_id", east("clock")),
     # timeliness.permits
+    ("timeliness:service_case_*.pk", east("service_case")),
+    ("*.service_case_id", east("service_case")),
+    ("timeliness:service_case_action.action", value("accept", "notice")),
+    ("*/api/v1/service-cases/*.action", value("accept", "notice")),
+    (
+        "timeliness:service_item_edit.pk",
+        lambda world, route: Filled(
+            str(world.east["service_case"].item_id), "shared", world.east["service_case"].item
+        ),
+    ),
     # timeliness.complaints
+    ("timeliness:complaint_action.action", value("accept")),
+    ("timeliness:complaint_*.pk", east("complaint")),
+    ("*.complaint_id", east("complaint")),
     # timeliness.callbacks
+    ("timeliness:callback_round.pk", east("callback_round")),
+    ("timeliness:callback_problem_*.pk", east("callback_problem")),
+    ("timeliness:callback_*.pk", east("callback")),
+    ("/api/v1/callbacks/*.callback_id", east("callback")),
+    ("/api/v1/callback-problems/*.problem_id", east("callback_problem")),
     # timeliness.accountability
+    ("timeliness:accountability_*.pk", east("accountability")),
+    ("*.action_id", east("accountability")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),
@@ -179,9 +202,14 @@ def fill_for(label: str, parameter: str) -> Fill | None:
 QUERIES: dict[str, dict[str, Fill]] = {
     "inspections:rectification_create": {"inspection": east("inspection")},
     "GET /api/v1/reports/period": {"from": value("2026-01-01"), "to": value("2026-12-31")},
+    "GET /api/v1/service-cases/figures": {"from": value("2026-01-01"), "to": value("2026-12-31")},
 }
 
 
 # Request bodies of API operations whose minimal body (built from the schema) the API refuses
 # before it looks the record up.
-API_BODIES: dict[str, dict[str, Any]] = {}
+API_BODIES: dict[str, dict[str, Any]] = {
+    # timeliness.clocks
+    "POST /api/v1/warnings/{warning_id}/handle": {"note": "已处理"},
+    "POST /api/v1/warnings/{warning_id}/clear": {"reason_note": "误报"},
+}

@@ -102,6 +102,54 @@ LISTS = [
     ListPage("planning:draw_list", {"status": "状态", "overdue": "仅逾期未公示"}),
     ListPage("oversight:supervision_list", {"status": "状态", "unit": "承办单位"}),
     ListPage("oversight:review_list", {"status": "状态"}),
+    ListPage(
+        "timeliness:service_case_list",
+        {
+            "status": "状态",
+            "item": "服务事项",
+            "unit": "办理单位",
+            "warning": "预警",
+            "overdue": "已超期",
+            "breach": "违反一次性告知",
+        },
+    ),
+    ListPage(
+        "timeliness:complaint_list",
+        {
+            "kind": "类别",
+            "channel": "来源渠道",
+            "topic": "涉及领域",
+            "status": "状态",
+            "unit": "承办单位",
+            "overdue": "只看逾期",
+        },
+    ),
+    ListPage(
+        "timeliness:accountability_list", {"kind": "问责方式", "unit": "单位", "year": "年度"}
+    ),
+    ListPage(
+        "timeliness:callback_list",
+        {
+            "status": "状态",
+            "channel": "回访方式",
+            "kind": "回访对象",
+            "month": "月份",
+            "unit": "单位",
+        },
+    ),
+    ListPage("timeliness:callback_problem_list", {"status": "状态", "unit": "单位"}),
+    ListPage("timeliness:callback_rounds", {"month": "月份"}),
+    ListPage("timeliness:satisfaction", {"from": "开始日期", "to": "结束日期"}),
+    ListPage(
+        "timeliness:warning_list",
+        {
+            "level": "预警",
+            "escalation": "督办层级",
+            "state": "状态",
+            "unit": "承办单位",
+            "mine": "我的",
+        },
+    ),
 ]
 
 CASES = [(page, name) for page in LISTS for name in page.filters]

@@ -26,6 +26,7 @@ from xiaoneng.demo.planning import (
     build_plans,
 )
 from xiaoneng.demo.registry import build_register
+from xiaoneng.demo.timeliness import build_timeliness
 
 
 def build_county(
@@ -64,4 +65,5 @@ def build_county(
     build_oversight(np.random.default_rng([seed, 12]), organisation, now=now, progress=progress)
     build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=progress)
     build_cases(np.random.default_rng([seed, 14]), organisation, now=now, progress=progress)
+    build_timeliness(seed, organisation, now=now, entities=count, progress=progress)
     return organisation

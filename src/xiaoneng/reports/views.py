@@ -16,6 +16,7 @@ from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.reports import timeliness_bulletin as bulletins
 from xiaoneng.reports.export import markdown, tables, write_xlsx
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import parse_request
@@ -74,3 +75,44 @@ def period_report_page(request: OfficerRequest) -> HttpResponse:
         "units": scoped(Unit.objects.all(), request.user).order_by("path"),
     }
     return render(request, "reports/period.html", context, status=status)
+
+
+@login_required
+def timeliness_bulletin_page(request: OfficerRequest) -> HttpResponse:
+    """每月一通报 (篇9) of the user's scope: ``?month=YYYY-MM`` (default: last month)."""
+    return _timeliness_bulletin(request, xlsx=False)
+
+
+@login_required
+def timeliness_bulletin_xlsx(request: OfficerRequest) -> HttpResponse:
+    """The monthly bulletin as XLSX (a bad month answers the page with its error, 422)."""
+    return _timeliness_bulletin(request, xlsx=True)
+
+
+def _timeliness_bulletin(request: OfficerRequest, *, xlsx: bool) -> HttpResponse:
+    month = request.GET.get("month", "")
+    try:
+        start = bulletins.month_start(month)
+        bulletin = bulletins.timeliness_bulletin(start=start, unit=None, user=request.user)
+    except DomainError as error:
+        refused = {"errors": error.by_field, "month": month, "months": bulletins.offered_months()}
+        return render(
+            request, "reports/timeliness_bulletin.html", refused, status=error.status_code
+        )
+    if xlsx:
+        buffer = io.BytesIO()
+        bulletins.write_xlsx(bulletin, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        name = f"timeliness-bulletin-{bulletin.unit_code or 'all'}-{bulletin.month}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    context: dict[str, Any] = {
+        "bulletin": bulletin,
+        "title": bulletins.title(bulletin),
+        "sentences": bulletins.sentences(bulletin),
+        "tables": bulletins.tables(bulletin),
+        "month": bulletin.month,
+        "months": bulletins.offered_months(),
+        "errors": {},
+    }
+    return render(request, "reports/timeliness_bulletin.html", context)

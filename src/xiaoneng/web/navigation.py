@@ -83,9 +83,24 @@ NAVIGATION: list[NavItem | NavMenu] = [
         ],
     ),
     NavMenu(
+        _("电子监察"),
+        [
+            NavItem(_("办件"), "timeliness:service_case_list"),
+            NavItem(_("投诉举报"), "timeliness:complaint_list"),
+            NavItem(_("时限预警"), "timeliness:warning_list"),
+            NavItem(_("回访"), "timeliness:callback_list"),
+            NavItem(_("回访问题整改"), "timeliness:callback_problem_list"),
+            NavItem(_("问责"), "timeliness:accountability_list"),
+            NavItem(_("服务事项"), "timeliness:service_item_list"),
+        ],
+    ),
+    NavMenu(
         _("分析"),
         [
             NavItem(_("期间报告"), "reports:period_report"),
+            NavItem(_("电子监察月报"), "reports:timeliness_bulletin"),
+            NavItem(_("回访满意率"), "timeliness:satisfaction"),
+            NavItem(_("投诉举报统计"), "timeliness:complaint_stats"),
             NavItem(_("抽查合格率"), "inspections:sampling_rates"),
             NavItem(_("职责覆盖"), "planning:coverage"),
             NavItem(_("人员配置"), "planning:staffing"),

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaoneng.core.errors import DomainError
+from xiaoneng.org.models import Unit
+from xiaoneng.reports import timeliness_bulletin as bulletins
 from xiaoneng.reports.export import markdown, write_xlsx
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import parse_request
@@ -28,7 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        verbs = parser.add_subparsers(dest="verb", required=True, metavar="period")
+        verbs = parser.add_subparsers(dest="verb", required=True, metavar="period|timeliness")
         period = verbs.add_parser(
             "period",
             help="write the report of a period as xlsx or Markdown",
@@ -57,7 +59,12 @@ class Command(BaseCommand):
             help="file to write; '-' writes Markdown to standard output",
         )
 
+        add_timeliness_parser(verbs)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verb"] == "timeliness":
+            self.stdout.write(timeliness_bulletin_command(options))
+            return
         output = options["output"]
         implied = "md" if output == "-" else Path(output).suffix.lstrip(".")
         form = (options["format"] or implied).lower()
@@ -88,6 +95,46 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"-o: 无法写入 {output}：{error.strerror}", returncode=2) from None
         self.stdout.write(f"{output}: {report.unit_name} {report.start} — {report.end}")
+
+
+def add_timeliness_parser(verbs: Any) -> None:
+    """``report timeliness --month YYYY-MM [--unit CODE] [-o FILE.xlsx]``."""
+    bulletin = verbs.add_parser(
+        "timeliness",
+        help="the monthly bulletin of 电子监察 (每月一通报): sentences, or xlsx with -o",
+        description="Print the month's bulletin of warnings, service cases, complaints, "
+        "callbacks, rectification and accountability as sentences, or write it (sentences and "
+        "tables by unit) as xlsx with -o.",
+    )
+    bulletin.add_argument("--month", required=True, help="YYYY-MM")
+    bulletin.add_argument("--unit", help="unit code: its subtree (default: the organisation)")
+    bulletin.add_argument("-o", "--output", help="xlsx file to write")
+
+
+def timeliness_bulletin_command(options: dict[str, Any]) -> str:
+    """Run ``report timeliness``: the sentences, or the line naming the file written."""
+    output, code = options.get("output"), (options.get("unit") or "").strip()
+    if output and Path(output).suffix.lower() != ".xlsx":
+        raise CommandError(f"-o: 应为 .xlsx 文件：{output}", returncode=2)
+    if output and not Path(output).parent.is_dir():
+        raise CommandError(
+            f"-o: 无法写入 {output}：文件夹 {Path(output).parent} 不存在", returncode=2
+        )
+    unit = Unit.objects.filter(code=code).first() if code else None
+    if code and unit is None:
+        raise CommandError(f"--unit: 未知的单位代码：{code}", returncode=2)
+    try:
+        start = bulletins.month_start(options["month"] or "-")
+        bulletin = bulletins.timeliness_bulletin(start=start, unit=unit, user=None)
+    except DomainError as error:
+        raise CommandError(_cli_message(error), returncode=2) from None
+    if not output:
+        return "\n".join([bulletins.title(bulletin), *bulletins.sentences(bulletin)])
+    try:
+        bulletins.write_xlsx(bulletin, output)
+    except OSError as error:
+        raise CommandError(f"-o: 无法写入 {output}：{error.strerror}", returncode=2) from None
+    return f"{output}: {bulletins.title(bulletin)}"
 
 
 def _cli_message(error: DomainError) -> str:
