@@ -9,11 +9,9 @@ sample, k = max(⌈rate × n⌉, minimum), at most n.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import math
-import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,45 +27,19 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput, NotPermitted
+from xiaoneng.core.months import Month, parse_month
 from xiaoneng.inspections.models import Inspection, InspectionOfficer
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.oversight.reviews.models import DirectorReview, ReviewRound
 from xiaoneng.oversight.reviews.transitions import DIRECTOR_REVIEW
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SEED_LENGTH = 64
 METHOD_LENGTH = 100
 RATE_STEP = Decimal("0.001")
 
 
 # Months -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Month:
-    """A calendar month: its text and its first and last days."""
-
-    text: str
-    first: dt.date
-    last: dt.date
-
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """The month as a half-open span of local time (Asia/Shanghai)."""
-        zone = timezone.get_default_timezone()
-        start = dt.datetime.combine(self.first, dt.time(), tzinfo=zone)
-        end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-        return start, end
-
-
-def parse_month(text: str) -> Month:
-    """``YYYY-MM`` as a Month; refused naming the field otherwise."""
-    found = MONTH.match((text or "").strip())
-    if not found:
-        raise InvalidInput.single("month", _("月份应为 YYYY-MM：“%(value)s”") % {"value": text})
-    year, number = int(found.group(1)), int(found.group(2))
-    last = calendar.monthrange(year, number)[1]
-    return Month(found.group(0), dt.date(year, number, 1), dt.date(year, number, last))
 
 
 def last_month(today: dt.date | None = None) -> str:

@@ -15,11 +15,9 @@ party's dissatisfaction is never recorded and left there.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import math
-import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases.models import Case
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
+from xiaoneng.core.months import Month, parse_month
 from xiaoneng.core.states import Transitions
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.org import access
@@ -68,37 +67,6 @@ QUESTION_NAMES = tuple(name for name, _label in QUESTIONS)
 QUESTION_LABELS = {name: str(label) for name, label in QUESTIONS}
 ANSWER_WORDS = {str(label): value for value, label in Answer.choices}
 TEXT_LENGTH = 2000
-
-
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-@dataclass(frozen=True)
-class Month:
-    """A calendar month: its text (YYYY-MM) and its first and last days."""
-
-    text: str
-    first: dt.date
-    last: dt.date
-
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """The month as a half-open span of local time (Asia/Shanghai)."""
-        zone = timezone.get_default_timezone()
-        start = dt.datetime.combine(self.first, dt.time(), tzinfo=zone)
-        end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-        return start, end
-
-
-def parse_month(text: str) -> Month:
-    """``YYYY-MM`` as a Month; refused naming the field otherwise."""
-    found = MONTH.match((text or "").strip())
-    if not found:
-        raise InvalidInput.single("month", _("月份应为 YYYY-MM：“%(value)s”") % {"value": text})
-    year, number = int(found.group(1)), int(found.group(2))
-    if year < 1900:
-        raise InvalidInput.single("month", _("月份应为 YYYY-MM：“%(value)s”") % {"value": text})
-    last = calendar.monthrange(year, number)[1]
-    return Month(found.group(0), dt.date(year, number, 1), dt.date(year, number, last))
 
 
 def last_month(today: dt.date | None = None) -> str:
