@@ -14,7 +14,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from xiaoneng.demo.cases import build_cases
+from xiaoneng.demo.cases import build_case_targets, build_cases
 from xiaoneng.demo.inspections import build_inspections, build_sampling, unplanned_visits
 from xiaoneng.demo.logins import PASSWORD
 from xiaoneng.demo.org import Organisation, build_organisation
@@ -66,4 +66,5 @@ def build_county(
     build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=progress)
     build_cases(np.random.default_rng([seed, 14]), organisation, now=now, progress=progress)
     build_timeliness(seed, organisation, now=now, entities=count, progress=progress)
+    build_case_targets(np.random.default_rng([seed, 15]), organisation, now=now, progress=progress)
     return organisation

@@ -9,12 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import County
-from tests.e2e.conftest import (  # noqa: F401 (the e2e fixtures, used here too)
-    PASSWORD,
-    _allow_async_unsafe,
-    browser,
-    e2e_county,
-)
+from tests.e2e.conftest import PASSWORD
 from tests.timeliness.callbacks.factories import make_service_case
 from xiaoneng.timeliness.callbacks import services as callbacks
 
@@ -25,8 +20,8 @@ OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def test_a_caller_answers_on_a_phone(
-    e2e_county: County,  # noqa: F811
-    browser: Any,  # noqa: F811
+    e2e_county: County,
+    browser: Any,
     live_server: Any,
     tmp_path: Path,
 ) -> None:
