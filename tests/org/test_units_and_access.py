@@ -304,6 +304,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_targets",
                 "manage_checklists",
                 "manage_service_items",
+                "manage_keywords",
             },
         ),
         (
@@ -338,6 +339,9 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "handle_warnings",
                 "run_callbacks",
                 "decide_accountability",
+                "manage_keywords",
+                "supervise_ads",
+                "monitor_online",
             },
         ),
         (
@@ -353,11 +357,20 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "handle_services",
                 "handle_warnings",
                 "run_callbacks",
+                "supervise_ads",
+                "monitor_online",
             },
         ),
         (
             "east_officer",
-            {"claim_entity", "inspect", "handle_cases", "handle_services", "handle_warnings"},
+            {
+                "claim_entity",
+                "inspect",
+                "handle_cases",
+                "handle_services",
+                "handle_warnings",
+                "supervise_ads",
+            },
         ),
     ],
 )

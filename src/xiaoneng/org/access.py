@@ -38,6 +38,9 @@ MANAGE_SERVICE_ITEMS = "manage_service_items"  # service items, their limits; wa
 HANDLE_WARNINGS = "handle_warnings"  # handle and clear time-limit warnings (电子监察)
 RUN_CALLBACKS = "run_callbacks"  # callback rules, draws, callbacks and their problems (回访)
 DECIDE_ACCOUNTABILITY = "decide_accountability"  # record accountability actions (问责)
+MANAGE_KEYWORDS = "manage_keywords"  # edit the keyword feature library (关键词特征库)
+SUPERVISE_ADS = "supervise_ads"  # ad operators, filings, monitored ads, notices, ladders (篇1)
+MONITOR_ONLINE = "monitor_online"  # import and review online listings, sellers, networks (篇6)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -64,6 +67,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     HANDLE_WARNINGS: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
     RUN_CALLBACKS: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
     DECIDE_ACCOUNTABILITY: frozenset({Role.BUREAU_LEADER, Role.DIVISION_STAFF}),
+    MANAGE_KEYWORDS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
+    SUPERVISE_ADS: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    MONITOR_ONLINE: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

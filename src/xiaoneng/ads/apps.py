@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdsConfig(AppConfig):
+    name = "xiaoneng.ads"
+    verbose_name = _("广告监管")

@@ -1,0 +1,1 @@
+"""The models of ``xiaoneng.online``; sub-packages keep their own and are gathered here."""
