@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiaoneng.timeliness",
     "xiaoneng.keywords",
     "xiaoneng.ads",
+    "xiaoneng.ads.governance",
     "xiaoneng.online",
     "xiaoneng.reports",
     "xiaoneng.web",

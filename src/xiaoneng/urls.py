@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("xiaoneng.timeliness.urls")),
     path("", include("xiaoneng.keywords.urls")),
     path("", include("xiaoneng.ads.urls")),
+    path("", include("xiaoneng.ads.governance.urls")),
     path("", include("xiaoneng.online.urls")),
     path("", include("xiaoneng.reports.urls")),
     path("", include("xiaoneng.web.urls")),
