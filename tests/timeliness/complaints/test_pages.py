@@ -205,3 +205,12 @@ def test_the_detail_of_a_filed_report_links_its_case(county: County) -> None:
     assert reverse("cases:case_detail", args=[report.case.pk]) in page
     assert 'data-testid="notify-form"' in page and 'data-testid="filing-form"' not in page
     assert "举报处理结果告知" in page and "经核查属实" in page
+
+
+def test_the_detail_shows_the_clocks_in_the_clocks_panel(county: County) -> None:
+    complaint = make_complaint(county)
+    clock = Clock.objects.get(subject_type="complaint", subject_id=complaint.pk)
+    url = reverse("timeliness:complaint_detail", args=[complaint.pk])
+    page = client_for(county.east_officer).get(url)
+    assert [row["clock"] for row in page.context["clock_rows"]] == [clock]
+    assert f'data-clock="{clock.pk}"' in page.content.decode()

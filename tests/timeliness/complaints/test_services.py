@@ -415,3 +415,18 @@ def test_a_closed_matter_is_not_handed_on(county: County) -> None:
         services.hand_on(
             complaint=complaint, officer=county.east_director, actor=county.east_officer
         )
+
+
+def test_the_actions_offered_are_those_the_services_let_through(county: County) -> None:
+    officer, director = county.east_officer, county.east_director
+    complaint = make_complaint(county)
+    assert services.actions_for(complaint, officer) == ["hand_on", "accept", "refuse"]
+    services.accept(complaint=complaint, actor=officer, on=DAY)
+    assert services.actions_for(complaint, officer) == ["hand_on", "end_mediation"]
+    report = make_complaint(county, kind="report")
+    assert services.actions_for(report, officer) == ["hand_on", "decide_filing"]
+    assert services.actions_for(report, director) == ["hand_on", "extend", "decide_filing"]
+    services.decide_filing(
+        complaint=report, actor=officer, file=False, on=DAY, founded="unfounded", outcome="查无"
+    )
+    assert services.actions_for(report, officer) == ["hand_on", "notify"]

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -120,6 +122,12 @@ def _check_kind(complaint: Complaint, kind: str) -> None:
         raise Conflict(
             _("该事项是%(kind)s，不能办理此操作") % {"kind": complaint.get_kind_display()}
         )
+
+
+def _check_move(complaint: Complaint, kind: str, to: str) -> None:
+    """The action is one of the record's kind (投诉 or 举报) and its state allows the move."""
+    _check_kind(complaint, kind)
+    COMPLAINT.check(complaint, to)
 
 
 def _day(
@@ -356,13 +364,17 @@ def register_complaint(
     return complaint
 
 
+def _check_hand_on(complaint: Complaint) -> None:
+    if is_done(complaint):
+        raise Conflict(_("该事项已办结，不能移交"))
+
+
 def hand_on(*, complaint: Complaint, officer: Officer, actor: Officer, note: str = "") -> Complaint:
     """首问负责制: the handler hands the matter on to ``officer`` (of any unit in the actor's
     scope, who may handle complaints); the first officer stays recorded, and the running clock
     follows (to the officer's station, when it is another station)."""
     _require(actor, complaint)
-    if is_done(complaint):
-        raise Conflict(_("该事项已办结，不能移交"))
+    _check_hand_on(complaint)
     if officer.pk == complaint.handler_id:
         raise InvalidInput.single("officer", _("接办人与现承办人相同：%(v)s") % {"v": officer})
     if not officer.is_active or officer.unit_id is None or not in_scope(actor, officer.unit_id):
@@ -406,8 +418,7 @@ def _move(complaint: Complaint, to: str) -> None:
 def accept(*, complaint: Complaint, actor: Officer, on: dt.date | None) -> Complaint:
     """受理 (第十四条): stops the acceptance clock; mediation's 45 working days start."""
     _require(actor, complaint)
-    _check_kind(complaint, K.COMPLAINT)
-    COMPLAINT.check(complaint, S.MEDIATING)
+    _check_move(complaint, K.COMPLAINT, S.MEDIATING)
     day = _day(on, "accepted_on", _("受理日期"), complaint.received_on, _("收到日期"))
     with transaction.atomic(), audit.attributed(actor):
         _move(complaint, S.MEDIATING)
@@ -421,8 +432,7 @@ def accept(*, complaint: Complaint, actor: Officer, on: dt.date | None) -> Compl
 def refuse(*, complaint: Complaint, actor: Officer, on: dt.date | None, reason: str) -> Complaint:
     """不予受理 (第十四条, 第十五条), with the reason told to the complainant."""
     _require(actor, complaint)
-    _check_kind(complaint, K.COMPLAINT)
-    COMPLAINT.check(complaint, S.REFUSED)
+    _check_move(complaint, K.COMPLAINT, S.REFUSED)
     day = _day(on, "accepted_on", _("不予受理决定日期"), complaint.received_on, _("收到日期"))
     reason = _text(reason, "outcome", _("不予受理的理由"))
     with transaction.atomic(), audit.attributed(actor):
@@ -449,9 +459,8 @@ def end_mediation(
     """调解结束 (第二十一条): agreed (调解成功), or terminated, after which both parties are told
     within 7 working days (a clock starts). ``founded``: what the handling found (属实…)."""
     _require(actor, complaint)
-    _check_kind(complaint, K.COMPLAINT)
     to = S.AGREED if agreed else S.TERMINATED
-    COMPLAINT.check(complaint, to)
+    _check_move(complaint, K.COMPLAINT, to)
     assert complaint.accepted_on is not None
     what = _("调解结束日期") if agreed else _("终止调解决定日期")
     day = _day(on, "ended_on", what, complaint.accepted_on, _("受理日期"))
@@ -475,15 +484,20 @@ def end_mediation(
     return complaint
 
 
+def _check_notify(complaint: Complaint) -> None:
+    """Told once the matter is decided; an anonymous reporter is nobody to tell."""
+    COMPLAINT.check(complaint, S.CLOSED)
+    if complaint.kind == K.REPORT and not complaint.real_name:
+        raise Conflict(_("匿名举报无需告知处理结果"))
+
+
 def notify(
     *, complaint: Complaint, actor: Officer, on: dt.date | None, note: str = ""
 ) -> Complaint:
     """告知: both parties of a terminated mediation (第二十一条), or a real-name reporter of the
     decision whether to file (第三十一条); the notice clock stops and the matter is closed."""
     _require(actor, complaint)
-    COMPLAINT.check(complaint, S.CLOSED)
-    if complaint.kind == K.REPORT and not complaint.real_name:
-        raise Conflict(_("匿名举报无需告知处理结果"))
+    _check_notify(complaint)
     assert complaint.ended_on is not None
     earliest_what = _("终止调解决定日期") if complaint.kind == K.COMPLAINT else _("立案决定日期")
     day = _day(on, "notified_on", _("告知日期"), complaint.ended_on, earliest_what)
@@ -510,9 +524,8 @@ def may_extend(actor: Officer) -> bool:
     )
 
 
-def extend_verification(*, complaint: Complaint, actor: Officer, note: str) -> Complaint:
-    """程序规定 第十八条: verification extended once by 15 working days, with the approval."""
-    _require(actor, complaint)
+def _check_extend(complaint: Complaint, actor: Officer) -> None:
+    """A report under verification, not extended yet, and an actor who may approve it."""
     if not may_extend(actor):
         raise NotPermitted(_("只有所长或科室负责人可以批准延长核查期限"))
     _check_kind(complaint, K.REPORT)
@@ -522,6 +535,12 @@ def extend_verification(*, complaint: Complaint, actor: Officer, note: str) -> C
         )
     if complaint.extended:
         raise Conflict(_("核查期限已延长过一次，不能再次延长"))
+
+
+def extend_verification(*, complaint: Complaint, actor: Officer, note: str) -> Complaint:
+    """程序规定 第十八条: verification extended once by 15 working days, with the approval."""
+    _require(actor, complaint)
+    _check_extend(complaint, actor)
     note = _text(note, "note", _("批准延长的意见"))
     clock = open_clock_of(complaint, ClockKind.REPORT_FILING)
     with transaction.atomic(), audit.attributed(actor):
@@ -548,9 +567,8 @@ def decide_filing(
     ``cases.services`` (linked as ``case``); not filed, with the reason. A real-name reporter
     is then told within 5 working days (第三十一条: a clock starts)."""
     _require(actor, complaint)
-    _check_kind(complaint, K.REPORT)
     to = S.FILED if file else S.NOT_FILED
-    COMPLAINT.check(complaint, to)
+    _check_move(complaint, K.REPORT, to)
     day = _day(on, "ended_on", _("立案决定日期"), complaint.received_on, _("收到日期"))
     allowed = FOUNDED if file else tuple(F.values)
     if founded not in allowed or (not file and founded == F.UNKNOWN):
@@ -674,28 +692,29 @@ def timeline(complaint: Complaint) -> list[Step]:
 
 
 def actions_for(complaint: Complaint, actor: Officer) -> list[str]:
-    """The actions ``actor`` may take on ``complaint`` now (the page offers these only)."""
+    """The actions ``actor`` may take on ``complaint`` now: those the checks of their services
+    let through (the page offers these only)."""
     if not access.can(actor, access.HANDLE_SERVICES) or not access.in_scope(
         actor, complaint.unit_id
     ):
         return []
+    checks: dict[str, Callable[[], None]] = {
+        "hand_on": partial(_check_hand_on, complaint),
+        "accept": partial(_check_move, complaint, K.COMPLAINT, S.MEDIATING),
+        "refuse": partial(_check_move, complaint, K.COMPLAINT, S.REFUSED),
+        # 调解成功 and 终止调解 leave mediation alike, as 立案 and 不予立案 leave verification.
+        "end_mediation": partial(_check_move, complaint, K.COMPLAINT, S.AGREED),
+        "notify": partial(_check_notify, complaint),
+        "extend": partial(_check_extend, complaint, actor),
+        "decide_filing": partial(_check_move, complaint, K.REPORT, S.FILED),
+    }
     found = []
-    if not is_done(complaint):
-        found.append("hand_on")
-    if complaint.kind == K.COMPLAINT:
-        if complaint.status == S.RECEIVED:
-            found += ["accept", "refuse"]
-        elif complaint.status == S.MEDIATING:
-            found.append("end_mediation")
-        elif complaint.status == S.TERMINATED:
-            found.append("notify")
-    else:
-        if complaint.status == S.VERIFYING:
-            if not complaint.extended and may_extend(actor):
-                found.append("extend")
-            found.append("decide_filing")
-        elif complaint.status in (S.FILED, S.NOT_FILED) and complaint.real_name:
-            found.append("notify")
+    for action, check in checks.items():
+        try:
+            check()
+        except (Conflict, NotPermitted):
+            continue
+        found.append(action)
     return found
 
 

@@ -28,8 +28,8 @@ from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
-from xiaoneng.timeliness.clocks import services as clocks
 from xiaoneng.timeliness.clocks.models import SubjectType
+from xiaoneng.timeliness.clocks.views import clocks_panel_context
 from xiaoneng.timeliness.complaints import services
 from xiaoneng.timeliness.complaints.figures import Figures, complaint_figures
 from xiaoneng.timeliness.complaints.forms import ActionForm, ComplaintForm
@@ -155,7 +155,7 @@ def _detail_context(
     return {
         "complaint": complaint,
         "steps": services.timeline(complaint),
-        "clocks": clocks.clocks_of(SubjectType.COMPLAINT, complaint.pk),
+        **clocks_panel_context(SubjectType.COMPLAINT, complaint.pk, request.user),
         "today": timezone.localdate(),
         "actions": actions,
         "officers": _handlers(request) if "hand_on" in actions else [],

@@ -10,6 +10,8 @@ only by an explicit hand-on, which the clock follows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,12 @@ from xiaoneng.timeliness.permits.models import (
     ServiceItem,
     ServiceStage,
 )
-from xiaoneng.timeliness.permits.transitions import FINAL, IN_PROGRESS, SERVICE_CASE
+from xiaoneng.timeliness.permits.transitions import (
+    FINAL,
+    IN_PROGRESS,
+    SERVICE_CASE,
+    check_stage,
+)
 
 S = ServiceCase.Status
 NUMBER_PREFIX = "BJ"
@@ -223,7 +230,7 @@ def accept_case(
     """受理 on ``on`` (not before receipt, not in the future): the clock opens with the item's
     committed and statutory limits."""
     _require_handler(actor, case)
-    SERVICE_CASE.check(case, S.ACCEPTED)
+    check_stage(case, S.ACCEPTED, actor=actor)
     on = _check_on("accepted_on", on, last_stage_on(case), _("受理日期"))
     item = case.item
     with transaction.atomic(), audit.attributed(actor):
@@ -261,7 +268,7 @@ def reject_case(
 ) -> ServiceCase:
     """不予受理, with the reason the applicant is told."""
     _require_handler(actor, case)
-    SERVICE_CASE.check(case, S.REJECTED)
+    check_stage(case, S.REJECTED, actor=actor)
     reason = _reason("reason", reason, _("请填写不予受理的理由"))
     on = _check_on("on", on, last_stage_on(case), _("不予受理日期"))
     with transaction.atomic(), audit.attributed(actor):
@@ -292,9 +299,7 @@ def review_case(
     """审查: the reviewer's opinion. On an 一审一核 item the one officer reviews and approves in
     one step (``approve_case``)."""
     _require_handler(actor, case)
-    if case.item.single_review and case.status == S.ACCEPTED:
-        raise Conflict(_("该事项实行“一审一核”，由同一人审查并核准，请直接核准"))
-    SERVICE_CASE.check(case, S.REVIEWING)
+    check_stage(case, S.REVIEWING, actor=actor)
     on = _check_on("on", on, last_stage_on(case), _("审查日期"))
     with transaction.atomic(), audit.attributed(actor):
         SERVICE_CASE.move(case, S.REVIEWING)
@@ -303,28 +308,13 @@ def review_case(
     return case
 
 
-def reviewer_of(case: ServiceCase) -> int | None:
-    """The officer who did the 审查 stage."""
-    return (
-        case.stages.filter(stage=S.REVIEWING)
-        .order_by("-done_at")
-        .values_list("officer_id", flat=True)
-        .first()
-    )
-
-
 def approve_case(
     *, case: ServiceCase, actor: Officer, on: dt.date | None, opinion: str = ""
 ) -> ServiceCase:
     """核准 by an officer other than the reviewer (审核分离); on an 一审一核 item (篇5) one officer
     reviews and approves an accepted case in one step, both stages recorded."""
     _require_handler(actor, case)
-    single = case.item.single_review
-    if case.status == S.ACCEPTED and not single:
-        raise Conflict(_("办件尚未审查，不能核准"))
-    SERVICE_CASE.check(case, S.APPROVING)
-    if not single and reviewer_of(case) == actor.pk:
-        raise Conflict(_("该事项实行审核分离：审查人不能同时核准，请由另一名工作人员核准"))
+    check_stage(case, S.APPROVING, actor=actor)
     on = _check_on("on", on, last_stage_on(case), _("核准日期"))
     opinion = (opinion or "").strip()
     with transaction.atomic(), audit.attributed(actor):
@@ -356,17 +346,13 @@ def complete_case(
     """办结 on ``on`` with the outcome (准予 / 不予准予): the clock stops. A case is never closed
     before it was accepted."""
     _require_handler(actor, case)
-    if case.accepted_on is None:
-        raise Conflict(_("办件尚未受理，不能办结"))
-    if on is not None and on < case.accepted_on:
+    if on is not None and case.accepted_on is not None and on < case.accepted_on:
         raise InvalidInput.single(
             "completed_on",
             _("办结日期（%(day)s）不得早于受理日期（%(accepted)s）")
             % {"day": on, "accepted": case.accepted_on},
         )
-    if case.status in IN_PROGRESS and case.status != S.APPROVING:
-        raise Conflict(_("办件尚未核准，不能办结"))
-    SERVICE_CASE.check(case, S.COMPLETED)
+    check_stage(case, S.COMPLETED, actor=actor)
     if outcome not in (ServiceCase.Outcome.GRANTED, ServiceCase.Outcome.REFUSED):
         raise InvalidInput.single(
             "outcome",
@@ -392,7 +378,7 @@ def withdraw_case(
 ) -> ServiceCase:
     """申请人撤回: the case ends, its clock stops."""
     _require_handler(actor, case)
-    SERVICE_CASE.check(case, S.WITHDRAWN)
+    check_stage(case, S.WITHDRAWN, actor=actor)
     reason = _reason("reason", reason, _("请填写撤回的情况"))
     on = _check_on("on", on, last_stage_on(case), _("撤回日期"))
     with transaction.atomic(), audit.attributed(actor):
@@ -405,14 +391,19 @@ def withdraw_case(
     return case
 
 
+def _check_open(case: ServiceCase) -> None:
+    """A case is handed on until it is final (办结, 不予受理, 撤回)."""
+    if case.status in FINAL:
+        raise Conflict(_("办件已%(status)s，不能移交") % {"status": case.get_status_display()})
+
+
 def hand_on_case(
     *, case: ServiceCase, actor: Officer, officer: Officer | None, reason: str
 ) -> ServiceCase:
     """首问负责制: the responsible officer changes only here, recorded with the reason; a move to
     an officer of another station moves the case there. The clock follows."""
     _require_handler(actor, case)
-    if case.status in FINAL:
-        raise Conflict(_("办件已%(status)s，不能移交") % {"status": case.get_status_display()})
+    _check_open(case)
     if officer is None:
         raise InvalidInput.single("officer", _("请选择接办人"))
     if officer.pk == case.responsible_id:
@@ -531,6 +522,22 @@ def _open_suspension(case: ServiceCase) -> Suspension | None:
     return clock.suspensions.filter(ended_on__isnull=True).first()
 
 
+def _awaited_correction(case: ServiceCase) -> Suspension:
+    """The open 补正 suspension (of a one-time notice) the case waits on."""
+    suspension = _open_suspension(case)
+    if suspension is None or suspension.reason != SuspensionReason.CORRECTION:
+        raise Conflict(_("办件没有等待补正的中止"))
+    return suspension
+
+
+def _suspended(case: ServiceCase) -> Suspension:
+    """The case's open suspension, whatever its reason."""
+    suspension = _open_suspension(case)
+    if suspension is None:
+        raise Conflict(_("办件的时限没有中止"))
+    return suspension
+
+
 def materials_received(
     *,
     case: ServiceCase,
@@ -540,9 +547,7 @@ def materials_received(
 ) -> Clock:
     """The applicant brought the materials asked for: the 补正 suspension ends on ``on``."""
     _require_handler(actor, case)
-    suspension = _open_suspension(case)
-    if suspension is None or suspension.reason != SuspensionReason.CORRECTION:
-        raise Conflict(_("办件没有等待补正的中止"))
+    suspension = _awaited_correction(case)
     if on is None:
         raise InvalidInput.single("on", _("请填写补正材料收到的日期（YYYY-MM-DD）"))
     return clocks.resume(suspension=suspension, on=on, actor=actor, calendar=calendar)
@@ -584,9 +589,52 @@ def resume_case(
 ) -> Clock:
     """End the case's open suspension on ``on``, whatever its reason."""
     _require_handler(actor, case)
-    suspension = _open_suspension(case)
-    if suspension is None:
-        raise Conflict(_("办件的时限没有中止"))
+    suspension = _suspended(case)
     if on is None:
         raise InvalidInput.single("ended_on", _("请填写恢复日期（YYYY-MM-DD）"))
     return clocks.resume(suspension=suspension, on=on, actor=actor, calendar=calendar)
+
+
+# ---------------------------------------------------------------- the steps offered
+
+STAGE_STEPS = {
+    "accept": S.ACCEPTED,
+    "reject": S.REJECTED,
+    "review": S.REVIEWING,
+    "approve": S.APPROVING,
+    "complete": S.COMPLETED,
+    "withdraw": S.WITHDRAWN,
+}
+
+
+def _passes(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except Conflict:
+        return False
+    return True
+
+
+def next_actions(case: ServiceCase, actor: Officer) -> list[str]:
+    """The steps ``actor`` may take on the case now: those the state checks of their services
+    let through (the page offers these only)."""
+    if not may_handle(actor, case):
+        return []
+    found = [
+        step
+        for step, to in STAGE_STEPS.items()
+        if _passes(partial(check_stage, case, to, actor=actor))
+    ]
+    if _passes(partial(_check_open, case)):
+        found.append("hand_on")
+    try:
+        clock: Clock | None = _open_clock(case)
+    except Conflict:
+        clock = None
+    if clock is not None and clock.suspended_since is None:  # clocks.suspend: one at a time
+        found += ["notice", "suspend"]
+    if _passes(partial(_awaited_correction, case)):
+        found.append("materials")
+    if _passes(partial(_suspended, case)):
+        found.append("resume")
+    return found

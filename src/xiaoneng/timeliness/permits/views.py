@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit
-from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
@@ -24,14 +23,13 @@ from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
-from xiaoneng.timeliness.clocks import services as clocks
-from xiaoneng.timeliness.clocks.models import Level, SuspensionReason
+from xiaoneng.timeliness.clocks.models import Level, SubjectType, SuspensionReason
+from xiaoneng.timeliness.clocks.views import clocks_panel_context
 from xiaoneng.timeliness.permits import figures, queries
 from xiaoneng.timeliness.permits import items as item_service
 from xiaoneng.timeliness.permits import services as permits
 from xiaoneng.timeliness.permits.forms import ActionForm, CaseForm, ItemForm
 from xiaoneng.timeliness.permits.models import ItemCategory, ServiceCase, ServiceItem
-from xiaoneng.timeliness.permits.transitions import IN_PROGRESS
 
 S = ServiceCase.Status
 FILTERS = ("status", "item", "unit", "warning", "overdue", "breach")
@@ -126,48 +124,18 @@ def service_case_create(request: OfficerRequest) -> HttpResponse:
     return render(request, "timeliness/permits/case_form.html", context)
 
 
-def _offered(request: OfficerRequest, case: ServiceCase, clock: Any) -> dict[str, bool]:
-    """The steps the user may take on the case now (the buttons shown)."""
+def _offered(request: OfficerRequest, case: ServiceCase) -> dict[str, bool]:
+    """The steps the user may take on the case now (the buttons shown); none to a viewer who
+    does not handle the case."""
     if not permits.may_handle(request.user, case):
         return {}
-    status, single = case.status, case.item.single_review
-    running = clock is not None and clock.stopped_on is None and status in IN_PROGRESS
-    suspended = running and clock.suspended_since is not None
-    reviewer = permits.reviewer_of(case) if status == S.REVIEWING else None
-    return {
-        "accept": status == S.RECEIVED,
-        "reject": status == S.RECEIVED,
-        "review": status == S.ACCEPTED and not single,
-        "approve": (status == S.ACCEPTED and single)
-        or (status == S.REVIEWING and (single or reviewer != request.user.pk)),
-        "complete": status == S.APPROVING,
-        "withdraw": status not in (S.COMPLETED, S.REJECTED, S.WITHDRAWN),
-        "hand_on": status not in (S.COMPLETED, S.REJECTED, S.WITHDRAWN),
-        "notice": running and not suspended,
-        "materials": suspended
-        and clock.suspensions.filter(
-            ended_on__isnull=True, reason=SuspensionReason.CORRECTION
-        ).exists(),
-        "suspend": running and not suspended,
-        "resume": suspended,
-    }
-
-
-def _clock_summary(clock: Any) -> dict[str, Any] | None:
-    if clock is None:
-        return None
-    calendar = WorkingCalendar.load()
-    return {
-        "clock": clock,
-        "used": clocks.used_days(clock, timezone.localdate(), calendar),
-        "suspensions": list(clock.suspensions.all()),
-    }
+    steps = permits.next_actions(case, request.user)
+    return {action: action in steps for action in ACTIONS}
 
 
 def _detail_context(
     request: OfficerRequest, case: ServiceCase, errors: dict[str, str], form: dict[str, Any]
 ) -> dict[str, Any]:
-    clock = permits.clock_of(case)
     roles = access.CAPABILITIES[access.HANDLE_SERVICES]
     handlers = (
         scoped(Officer.objects.filter(is_active=True, roles__code__in=roles), request.user)
@@ -180,8 +148,8 @@ def _detail_context(
         "stages": list(case.stages.select_related("officer")),
         "notices": list(case.notices.select_related("officer", "suspension")),
         "hand_ons": permits.hand_ons(case),
-        "summary": _clock_summary(clock),
-        "offered": _offered(request, case, clock),
+        **clocks_panel_context(SubjectType.SERVICE_CASE, case.pk, request.user),
+        "offered": _offered(request, case),
         "outcomes": ServiceCase.Outcome.choices[1:],
         "reasons": [(v, label) for v, label in SuspensionReason.choices if v != "correction"],
         "handlers": list(handlers),
