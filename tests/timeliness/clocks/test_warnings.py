@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import County
 from tests.timeliness.clocks.factories import make_clock, set_today
+from xiaoneng.core import audit
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.core.models import AuditEvent
@@ -335,6 +336,47 @@ def test_across_a_provisional_year(county: County, on) -> None:
     # Counted: 22–31 December (8, the 26th–27th a weekend), then 12 weekdays of 2027.
     assert clock.due_provisional is True and clock.due_on == D(2027, 1, 18)
     assert level_on(clock, clock.due_on + dt.timedelta(days=1)) == Level.RED
+
+
+def test_the_recompute_traces_what_it_writes_as_the_services_would(county: County, on) -> None:
+    """The trace events built in SQL (clocks.staging) are those ``audit`` would write: a new
+    warning's non-empty fields, a cleared or escalated warning's changed fields, its name, who
+    and why — for a clock with an officer and one without."""
+    on(D(2026, 11, 2))
+    clock = make_clock(county, started_on=D(2026, 11, 2), limit_days=10)
+    nobody = make_clock(county, started_on=D(2026, 11, 2), limit_days=10)
+    Clock.objects.filter(pk=nobody.pk).update(officer=None)
+    with audit.acting_as(county.division_staff):
+        recompute(today=D(2026, 11, 12))
+        recompute(today=D(2026, 11, 17))
+        recompute(today=D(2026, 11, 20))  # the red warnings' handle_by (19th) has passed
+    for warning in Warning.objects.filter(clock__in=[clock, nobody]):
+        events = {e.action: e for e in audit.history(warning).order_by("id")}
+        created = events[AuditEvent.Action.CREATE]
+        expected = audit.created_changes(warning)  # as it was raised: not yet cleared nor up
+        for later in ("cleared_at", "clear_reason", "escalated_at"):
+            expected.pop(later, None)
+        if warning.escalated_at is not None:
+            expected |= {"escalation": [None, 0], "handle_by": [None, "2026-11-19"]}
+        assert created.changes == expected
+        assert ("officer" in created.changes) == (warning.officer_id is not None)
+        assert created.object_repr == str(warning)
+        assert created.actor == county.division_staff and created.reason == "预警重算"
+    yellow = Warning.objects.get(clock=clock, level=Level.YELLOW)
+    cleared = audit.history(yellow).get(action=AuditEvent.Action.UPDATE)
+    assert cleared.changes == {
+        "cleared_at": [None, yellow.cleared_at.isoformat()],
+        "clear_reason": ["", ClearReason.RAISED],
+    }
+    assert cleared.reason == ClearReason.RAISED.label and cleared.object_repr == str(yellow)
+    red = Warning.objects.get(clock=clock, level=Level.RED)
+    escalated = audit.history(red).get(action=AuditEvent.Action.UPDATE)
+    assert escalated.changes == {
+        "escalation": [Escalation.OFFICER, Escalation.DIRECTOR],
+        "escalated_at": [None, red.escalated_at.isoformat()],
+        "handle_by": [None, red.handle_by.isoformat()],
+    }
+    assert escalated.object_repr == str(red)
 
 
 def test_recompute_twice_changes_nothing(county: County, on) -> None:

@@ -58,8 +58,14 @@ class Clock(models.Model):
     subject_type = models.CharField(_("对象类别"), max_length=16, choices=SubjectType.choices)
     subject_id = models.PositiveBigIntegerField(_("对象编号"))
     subject = models.CharField(_("事项"), max_length=200)
+    # No index of its own: clock_unit_level_idx and clock_open_idx serve lookups by unit, and
+    # each index more is written again for every clock whose level changes.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="clocks"
+        Unit,
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="clocks",
+        db_index=False,
     )
     officer = models.ForeignKey(
         Officer,
@@ -166,8 +172,15 @@ class Warning(models.Model):
         Clock, verbose_name=_("时限"), on_delete=models.CASCADE, related_name="warnings"
     )
     level = models.CharField(_("预警"), max_length=6, choices=Level.choices[1:])
+    # No index of its own (warning_open_idx starts with it): fewer indexes to write for the
+    # warnings a recompute raises. Neither have the handling and clearing officers: officers are
+    # deactivated, not deleted, so nothing looks warnings up by them.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="warnings"
+        Unit,
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="warnings",
+        db_index=False,
     )
     officer = models.ForeignKey(
         Officer,
@@ -197,6 +210,7 @@ class Warning(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     handling = models.TextField(_("处理说明"), blank=True)
     cleared_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
@@ -207,6 +221,7 @@ class Warning(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     clear_reason = models.CharField(
         _("解除原因"), max_length=12, choices=ClearReason.choices, blank=True
