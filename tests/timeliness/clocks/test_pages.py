@@ -159,3 +159,16 @@ def test_the_clocks_include_shows_used_limit_due_and_level(county: County, warne
     html = render_to_string("timeliness/clocks/_clocks.html", context)
     assert "已用 11 / 10 个工作日" in html and "2026-11-16" in html
     assert 'data-testid="level"' in html and "红色预警" in html
+
+
+def test_the_clocks_include_shows_the_start_and_a_late_completion(county: County, warned) -> None:
+    from django.template.loader import render_to_string
+
+    from xiaoneng.timeliness.clocks import services
+
+    clock = warned["red"].clock
+    services.stop(clock=clock, on=D(2026, 11, 17), actor=county.east_officer)
+    context = clocks_panel_context(clock.subject_type, clock.subject_id, county.east_officer)
+    html = render_to_string("timeliness/clocks/_clocks.html", context)
+    assert "起算 2026-11-02" in html and 'data-testid="late"' in html and "超时办结" in html
+    assert "按时办结" not in html

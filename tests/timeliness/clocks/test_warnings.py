@@ -454,3 +454,25 @@ def test_handing_on_moves_the_open_warnings_to_the_new_officer(county: County, o
     )
     red = Warning.objects.get(clock=clock, level=Level.RED)
     assert red.officer == county.east_director
+
+
+def test_a_recompute_holds_the_advisory_lock_on_postgresql(county: County, on) -> None:
+    """Two recomputes at once (the hourly job and a clock's change) run one after the other:
+    on PostgreSQL each holds a transaction-level advisory lock (SQLite has one writer)."""
+    from django.db import connection, transaction
+
+    from xiaoneng.timeliness.clocks.warnings import LOCK_KEY
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by itself")
+    on(D(2026, 11, 2))
+    make_clock(county, started_on=D(2026, 11, 2), limit_days=10)
+    with transaction.atomic():
+        recompute(today=D(2026, 11, 12))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND pid = pg_backend_pid() AND objid = %s",
+                [LOCK_KEY],
+            )
+            assert cursor.fetchone()[0] == 1

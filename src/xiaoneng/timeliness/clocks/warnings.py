@@ -132,6 +132,7 @@ def recompute(
     summary = Summary()
     timer = _Timer(summary)
     with transaction.atomic():
+        _one_at_a_time()
         read = reading.open_clocks(ids_asked)
         timer.lap("read")
         evaluation = compute.evaluate(read.clocks, day, calendar, settings.yellow_share)
@@ -140,6 +141,19 @@ def recompute(
         _write(read, evaluation, day, moment, calendar, settings, ids_asked, summary)
         timer.lap("write")
     return summary
+
+
+# Any number, the same in every process: the key of the recompute's advisory lock.
+LOCK_KEY = 0x58_4E_57_41  # "XNWA"
+
+
+def _one_at_a_time() -> None:
+    """Two recomputes (the hourly job and a clock's change) must not both raise the same
+    warning: on PostgreSQL the second waits for the first's transaction to end. SQLite has one
+    writer at a time already (transactions begin IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
 class _Timer:
