@@ -61,3 +61,9 @@ class Conflict(DomainError):
     """The action conflicts with the current state (a duplicate, a stale edit)."""
 
     status_code = 409
+
+
+class Missing(DomainError):
+    """What was asked for does not exist (in the user's scope): a 404 with its own reason."""
+
+    status_code = 404
