@@ -33,6 +33,7 @@ BENCHMARKS = {
     "report": ("bench_report.py", True),
     "calendar": ("bench_calendar.py", False),
     "warnings": ("bench_warnings.py", True),
+    "textscan": ("bench_textscan.py", False),
 }
 
 
