@@ -1,0 +1,34 @@
+"""Forms of the monitoring pages; ``ads.monitoring.services`` decides what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.ads.pages import EntityField
+from xiaoneng.core.forms import DayField, MomentField, PageForm
+
+
+class MonitoredAdForm(PageForm):
+    medium = forms.CharField(label=_("媒介类型"), required=False)
+    outlet = forms.CharField(label=_("发布媒体（位置）"), required=False)
+    advertiser = EntityField(label=_("本地广告主（统一社会信用代码）"))
+    advertiser_name = forms.CharField(label=_("广告主名称"), required=False)
+    kind = forms.CharField(label=_("广告类别"), required=False)
+    text = forms.CharField(label=_("广告内容"), required=False, strip=False)
+    captured_at = MomentField(label=_("监测时间"))
+
+
+class ImportForm(PageForm):
+    file = forms.FileField(label=_("文件"), required=False)
+
+
+class HitForm(PageForm):
+    decision = forms.CharField(label=_("确认结果"), required=False)
+    note = forms.CharField(label=_("确认意见"), required=False)
+
+
+class CaseForm(PageForm):
+    service_fields = {"received_on": "on"}
+
+    on = DayField(label=_("线索登记日期"))
