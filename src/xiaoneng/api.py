@@ -21,6 +21,11 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.security import django_auth
 
+from xiaoneng.ads.filings.api import router as ad_filing_router
+from xiaoneng.ads.governance.api import router as ad_governance_router
+from xiaoneng.ads.monitoring.api import router as monitored_ad_router
+from xiaoneng.ads.notices.api import router as ad_notice_router
+from xiaoneng.ads.operators.api import router as ad_operator_router
 from xiaoneng.cases.api import router as case_router
 from xiaoneng.cases.money_api import router as case_money_router
 from xiaoneng.cases.targets.api import router as target_router
@@ -33,6 +38,8 @@ from xiaoneng.inspections.records.api import router as record_router
 from xiaoneng.inspections.sampling.api import router as sampling_router
 from xiaoneng.inspections.sampling.followup_api import router as sampling_followup_router
 from xiaoneng.inspections.trace.api import router as trace_router
+from xiaoneng.keywords.api import router as keyword_router
+from xiaoneng.online.api import router as online_router
 from xiaoneng.org.api import router as org_router
 from xiaoneng.oversight.reviews.api import router as review_router
 from xiaoneng.oversight.supervision.api import router as supervision_router
@@ -299,3 +306,10 @@ api.add_router("/", permit_router)
 api.add_router("/", complaint_router)
 api.add_router("/", callback_router)
 api.add_router("/", accountability_router)
+api.add_router("/", keyword_router)
+api.add_router("/", ad_operator_router)
+api.add_router("/", ad_filing_router)
+api.add_router("/", monitored_ad_router)
+api.add_router("/", ad_notice_router)
+api.add_router("/", ad_governance_router)
+api.add_router("/", online_router)

@@ -28,6 +28,9 @@ VERBS = {
     "worker": "start the scheduled jobs' worker (huey's consumer; Ctrl-C stops it)",
     "jobs": "scheduled jobs: run one now, status (last runs, overdue)",
     "report": "period reports and the monthly 电子监察 bulletin (report period|timeliness)",
+    "keywords": "keyword feature library (关键词特征库): load, export, status",
+    "scan": "scan ads or listings (JSONL or CSV) with the keyword library: scan ads|listings FILE",
+    "online": "online-trading monitoring (网络交易监测): online import FILE (JSONL or CSV)",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

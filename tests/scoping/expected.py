@@ -26,6 +26,10 @@ MAIN_LISTS: dict[str, tuple[str, str]] = {
     "inspections:sampling_plans": ("sampling_plan", "title"),
     "GET /api/v1/sampling/plans": ("sampling_plan", "title"),
     "registry:entity_points": ("entity", "uscc"),
+    "ads:filing_list": ("ad_filing", "title"),
+    "GET /api/v1/ad-filings": ("ad_filing", "number"),
+    "ads:monitored_list": ("monitored_ad", "outlet"),
+    "GET /api/v1/monitored-ads": ("monitored_ad", "outlet"),
 }
 
 
@@ -38,6 +42,20 @@ REFUSED: dict[str, str] = {
     "cases:goods_create": access.HANDLE_CASES,
     "cases:case_action": access.HANDLE_CASES,
     "inspections:rectification_create": access.INSPECT,
+    "ads:operator_create": access.SUPERVISE_ADS,
+    "ads:operator_action": access.SUPERVISE_ADS,
+    "ads:filing_create": access.SUPERVISE_ADS,
+    "ads:filing_action": access.SUPERVISE_ADS,
+    "ads:monitored_create": access.SUPERVISE_ADS,
+    "ads:monitored_import": access.SUPERVISE_ADS,
+    "ads:monitored_action": access.SUPERVISE_ADS,
+    "ads:notice_create": access.SUPERVISE_ADS,
+    "ads:notice_outcome": access.SUPERVISE_ADS,
+    "ads:confiscation_create": access.SUPERVISE_ADS,
+    "keywords:rule_create": access.MANAGE_KEYWORDS,
+    "keywords:rule_edit": access.MANAGE_KEYWORDS,
+    "keywords:rule_active": access.MANAGE_KEYWORDS,
+    "keywords:import": access.MANAGE_KEYWORDS,
 }
 
 # Pages that answer 404 to everyone, and why.

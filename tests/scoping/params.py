@@ -177,6 +177,41 @@ FILLS: list[tuple[str, Fill]] = [
     # timeliness.accountability
     ("timeliness:accountability_*.pk", east("accountability")),
     ("*.action_id", east("accountability")),
+    # keywords (the library is county-wide: its records are shared)
+    ("keywords:rule_*.pk", shared("keyword_rule")),
+    ("keywords:version_*.number", shared("keyword_version", "number")),
+    ("/api/v1/keywords/rules/*.code", shared("keyword_rule", "code")),
+    # ads.governance (meetings are the bureau's: shared)
+    ("ad_governance:reviewer_*.pk", east("ad_reviewer")),
+    ("*.reviewer_id", east("ad_reviewer")),
+    ("ad_governance:party_*.pk", east("entity")),
+    ("/api/v1/ad-governance/parties/*.entity_id", east("entity")),
+    ("ad_governance:meeting_*.pk", shared("ad_meeting")),
+    ("*.meeting_id", shared("ad_meeting")),
+    ("ad_governance:follow_up_done.pk", shared("ad_follow_up")),
+    # online (sellers of the east entity, their batch, listing and referral)
+    ("online:batch_*.pk", east("online_batch")),
+    ("online:listing_*.pk", east("online_listing")),
+    ("online:seller_action.action", value("dismiss")),
+    ("online:referral_action.action", value("answered")),
+    ("online:referral_*.pk", east("online_referral")),
+    ("online:*.pk", east("online_seller")),
+    ("/api/v1/online/*.batch_id", east("online_batch")),
+    ("/api/v1/online/*.listing_id", east("online_listing")),
+    ("/api/v1/online/*.seller_id", east("online_seller")),
+    ("/api/v1/online/*.referral_id", east("online_referral")),
+    # ads
+    ("ads:operator_action.action", value("start_check")),
+    ("ads:operator_*.pk", east("ad_operator")),
+    ("*/api/v1/ad-operators/*.operator_id", east("ad_operator")),
+    ("ads:filing_action.action", value("accept")),
+    ("ads:filing_*.pk", east("ad_filing")),
+    ("*/api/v1/ad-filings/*.filing_id", east("ad_filing")),
+    ("ads:monitored_action.action", value("file_case")),
+    ("ads:monitored_*.pk", east("monitored_ad")),
+    ("*/api/v1/monitored-ads/*.ad_id", east("monitored_ad")),
+    ("ads:notice_*.pk", east("ad_notice")),
+    ("*/api/v1/ad-notices/*.notice_id", east("ad_notice")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),
@@ -212,4 +247,6 @@ API_BODIES: dict[str, dict[str, Any]] = {
     # timeliness.clocks
     "POST /api/v1/warnings/{warning_id}/handle": {"note": "已处理"},
     "POST /api/v1/warnings/{warning_id}/clear": {"reason_note": "误报"},
+    # keywords
+    "POST /api/v1/textscan/check": {"text": "全网最佳", "target": "ad"},
 }

@@ -14,9 +14,13 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from xiaoneng.demo.ads import build_ads, build_operators
+from xiaoneng.demo.ads_governance import build_ads_governance
 from xiaoneng.demo.cases import build_case_targets, build_cases
 from xiaoneng.demo.inspections import build_inspections, build_sampling, unplanned_visits
+from xiaoneng.demo.keywords import build_keywords
 from xiaoneng.demo.logins import PASSWORD
+from xiaoneng.demo.online import build_online
 from xiaoneng.demo.org import Organisation, build_organisation
 from xiaoneng.demo.oversight import build_oversight
 from xiaoneng.demo.planning import (
@@ -47,16 +51,26 @@ def build_county(
         now=now,
         progress=progress,
     )
-    # The visits no plan made (the drawn teams', complaints…) come first: each month's patrol
-    # plan reads the inspections made before it, as the service's due rule does.
+    # The visits no plan made (the drawn teams', complaints, the ad operators' first-quarter
+    # qualification checks…) come first: each month's patrol plan reads the inspections made
+    # before it, as the service's due rule does; the directors' monthly samples draw from them.
     unplanned = unplanned_visits(
         np.random.default_rng([seed, 11]), organisation, now=now, progress=progress
     )
+    checks = build_operators(
+        np.random.default_rng([seed, 29]), organisation, now=now, progress=progress
+    )
+    inspected = unplanned.entity_days() if unplanned else None
+    if inspected is not None:
+        inspected = (
+            np.concatenate([inspected[0], checks[0]]),
+            np.concatenate([inspected[1], checks[1]]),
+        )
     build_plans(
         np.random.default_rng([seed, 8]),
         organisation,
         now=now,
-        inspected=unplanned.entity_days() if unplanned else None,
+        inspected=inspected,
         progress=progress,
     )
     build_inspections(unplanned)
@@ -65,6 +79,13 @@ def build_county(
     build_oversight(np.random.default_rng([seed, 12]), organisation, now=now, progress=progress)
     build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=progress)
     build_cases(np.random.default_rng([seed, 14]), organisation, now=now, progress=progress)
+    # The keyword library first: the later builders scan ads and listings with it.
+    build_keywords(organisation, now=now, progress=progress)
     build_timeliness(seed, organisation, now=now, entities=count, progress=progress)
+    build_online(np.random.default_rng([seed, 41]), organisation, now=now, progress=progress)
+    build_ads_governance(
+        np.random.default_rng([seed, 31]), organisation, now=now, progress=progress
+    )
+    build_ads(np.random.default_rng([seed, 30]), organisation, now=now, progress=progress)
     build_case_targets(np.random.default_rng([seed, 15]), organisation, now=now, progress=progress)
     return organisation

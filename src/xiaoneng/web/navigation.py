@@ -95,6 +95,32 @@ NAVIGATION: list[NavItem | NavMenu] = [
         ],
     ),
     NavMenu(
+        _("广告监管"),
+        [
+            NavItem(_("广告经营单位"), "ads:operator_list"),
+            NavItem(_("年度资格检查"), "ads:check_list"),
+            NavItem(_("发布前备案"), "ads:filing_list"),
+            NavItem(_("广告监测"), "ads:monitored_list"),
+            NavItem(_("监管文书"), "ads:notice_list"),
+            NavItem(_("违法印刷品收缴"), "ads:confiscation_list"),
+            NavItem(_("广告监管统计"), "ads:ad_stats"),
+            NavItem(_("审查员责任追究"), "ad_governance:reviewer_list"),
+            NavItem(_("负责人责任追究"), "ad_governance:party_list"),
+            NavItem(_("联席会议"), "ad_governance:meeting_list"),
+            NavItem(_("关键词特征库"), "keywords:rule_list"),
+            NavItem(_("文本试扫"), "keywords:trial"),
+        ],
+    ),
+    NavMenu(
+        _("网络交易监测"),
+        [
+            NavItem(_("商品信息检索"), "online:listing_list"),
+            NavItem(_("卖家"), "online:seller_list"),
+            NavItem(_("关联网络"), "online:network_list"),
+            NavItem(_("导入批次"), "online:batch_list"),
+        ],
+    ),
+    NavMenu(
         _("分析"),
         [
             NavItem(_("期间报告"), "reports:period_report"),
