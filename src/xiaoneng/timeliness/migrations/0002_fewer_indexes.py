@@ -6,32 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_roles'),
-        ('timeliness', '0001_initial'),
+        ("org", "0002_roles"),
+        ("timeliness", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='clock',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='clocks', to='org.unit', verbose_name='承办单位'),
+            model_name="clock",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="clocks",
+                to="org.unit",
+                verbose_name="承办单位",
+            ),
         ),
         migrations.AlterField(
-            model_name='warning',
-            name='cleared_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='解除人'),
+            model_name="warning",
+            name="cleared_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="解除人",
+            ),
         ),
         migrations.AlterField(
-            model_name='warning',
-            name='handled_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人'),
+            model_name="warning",
+            name="handled_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="处理人",
+            ),
         ),
         migrations.AlterField(
-            model_name='warning',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='org.unit', verbose_name='承办单位'),
+            model_name="warning",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="warnings",
+                to="org.unit",
+                verbose_name="承办单位",
+            ),
         ),
     ]
