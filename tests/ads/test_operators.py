@@ -81,17 +81,21 @@ def test_the_check_opens_an_inspection_with_the_qualification_checklist(county: 
     assert check.status == S.CHECKING and services.in_first_quarter(check)
     inspection = check.inspection
     assert inspection.entity == operator.entity and inspection.status == Inspection.Status.DRAFT
-    assert inspection.checklist.code == "ad-qualification"
-    assert inspection.checklist.title == "广告经营单位年度资格检查"
-    assert inspection.results.count() == 7
-    # The checklist is made once, through the checklists' import service.
-    services.start_check(
-        operator=make_operator(county, entity=east_entity(county, name="乙公司")),
-        actor=county.east_officer,
-        year=2026,
-        checked_on=DAY,
-    )
-    assert Checklist.objects.filter(code="ad-qualification").count() == 1
+    # The advertising-operator checklist of the starter set: no checklist of its own.
+    assert inspection.checklist.code == "advertising"
+    assert inspection.checklist.title == "广告经营者监督检查清单"
+    assert inspection.results.count() == 13
+    assert Checklist.objects.filter(code="advertising").count() == 1
+
+
+def test_without_the_checklist_in_force_the_check_is_refused(county: County) -> None:
+    from xiaoneng.inspections.checklists.services import ChecklistUnknown
+
+    operator = make_operator(county)
+    Checklist.objects.filter(code="advertising").update(retired_on=dt.date(2026, 1, 1))
+    with pytest.raises(ChecklistUnknown, match="没有施行中的广告经营者监督检查清单"):
+        services.start_check(operator=operator, actor=county.east_officer, year=2026, checked_on=DAY)
+    assert not operator.checks.exists()
 
 
 def test_one_check_a_year_and_its_dates_checked(county: County) -> None:

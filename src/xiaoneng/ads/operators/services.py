@@ -1,7 +1,7 @@
 """Ad operators and publishers (篇1) and their annual qualification check (年度资格检查).
 
 The check is made in the first quarter of each year; it is an inspection (``inspections``
-records) of the operator's entity with the checklist 广告经营单位年度资格检查, and ends in one
+records) of the operator's entity with the advertising-operator checklist, and ends in one
 outcome: 合格, 限期整改 (with a deadline), 注销, or 立案调查, which opens a case through
 ``cases.services``.
 """
@@ -9,8 +9,6 @@ outcome: 合格, 限期整改 (with a deadline), 注销, or 立案调查, which 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,16 +20,15 @@ from xiaoneng.cases import services as cases
 from xiaoneng.cases.models import Case, CaseKind
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.inspections.checklists.files import COLUMNS, import_version
 from xiaoneng.inspections.checklists.models import Checklist
+from xiaoneng.inspections.checklists.services import ChecklistUnknown, current_versions
 from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.inspections.records.services import open_inspection
 from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Entity
 
 S = QualificationCheck.Status
-CHECKLIST_FILE = Path(__file__).with_name("qualification_checklist.json")
-CHECKLIST_CODE = "ad-qualification"
+CHECKLIST_CODE = "advertising"
 FIRST_QUARTER_END = (3, 31)
 LIVING = (Entity.Status.OPERATING, Entity.Status.SUSPENDED)
 
@@ -120,27 +117,15 @@ def set_reviewers(*, operator: AdOperator, actor: Officer, reviewers: str) -> Ad
 # The checklist -------------------------------------------------------------------------------
 
 
-def qualification_checklist() -> Checklist:
-    """The checklist 广告经营单位年度资格检查, added through the checklists' import service the
-    first time it is needed (from ``qualification_checklist.json``)."""
-    found = Checklist.objects.filter(code=CHECKLIST_CODE).order_by("-version").first()
-    if found is not None:
-        return found
-    data = json.loads(CHECKLIST_FILE.read_text(encoding="utf-8"))
-    rows = [[c.label for c in COLUMNS]] + [
-        [i["number"], i["title"], i["method"], i["legal_basis"], i["severity"]]
-        for i in data["items"]
-    ]
-    return import_version(
-        code=data["code"],
-        actor=None,
-        effective_on=dt.date.fromisoformat(data["effective_on"]),
-        rows=rows,
-        title=data["title"],
-        kind=data["kind"],
-        industry_prefixes=data["industry_prefixes"],
-        description=data["description"],
-    )
+def qualification_checklist(on: dt.date) -> Checklist:
+    """The advertising-operator checklist (广告经营者监督检查清单, code ``advertising``, one of the
+    starter checklists) in force on ``on``: the annual check is an inspection with it."""
+    found = [c for c in current_versions(on=on, kind="onsite") if c.code == CHECKLIST_CODE]
+    if not found:
+        raise ChecklistUnknown(
+            _("%(date)s 没有施行中的广告经营者监督检查清单（advertising）") % {"date": on}
+        )
+    return found[0]
 
 
 # The annual check ----------------------------------------------------------------------------
@@ -172,7 +157,7 @@ def start_check(
             officer=actor,
             kind="onsite",
             origin=Inspection.Origin.AD_HOC,
-            checklist=qualification_checklist(),
+            checklist=qualification_checklist(checked_on),
         )
         # The check's date is the visit's (a check recorded after the day keeps its day).
         inspection.visited_on = checked_on
