@@ -94,7 +94,9 @@ def test_without_the_checklist_in_force_the_check_is_refused(county: County) -> 
     operator = make_operator(county)
     Checklist.objects.filter(code="advertising").update(retired_on=dt.date(2026, 1, 1))
     with pytest.raises(ChecklistUnknown, match="没有施行中的广告经营者监督检查清单"):
-        services.start_check(operator=operator, actor=county.east_officer, year=2026, checked_on=DAY)
+        services.start_check(
+            operator=operator, actor=county.east_officer, year=2026, checked_on=DAY
+        )
     assert not operator.checks.exists()
 
 
