@@ -178,10 +178,12 @@ def _decide(
 def decide_checks(rng: np.random.Generator, organisation: Organisation, today: dt.date) -> int:
     """The checks left open by ``build_operators``: those whose finding leads to a case."""
     staff = directors(organisation)
-    pending = QualificationCheck.objects.filter(decided_on__isnull=True).select_related(
-        "inspection"
+    pending = list(
+        QualificationCheck.objects.filter(decided_on__isnull=True)
+        .select_related("inspection")
+        .order_by("pk")
     )
-    for check in pending.order_by("pk"):
+    for check in pending:
         _decide(rng, check, staff[check.unit_id], "investigate", today)
     return len(pending)
 

@@ -1,5 +1,6 @@
-"""Reading a listing file: JSONL (one object a line) or CSV (a header row), UTF-8 (BOM
-allowed) or else GB18030, each line checked and typed on its own.
+"""Reading a listing file: JSONL (one object a line) or CSV (a header row), decoded as the
+scanner's files are (``textscan.io.decode``: UTF-8, a BOM allowed, else GB18030), each line
+checked and typed on its own.
 
 A line that fails is answered with its line number and the reason; the good lines still
 come, so that the importer can report every bad line at once.
@@ -20,6 +21,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+
+from xiaoneng.textscan.io import FileUnreadable, decode
 
 COLUMNS = (
     "platform",
@@ -73,10 +76,6 @@ IP = re.compile(r"^[0-9A-Fa-f:.]{3,45}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class FileUnreadable(ValueError):
-    """The file as a whole cannot be read (empty, undecodable, no usable header)."""
-
-
 @dataclass(frozen=True)
 class Row:
     """A listing line, checked and typed."""
@@ -91,20 +90,6 @@ class LineError:
 
     line: int
     message: str
-
-
-def decode(data: bytes) -> str:
-    """The text of ``data``: UTF-8 (a BOM allowed), else GB18030; refused when empty."""
-    if not data.strip():
-        raise FileUnreadable(_("文件为空"))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise FileUnreadable(_("文件编码无法识别（既不是 UTF-8 也不是 GB18030）")) from error
 
 
 def read_rows(data: bytes, name: str) -> Iterator[Row | LineError]:

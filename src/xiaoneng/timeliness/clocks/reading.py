@@ -43,7 +43,7 @@ def _dates(numbers: np.ndarray) -> np.ndarray:
     return dates
 
 
-def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
+def chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
     if ids is None:
         yield None
         return
@@ -97,7 +97,7 @@ def _select(
     """The integer rows of ``select … WHERE where`` (and ``id_column IN ids``, by chunks)."""
     found: list[tuple[int, ...]] = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             sql, params = f"{select} WHERE {where}", list(chunk or ())
             if chunk is not None:
                 sql += f" AND {id_column} IN ({', '.join(['%s'] * len(chunk))})"
@@ -156,7 +156,7 @@ def suppressed(clock_ids: list[int] | None) -> dict[str, np.ndarray]:
         return {level: np.array(ids, dtype=np.int64) for level, ids in found.items()}
     clocks = sorted({clock_id for clock_id, _level in cleared.values()})
     latest: set[int] = set()
-    for chunk in _chunks(clocks):
+    for chunk in chunks(clocks):
         latest.update(
             Warning.objects.filter(clock_id__in=chunk)
             .order_by()

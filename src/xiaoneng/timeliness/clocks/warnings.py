@@ -48,9 +48,6 @@ from xiaoneng.timeliness.clocks.models import (
     WarningPolicy,
 )
 
-CHUNK = 5000  # ids per IN (...) list: well under SQLite's limit on parameters
-
-
 _DEFERRED: ContextVar[bool] = ContextVar("warnings_deferred", default=False)
 
 
@@ -73,8 +70,7 @@ def _labels(choices: Any) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-# Labels for the trace's names, in the server's language (``str(Warning)``, ``str(Clock)``).
-LEVEL_LABELS = _labels(Level.choices)
+# Labels for the trace's names, in the server's language (``str(Clock)``).
 KIND_LABELS = _labels(ClockKind.choices)
 
 
@@ -105,12 +101,6 @@ class Summary:
             "escalated": self.escalated,
             "cleared": self.cleared,
         }
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 def recompute(
@@ -238,9 +228,9 @@ def _update(model: type[Any], columns: Sequence[str], rows: list[tuple[Any, ...]
     table = connection.ops.quote_name(model._meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
+        for start in range(0, len(rows), reading.CHUNK):
             cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE id = %s", rows[start : start + CHUNK]
+                f"UPDATE {table} SET {sets} WHERE id = %s", rows[start : start + reading.CHUNK]
             )
 
 
@@ -344,7 +334,7 @@ def _chunked_values(
     model: type[Any], ids: list[int], names: tuple[str, ...]
 ) -> list[tuple[int, tuple[Any, ...]]]:
     found: list[tuple[int, tuple[Any, ...]]] = []
-    for chunk in _chunks(ids):
+    for chunk in reading.chunks(ids):
         found.extend(
             (row[0], row[1:]) for row in model.objects.filter(pk__in=chunk).values_list(*names)
         )
