@@ -24,17 +24,17 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # category → (precision floor, recall floor) on evaluation.jsonl
 FLOORS = {
-    "absolute": (0.90, 0.95),
-    "medical_claim": (0.95, 0.85),
-    "guarantee": (0.92, 0.92),
+    "absolute": (0.95, 0.95),
+    "medical_claim": (0.95, 0.95),
+    "guarantee": (0.92, 0.95),
     "state_organ": (0.95, 0.95),
-    "false_misleading": (0.95, 0.75),
+    "false_misleading": (0.95, 0.85),
     "superstition": (0.95, 0.85),
     "minors": (0.95, 0.95),
     "prohibited_goods": (0.95, 0.95),
 }
 # The held-out set (real wording gathered after the library was written): overall floors only.
-HOLDOUT_FLOORS = (0.85, 0.65)
+HOLDOUT_FLOORS = (0.90, 0.80)
 
 
 @dataclass(frozen=True)
@@ -236,3 +236,45 @@ def test_prohibited_goods_rules_apply_to_listings_only() -> None:
     assert scanner().scan("象牙手镯 老料", target="ad", kind="general") == []
     found = scanner().scan("象牙手镯 老料", target="listing")
     assert {v.rule for v in found} == {"PRO-003"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年度京东平台空气炸锅品类销量第一（数据来源：京东商城销售统计）",
+        "2022年国内市场占有率第一（据中国家用电器协会《2022年度行业报告》统计）",
+        "荣获国家级技术创新示范企业称号（工业和信息化部2021年认定）",
+        "国家级一等奖由国务院于2019年颁发",
+        "累计销量突破1000万台（数据来源：奥维云网零售监测）",
+        "92%的用户表示满意（数据来源：2023年第三方问卷调查，样本量2000）",
+    ],
+)
+def test_facts_cited_with_their_source_are_passed(text: str) -> None:
+    assert scanner().scan(text, target="ad", kind="general") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "match"),
+    [
+        ("全网销量第一的空气炸锅", "ABS-004", "销量第一"),
+        ("连续五年销量冠军", "ABS-004", "销量冠军"),
+        ("国家级配方", "ABS-003", "国家级"),
+        # A source written before the claim is out of the pattern's sight: still reported.
+        ("据欧睿国际统计，本品牌销量第一", "ABS-004", "销量第一"),
+        # A bracket that names no awarding body is not a citation.
+        ("国家级品质（限时特惠）", "ABS-003", "国家级"),
+        ("累计销量突破1000万台", "FAL-008", "销量突破1000万台"),
+        ("已有500万家庭的选择", "FAL-008", "500万家庭的选择"),
+        ("院士团队联合推荐", "FAL-007", "院士团队联合推荐"),
+        ("患者王先生服用三个月后血糖稳定了", "MED-005", "患者王先生服用三个月后血糖稳定了"),
+    ],
+)
+def test_facts_without_a_source_and_endorsements_are_reported(
+    text: str, rule: str, match: str
+) -> None:
+    found = scanner().scan(text, target="ad", kind="general")
+    assert any(v.rule == rule and v.match == match for v in found), found
+
+
+def test_sales_figures_of_listings_are_not_checked_for_a_source() -> None:
+    assert scanner().scan("月销1万+ 已售10万件", target="listing") == []
