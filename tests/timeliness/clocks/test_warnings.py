@@ -386,7 +386,8 @@ def test_recompute_twice_changes_nothing(county: County, on) -> None:
     first = recompute(today=D(2026, 11, 20))
     assert first.yellow + first.red > 0
     before = (Warning.objects.count(), AuditEvent.objects.count())
-    again = recompute(today=D(2026, 11, 20))
+    assert recompute(today=D(2026, 11, 20)).clocks == 0  # none is due for a recheck
+    again = recompute(today=D(2026, 11, 20), everything=True)
     assert again.counts() == {
         "clocks": 4,
         "changed": 0,

@@ -153,7 +153,7 @@ def build_clocks(
         )
         stopped_red = Clock.objects.filter(pk__in=levels[Level.RED], stopped_on__isnull=False)
         stopped_red.update(level=Level.RED)
-        summary = recompute(today=today, now=now, calendar=calendar)
+        summary = recompute(today=today, now=now, calendar=calendar, everything=True)
     progress(
         f"时限预警：历史 {len(made)} 条（红色 {len(levels[Level.RED])}），"
         f"重算未办结时限 {summary.clocks} 个，新发 {summary.yellow + summary.red} 条"
@@ -168,6 +168,7 @@ def _forget_recomputed_on_change() -> None:
     Clock.objects.exclude(level=Level.NONE, escalation=Escalation.OFFICER).update(
         level=Level.NONE, escalation=Escalation.OFFICER
     )
+    Clock.objects.update(recheck_on=None)
 
 
 def _play_red(

@@ -9,7 +9,9 @@ at once:
 - a clock at a level with no open warning of it gets one, unless its latest warning was of that
   level and cleared by hand;
 - an open red warning not handled by its ``handle_by`` goes one level up (to the division at
-  most); the clock's escalation mirrors its open red warning's.
+  most); the clock's escalation mirrors its open red warning's;
+- ``watch``: the ``handle_by`` of each clock's open red warning after the run, while it may
+  still go up (not handled, below the division): the clock is looked at again the day after.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Changes:
     cleared: list[tuple[int, str]]  # (warning id, ClearReason)
     escalated: list[tuple[int, int]]  # (warning id, its new escalation)
     escalation: np.ndarray  # each clock's escalation after the run
+    watch: np.ndarray  # day numbers (NONE_DAY: nothing to watch), see the module docstring
 
 
 def decide(
@@ -39,8 +42,10 @@ def decide(
     warnings: OpenWarnings,
     suppressed: dict[str, np.ndarray],
     today: int,
+    handle_by: int,
 ) -> Changes:
-    """The changes on day number ``today`` (days since 1970-01-01)."""
+    """The changes on day number ``today`` (days since 1970-01-01); a red warning raised or
+    escalated today is to be handled by day number ``handle_by``."""
     count = len(ids)
     order = np.argsort(ids, kind="stable")
     found = np.searchsorted(ids[order], warnings.clock_id)
@@ -84,16 +89,22 @@ def decide(
     )
     escalation = np.full(count, int(Escalation.OFFICER), dtype=np.int64)
     escalation[keep_red] = red_escalation[keep_red] + up[keep_red]
+    new_red = held & (red == 0) & ~np.isin(ids, suppressed[compute.LEVELS[compute.RED]])
+    watched = (
+        keep_red & ~red_handled & (red_handle_by != NONE_DAY) & (escalation < Escalation.DIVISION)
+    )
+    watch = np.full(count, NONE_DAY, dtype=np.int64)
+    watch[watched] = np.where(up, handle_by, red_handle_by)[watched]
+    watch[new_red] = handle_by
     return Changes(
         new_yellow=np.flatnonzero(
             (level == compute.YELLOW)
             & (yellow == 0)
             & ~np.isin(ids, suppressed[compute.LEVELS[compute.YELLOW]])
         ),
-        new_red=np.flatnonzero(
-            held & (red == 0) & ~np.isin(ids, suppressed[compute.LEVELS[compute.RED]])
-        ),
+        new_red=np.flatnonzero(new_red),
         cleared=cleared,
         escalated=list(zip(red[up].tolist(), escalation[up].tolist(), strict=True)),
         escalation=escalation,
+        watch=watch,
     )

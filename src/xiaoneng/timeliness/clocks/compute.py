@@ -82,6 +82,38 @@ def evaluate(
     return Evaluation(used=used, due_on=due, level=level, suspended=suspended)
 
 
+def recheck(
+    clocks: OpenClocks,
+    evaluation: Evaluation,
+    today: dt.date,
+    calendar: WorkingCalendar,
+    share: Decimal,
+) -> np.ndarray:
+    """The first day after ``today`` on which each clock's level changes by the passing of
+    days alone (NaT: none does): a running clock at no level turns yellow on the day its used
+    days reach the threshold, or red the day after its due date, whichever comes first; a
+    yellow one turns red then. A suspended clock stands still and a red one stays red: only an
+    event (resumed, extended, stopped) moves them, and the event recomputes the clock."""
+    running = ~evaluation.suspended
+    limit = np.asarray(clocks.limit_days, dtype=np.int64)
+    standing = np.asarray(clocks.suspended_days, dtype=np.int64)
+    # used(d) = working days in (started_on, d] − standing: it reaches the threshold on the
+    # (threshold + standing)-th working day after the start.
+    turns_yellow = calendar.add_working_days_many(
+        clocks.started_on, yellow_threshold(limit, share) + standing
+    )
+    turns_red = evaluation.due_on + np.timedelta64(1, "D")
+    found = np.full(len(clocks), np.datetime64("NaT"), dtype="datetime64[D]")
+    quiet = running & (evaluation.level == NONE)
+    found[quiet] = np.minimum(turns_yellow, turns_red)[quiet]
+    yellow = running & (evaluation.level == YELLOW)
+    found[yellow] = turns_red[yellow]
+    tomorrow = np.datetime64(today.isoformat(), "D") + np.timedelta64(1, "D")
+    known = ~np.isnat(found)
+    found[known] = np.maximum(found[known], tomorrow)
+    return found
+
+
 def provisional(due_on: np.ndarray, calendar: WorkingCalendar) -> np.ndarray:
     """Whether each due date lies after the calendar's last loaded year."""
     if calendar.last_known_year is None:

@@ -50,7 +50,7 @@ class Escalation(models.IntegerChoices):
     DIVISION = 2, _("区局科室")
 
 
-@traced(exclude=("level", "escalation"))
+@traced(exclude=("level", "escalation", "recheck_on"))
 class Clock(models.Model):
     """One timed obligation of a record: a service case's limit, a complaint's acceptance…"""
 
@@ -95,6 +95,10 @@ class Clock(models.Model):
     escalation = models.PositiveSmallIntegerField(
         _("督办层级"), choices=Escalation.choices, default=Escalation.OFFICER
     )
+    # The first day on which the warnings recompute must look at the clock again: the day it
+    # turns yellow or red, or its red warning goes up a level, as its last recompute found.
+    # Empty: at the next run (a new clock, or one changed in bulk). ``clocks.warnings``.
+    recheck_on = models.DateField(_("下次重算日期"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     unit_scope_field = "unit"
@@ -107,6 +111,7 @@ class Clock(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="clock_subject_idx"),
             models.Index(fields=["stopped_on", "unit"], name="clock_open_idx"),
             models.Index(fields=["unit", "level"], name="clock_unit_level_idx"),
+            models.Index(fields=["recheck_on"], name="clock_recheck_idx"),
         ]
 
     def __str__(self) -> str:
@@ -246,7 +251,7 @@ class Warning(models.Model):
 SHARE = [MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.99"))]
 
 
-@traced()
+@traced(exclude=("evaluated_through",))
 class WarningPolicy(models.Model):
     """The bureau's warning settings (one row): when yellow, how long a red may wait."""
 
@@ -265,6 +270,9 @@ class WarningPolicy(models.Model):
         help_text=_("红色预警在此期限内未处理的，逐级上报：承办人 → 所（科）负责人 → 区局科室"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The latest day any recompute has evaluated: a run for an earlier day reads every clock,
+    # since the clocks' ``recheck_on`` hold for later days only (``clocks.warnings``).
+    evaluated_through = models.DateField(_("预警已重算至"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("预警设置")

@@ -1,6 +1,10 @@
 """What a warnings recompute reads (clocks.warnings): the open clocks and their uncleared
 warnings, each in one statement of integer columns.
 
+Which clocks (a ``Selection``): those asked for by id (a clock that changed), those whose
+``recheck_on`` is empty or has come (the hourly run: the only clocks whose level can have moved
+since their last recompute), or every open clock (a new year's calendar, a new policy).
+
 Dates are read as day numbers since 1970-01-01 (``julianday`` on SQLite, date subtraction on
 PostgreSQL) and levels as their codes (``compute.LEVELS``), so a million rows come through the
 driver as plain integers and become numpy columns at once — no date object or string is made
@@ -12,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from xiaoneng.timeliness.clocks import compute
 from xiaoneng.timeliness.clocks.models import ClearReason, Clock, Warning
@@ -51,6 +56,27 @@ def chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
         yield ids[start : start + CHUNK]
 
 
+FAR = dt.date(9999, 12, 31)  # recheck_on of a clock that only an event can change
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The clocks a recompute reads: ``ids`` when given, else those due for a recheck on
+    ``due`` when given, else every open clock."""
+
+    ids: list[int] | None = None
+    due: dt.date | None = None
+
+    def recheck(self, alias: str) -> tuple[str, list[Any]]:
+        """SQL (and its parameters) for "due for a recheck" on the clock table as ``alias``."""
+        if self.due is None:
+            return "1 = 1", []
+        column = f"{alias}.recheck_on"
+        return f"({column} IS NULL OR {column} <= %s)", [
+            connection.ops.adapt_datefield_value(self.due)
+        ]
+
+
 @dataclass
 class OpenRead:
     """The open clocks read (``ids`` and their columns, in the same order)."""
@@ -61,21 +87,32 @@ class OpenRead:
     provisional: np.ndarray
     level: np.ndarray
     escalation: np.ndarray
+    recheck_on: np.ndarray  # day numbers, NONE_DAY when empty
 
 
-def open_clocks(clock_ids: list[int] | None) -> OpenRead:
-    """The open clocks (all, or those of ``clock_ids``) as columns."""
-    table = connection.ops.quote_name(Clock._meta.db_table)
+def _table(model: type[Any]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def open_clocks(selection: Selection) -> OpenRead:
+    """The open clocks of ``selection`` as columns."""
     select = (
         "SELECT c.id, c.limit_days + c.extended_days, c.suspended_days, "
         f"{_level_code('c.level')}, c.escalation, "
         "CASE WHEN c.due_provisional THEN 1 ELSE 0 END, "
         f"{day_number('c.started_on')}, "
         f"COALESCE({day_number('c.suspended_since')}, {NONE_DAY}), "
-        f"COALESCE({day_number('c.due_on')}, {NONE_DAY}) "
-        f"FROM {table} c"
+        f"COALESCE({day_number('c.due_on')}, {NONE_DAY}), "
+        f"COALESCE({day_number('c.recheck_on')}, {NONE_DAY}) "
+        f"FROM {_table(Clock)} c"
     )
-    rows = _select(select, "c.stopped_on IS NULL", "c.id", clock_ids, 9)
+    due, params = selection.recheck("c")
+    running = "c.stopped_on IS NULL"
+    if selection.due is not None:
+        # Not a condition an index can serve, so that the planner reads the few clocks due by
+        # clock_recheck_idx, not every open one by clock_open_idx (SQLite has no statistics).
+        running = "(CASE WHEN c.stopped_on IS NULL THEN 1 ELSE 0 END) = 1"
+    rows = _select(select, f"{running} AND {due}", params, "c.id", selection.ids, 10)
     return OpenRead(
         ids=rows[:, 0],
         clocks=compute.OpenClocks(
@@ -88,17 +125,23 @@ def open_clocks(clock_ids: list[int] | None) -> OpenRead:
         provisional=rows[:, 5].astype(bool),
         level=rows[:, 3].astype(np.int8),
         escalation=rows[:, 4],
+        recheck_on=rows[:, 9],
     )
 
 
 def _select(
-    select: str, where: str, id_column: str, ids: list[int] | None, columns: int
+    select: str,
+    where: str,
+    where_params: list[Any],
+    id_column: str,
+    ids: list[int] | None,
+    columns: int,
 ) -> np.ndarray:
     """The integer rows of ``select … WHERE where`` (and ``id_column IN ids``, by chunks)."""
     found: list[tuple[int, ...]] = []
     with connection.cursor() as cursor:
         for chunk in chunks(ids):
-            sql, params = f"{select} WHERE {where}", list(chunk or ())
+            sql, params = f"{select} WHERE {where}", [*where_params, *(chunk or ())]
             if chunk is not None:
                 sql += f" AND {id_column} IN ({', '.join(['%s'] * len(chunk))})"
             cursor.execute(sql, params)
@@ -119,16 +162,19 @@ class OpenWarnings:
     handled: np.ndarray  # bool
 
 
-def open_warnings(clock_ids: list[int] | None) -> OpenWarnings:
-    """The uncleared warnings (of ``clock_ids``, or all)."""
-    table = connection.ops.quote_name(Warning._meta.db_table)
+def open_warnings(selection: Selection) -> OpenWarnings:
+    """The uncleared warnings of the clocks of ``selection`` (stopped ones included)."""
     select = (
         f"SELECT w.id, w.clock_id, {_level_code('w.level')}, w.escalation, "
         f"COALESCE({day_number('w.handle_by')}, {NONE_DAY}), "
         "CASE WHEN w.handled_at IS NULL THEN 0 ELSE 1 END "
-        f"FROM {table} w"
+        f"FROM {_table(Warning)} w"
     )
-    rows = _select(select, "w.cleared_at IS NULL", "w.clock_id", clock_ids, 6)
+    where, params = "w.cleared_at IS NULL", list[Any]()
+    if selection.due is not None:
+        due, params = selection.recheck("c")
+        where += f" AND w.clock_id IN (SELECT c.id FROM {_table(Clock)} c WHERE {due})"
+    rows = _select(select, where, params, "w.clock_id", selection.ids, 6)
     return OpenWarnings(
         id=rows[:, 0],
         clock_id=rows[:, 1],
@@ -139,14 +185,18 @@ def open_warnings(clock_ids: list[int] | None) -> OpenWarnings:
     )
 
 
-def suppressed(clock_ids: list[int] | None) -> dict[str, np.ndarray]:
+def suppressed(selection: Selection) -> dict[str, np.ndarray]:
     """By level, the clocks whose latest warning of that level was cleared by hand: it is not
     raised again while the clock stays at it."""
-    manual = Warning.objects.filter(
-        clear_reason=ClearReason.MANUAL, clock__stopped_on__isnull=True
-    ).order_by()
-    if clock_ids is not None:
-        manual = manual.filter(clock_id__in=clock_ids)
+    manual = Warning.objects.filter(clear_reason=ClearReason.MANUAL).order_by()
+    # Those of stopped clocks do no harm: the caller looks up the open clocks it read.
+    if selection.ids is not None:
+        manual = manual.filter(clock_id__in=selection.ids)
+    elif selection.due is not None:
+        due = Q(recheck_on__isnull=True) | Q(recheck_on__lte=selection.due)
+        manual = manual.filter(clock_id__in=Clock.objects.filter(due).values("pk"))
+    else:
+        manual = manual.filter(clock__stopped_on__isnull=True)
     cleared = {
         pk: (clock_id, level)
         for pk, clock_id, level in manual.values_list("id", "clock_id", "level")

@@ -72,6 +72,8 @@ def _recomputed(clock: Clock, calendar: WorkingCalendar | None = None) -> None:
     from xiaoneng.timeliness.clocks.warnings import is_deferred, recompute
 
     if is_deferred():
+        # Looked at again by the next run (``recompute`` of the bulk writer, or the hourly one).
+        Clock.objects.filter(pk=clock.pk).update(recheck_on=None)
         return
     recompute(clock_ids=[clock.pk], calendar=calendar)
     clock.refresh_from_db(fields=["level", "escalation"])
@@ -401,7 +403,7 @@ def update_policy(
             current.save()
             from xiaoneng.timeliness.clocks.warnings import recompute
 
-            recompute()
+            recompute(everything=True)
     return current
 
 
@@ -418,5 +420,5 @@ def recompute_provisional(year: int, calendar: WorkingCalendar) -> int:
             changed.append(clock.pk)
     from xiaoneng.timeliness.clocks.warnings import recompute
 
-    recompute(calendar=calendar)
+    recompute(calendar=calendar, everything=True)
     return len(changed)

@@ -27,6 +27,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.audit_context import current_context
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.timeliness.clocks.models import ClearReason, Clock, Escalation, Level, Warning
+from xiaoneng.timeliness.clocks.reading import Selection, chunks
 
 
 def _postgres() -> bool:
@@ -345,14 +346,30 @@ def escalate_warnings(
         )
 
 
-def update_levels(rows: Sequence[tuple[int, str, int]]) -> None:
-    """The level and escalation of clocks (clock id, level, escalation); not traced (``Clock``
-    excludes them from its trace: they follow from its dates and its warnings)."""
+def update_levels(rows: Sequence[tuple[int, str, int, str]]) -> None:
+    """The level, escalation and recheck day of clocks (clock id, level, escalation,
+    ``YYYY-MM-DD``); not traced (``Clock`` excludes them from its trace: they follow from its
+    dates and its warnings)."""
     if not rows:
         return
-    shape = [("id", "bigint"), ("level", "text"), ("escalation", "integer")]
+    shape = [("id", "bigint"), ("level", "text"), ("escalation", "integer"), ("recheck", "date")]
     with staged("levels", shape, rows) as stage, connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_name(Clock)} SET level = s.level, escalation = s.escalation "
-            f"FROM {stage} s WHERE {_name(Clock)}.id = s.id"
+            f"UPDATE {_name(Clock)} SET level = s.level, escalation = s.escalation, "
+            f"recheck_on = s.recheck FROM {stage} s WHERE {_name(Clock)}.id = s.id"
         )
+
+
+def set_aside_stopped(selection: Selection, far: dt.date) -> None:
+    """The stopped clocks of ``selection`` are not read again: their warnings were cleared by
+    this run, and nothing changes a stopped clock's level."""
+    due, params = selection.recheck(_name(Clock))
+    where = f"stopped_on IS NOT NULL AND {due} AND (recheck_on IS NULL OR recheck_on < %s)"
+    far_value = connection.ops.adapt_datefield_value(far)
+    params = [far_value, *params, far_value]
+    with connection.cursor() as cursor:
+        for chunk in chunks(selection.ids):
+            sql = f"UPDATE {_name(Clock)} SET recheck_on = %s WHERE {where}"
+            if chunk is not None:
+                sql += f" AND id IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(sql, [*params, *(chunk or ())])

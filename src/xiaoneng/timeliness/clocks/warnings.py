@@ -13,8 +13,17 @@ writes only what changed:
   suspended (yellow) or no longer warns after an extension (``RECOMPUTED``) too.
 
 A level whose latest warning was cleared by hand is not raised again while the clock stays at
-it. The open clocks and warnings are read as integer columns (``clocks.reading``); what changed
-is written set-based, with its trace events, by ``clocks.staging``. Running it twice on the same
+it.
+
+The hourly run reads only the clocks whose level can have moved: each recompute puts on every
+clock it reads the first day that can change it without an event (``Clock.recheck_on``: the day
+it turns yellow or red, or its red warning may go up; ``compute.recheck``), every change of a
+clock recomputes that clock at once (``clocks.services``; inside ``deferred()`` it empties the
+date instead), and a run for a day before the latest one evaluated reads every clock. A new
+calendar year or a new policy recomputes every open clock (``everything=True``).
+
+The open clocks and warnings are read as integer columns (``clocks.reading``); what changed is
+written set-based, with its trace events, by ``clocks.staging``. Running it twice on the same
 day changes nothing the second time.
 
 The stored due date of a suspended clock stays as the services last set it (it would move
@@ -109,26 +118,37 @@ def recompute(
     clock_ids: Iterable[int] | None = None,
     calendar: WorkingCalendar | None = None,
     now: dt.datetime | None = None,
+    everything: bool = False,
 ) -> Summary:
-    """Recompute the level of the open clocks (all, or ``clock_ids``) on ``today`` and write
-    what changed: clocks, warnings raised, escalated and cleared (module docstring)."""
+    """Recompute the level of the open clocks on ``today`` — those of ``clock_ids``; else every
+    one when ``everything``; else those due for a recheck — and write what changed: clocks,
+    warnings raised, escalated and cleared (module docstring)."""
     from xiaoneng.timeliness.clocks import services
 
     day = today or services.today()
     moment = now or timezone.now()
     calendar = calendar or WorkingCalendar.load()
-    settings = policy()
-    ids_asked = None if clock_ids is None else sorted(set(clock_ids))
     summary = Summary()
     timer = _Timer(summary)
     with transaction.atomic():
         _one_at_a_time()
-        read = reading.open_clocks(ids_asked)
+        settings = policy()
+        through = settings.evaluated_through
+        if clock_ids is not None:
+            selection = reading.Selection(ids=sorted(set(clock_ids)))
+        elif everything or (through is not None and day < through):
+            selection = reading.Selection()
+        else:
+            selection = reading.Selection(due=day)
+        read = reading.open_clocks(selection)
         timer.lap("read")
         evaluation = compute.evaluate(read.clocks, day, calendar, settings.yellow_share)
         timer.lap("compute")
         summary.clocks = len(read.ids)
-        _write(read, evaluation, day, moment, calendar, settings, ids_asked, summary)
+        _write(read, evaluation, day, moment, calendar, settings, selection, summary)
+        staging.set_aside_stopped(selection, reading.FAR)
+        if through is None or day > through:
+            WarningPolicy.objects.filter(pk=settings.pk).update(evaluated_through=day)
         timer.lap("write")
     return summary
 
@@ -164,18 +184,19 @@ def _write(
     moment: dt.datetime,
     calendar: WorkingCalendar,
     settings: WarningPolicy,
-    ids_asked: list[int] | None,
+    selection: reading.Selection,
     summary: Summary,
 ) -> None:
+    handle_by = calendar.add_working_days(day, settings.handle_days)
     found = changes.decide(
         read.ids,
         evaluation.level,
         evaluation.suspended,
-        reading.open_warnings(ids_asked),
-        reading.suppressed(ids_asked),
+        reading.open_warnings(selection),
+        reading.suppressed(selection),
         (day - reading.EPOCH).days,
+        (handle_by - reading.EPOCH).days,
     )
-    handle_by = calendar.add_working_days(day, settings.handle_days)
     trace = staging.Trace.now(moment)
     for code, positions in ((compute.YELLOW, found.new_yellow), (compute.RED, found.new_red)):
         _raise(positions, compute.LEVELS[code], read, evaluation, day, handle_by, trace)
@@ -186,8 +207,26 @@ def _write(
         found.escalated, handle_by=handle_by, reason=_("红色预警逾期未处理，逐级上报"), trace=trace
     )
     summary.escalated = len(found.escalated)
-    escalation = found.escalation
-    _update_clocks(read, evaluation, escalation, calendar, moment, summary)
+    recheck = _recheck_days(read, evaluation, found.watch, day, calendar, settings)
+    _update_clocks(read, evaluation, found.escalation, recheck, calendar, moment, summary)
+
+
+FAR_DAY = (reading.FAR - reading.EPOCH).days
+
+
+def _recheck_days(
+    read: reading.OpenRead,
+    evaluation: compute.Evaluation,
+    watch: np.ndarray,
+    day: dt.date,
+    calendar: WorkingCalendar,
+    settings: WarningPolicy,
+) -> np.ndarray:
+    """Each clock's ``recheck_on`` after the run, in day numbers (``reading.FAR``: none)."""
+    turns = compute.recheck(read.clocks, evaluation, day, calendar, settings.yellow_share)
+    days = np.where(np.isnat(turns), FAR_DAY, turns.astype(np.int64))
+    watched = watch != reading.NONE_DAY
+    return np.where(watched, np.minimum(days, watch + 1), days)
 
 
 def _raise(
@@ -265,23 +304,26 @@ def _update_clocks(
     read: reading.OpenRead,
     evaluation: compute.Evaluation,
     escalation: np.ndarray,
+    recheck: np.ndarray,
     calendar: WorkingCalendar,
     moment: dt.datetime,
     summary: Summary,
 ) -> None:
-    """Level and escalation of every clock that changed (not traced: ``Clock`` excludes them),
-    and the due date of running clocks whose date moved (a year loaded), traced."""
+    """Level, escalation and recheck day of every clock that changed (not traced: ``Clock``
+    excludes them), and the due date of running clocks whose date moved (a year loaded),
+    traced."""
     provisional = compute.provisional(evaluation.due_on, calendar)
     running = ~evaluation.suspended
     due_moved = running & ((evaluation.due_on != read.due_on) | (provisional != read.provisional))
     state_moved = (evaluation.level != read.level) | (escalation != read.escalation)
-    moved = np.flatnonzero(state_moved)
+    moved = np.flatnonzero(state_moved | (recheck != read.recheck_on))
     staging.update_levels(
         list(
             zip(
                 read.ids[moved].tolist(),
                 [compute.LEVELS[c] for c in evaluation.level[moved].tolist()],
                 escalation[moved].tolist(),
+                np.datetime_as_string(recheck[moved].astype("datetime64[D]"), unit="D").tolist(),
                 strict=True,
             )
         )
