@@ -245,3 +245,37 @@ def test_the_dossier_shows_the_entitys_ad_records_to_its_units_only(county: Coun
     empty = east_entity(county, name="无广告记录的商店")
     page = client_for(county.east_officer).get(f"/entities/{empty.uscc}/").content.decode()
     assert 'data-testid="dossier-ads"' not in page
+
+
+def test_the_lists_filter_by_their_choices_and_search_and_keep_them_in_the_paging_links(
+    county: County,
+) -> None:
+    library()
+    make_ad(county, advertiser_name="甲保健品公司")
+    make_ad(county, medium="newspaper", advertiser_name="乙大药房", outlet="示范县日报")
+    make_filing(county)
+    make_notice(county)
+    make_notice(county, kind=AdNotice.Kind.STOP, entity=east_entity(county, name="城东诊所"))
+    client = client_for(county.division_staff)
+
+    def shown(url: str) -> str:
+        return client.get(url).content.decode()
+
+    assert "乙大药房" in shown("/ads/monitoring/?medium=newspaper")
+    assert "甲保健品公司" not in shown("/ads/monitoring/?medium=newspaper")
+    assert "甲保健品公司" in shown("/ads/monitoring/?medium=bogus")  # an unknown value: ignored
+    assert "乙大药房" not in shown("/ads/monitoring/?q=甲保健")
+    assert "乙大药房" in shown("/ads/monitoring/?q=药房&medium=newspaper&kind=health_food")
+    assert "某某牌蛋白粉" in shown("/ads/filings/?q=蛋白粉&kind=health_food")
+    assert "某某牌蛋白粉" not in shown("/ads/filings/?q=蛋白粉&status=returned")
+    assert "某某牌蛋白粉" not in shown("/ads/filings/?q=奶粉")
+    assert "城东诊所" in shown("/ads/notices/?kind=stop")
+    assert "城东药店" not in shown("/ads/notices/?kind=stop")
+    assert "城东药店" in shown("/ads/notices/?kind=warning&q=城东诊所")  # no search on notices
+    make_operator(county)
+    assert "城东广告传媒" in shown("/ads/operators/?role=operator&q=广告传媒")
+    assert "城东广告传媒" not in shown("/ads/operators/?role=publisher")
+    assert "城东广告传媒" not in shown("/ads/operators/?q=电视台")
+    page = client.get("/ads/monitoring/?q=药房&medium=newspaper&review=x")
+    assert page.context["query"] == "medium=newspaper&review=x&q=药房"
+    assert page.context["params"] == {"medium": "newspaper", "review": "x", "kind": "", "q": "药房"}

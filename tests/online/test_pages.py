@@ -3,12 +3,14 @@ form, the decision forms; another unit's seller answers 404."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import County, client_for
 from tests.online.conftest import jsonl, listing
 from tests.registry.factories import make_entity
+from xiaoneng.demo import online as demo_online
 from xiaoneng.online.listings.importer import import_batch
 from xiaoneng.online.models import Batch, Listing, Seller
 
@@ -119,3 +121,20 @@ def test_importing_through_the_page(county: County) -> None:
     missing = client.post("/online/batches/", {})
     assert missing.status_code == 422 and "请选择要导入的文件" in missing.content.decode()
     assert client_for(county.east_officer).post("/online/batches/", {}).status_code == 403
+
+
+def test_a_listing_row_names_the_platform_once_then_the_shop(
+    county: County, imported: dict[str, Seller]
+) -> None:
+    html = client_for(county.division_staff).get("/online/?q=名牌").content.decode()
+    assert "淘宝 · 远方小店 · " in html and "淘宝 远方小店" not in html
+    detail = Listing.objects.get(title="高仿名牌包")
+    page = client_for(county.division_staff).get(f"/online/listings/{detail.pk}/").content.decode()
+    assert "淘宝 远方小店" not in page and ">远方小店</a>" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_shops_do_not_repeat_their_platform() -> None:
+    sellers = demo_online._sellers(np.random.default_rng(1))
+    assert len({s["shop"] for s in sellers}) == len(sellers)
+    assert not [s for s in sellers if s["platform"] in s["shop"]]

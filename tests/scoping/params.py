@@ -189,6 +189,7 @@ FILLS: list[tuple[str, Fill]] = [
     ("ad_governance:meeting_*.pk", shared("ad_meeting")),
     ("*.meeting_id", shared("ad_meeting")),
     ("ad_governance:follow_up_done.pk", shared("ad_follow_up")),
+    ("/api/v1/ad-governance/follow-ups/*.item_id", shared("ad_follow_up")),
     # online (sellers of the east entity, their batch, listing and referral)
     ("online:batch_*.pk", east("online_batch")),
     ("online:listing_*.pk", east("online_listing")),

@@ -1,19 +1,22 @@
 """What the ads pages share: the fields of a form as the generic templates show them, the
-entity found by its USCC in the user's scope, and the rendering of a form page."""
+entity found by its USCC in the user's scope, the rendering of a form page, and the filters,
+search and paging of a list page."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.forms import PageForm
+from xiaoneng.core.pages import paginate, params_query
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
@@ -95,3 +98,26 @@ def with_entities(form: PageForm, request: OfficerRequest) -> PageForm:
         if isinstance(each, EntityField):
             each.entities = scoped(Entity.objects.all(), request.user)
     return form
+
+
+def list_page(
+    request: OfficerRequest,
+    rows: QuerySet[Any],
+    *,
+    choices: Mapping[str, Collection[str]],
+    search: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A list page's ``page``, ``params`` and ``query`` (for the paging links): ``rows``
+    filtered by each choice filter (the parameter names the field; a value not among its
+    choices is ignored) and, when ``search`` names fields, by ``?q=`` in any of them."""
+    names = [*choices, *(["q"] if search else [])]
+    params = {name: request.GET.get(name, "").strip() for name in names}
+    for name, values in choices.items():
+        if params[name] in values:
+            rows = rows.filter(**{name: params[name]})
+    if search and params["q"]:
+        match = Q()
+        for name in search:
+            match |= Q(**{f"{name}__contains": params["q"]})
+        rows = rows.filter(match)
+    return {"page": paginate(request, rows), "params": params, "query": params_query(params)}

@@ -33,6 +33,8 @@ from xiaoneng.registry.uscc import check_character
 
 PLATFORMS = ("淘宝", "京东", "拼多多", "抖音小店")
 SELLERS = 320
+TRADE_NAMES = ("鑫源", "惠家", "百汇", "乐购", "恒达", "新禾", "佳品")
+SHOP_KINDS = ("优选", "好物", "旗舰", "小铺", "特产")
 LISTINGS = 3600
 GOODS = (
     ("纯棉短袖T恤", "透气舒适，多色可选", 59),
@@ -89,7 +91,8 @@ def _sellers(rng: np.random.Generator) -> list[dict[str, Any]]:
             {
                 "platform": platform,
                 "seller_id": f"{platform[:1]}{100000 + n}",
-                "shop": f"{platform}{['优选', '好物', '旗舰', '小铺', '特产'][n % 5]}店{n:03d}",
+                # a shop's own name: the platform is shown beside it, not repeated in it
+                "shop": f"{TRADE_NAMES[n % 7]}{SHOP_KINDS[n % 5]}店{n:03d}",
                 "claimed_uscc": claims[n] if n < len(claims) else "",
                 "ip": f"{int(rng.integers(1, 223))}.{n // 250}.{n % 250}.{n % 7 + 2}",
                 "payment_account": f"6222{n:012d}",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +20,12 @@ from xiaoneng.ads.filings import services
 from xiaoneng.ads.filings.forms import DecisionForm, FilingForm
 from xiaoneng.ads.filings.models import Filing, FilingKind
 from xiaoneng.ads.operators.models import Medium
-from xiaoneng.ads.pages import Input, render_form, shown, with_entities
+from xiaoneng.ads.pages import Input, list_page, render_form, shown, with_entities
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import act, paginate, params_query
+from xiaoneng.core.pages import act
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
@@ -56,20 +56,12 @@ def filing_inputs() -> list[Input]:
 
 @login_required
 def filing_list(request: OfficerRequest) -> HttpResponse:
-    params = {name: request.GET.get(name, "").strip() for name in ("kind", "status", "q")}
-    rows = filings_for(request.user)
-    if params["kind"] in FilingKind.values:
-        rows = rows.filter(kind=params["kind"])
-    if params["status"] in Filing.Status.values:
-        rows = rows.filter(status=params["status"])
-    if params["q"]:
-        rows = rows.filter(
-            Q(title__contains=params["q"]) | Q(advertiser__name__contains=params["q"])
-        )
-    context = {
-        "page": paginate(request, rows),
-        "params": params,
-        "query": params_query(params),
+    context = list_page(
+        request,
+        filings_for(request.user),
+        choices={"kind": FilingKind.values, "status": Filing.Status.values},
+        search=("title", "advertiser__name"),
+    ) | {
         "kinds": FilingKind.choices,
         "statuses": Filing.Status.choices,
         "may_edit": access.can(request.user, access.SUPERVISE_ADS),

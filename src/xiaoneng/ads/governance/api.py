@@ -203,3 +203,7 @@ def list_meetings(request: OfficerRequest, filters: Query[JointMeetingFilter]) -
 )
 def get_meeting(request: OfficerRequest, meeting_id: int) -> JointMeeting:
     return get_scoped(JointMeeting.objects.all(), request.user, pk=meeting_id)
+
+
+# The writes (on this router: a path's reads and writes must share it) use the schemas above.
+import xiaoneng.ads.governance.write_api  # noqa: E402, F401

@@ -19,12 +19,12 @@ from xiaoneng.ads.monitoring.models import MonitoredAd
 from xiaoneng.ads.notices import services
 from xiaoneng.ads.notices.forms import ConfiscationForm, NoticeForm, OutcomeForm
 from xiaoneng.ads.notices.models import AdNotice, Confiscation
-from xiaoneng.ads.pages import Input, render_form, shown, with_entities
+from xiaoneng.ads.pages import Input, list_page, render_form, shown, with_entities
 from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
-from xiaoneng.core.pages import act, paginate, params_query
+from xiaoneng.core.pages import act, paginate
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
@@ -42,16 +42,11 @@ def confiscations_for(user: Any) -> QuerySet[Confiscation]:
 
 @login_required
 def notice_list(request: OfficerRequest) -> HttpResponse:
-    params = {name: request.GET.get(name, "").strip() for name in ("kind", "status")}
-    rows = notices_for(request.user)
-    if params["kind"] in AdNotice.Kind.values:
-        rows = rows.filter(kind=params["kind"])
-    if params["status"] in S.values:
-        rows = rows.filter(status=params["status"])
-    context = {
-        "page": paginate(request, rows),
-        "params": params,
-        "query": params_query(params),
+    context = list_page(
+        request,
+        notices_for(request.user),
+        choices={"kind": AdNotice.Kind.values, "status": S.values},
+    ) | {
         "kinds": AdNotice.Kind.choices,
         "statuses": S.choices,
         "today": timezone.localdate(),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from xiaoneng.ads.operators.forms import (
     ReviewersForm,
 )
 from xiaoneng.ads.operators.models import AdOperator, Medium, QualificationCheck
-from xiaoneng.ads.pages import Input, render_form, shown, with_entities
+from xiaoneng.ads.pages import Input, list_page, render_form, shown, with_entities
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import PageForm, posted
 from xiaoneng.core.pages import act, paginate, params_query
@@ -63,18 +63,12 @@ def operator_inputs() -> list[Input]:
 @login_required
 def operator_list(request: OfficerRequest) -> HttpResponse:
     """The ad operators, publishers and media of the user's units."""
-    params = {name: request.GET.get(name, "").strip() for name in ("role", "medium", "q")}
-    rows = operators_for(request.user)
-    if params["role"] in AdOperator.Role.values:
-        rows = rows.filter(role=params["role"])
-    if params["medium"] in Medium.values:
-        rows = rows.filter(medium=params["medium"])
-    if params["q"]:
-        rows = rows.filter(Q(entity__name__contains=params["q"]) | Q(outlet__contains=params["q"]))
-    context = {
-        "page": paginate(request, rows),
-        "params": params,
-        "query": params_query(params),
+    context = list_page(
+        request,
+        operators_for(request.user),
+        choices={"role": AdOperator.Role.values, "medium": Medium.values},
+        search=("entity__name", "outlet"),
+    ) | {
         "roles": AdOperator.Role.choices,
         "media": Medium.choices,
         "may_edit": access.can(request.user, access.SUPERVISE_ADS),
