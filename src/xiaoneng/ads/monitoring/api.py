@@ -1,4 +1,4 @@
-"""API of monitored ads: /monitored-ads, scoped."""
+"""API of monitored ads: /monitored-ads, scoped; a confirmed violation ordered rectified."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import Count
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaoneng.ads.common import AD_KINDS
+from xiaoneng.ads.monitoring import findings
 from xiaoneng.ads.monitoring.models import AdHit, MonitoredAd
 from xiaoneng.ads.monitoring.views import ads_for
 from xiaoneng.ads.operators.models import Medium
@@ -50,6 +51,9 @@ class MonitoredAdOut(Schema):
     review: str
     library_version: int
     case: str | None = Field(description="case number")
+    finding_id: int | None = Field(description="the finding (GET /findings/{id}) when ordered")
+    rectification: str | None = Field(description="number of the rectification order (责令改正)")
+    rectification_id: int | None = Field(description="GET /rectifications/{id}")
     unit: str
 
     @staticmethod
@@ -59,6 +63,15 @@ class MonitoredAdOut(Schema):
     @staticmethod
     def resolve_case(obj: MonitoredAd) -> str | None:
         return obj.case.number if obj.case else None
+
+    @staticmethod
+    def resolve_rectification(obj: MonitoredAd) -> str | None:
+        order = obj.finding.rectification if obj.finding else None
+        return order.number if order else None
+
+    @staticmethod
+    def resolve_rectification_id(obj: MonitoredAd) -> int | None:
+        return obj.finding.rectification_id if obj.finding else None
 
     @staticmethod
     def resolve_unit(obj: MonitoredAd) -> str:
@@ -104,3 +117,34 @@ def list_ads(request: OfficerRequest, filters: Query[MonitoredAdFilter]) -> dict
 )
 def get_ad(request: OfficerRequest, ad_id: int) -> MonitoredAd:
     return get_scoped(ads_for(request.user), request.user, pk=ad_id)
+
+
+class MonitoredAdRectifyIn(Schema):
+    working_days: int | None = Field(None, description="1–60 working days (or deadline)")
+    deadline: dt.date | None = Field(
+        None, description="YYYY-MM-DD after the day of issue (or working_days)"
+    )
+    description: str | None = Field(
+        None, description="the finding; default: the confirmed wording and their laws"
+    )
+    requirements: str | None = Field(None, description="default: stop, correct and report")
+
+
+@router.post(
+    "/monitored-ads/{int:ad_id}/rectification",
+    response={201: MonitoredAdDetail},
+    summary="Order the local advertiser of a confirmed violation to rectify it (责令改正)",
+)
+def rectify_ad(
+    request: OfficerRequest, ad_id: int, payload: MonitoredAdRectifyIn
+) -> Status[MonitoredAd]:
+    ad = get_scoped(ads_for(request.user), request.user, pk=ad_id)
+    findings.order_rectification(
+        ad=ad,
+        actor=request.user,
+        working_days=payload.working_days,
+        deadline=payload.deadline,
+        description=payload.description,
+        requirements=payload.requirements,
+    )
+    return Status(201, ad)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.ads.operators.models import Medium
 from xiaoneng.cases.models import Case
 from xiaoneng.core.audit import traced
+from xiaoneng.inspections.followup.models import Finding
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.registry.models import Entity
 
@@ -47,6 +48,15 @@ class MonitoredAd(models.Model):
     case = models.ForeignKey(
         Case,
         verbose_name=_("立案案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A confirmed violation ordered rectified (责令改正) through inspections' follow-up.
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("问题（责令改正）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

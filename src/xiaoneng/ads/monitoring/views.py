@@ -1,5 +1,5 @@
 """Pages of monitored ads: the list, entry and import, the detail with its hits to confirm
-or dismiss, and a confirmed violation filed as a case."""
+or dismiss, and a confirmed violation filed as a case or ordered rectified."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.ads import common
-from xiaoneng.ads.monitoring import importing, services
-from xiaoneng.ads.monitoring.forms import CaseForm, HitForm, ImportForm, MonitoredAdForm
+from xiaoneng.ads.monitoring import findings, importing, services
+from xiaoneng.ads.monitoring.forms import (
+    CaseForm,
+    HitForm,
+    ImportForm,
+    MonitoredAdForm,
+    RectifyForm,
+)
 from xiaoneng.ads.monitoring.models import AdHit, MonitoredAd
 from xiaoneng.ads.operators.models import Medium
-from xiaoneng.ads.pages import Input, render_form, shown, with_entities
+from xiaoneng.ads.pages import Input, list_page, render_form, shown, with_entities
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import PageForm, posted
-from xiaoneng.core.pages import act, paginate, params_query
+from xiaoneng.core.pages import act
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
@@ -32,7 +38,10 @@ R = MonitoredAd.Review
 
 
 def ads_for(user: Any) -> QuerySet[MonitoredAd]:
-    return scoped(MonitoredAd.objects.select_related("advertiser", "unit", "case"), user)
+    return scoped(
+        MonitoredAd.objects.select_related("advertiser", "unit", "case", "finding__rectification"),
+        user,
+    )
 
 
 def ad_inputs() -> list[Input]:
@@ -49,20 +58,13 @@ def ad_inputs() -> list[Input]:
 
 @login_required
 def monitored_list(request: OfficerRequest) -> HttpResponse:
-    params = {name: request.GET.get(name, "").strip() for name in ("medium", "review", "kind", "q")}
     rows = ads_for(request.user).annotate(hit_count=Count("hits")).order_by("-captured_at", "-id")
-    if params["medium"] in Medium.values:
-        rows = rows.filter(medium=params["medium"])
-    if params["review"] in R.values:
-        rows = rows.filter(review=params["review"])
-    if params["kind"] in common.AD_KINDS:
-        rows = rows.filter(kind=params["kind"])
-    if params["q"]:
-        rows = rows.filter(Q(advertiser_name__contains=params["q"]) | Q(text__contains=params["q"]))
-    context = {
-        "page": paginate(request, rows),
-        "params": params,
-        "query": params_query(params),
+    context = list_page(
+        request,
+        rows,
+        choices={"medium": Medium.values, "review": R.values, "kind": common.AD_KINDS},
+        search=("advertiser_name", "text"),
+    ) | {
         "media": Medium.choices,
         "reviews": R.choices,
         "kinds": list(common.AD_KINDS.items()),
@@ -144,10 +146,18 @@ def _detail(
 ) -> HttpResponse:
     hit_form = forms.get("decide") or HitForm()
     case_form = forms.get("file_case") or CaseForm(initial={"on": timezone.localdate().isoformat()})
+    actions = services.actions_for(ad, request.user)
+    rectify_form = forms.get("rectify") or RectifyForm(
+        initial={"term": "days", "working_days": "10"}
+        | (findings.prefilled(ad) if "rectify" in actions else {})
+    )
     context = {
         "ad": ad,
         "hits": [(h, common.CATEGORIES.get(h.category, h.category)) for h in ad.hits.all()],
-        "actions": services.actions_for(ad, request.user),
+        "actions": actions,
+        "rectify_form": rectify_form.shown,
+        "rectify_errors": rectify_form.field_errors,
+        "today": timezone.localdate(),
         "case_fields": shown([Input("on", _("线索登记日期"), "date", width=4)], case_form),
         "hit_errors": hit_form.field_errors,
         "failed_hit": request.POST.get("hit", "") if "decide" in forms else "",
@@ -162,23 +172,40 @@ def monitored_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     return _detail(request, get_scoped(ads_for(request.user), request.user, pk=pk), {})
 
 
+ACTION_FORMS: dict[str, type[PageForm]] = {
+    "decide": HitForm,
+    "file_case": CaseForm,
+    "rectify": RectifyForm,
+}
+
+
 @login_required
 @require_POST
 def monitored_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
-    """Decide one hit (``hit`` in the POST: confirm or dismiss, with a note) or file a case."""
+    """Decide one hit (``hit`` in the POST: confirm or dismiss, with a note), file a case, or
+    order the advertiser to rectify (``rectify``)."""
     ad = get_scoped(ads_for(request.user), request.user, pk=pk)
-    if action not in ("decide", "file_case"):
+    if action not in ACTION_FORMS:
         raise Http404(_("没有这个操作"))
     common.require(request.user, ad.unit_id)
-    form: PageForm = (
-        HitForm(**posted(request)) if action == "decide" else CaseForm(**posted(request))
-    )
+    form: PageForm = ACTION_FORMS[action](**posted(request))
     if not form.is_valid():
         messages.error(request, form.for_page)
         return _detail(request, ad, {action: form}, InvalidInput.status_code)
     data, actor = form.cleaned_data, request.user
 
     def run() -> str:
+        if action == "rectify":
+            findings.order_rectification(
+                ad=ad,
+                actor=actor,
+                working_days=data.get("working_days"),
+                deadline=data.get("deadline"),
+                description=data["description"],
+                requirements=data["requirements"],
+            )
+            order = ad.finding.rectification if ad.finding else None
+            return _("已责令改正：%(n)s") % {"n": order.number if order else ""}
         if action == "file_case":
             services.file_case(ad=ad, actor=actor, on=data["on"])
             return _("已立案：%(n)s") % {"n": ad.case.number if ad.case else ""}

@@ -1,6 +1,8 @@
 """A year of monitored ads in the demo county (a few hundred, lawful and unlawful wording),
-their hits confirmed or dismissed, violations by local advertisers filed as cases or met with
-notices, the notices' outcomes, and confiscated leaflets, through the ads services."""
+their hits confirmed or dismissed, violations by local advertisers filed as cases, ordered
+rectified (责令改正: a finding and its order through follow-up, most complied with, some left
+overdue) or met with notices, the notices' outcomes, and confiscated leaflets, through the ads
+services."""
 
 from __future__ import annotations
 
@@ -11,13 +13,16 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoneng.ads.monitoring import findings as ad_findings
 from xiaoneng.ads.monitoring import services as monitoring
 from xiaoneng.ads.monitoring.models import MonitoredAd
 from xiaoneng.ads.notices import services as notices
 from xiaoneng.ads.notices.models import AdNotice
+from xiaoneng.core.errors import DomainError
 from xiaoneng.demo.ads.operators import directors
 from xiaoneng.demo.ads.texts import LAWFUL, VIOLATING
 from xiaoneng.demo.org import Organisation
+from xiaoneng.inspections.followup import services as followup
 from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Entity
 
@@ -34,6 +39,9 @@ OUTLETS = {
 }
 MEDIA = tuple(OUTLETS)
 MEDIA_SHARES = (0.22, 0.1, 0.12, 0.2, 0.16, 0.2)
+RECTIFY_SHARE = 0.6  # of the local violations not filed as a case
+RECTIFY_DAYS = (5, 10, 15)
+COMPLIED = 0.75  # orders whose deadline passed that were complied with; the rest overdue
 
 
 def build_monitoring(
@@ -52,7 +60,7 @@ def build_monitoring(
             status=Entity.Status.OPERATING, unit_id__in=stations, registered_on__lt=today
         ).order_by("pk")[:3000]
     )
-    counts = {"ads": 0, "cases": 0, "notices": 0, "seized": 0}
+    counts = {"ads": 0, "cases": 0, "orders": 0, "rectified": 0, "notices": 0, "seized": 0}
     with transaction.atomic():
         for _n in range(ADS):
             ad = _record(rng, staff, stations, locals_, start, today)
@@ -61,6 +69,7 @@ def build_monitoring(
                 _review(rng, ad, staff, today, counts)
     progress(
         f"广告监测：{counts['ads']} 条，立案 {counts['cases']} 件，"
+        f"责令改正 {counts['orders']} 件（已整改 {counts['rectified']} 件），"
         f"文书 {counts['notices']} 份，收缴印刷品 {counts['seized']} 次"
     )
 
@@ -124,6 +133,9 @@ def _review(
         monitoring.file_case(ad=ad, actor=actor, on=acted)
         counts["cases"] += 1
         return
+    local = ad.advertiser_id is not None
+    if local and rng.random() < RECTIFY_SHARE and _rectify(rng, ad, actor, acted, today, counts):
+        return
     kind = ("warning", "rectify", "stop")[int(rng.choice(3, p=(0.5, 0.35, 0.15)))]
     notice = notices.issue_notice(
         actor=actor,
@@ -157,3 +169,44 @@ def _outcome(rng: np.random.Generator, notice: AdNotice, actor: Officer, today: 
         return
     note = "已停止发布并改正" if complied else "期满复查仍在发布"
     notices.record_outcome(notice=notice, actor=actor, complied=complied, on=on, note=note)
+
+
+def _rectify(
+    rng: np.random.Generator,
+    ad: MonitoredAd,
+    actor: Officer,
+    acted: dt.date,
+    today: dt.date,
+    counts: dict[str, int],
+) -> bool:
+    """The advertiser ordered rectified on ``acted`` (a finding and its order through
+    follow-up); an order whose deadline has passed was mostly complied with before it (on
+    documentary proof), else it stands overdue. False when no order could be issued that day
+    (no checklist or holiday calendar yet): a notice is sent instead."""
+    try:
+        ad_findings.order_rectification(
+            ad=ad,
+            actor=actor,
+            working_days=int(rng.choice(RECTIFY_DAYS)),
+            today=acted,
+        )
+    except DomainError:
+        return False
+    counts["orders"] += 1
+    order = ad.finding.rectification if ad.finding else None
+    assert order is not None
+    span = max((order.deadline - order.issued_on).days, 1)
+    on = order.issued_on + dt.timedelta(days=int(rng.integers(1, span + 1)))
+    past_deadline = order.deadline < today
+    if on > today or (past_deadline and rng.random() >= COMPLIED):
+        return True  # still within its term, or overdue
+    if not past_deadline and rng.random() < 0.5:
+        return True  # not yet reported
+    followup.record_rectified(
+        rectification=order,
+        actor=actor,
+        outcome="已停止发布并删除违法用语，提交整改报告及发布截图，经核实整改到位",
+        today=on,
+    )
+    counts["rectified"] += 1
+    return True

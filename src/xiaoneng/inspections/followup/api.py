@@ -35,7 +35,8 @@ router = Router(tags=["follow-up"])
 
 class FindingOut(Schema):
     id: int
-    inspection_id: int
+    inspection_id: int | None = Field(description="null for a finding from another source")
+    source: str = Field(description="where a finding without an inspection came from")
     uscc: str
     entity: str
     unit: str
@@ -118,7 +119,8 @@ class RectificationOut(Schema):
     uscc: str
     entity: str
     unit: str
-    inspection_id: int
+    inspection_id: int | None = Field(description="null for an order on another source")
+    source: str = Field(description="where an order without an inspection came from")
     requirements: str
     issued_on: dt.date
     working_days: int

@@ -36,12 +36,17 @@ class Rectification(StatusModel):
     unit = models.ForeignKey(
         Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="rectifications"
     )
+    # Null for an order on a finding from another source (``services.issue_for_source``).
     inspection = models.ForeignKey(
         Inspection,
         verbose_name=_("检查记录"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="rectifications",
     )
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    source_url = models.CharField(_("来源链接"), max_length=200, blank=True)
     requirements = models.TextField(_("整改要求"))
     issued_on = models.DateField(_("下达日期"))
     working_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"))
@@ -82,7 +87,8 @@ class Rectification(StatusModel):
 
 @traced()
 class Finding(StatusModel):
-    """A problem found against a checklist item: a failed item of a signed inspection."""
+    """A problem found against a checklist item: a failed item of a signed inspection, or one
+    found by another source (ad monitoring…) without a visit, named in ``source``."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("待处理")
@@ -91,8 +97,15 @@ class Finding(StatusModel):
         ESCALATED = "escalated", _("已转立案")
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("检查记录"), on_delete=models.PROTECT, related_name="findings"
+        Inspection,
+        verbose_name=_("检查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    source_url = models.CharField(_("来源链接"), max_length=200, blank=True)
     item = models.ForeignKey(
         ChecklistItem, verbose_name=_("检查事项"), on_delete=models.PROTECT, related_name="+"
     )

@@ -199,32 +199,52 @@ def issue_rectification(
         errors += error.errors
     if errors:
         raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
-    reinspect_on = calendar.add_working_days(term.deadline, 1)
     with transaction.atomic(), audit.attributed(actor):
-        lock_sequence()
-        rectification = Rectification.objects.create(
-            number=next_number(today.year),
-            entity_id=inspection.entity_id,
-            unit_id=inspection.unit_id,
-            inspection=inspection,
-            requirements=requirements.strip(),
-            issued_on=today,
-            working_days=term.working_days,
-            deadline=term.deadline,
-            deadline_by_date=term.by_date,
-            issued_by=actor,
+        rectification = save_order(
+            Rectification(
+                entity_id=inspection.entity_id, unit_id=inspection.unit_id, inspection=inspection
+            ),
+            findings=findings,
+            actor=actor,
+            requirements=requirements,
+            term=term,
+            reinspect_on=calendar.add_working_days(term.deadline, 1),
+            today=today,
         )
-        for finding in findings:
-            transitions.FINDING.move(finding, Finding.Status.RECTIFYING)
-            finding.rectification = rectification
-            finding.save()
-        rectification.reinspection_task = plan_reinspection(
-            rectification=rectification, findings=findings, actor=actor, day=reinspect_on
-        )
-        rectification.save(update_fields=["reinspection_task"])
         if inspection.task_id is not None:
             # The order is a notice issued on that visit: campaign statistics count it.
             planning_tasks.count_notice(task=Task.objects.get(pk=inspection.task_id))
+    return rectification
+
+
+def save_order(
+    rectification: Rectification,
+    *,
+    findings: list[Finding],
+    actor: Officer,
+    requirements: str,
+    term: Term,
+    reinspect_on: dt.date,
+    today: dt.date,
+) -> Rectification:
+    """Number and save the order, move its findings to 整改中, plan the re-inspection."""
+    lock_sequence()
+    rectification.number = next_number(today.year)
+    rectification.requirements = requirements.strip()
+    rectification.issued_on = today
+    rectification.working_days = term.working_days
+    rectification.deadline = term.deadline
+    rectification.deadline_by_date = term.by_date
+    rectification.issued_by = actor
+    rectification.save()
+    for finding in findings:
+        transitions.FINDING.move(finding, Finding.Status.RECTIFYING)
+        finding.rectification = rectification
+        finding.save()
+    rectification.reinspection_task = plan_reinspection(
+        rectification=rectification, findings=findings, actor=actor, day=reinspect_on
+    )
+    rectification.save(update_fields=["reinspection_task"])
     return rectification
 
 

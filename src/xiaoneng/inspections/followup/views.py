@@ -62,7 +62,11 @@ def finding_list(request: OfficerRequest) -> HttpResponse:
         )
     page = paginate(request, findings.order_by("-found_on", "-id"))
     for finding in page:
-        finding.inspection_url = followup.inspection_url(finding.inspection_id)
+        finding.inspection_url = (
+            followup.inspection_url(finding.inspection_id)
+            if finding.inspection_id
+            else finding.source_url
+        )
     context = {
         "page": page,
         "query": query_string(params, "status", "severity", "q"),
@@ -178,7 +182,9 @@ def rectification_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "findings": order.findings.select_related("item"),
         "days_left": days_left,
         "days_over": -days_left if days_left else 0,
-        "inspection_url": followup.inspection_url(order.inspection_id),
+        "inspection_url": (
+            followup.inspection_url(order.inspection_id) if order.inspection_id else ""
+        ),
         "history": history_rows(order),
         "may_record": open_order and access.can(request.user, access.INSPECT),
         "today": today,

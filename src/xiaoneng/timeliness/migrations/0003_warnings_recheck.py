@@ -5,26 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_roles'),
-        ('timeliness', '0002_fewer_indexes'),
+        ("org", "0002_roles"),
+        ("timeliness", "0002_fewer_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clock',
-            name='recheck_on',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='下次重算日期'),
+            model_name="clock",
+            name="recheck_on",
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="下次重算日期"
+            ),
         ),
         migrations.AddField(
-            model_name='warningpolicy',
-            name='evaluated_through',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='预警已重算至'),
+            model_name="warningpolicy",
+            name="evaluated_through",
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="预警已重算至"
+            ),
         ),
         migrations.AddIndex(
-            model_name='clock',
-            index=models.Index(fields=['recheck_on'], name='clock_recheck_idx'),
+            model_name="clock",
+            index=models.Index(fields=["recheck_on"], name="clock_recheck_idx"),
         ),
     ]
