@@ -66,8 +66,11 @@ def open_as(browser: Any, live_server: Any) -> Iterator[Callable[[str, dict[str,
     """A logged-in page of the given size; console errors are kept in ``page.errors``."""
     contexts: list[Any] = []
 
-    def open_page(username: str, viewport: dict[str, int]) -> Any:
+    def open_page(username: str, viewport: dict[str, int], language: str = "") -> Any:
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=viewport)
+        if language:
+            cookie = {"name": "django_language", "value": language, "url": live_server.url}
+            context.add_cookies([cookie])
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -99,6 +102,18 @@ def test_no_page_is_wider_than_the_screen(
         page.screenshot(path=tmp_path / f"{size}{path.replace('/', '_')}.png", full_page=True)
         assert scroll_width <= width, f"{path} at {size}: {scroll_width} > {width}"
     assert page.errors == []
+
+
+def test_the_english_menu_wraps_instead_of_widening_the_page(
+    county_with_records: County, open_as: Any
+) -> None:
+    """English menu labels are longer than the Chinese ones: at 1280 px the menu takes a second
+    row; the page stays as wide as the screen."""
+    page = open_as("admin", DESKTOP, language="en")
+    page.goto("/entities/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    scroll_width, width = page.evaluate(OVERFLOW)
+    assert scroll_width <= width, f"{scroll_width} > {width}"
 
 
 @pytest.mark.parametrize(
