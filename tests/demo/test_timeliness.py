@@ -21,18 +21,19 @@ from django.test import override_settings
 from django.utils import timezone
 
 from xiaoneng.demo.reset import reset
-from xiaoneng.org.models import Role, Unit
+from xiaoneng.org import access
+from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.registry.models import CreditProposal
 from xiaoneng.timeliness.accountability.models import AccountabilityAction, ActionKind
 from xiaoneng.timeliness.accountability.services import flag_concerns
 from xiaoneng.timeliness.callbacks import figures
-from xiaoneng.timeliness.callbacks import services as callbacks
 from xiaoneng.timeliness.callbacks.models import (
     Callback,
     CallbackProblem,
     CallbackRound,
     CallbackRule,
 )
+from xiaoneng.timeliness.callbacks.rounds import verify_round
 from xiaoneng.timeliness.clocks.models import (
     ClearReason,
     Clock,
@@ -43,7 +44,7 @@ from xiaoneng.timeliness.clocks.models import (
 )
 from xiaoneng.timeliness.clocks.warnings import recompute
 from xiaoneng.timeliness.complaints.models import Complaint
-from xiaoneng.timeliness.complaints.services import REPEAT_THRESHOLD, founded_within
+from xiaoneng.timeliness.complaints.repeated import REPEAT_THRESHOLD, founded_within
 from xiaoneng.timeliness.permits.models import OneTimeNotice, ServiceCase, ServiceStage
 
 ENTITIES = 2000
@@ -233,7 +234,7 @@ def test_a_year_of_callbacks_by_phone_and_on_site() -> None:
 
 def test_every_round_verifies_against_its_seed() -> None:
     rounds = list(CallbackRound.objects.exclude(population=0).order_by("?")[:20])
-    assert rounds and all(callbacks.verify_round(r) for r in rounds)
+    assert rounds and all(verify_round(r) for r in rounds)
 
 
 def test_callbacks_nothing_before_completion_or_the_draw_or_after_today() -> None:
@@ -251,6 +252,9 @@ def test_callbacks_nothing_before_completion_or_the_draw_or_after_today() -> Non
     for callback in Callback.objects.exclude(called_on=None).select_related("round")[:500]:
         assert callback.called_on >= timezone.localtime(callback.round.drawn_at).date()
     assert not Callback.objects.filter(caller=F("officer")).exists()
+    # 篇9: the supervision staff call (RUN_CALLBACKS), never a grid officer
+    callers = Officer.objects.filter(pk__in=Callback.objects.values("caller"))
+    assert callers.exists() and all(access.can(o, access.RUN_CALLBACKS) for o in callers)
 
 
 def test_problems_rectified_fed_back_one_overdue() -> None:

@@ -1,4 +1,4 @@
-"""A grid officer on a phone (390 px) opens a callback, taps the answers and saves; no page of
+"""A station director on a phone (390 px) opens a callback, taps the answers and saves; no page of
 callbacks is wider than the screen."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import County
 from tests.e2e.conftest import PASSWORD
 from tests.timeliness.callbacks.factories import make_service_case
-from xiaoneng.timeliness.callbacks import services as callbacks
+from xiaoneng.timeliness.callbacks import rounds, rules
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +26,9 @@ def test_a_caller_answers_on_a_phone(
     tmp_path: Path,
 ) -> None:
     county = e2e_county
-    make_service_case(unit=county.east, officer=county.east_director)
-    callbacks.save_rule(actor=None, unit=county.east, subject_kind="service_case", mode="all")
-    drawn = callbacks.draw_round(
+    make_service_case(unit=county.east, officer=county.east_officer)
+    rules.save_rule(actor=None, unit=county.east, subject_kind="service_case", mode="all")
+    drawn = rounds.draw_round(
         unit=county.east, month="2026-04", subject_kind="service_case", actor=None
     )
     callback = drawn.callbacks.get()
@@ -37,7 +37,7 @@ def test_a_caller_answers_on_a_phone(
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto("/login/")
-    page.fill("#id_username", "east_officer")
+    page.fill("#id_username", "east_director")
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.click("button[type=submit]")
@@ -62,6 +62,6 @@ def test_a_caller_answers_on_a_phone(
         page.click("[data-testid=answer-form] button.btn-primary")
     callback.refresh_from_db()
     assert (callback.status, callback.attitude, callback.overall) == ("done", "satisfied", "basic")
-    assert callback.caller == county.east_officer
+    assert callback.caller == county.east_director
     assert errors == []
     context.close()

@@ -243,7 +243,7 @@ def test_the_hourly_warning_recompute_runs_the_recompute_and_is_overdue_after_2_
 def test_the_monthly_callback_draw_calls_the_callbacks_service(
     immediate: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xiaoneng.timeliness.callbacks import services as callbacks
+    from xiaoneng.timeliness.callbacks import rounds
 
     calls: list[dt.date] = []
 
@@ -251,7 +251,7 @@ def test_the_monthly_callback_draw_calls_the_callbacks_service(
         calls.append(today)
         return 3
 
-    monkeypatch.setattr(callbacks, "draw_due_rounds", draw_due_rounds)
+    monkeypatch.setattr(rounds, "draw_due_rounds", draw_due_rounds)
     run = jobs.run_job("callbacks-draw", dt.date(2026, 10, 8))
     assert calls == [dt.date(2026, 10, 8)]
     assert run.status == JobRun.Status.OK and run.counts == {"rounds": 3}

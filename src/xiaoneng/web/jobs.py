@@ -68,7 +68,7 @@ def warnings_recompute(today: dt.date) -> Mapping[str, int]:
 
 def callbacks_draw(today: dt.date) -> Mapping[str, int]:
     """The month's callback rounds under each unit's rules (timeliness.callbacks)."""
-    from xiaoneng.timeliness.callbacks.services import draw_due_rounds
+    from xiaoneng.timeliness.callbacks.rounds import draw_due_rounds
 
     return {"rounds": draw_due_rounds(today=today)}
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from tests.conftest import County
+from xiaoneng.timeliness.callbacks import rounds, rules
 from xiaoneng.timeliness.callbacks import services as callbacks
 
 
@@ -19,8 +20,8 @@ def records(county: County, east: dict[str, Any]) -> dict[str, Any]:
     ``callback_problem`` raised on it (open)."""
     from tests.scoping.world import EAST
 
-    callbacks.save_rule(actor=None, unit=county.east, subject_kind="inspection", mode="all")
-    drawn = callbacks.draw_round(
+    rules.save_rule(actor=None, unit=county.east, subject_kind="inspection", mode="all")
+    drawn = rounds.draw_round(
         unit=county.east, month="2026-03", subject_kind="inspection", actor=None
     )
     callback = drawn.callbacks.get(inspection=east["inspection"])

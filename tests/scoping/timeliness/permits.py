@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from tests.conftest import County
-from xiaoneng.timeliness.permits import items
+from xiaoneng.timeliness.permits import items, suspensions
 from xiaoneng.timeliness.permits import services as permits
 
 DAY = dt.date(2026, 3, 2)
@@ -40,5 +40,5 @@ def records(county: County, east: dict[str, Any]) -> dict[str, Any]:
         received_on=DAY,
     )
     permits.accept_case(case=case, actor=officer, on=DAY)
-    permits.issue_notice(case=case, actor=officer, materials=["营业执照复印件"], on=DAY)
+    suspensions.issue_notice(case=case, actor=officer, materials=["营业执照复印件"], on=DAY)
     return {"service_case": case}

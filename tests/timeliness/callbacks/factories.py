@@ -14,7 +14,7 @@ from xiaoneng.cases.models import Case
 from xiaoneng.core.states import unlocked
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.registry.models import Entity
-from xiaoneng.timeliness.callbacks import services as callbacks
+from xiaoneng.timeliness.callbacks import rounds, rules
 from xiaoneng.timeliness.callbacks.models import Callback, CallbackRound, SubjectKind
 from xiaoneng.timeliness.complaints.models import Complaint
 from xiaoneng.timeliness.permits.models import ServiceCase, ServiceItem
@@ -137,8 +137,8 @@ def drawn_round(
             make_complaint(unit=unit, officer=county.east_officer)
         else:
             make_service_case(unit=unit, officer=county.east_officer)
-    callbacks.save_rule(actor=None, unit=unit, subject_kind=kind, mode=mode, **rule)
-    return callbacks.draw_round(unit=unit, month=MONTH, subject_kind=kind, actor=None, today=TODAY)
+    rules.save_rule(actor=None, unit=unit, subject_kind=kind, mode=mode, **rule)
+    return rounds.draw_round(unit=unit, month=MONTH, subject_kind=kind, actor=None, today=TODAY)
 
 
 def pending(county: Any, **kwargs: Any) -> Callback:

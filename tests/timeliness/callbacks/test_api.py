@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import client_for
+from tests.org.factories import OfficerFactory
 from tests.timeliness.callbacks.factories import drawn_round, pending
 from xiaoneng.timeliness.callbacks.models import Callback, CallbackProblem
 
@@ -72,6 +73,21 @@ def test_missing_or_malformed_body_is_refused(county):
     assert response.status_code == 422
     assert response.json()["errors"][0]["message"] == "请填写回访日期（YYYY-MM-DD）"
     assert Callback.objects.get().status == "pending"
+
+
+def test_a_grid_officer_is_refused_403_the_supervision_staff_answer(county):
+    callback = pending(county)
+    colleague = client_for(OfficerFactory(username="east_colleague", unit=county.east))
+    response = _answer(colleague, callback)
+    assert response.status_code == 403
+    assert "只有回访管理人员" in response.json()["detail"]
+    callback.refresh_from_db()
+    assert (callback.status, callback.called_on, callback.caller) == ("pending", None, None)
+    assert _answer(client_for(county.east_officer), callback).status_code == 403  # their own work
+    response = _answer(client_for(county.division_staff), callback)
+    assert response.status_code == 200
+    callback.refresh_from_db()
+    assert (callback.status, callback.caller) == ("done", county.division_staff)
 
 
 def test_answer_with_a_problem_then_rectify_and_feed_back(county):

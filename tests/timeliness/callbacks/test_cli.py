@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.timeliness.callbacks.factories import make_service_case
-from xiaoneng.timeliness.callbacks import services as callbacks
+from xiaoneng.core.months import parse_month
+from xiaoneng.timeliness.callbacks import rounds, rules
 from xiaoneng.timeliness.callbacks.models import CallbackRound
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_draw_then_verify(county):
     for _ in range(5):
         make_service_case(unit=county.east, officer=county.east_officer)
-    callbacks.save_rule(
+    rules.save_rule(
         actor=None, unit=county.east, subject_kind="service_case", mode="count", count=2
     )
     out = StringIO()
@@ -31,11 +32,9 @@ def test_draw_then_verify(county):
     out = StringIO()
     call_command("callbacks", "verify", str(drawn.pk), stdout=out)
     assert "一致 verified" in out.getvalue()
-    ids = callbacks.population(
-        "service_case", county.east, callbacks.parse_month("2026-04"), round_id=drawn.pk
-    )
+    ids = rounds.population("service_case", county.east, parse_month("2026-04"), round_id=drawn.pk)
     chosen = sorted(drawn.callbacks.values_list("service_case_id", flat=True))
-    other = next(f"x{i}" for i in range(100) if callbacks.draw(f"x{i}", ids, 2) != chosen)
+    other = next(f"x{i}" for i in range(100) if rounds.draw(f"x{i}", ids, 2) != chosen)
     CallbackRound.objects.filter(pk=drawn.pk).update(seed=other)
     with pytest.raises(CommandError) as failed:
         call_command("callbacks", "verify", str(drawn.pk), stdout=StringIO())
@@ -52,7 +51,7 @@ def test_draw_then_verify(county):
     ],
 )
 def test_bad_arguments_exit_2(county, argv):
-    callbacks.save_rule(actor=None, unit=county.east, subject_kind="case", mode="all")
+    rules.save_rule(actor=None, unit=county.east, subject_kind="case", mode="all")
     with pytest.raises(CommandError) as failed:
         call_command("callbacks", *argv, stdout=StringIO())
     assert failed.value.returncode == 2

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
+from tests.org.factories import OfficerFactory
 from tests.timeliness.callbacks.factories import drawn_round, make_service_case, pending
 from xiaoneng.timeliness.callbacks import services as callbacks
 from xiaoneng.timeliness.callbacks.models import (
@@ -69,6 +70,24 @@ def test_the_officer_asked_about_gets_no_form_and_is_refused(county):
     assert 'data-testid="answer-form"' not in page
     assert _answer(client, callback).status_code == 403
     assert Callback.objects.get().status == "pending"
+
+
+def test_a_grid_officer_gets_no_form_and_is_refused_the_supervision_staff_record(county):
+    callback = pending(county)
+    colleague = client_for(OfficerFactory(username="east_colleague", unit=county.east))
+    url = reverse("timeliness:callback_detail", args=[callback.pk])
+    page = colleague.get(url).content.decode()
+    assert "张三" in page and 'data-testid="answer-form"' not in page
+    assert _answer(colleague, callback).status_code == 403
+    unreachable = reverse("timeliness:callback_unreachable", args=[callback.pk])
+    assert colleague.post(unreachable, {"called_on": CALLED.isoformat()}).status_code == 403
+    callback.refresh_from_db()
+    assert (callback.status, callback.called_on, callback.caller) == ("pending", None, None)
+    staff = client_for(county.division_staff)
+    assert 'data-testid="answer-form"' in staff.get(url).content.decode()
+    assert _answer(staff, callback).status_code == 302
+    callback.refresh_from_db()
+    assert (callback.status, callback.caller) == ("done", county.division_staff)
 
 
 def test_a_bad_answer_shows_the_form_again_with_the_message(county):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests.cases.factories import east_entity
+from tests.org.factories import OfficerFactory
 from tests.timeliness.callbacks.factories import (
     IN_MONTH,
     MONTH,
@@ -21,6 +22,8 @@ from tests.timeliness.callbacks.factories import (
     pending,
 )
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
+from xiaoneng.core.months import parse_month
+from xiaoneng.timeliness.callbacks import checks, problems, rounds, rules
 from xiaoneng.timeliness.callbacks import services as callbacks
 from xiaoneng.timeliness.callbacks.models import (
     Callback,
@@ -29,6 +32,7 @@ from xiaoneng.timeliness.callbacks.models import (
     CallbackRule,
     SubjectKind,
 )
+from xiaoneng.timeliness.callbacks.rounds import verify_round
 
 pytestmark = pytest.mark.django_db
 CALLED = dt.date(2026, 5, 6)
@@ -40,11 +44,11 @@ GOOD = {"attitude": "satisfied", "quality": "basic", "overall": "satisfied"}
 
 def test_a_rule_takes_exactly_the_field_of_its_mode(county):
     d = county.east_director
-    rule = callbacks.save_rule(
+    rule = rules.save_rule(
         actor=d, unit=county.east, subject_kind="service_case", mode="share", share="0.3"
     )
     assert rule.share == Decimal("0.30") and rule.count is None
-    rule = callbacks.save_rule(
+    rule = rules.save_rule(
         actor=d, unit=county.east, subject_kind="service_case", mode="count", count="10"
     )
     assert rule.count == 10 and rule.share is None
@@ -71,18 +75,18 @@ def test_a_rule_takes_exactly_the_field_of_its_mode(county):
 def test_a_bad_rule_is_refused_naming_the_field(county, values, field, message):
     values = {"subject_kind": "service_case", **values}
     with pytest.raises(InvalidInput) as refused:
-        callbacks.save_rule(actor=county.east_director, unit=county.east, **values)
+        rules.save_rule(actor=county.east_director, unit=county.east, **values)
     assert refused.value.by_field[field] == message
     assert not CallbackRule.objects.exists()
 
 
 def test_rules_need_the_capability_and_the_unit(county):
     with pytest.raises(NotPermitted):
-        callbacks.save_rule(
+        rules.save_rule(
             actor=county.east_officer, unit=county.east, subject_kind="case", mode="all"
         )
     with pytest.raises(NotPermitted):
-        callbacks.save_rule(
+        rules.save_rule(
             actor=county.west_director, unit=county.east, subject_kind="case", mode="all"
         )
     assert not CallbackRule.objects.exists()
@@ -102,26 +106,26 @@ def test_a_round_draws_the_share_from_the_months_completed_records_and_verifies(
     assert first.status == Callback.Status.PENDING
     assert first.party == "张三" and first.phone == "13900000001"
     assert first.officer == county.east_officer and first.unit == county.east
-    assert callbacks.verify_round(drawn)
+    assert verify_round(drawn)
     # the same seed over the same ids draws the same records
-    month = callbacks.parse_month(MONTH)
-    ids = callbacks.population("service_case", county.east, month, round_id=drawn.pk)
-    assert callbacks.draw(drawn.seed, ids, 3) == sorted(
+    month = parse_month(MONTH)
+    ids = rounds.population("service_case", county.east, month, round_id=drawn.pk)
+    assert rounds.draw(drawn.seed, ids, 3) == sorted(
         drawn.callbacks.values_list("service_case_id", flat=True)
     )
 
 
 def test_verify_finds_a_tampered_round(county):
     drawn = drawn_round(county, n=6, mode="count", count=2)
-    assert drawn.callbacks.count() == 2 and callbacks.verify_round(drawn)
-    month = callbacks.parse_month(MONTH)
-    ids = callbacks.population("service_case", county.east, month, round_id=drawn.pk)
+    assert drawn.callbacks.count() == 2 and verify_round(drawn)
+    month = parse_month(MONTH)
+    ids = rounds.population("service_case", county.east, month, round_id=drawn.pk)
     chosen = sorted(drawn.callbacks.values_list("service_case_id", flat=True))
-    other = next(f"x{i}" for i in range(100) if callbacks.draw(f"x{i}", ids, 2) != chosen)
+    other = next(f"x{i}" for i in range(100) if rounds.draw(f"x{i}", ids, 2) != chosen)
     CallbackRound.objects.filter(pk=drawn.pk).update(seed=other)
     drawn.refresh_from_db()
-    assert not callbacks.verify_round(drawn)
-    assert callbacks.check_round(drawn).problems == ["回访记录与种子抽取结果不符"]
+    assert not verify_round(drawn)
+    assert rounds.check_round(drawn).problems == ["回访记录与种子抽取结果不符"]
 
 
 def test_each_kind_takes_its_party_and_officer(county):
@@ -134,8 +138,8 @@ def test_each_kind_takes_its_party_and_officer(county):
         unit=county.east, officer=county.east_director, status="agreed"
     )  # not yet closed
     for kind in SubjectKind.values:
-        callbacks.save_rule(actor=None, unit=county.east, subject_kind=kind, mode="all")
-    assert callbacks.draw_due_rounds(today=TODAY) == 4
+        rules.save_rule(actor=None, unit=county.east, subject_kind=kind, mode="all")
+    assert rounds.draw_due_rounds(today=TODAY) == 4
     inspection = Callback.objects.get(subject_kind="inspection")
     assert (inspection.party, inspection.officer) == ("王五", county.east_officer)
     case = Callback.objects.get(subject_kind="case")
@@ -143,32 +147,30 @@ def test_each_kind_takes_its_party_and_officer(county):
     complaint = Callback.objects.get(subject_kind="complaint")
     assert (complaint.party, complaint.phone) == ("李四", "13900000002")
     assert Callback.objects.filter(subject_kind="service_case").count() == 0
-    assert callbacks.draw_due_rounds(today=TODAY) == 0  # drawn once
+    assert rounds.draw_due_rounds(today=TODAY) == 0  # drawn once
 
 
 def test_a_month_is_drawn_only_once_it_has_ended_and_only_once(county):
-    callbacks.save_rule(actor=None, unit=county.east, subject_kind="case", mode="all")
+    rules.save_rule(actor=None, unit=county.east, subject_kind="case", mode="all")
     with pytest.raises(InvalidInput) as refused:
-        callbacks.draw_round(
+        rounds.draw_round(
             unit=county.east, month="2026-05", subject_kind="case", actor=None, today=TODAY
         )
     assert refused.value.by_field["month"] == "2026-05 尚未结束，月份结束后才能抽取回访"
     with pytest.raises(InvalidInput) as refused:
-        callbacks.draw_round(
+        rounds.draw_round(
             unit=county.east, month="2026-4", subject_kind="case", actor=None, today=TODAY
         )
     assert refused.value.by_field["month"] == "月份应为 YYYY-MM：“2026-4”"
     with pytest.raises(InvalidInput) as refused:
-        callbacks.draw_round(
+        rounds.draw_round(
             unit=county.east, month=MONTH, subject_kind="complaint", actor=None, today=TODAY
         )
     assert refused.value.by_field["subject_kind"] == "城东所 没有启用的“投诉举报”回访规则"
     assert not CallbackRound.objects.exists()
-    callbacks.draw_round(
-        unit=county.east, month=MONTH, subject_kind="case", actor=None, today=TODAY
-    )
+    rounds.draw_round(unit=county.east, month=MONTH, subject_kind="case", actor=None, today=TODAY)
     with pytest.raises(Conflict):
-        callbacks.draw_round(
+        rounds.draw_round(
             unit=county.east, month=MONTH, subject_kind="case", actor=None, today=TODAY
         )
     assert CallbackRound.objects.count() == 1
@@ -176,12 +178,12 @@ def test_a_month_is_drawn_only_once_it_has_ended_and_only_once(county):
 
 def test_a_bureau_round_leaves_out_what_a_station_round_took(county):
     drawn = drawn_round(county, n=4, mode="count", count=1)
-    callbacks.save_rule(actor=None, unit=county.bureau, subject_kind="service_case", mode="all")
-    bureau = callbacks.draw_round(
+    rules.save_rule(actor=None, unit=county.bureau, subject_kind="service_case", mode="all")
+    bureau = rounds.draw_round(
         unit=county.bureau, month=MONTH, subject_kind="service_case", actor=None, today=TODAY
     )
     assert bureau.population == 3 and bureau.callbacks.count() == 3
-    assert callbacks.verify_round(drawn) and callbacks.verify_round(bureau)
+    assert verify_round(drawn) and verify_round(bureau)
 
 
 # Answers ------------------------------------------------------------------------------------------
@@ -332,6 +334,61 @@ def test_the_officer_asked_about_may_not_call_nor_another_station(county):
     assert Callback.objects.get().status == "pending"
 
 
+def test_a_grid_officer_may_not_call_even_about_another_officers_work(county):
+    """篇9: callbacks are made by the supervision staff (RUN_CALLBACKS), not by grid officers."""
+    callback = pending(county)
+    colleague = OfficerFactory(username="east_colleague", unit=county.east)
+    assert not checks.may_call(colleague, callback)
+    with pytest.raises(NotPermitted):
+        callbacks.record_callback(
+            callback=callback,
+            channel="phone",
+            called_on=CALLED,
+            answers=GOOD,
+            actor=colleague,
+            today=TODAY,
+        )
+    with pytest.raises(NotPermitted):
+        callbacks.mark_unreachable(
+            callback=callback, called_on=CALLED, actor=colleague, today=TODAY
+        )
+    callback = Callback.objects.get()
+    assert (callback.status, callback.called_on, callback.caller, callback.overall) == (
+        "pending",
+        None,
+        None,
+        "",
+    )
+
+
+def test_the_supervision_staff_call_but_never_about_their_own_work(county):
+    callback, own = drawn_round(county, n=2).callbacks.order_by("id")
+    assert checks.may_call(county.east_director, callback)
+    assert checks.may_call(county.division_staff, callback)
+    callbacks.record_callback(
+        callback=callback,
+        channel="phone",
+        called_on=CALLED,
+        answers=GOOD,
+        actor=county.division_staff,
+        today=TODAY,
+    )
+    assert Callback.objects.get(pk=callback.pk).caller == county.division_staff
+    Callback.objects.filter(pk=own.pk).update(officer=county.east_director)  # the director's case
+    own.refresh_from_db()
+    assert not checks.may_call(county.east_director, own)
+    with pytest.raises(NotPermitted):
+        callbacks.record_callback(
+            callback=own,
+            channel="phone",
+            called_on=CALLED,
+            answers=GOOD,
+            actor=county.east_director,
+            today=TODAY,
+        )
+    assert Callback.objects.get(pk=own.pk).status == "pending"
+
+
 def test_unreachable_then_reached(county):
     callback = pending(county)
     callbacks.mark_unreachable(
@@ -409,12 +466,12 @@ def test_a_problem_is_rectified_then_fed_back_in_order(county):
         actor=county.east_director,
     )
     with pytest.raises(Conflict) as refused:
-        callbacks.feed_back(
+        problems.feed_back(
             problem=problem, on=TODAY, channel="phone", actor=county.east_director, today=TODAY
         )
     assert refused.value.message == "问题尚未整改，整改完成后才能反馈"
     with pytest.raises(InvalidInput) as bad:
-        callbacks.rectify(
+        problems.rectify(
             problem=problem,
             outcome="已谈话提醒",
             on=dt.date(2026, 5, 1),
@@ -422,17 +479,17 @@ def test_a_problem_is_rectified_then_fed_back_in_order(county):
             today=TODAY,
         )
     assert bad.value.by_field["on"] == "整改完成日期不能早于回访日期（2026-05-06）：2026-05-01"
-    assert callbacks.is_overdue(problem, TODAY)
-    callbacks.rectify(
+    assert problems.is_overdue(problem, TODAY)
+    problems.rectify(
         problem=problem,
         outcome="已谈话提醒",
         on=dt.date(2026, 5, 12),
         actor=county.east_officer,
         today=TODAY,
     )
-    assert not callbacks.is_overdue(problem, TODAY)
+    assert not problems.is_overdue(problem, TODAY)
     with pytest.raises(InvalidInput) as bad:
-        callbacks.feed_back(
+        problems.feed_back(
             problem=problem,
             on=dt.date(2026, 5, 11),
             channel="phone",
@@ -441,13 +498,13 @@ def test_a_problem_is_rectified_then_fed_back_in_order(county):
         )
     assert bad.value.by_field["on"] == "反馈日期不能早于整改完成日期（2026-05-12）：2026-05-11"
     with pytest.raises(InvalidInput) as bad:
-        callbacks.feed_back(
+        problems.feed_back(
             problem=problem, on=TODAY, channel="pigeon", actor=county.east_officer, today=TODAY
         )
     assert bad.value.by_field["channel"] == "反馈方式应为电话、上门、短信或书面：“pigeon”"
     problem.refresh_from_db()
     assert problem.status == "rectified" and problem.fed_back_on is None
-    callbacks.feed_back(
+    problems.feed_back(
         problem=problem, on=TODAY, channel="phone", actor=county.east_officer, today=TODAY
     )
     problem.refresh_from_db()
@@ -468,15 +525,15 @@ def test_only_the_owner_or_callback_staff_rectify(county):
         actor=county.east_director,
     )
     with pytest.raises(NotPermitted):
-        callbacks.rectify(
+        problems.rectify(
             problem=problem, outcome="x", on=TODAY, actor=county.east_officer, today=TODAY
         )
     with pytest.raises(NotPermitted):
-        callbacks.rectify(
+        problems.rectify(
             problem=problem, outcome="x", on=TODAY, actor=county.west_director, today=TODAY
         )
     assert CallbackProblem.objects.get().status == "open"
 
 
 def test_months_are_parsed_like_the_reviews():
-    assert callbacks.parse_month(MONTH).first == IN_MONTH.replace(day=1)
+    assert parse_month(MONTH).first == IN_MONTH.replace(day=1)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import County
 from tests.timeliness.complaints.factories import east_entity, make_complaint
-from xiaoneng.timeliness.complaints import services
+from xiaoneng.timeliness.complaints import filing, services
 from xiaoneng.timeliness.complaints.figures import complaint_figures
 from xiaoneng.timeliness.complaints.models import Complaint
 
@@ -50,11 +50,11 @@ def test_the_figures_of_a_period(county: County) -> None:
     make_complaint(county, entity=entity, channel="letter")
     # A report filed as a case, one not filed.
     r1 = make_complaint(county, kind="report", entity=entity)
-    services.decide_filing(
+    filing.decide_filing(
         complaint=r1, actor=officer, file=True, on=JUNE, founded="partly", outcome="属实"
     )
     r2 = make_complaint(county, kind="report", entity=entity, topic="price")
-    services.decide_filing(
+    filing.decide_filing(
         complaint=r2, actor=officer, file=False, on=JUNE, founded="unfounded", outcome="查无实据"
     )
     # Outside the period.

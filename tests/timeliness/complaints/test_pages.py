@@ -187,10 +187,10 @@ def test_the_dossier_shows_the_entitys_complaints(county: County) -> None:
 
 
 def test_the_detail_of_a_filed_report_links_its_case(county: County) -> None:
-    from xiaoneng.timeliness.complaints import services
+    from xiaoneng.timeliness.complaints import filing
 
     report = make_complaint(county, kind="report")
-    services.decide_filing(
+    filing.decide_filing(
         complaint=report,
         actor=county.east_officer,
         file=True,

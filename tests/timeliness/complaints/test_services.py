@@ -14,7 +14,7 @@ from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.registry.models import CreditProposal
 from xiaoneng.timeliness.clocks.models import Clock, ClockKind, SubjectType
-from xiaoneng.timeliness.complaints import services
+from xiaoneng.timeliness.complaints import checks, filing, repeated, services
 from xiaoneng.timeliness.complaints.models import Complaint
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_a_terminated_mediation_must_be_told_within_7_working_days(county: Count
     complaint.refresh_from_db()
     assert complaint.status == S.CLOSED and complaint.notified_on == dt.date(2026, 7, 3)
     assert clocks(complaint)[ClockKind.COMPLAINT_NOTICE].stopped_on == dt.date(2026, 7, 3)
-    assert services.is_done(complaint)
+    assert checks.is_done(complaint)
 
 
 def test_an_agreed_mediation_records_the_amount_and_ends(county: County) -> None:
@@ -154,7 +154,7 @@ def test_an_agreed_mediation_records_the_amount_and_ends(county: County) -> None
     assert complaint.status == S.AGREED and complaint.amount_recovered == Decimal("120.50")
     assert ClockKind.COMPLAINT_NOTICE not in clocks(complaint)
     assert all(clock.stopped_on for clock in clocks(complaint).values())
-    assert services.actions_for(complaint, county.east_officer) == []
+    assert checks.actions_for(complaint, county.east_officer) == []
 
 
 def test_refusing_needs_a_reason(county: County) -> None:
@@ -227,7 +227,7 @@ def test_a_bad_amount_is_refused(county: County, amount: str, text: str) -> None
 def test_a_reports_action_on_a_complaint_is_refused(county: County) -> None:
     complaint = make_complaint(county)
     with pytest.raises(Conflict, match="该事项是投诉，不能办理此操作"):
-        services.decide_filing(
+        filing.decide_filing(
             complaint=complaint,
             actor=county.east_officer,
             file=False,
@@ -246,20 +246,20 @@ def test_a_reports_action_on_a_complaint_is_refused(county: County) -> None:
 def test_only_a_director_or_the_division_extends_verification_once(county: County) -> None:
     report = make_complaint(county, kind="report")
     with pytest.raises(NotPermitted):
-        services.extend_verification(complaint=report, actor=county.east_officer, note="情况复杂")
+        filing.extend_verification(complaint=report, actor=county.east_officer, note="情况复杂")
     with pytest.raises(InvalidInput) as error:
-        services.extend_verification(complaint=report, actor=county.east_director, note="")
+        filing.extend_verification(complaint=report, actor=county.east_director, note="")
     assert message(error, "note") == "请填写批准延长的意见"
-    services.extend_verification(complaint=report, actor=county.east_director, note="情况复杂")
+    filing.extend_verification(complaint=report, actor=county.east_director, note="情况复杂")
     clock = clocks(report)[ClockKind.REPORT_FILING]
     assert (clock.extended_days, clock.due_on) == (15, dt.date(2026, 7, 14))
     with pytest.raises(Conflict, match="核查期限已延长过一次"):
-        services.extend_verification(complaint=report, actor=county.division_staff, note="再延")
+        filing.extend_verification(complaint=report, actor=county.division_staff, note="再延")
 
 
 def test_filing_a_report_opens_and_files_a_case(county: County) -> None:
     report = make_complaint(county, kind="report", topic="price")
-    services.decide_filing(
+    filing.decide_filing(
         complaint=report,
         actor=county.east_officer,
         file=True,
@@ -285,7 +285,7 @@ def test_filing_a_report_opens_and_files_a_case(county: County) -> None:
 def test_filing_needs_a_founded_report(county: County) -> None:
     report = make_complaint(county, kind="report")
     with pytest.raises(InvalidInput) as error:
-        services.decide_filing(
+        filing.decide_filing(
             complaint=report,
             actor=county.east_officer,
             file=True,
@@ -299,7 +299,7 @@ def test_filing_needs_a_founded_report(county: County) -> None:
 
 def test_an_anonymous_reporter_is_not_told(county: County) -> None:
     report = make_complaint(county, kind="report", person="", real_name=False)
-    services.decide_filing(
+    filing.decide_filing(
         complaint=report,
         actor=county.east_officer,
         file=False,
@@ -308,11 +308,11 @@ def test_an_anonymous_reporter_is_not_told(county: County) -> None:
         outcome="查无实据",
     )
     assert ClockKind.REPORT_REPLY not in clocks(report)
-    assert services.is_done(report)
+    assert checks.is_done(report)
     with pytest.raises(Conflict, match="匿名举报无需告知处理结果"):
         services.notify(complaint=report, actor=county.east_officer, on=DAY)
     with pytest.raises(Conflict):
-        services.decide_filing(
+        filing.decide_filing(
             complaint=report,
             actor=county.east_officer,
             file=False,
@@ -359,7 +359,7 @@ def _founded(
     county: County, entity: object, received_on: dt.date, founded: str = "founded"
 ) -> Complaint:
     report = make_complaint(county, kind="report", entity=entity, received_on=received_on)
-    services.decide_filing(
+    filing.decide_filing(
         complaint=report,
         actor=county.east_officer,
         file=False,
@@ -391,8 +391,8 @@ def test_founded_ones_more_than_a_year_apart_do_not_count(county: County) -> Non
     entity = east_entity(county)
     for day in (dt.date(2026, 1, 5), dt.date(2026, 6, 1)):
         _founded(county, entity, day)
-    assert services.founded_within(entity, dt.date(2027, 1, 5)).count() == 1
-    assert services.founded_within(entity, dt.date(2027, 1, 4)).count() == 2
+    assert repeated.founded_within(entity, dt.date(2027, 1, 5)).count() == 1
+    assert repeated.founded_within(entity, dt.date(2027, 1, 4)).count() == 2
     assert not CreditProposal.objects.exists()
 
 
@@ -420,13 +420,13 @@ def test_a_closed_matter_is_not_handed_on(county: County) -> None:
 def test_the_actions_offered_are_those_the_services_let_through(county: County) -> None:
     officer, director = county.east_officer, county.east_director
     complaint = make_complaint(county)
-    assert services.actions_for(complaint, officer) == ["hand_on", "accept", "refuse"]
+    assert checks.actions_for(complaint, officer) == ["hand_on", "accept", "refuse"]
     services.accept(complaint=complaint, actor=officer, on=DAY)
-    assert services.actions_for(complaint, officer) == ["hand_on", "end_mediation"]
+    assert checks.actions_for(complaint, officer) == ["hand_on", "end_mediation"]
     report = make_complaint(county, kind="report")
-    assert services.actions_for(report, officer) == ["hand_on", "decide_filing"]
-    assert services.actions_for(report, director) == ["hand_on", "extend", "decide_filing"]
-    services.decide_filing(
+    assert checks.actions_for(report, officer) == ["hand_on", "decide_filing"]
+    assert checks.actions_for(report, director) == ["hand_on", "extend", "decide_filing"]
+    filing.decide_filing(
         complaint=report, actor=officer, file=False, on=DAY, founded="unfounded", outcome="查无"
     )
-    assert services.actions_for(report, officer) == ["hand_on", "notify"]
+    assert checks.actions_for(report, officer) == ["hand_on", "notify"]

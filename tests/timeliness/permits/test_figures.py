@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests.timeliness.permits.factories import approved, day, make_case, make_item
-from xiaoneng.timeliness.permits import figures
+from xiaoneng.timeliness.permits import figures, suspensions
 from xiaoneng.timeliness.permits import services as permits
 from xiaoneng.timeliness.permits.models import ServiceCase
 
@@ -32,10 +32,10 @@ def test_figures_of_a_month_by_hand(county):
     # 3: suspended 3 working days for 补正, twice told (a breach): Tue 3 → Fri 13 March is
     #    8 working days, less 3 suspended = 5: within the commitment
     told = make_case(county.east_officer, accepted=day(1))
-    permits.issue_notice(case=told, actor=county.east_officer, materials="申请书", on=day(2))
-    permits.materials_received(case=told, actor=county.east_officer, on=day(7))
-    permits.issue_notice(case=told, actor=county.east_officer, materials="章程", on=day(8))
-    permits.materials_received(case=told, actor=county.east_officer, on=day(8))
+    suspensions.issue_notice(case=told, actor=county.east_officer, materials="申请书", on=day(2))
+    suspensions.materials_received(case=told, actor=county.east_officer, on=day(7))
+    suspensions.issue_notice(case=told, actor=county.east_officer, materials="章程", on=day(8))
+    suspensions.materials_received(case=told, actor=county.east_officer, on=day(8))
     _done(told, county, day(11))
     # 4: open since Tue 3 March: overdue by the end of the month
     make_case(county.west_officer, accepted=day(1))

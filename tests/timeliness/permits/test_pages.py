@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.conftest import client_for
 from tests.timeliness.permits.factories import day, make_case, make_item
 from xiaoneng.timeliness.permits import services as permits
+from xiaoneng.timeliness.permits import suspensions
 from xiaoneng.timeliness.permits.models import ServiceCase, ServiceItem
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_the_list_shows_the_users_cases_and_filters_breaches(county):
     make_item()
     told = make_case(county.east_officer, accepted=day(1), applicant="城东申请人")
-    permits.issue_notice(case=told, actor=county.east_officer, materials="a", on=day(2))
-    permits.materials_received(case=told, actor=county.east_officer, on=day(3))
-    permits.issue_notice(case=told, actor=county.east_officer, materials="b", on=day(4))
+    suspensions.issue_notice(case=told, actor=county.east_officer, materials="a", on=day(2))
+    suspensions.materials_received(case=told, actor=county.east_officer, on=day(3))
+    suspensions.issue_notice(case=told, actor=county.east_officer, materials="b", on=day(4))
     make_case(county.east_officer, applicant="另一申请人")
     make_case(county.west_officer, applicant="城西申请人")
     client = client_for(county.east_officer)

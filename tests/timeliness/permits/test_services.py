@@ -11,6 +11,7 @@ from tests.timeliness.permits.factories import MONDAY, approved, day, make_case,
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.timeliness.clocks.models import Clock
+from xiaoneng.timeliness.permits import checks, handover
 from xiaoneng.timeliness.permits import services as permits
 from xiaoneng.timeliness.permits.models import ServiceCase, ServiceStage
 
@@ -58,7 +59,7 @@ def test_a_case_goes_through_review_approval_and_completion_and_the_clock_stops(
         (S.APPROVING, "east_director"),
         (S.COMPLETED, "east_director"),
     ]
-    clock = permits.clock_of(case)
+    clock = checks.clock_of(case)
     assert clock is not None and clock.stopped_on == day(3)
 
 
@@ -119,7 +120,7 @@ def test_a_case_cannot_be_closed_before_it_was_accepted(county):
     case.refresh_from_db()
     assert case.status == S.APPROVING and case.completed_on is None
     assert case.stages.count() == stages
-    assert permits.clock_of(case).stopped_on is None
+    assert checks.clock_of(case).stopped_on is None
 
 
 def test_acceptance_before_receipt_or_in_the_future_is_refused(county):
@@ -178,7 +179,7 @@ def test_rejection_and_withdrawal_need_a_reason(county):
     with pytest.raises(InvalidInput):
         permits.withdraw_case(case=other, actor=county.east_officer, on=day(2), reason="")
     permits.withdraw_case(case=other, actor=county.east_officer, on=day(2), reason="申请人撤回")
-    assert permits.clock_of(other).stopped_on == day(2)
+    assert checks.clock_of(other).stopped_on == day(2)
 
 
 def test_another_station_may_not_act_on_the_case(county):
@@ -224,60 +225,60 @@ def test_a_division_officer_must_name_a_station(county):
 
 def test_hand_on_changes_the_responsible_officer_keeps_the_first_and_moves_the_clock(county):
     case = make_case(county.east_officer, accepted=day(1))
-    permits.hand_on_case(
+    handover.hand_on_case(
         case=case, actor=county.east_officer, officer=county.east_director, reason="需所长协调"
     )
     case.refresh_from_db()
     assert case.first_officer == county.east_officer
     assert case.responsible == county.east_director and case.handed_on_at is not None
-    assert permits.clock_of(case).officer == county.east_director
-    (handed,) = permits.hand_ons(case)
+    assert checks.clock_of(case).officer == county.east_director
+    (handed,) = handover.hand_ons(case)
     assert (handed["to"], handed["reason"]) == (county.east_director.name, "需所长协调")
 
 
 def test_hand_on_to_another_station_moves_the_case_there(county):
     case = make_case(county.division_staff, unit=county.east, accepted=day(1))
-    permits.hand_on_case(
+    handover.hand_on_case(
         case=case, actor=county.division_staff, officer=county.west_officer, reason="属地办理"
     )
     case.refresh_from_db()
     assert case.unit == county.west
-    assert permits.clock_of(case).unit == county.west
+    assert checks.clock_of(case).unit == county.west
 
 
 def test_hand_on_refusals(county):
     case = make_case(county.east_officer)
     with pytest.raises(InvalidInput) as nobody:
-        permits.hand_on_case(case=case, actor=county.east_officer, officer=None, reason="x")
+        handover.hand_on_case(case=case, actor=county.east_officer, officer=None, reason="x")
     assert nobody.value.by_field == {"officer": "请选择接办人"}
     with pytest.raises(InvalidInput) as same:
-        permits.hand_on_case(
+        handover.hand_on_case(
             case=case, actor=county.east_officer, officer=county.east_officer, reason="x"
         )
     assert same.value.by_field["officer"].startswith("接办人就是当前责任人")
     with pytest.raises(InvalidInput) as leader:
-        permits.hand_on_case(
+        handover.hand_on_case(
             case=case, actor=county.east_officer, officer=county.leader, reason="x"
         )
     assert leader.value.by_field["officer"].startswith("该人员不能承办办件")
     with pytest.raises(InvalidInput) as reasonless:
-        permits.hand_on_case(
+        handover.hand_on_case(
             case=case, actor=county.east_officer, officer=county.east_director, reason=""
         )
     assert reasonless.value.by_field == {"reason": "请填写移交的理由"}
     with pytest.raises(NotPermitted):
-        permits.hand_on_case(
+        handover.hand_on_case(
             case=case, actor=county.east_officer, officer=county.west_officer, reason="x"
         )
     case.refresh_from_db()
-    assert case.responsible == county.east_officer and permits.hand_ons(case) == []
+    assert case.responsible == county.east_officer and handover.hand_ons(case) == []
 
 
 def test_used_days_exclude_nothing_without_suspension(county):
     case = make_case(county.east_officer, accepted=day(1))
     approved(case, county.east_officer, county.east_director, day(7))
     permits.complete_case(case=case, actor=county.east_director, on=day(8), outcome="granted")
-    clock = permits.clock_of(case)
+    clock = checks.clock_of(case)
     from xiaoneng.timeliness.clocks.services import used_days
 
     # Tue 3 → Tue 10 March: 5 working days; the committed limit met exactly

@@ -7,8 +7,8 @@ open, one of them overdue. Last month's round is partly still to call.
 
 Reads whatever completed work exists (the permits and complaints builders run before; the
 inspections and cases exist already). Every callback lies after its record's completion and
-the round's draw, and by ``now``; callers are officers of the station other than the one whose
-work is asked about.
+the round's draw, and by ``now``; callers are the supervision staff (the station's director or
+the bureau's division staff), never the officer whose work is asked about.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from collections.abc import Callable
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.demo.days import is_working, month_start, window_of
 from xiaoneng.demo.org import Organisation
 from xiaoneng.org.models import Officer, Role
+from xiaoneng.timeliness.callbacks import problems, rounds, rules
 from xiaoneng.timeliness.callbacks import services as callbacks
 from xiaoneng.timeliness.callbacks.models import (
     Answer,
@@ -78,9 +80,14 @@ def _working_after(calendar: WorkingCalendar, day: dt.date, count: int) -> dt.da
 
 
 def _people(station_id: int) -> list[Officer]:
+    """Who calls back a station's work (篇9: the supervision staff, RUN_CALLBACKS): its director
+    and the bureau's division staff."""
     return list(
-        Officer.objects.filter(unit_id=station_id, is_active=True)
-        .filter(roles__code__in=[Role.STATION_DIRECTOR, Role.GRID_OFFICER])
+        Officer.objects.filter(is_active=True)
+        .filter(
+            Q(unit_id=station_id, roles__code=Role.STATION_DIRECTOR)
+            | Q(roles__code=Role.DIVISION_STAFF)
+        )
         .distinct()
         .order_by("pk")
     )
@@ -113,7 +120,7 @@ def _rounds(
         text = month.strftime("%Y-%m")
         for station in organisation.stations:
             for kind, _rule in RULES:
-                found = callbacks.draw_round(
+                found = rounds.draw_round(
                     unit=station,
                     month=text,
                     subject_kind=kind,
@@ -140,7 +147,7 @@ def build_callbacks(
     with transaction.atomic():
         for station in organisation.stations:
             for kind, rule in RULES:
-                callbacks.save_rule(actor=None, unit=station, subject_kind=kind, **rule)
+                rules.save_rule(actor=None, unit=station, subject_kind=kind, **rule)
         rounds = _rounds(rng, organisation, calendar, today)
         for drawn, day in rounds:
             moment = dt.datetime.combine(day, dt.time(8, 30), tzinfo=zone)
@@ -238,7 +245,7 @@ def _unsatisfied(
         rectified = _working_after(calendar, callback.called_on, int(rng.integers(2, 9)))
         if rectified > today:
             continue
-        callbacks.rectify(
+        problems.rectify(
             problem=problem,
             outcome=str(rng.choice(OUTCOMES)),
             on=rectified,
@@ -247,7 +254,7 @@ def _unsatisfied(
         )
         fed = _working_after(calendar, rectified, int(rng.integers(0, 3)))
         if fed <= today:
-            callbacks.feed_back(
+            problems.feed_back(
                 problem=problem,
                 on=fed,
                 channel=str(rng.choice(["phone", "on_site", "sms"])),

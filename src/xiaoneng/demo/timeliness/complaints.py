@@ -22,7 +22,7 @@ from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.demo.org import Organisation
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.registry.models import Entity
-from xiaoneng.timeliness.complaints import services
+from xiaoneng.timeliness.complaints import filing, services
 from xiaoneng.timeliness.complaints.models import Channel, Complaint, Topic
 
 COMPLAINTS = 500
@@ -232,7 +232,7 @@ class Builder:
             asked = self.day_after(day, int(rng.integers(10, 15)))
             director = self.staff[unit].director
             if director is not None and asked <= self.today:
-                services.extend_verification(
+                filing.extend_verification(
                     complaint=report, actor=director, note="需检验检测，同意延长核查期限"
                 )
         if decided > self.today:
@@ -246,7 +246,7 @@ class Builder:
                 else str(rng.choice(["founded", "partly", "unfounded"], p=[0.2, 0.15, 0.65]))
             )
         outcomes = ("经核查，举报反映的问题属实，依法立案调查",) if file else NOT_FILED_OUTCOMES
-        services.decide_filing(
+        filing.decide_filing(
             complaint=report,
             actor=actor,
             file=file,

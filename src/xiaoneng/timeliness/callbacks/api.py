@@ -15,10 +15,11 @@ from pydantic import Field
 
 from xiaoneng.core.api_paging import Day, OneOf, Paging, paged
 from xiaoneng.core.errors import InvalidInput
+from xiaoneng.core.months import parse_month
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
-from xiaoneng.timeliness.callbacks import figures
+from xiaoneng.timeliness.callbacks import figures, problems
 from xiaoneng.timeliness.callbacks import services as callbacks
 from xiaoneng.timeliness.callbacks.models import (
     QUESTIONS,
@@ -56,7 +57,7 @@ class ProblemOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: CallbackProblem) -> bool:
-        return callbacks.is_overdue(obj)
+        return problems.is_overdue(obj)
 
 
 class CallbackOut(Schema):
@@ -168,7 +169,7 @@ def list_callbacks(request: OfficerRequest, filters: Query[CallbackFilter]) -> d
     if filters.kind:
         rows = rows.filter(subject_kind=filters.kind)
     if filters.month:
-        rows = rows.filter(round__month=callbacks.parse_month(filters.month).text)
+        rows = rows.filter(round__month=parse_month(filters.month).text)
     if filters.unit:
         rows = _in_unit(request, rows, filters.unit)
     return paged(pending_first(rows), filters)
@@ -282,7 +283,7 @@ class CallbackAnswerIn(Schema):
 
 
 def _owner(callback: Callback, username: str) -> Officer:
-    found = callbacks.owners(callback).filter(username=username).first()
+    found = problems.owners(callback).filter(username=username).first()
     if found is None:
         raise InvalidInput.single("owner", _("整改责任人不在本单位：%(v)s") % {"v": username})
     return found
@@ -364,7 +365,7 @@ def rectify(
     request: OfficerRequest, problem_id: int, payload: CallbackRectifyIn
 ) -> CallbackProblem:
     problem = get_scoped(_problems(request), request.user, pk=problem_id)
-    return callbacks.rectify(
+    return problems.rectify(
         problem=problem, outcome=payload.outcome, on=payload.on, actor=request.user
     )
 
@@ -376,6 +377,6 @@ def rectify(
 )
 def feedback(request: OfficerRequest, problem_id: int, payload: FeedbackIn) -> CallbackProblem:
     problem = get_scoped(_problems(request), request.user, pk=problem_id)
-    return callbacks.feed_back(
+    return problems.feed_back(
         problem=problem, on=payload.on, channel=payload.channel, actor=request.user
     )

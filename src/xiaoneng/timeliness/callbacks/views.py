@@ -22,6 +22,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError, InvalidInput, NotPermitted
 from xiaoneng.core.forms import PageForm, posted
 from xiaoneng.core.history import readable
+from xiaoneng.core.months import parse_month
 from xiaoneng.core.pages import (
     Choice,
     act,
@@ -37,7 +38,7 @@ from xiaoneng.core.tabular import write_sheet
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
-from xiaoneng.timeliness.callbacks import figures
+from xiaoneng.timeliness.callbacks import checks, figures, problems, rounds, rules
 from xiaoneng.timeliness.callbacks import services as callbacks
 from xiaoneng.timeliness.callbacks.forms import (
     AnswerForm,
@@ -64,7 +65,7 @@ from xiaoneng.timeliness.callbacks.queries import pending_first
 
 def _is_month(text: str) -> bool:
     try:
-        callbacks.parse_month(text)
+        parse_month(text)
     except InvalidInput:
         return False
     return True
@@ -162,7 +163,7 @@ def _detail_context(
     form: PageForm | None = None,
     which: str = "",
 ) -> dict[str, Any]:
-    may = callbacks.may_call(request.user, callback)
+    may = checks.may_call(request.user, callback)
     status = Callback.Status
     values: dict[str, Any] = (
         form.shown if form is not None else {"called_on": timezone.localdate().isoformat()}
@@ -182,7 +183,7 @@ def _detail_context(
         "channels": Channel.choices,
         "may_answer": may and callback.status != status.DONE,
         "may_raise": may and callback.status == status.DONE,
-        "owners": callbacks.owners(callback),
+        "owners": problems.owners(callback),
         "problems": callback.problems.select_related("owner").order_by("id"),
         "which": which,
         "values": values,
@@ -226,9 +227,8 @@ def _action(
 
 def _callback_action(request: OfficerRequest, pk: int, which: str) -> HttpResponse:
     callback = get_scoped(_callbacks(request), request.user, pk=pk)
-    if not callbacks.may_call(request.user, callback):
-        raise NotPermitted(_("您无权登记该回访（承办人不能回访自己办理的事项）。"))
-    owners = callbacks.owners(callback)
+    checks.require_call(request.user, callback)
+    owners = problems.owners(callback)
     form: PageForm
     if which == "answer":
         form = AnswerForm(**posted(request), owners=owners)
@@ -302,17 +302,17 @@ def callback_raise(request: OfficerRequest, pk: int) -> HttpResponse:
 def _rounds_context(request: OfficerRequest, form: PageForm | None = None) -> dict[str, Any]:
     known = known_filters(request, month=Choice(_("月份"), _is_month))
     month = known.get("month", "").strip()
-    rounds = scoped(CallbackRound.objects.select_related("unit", "drawn_by"), request.user)
+    drawn = scoped(CallbackRound.objects.select_related("unit", "drawn_by"), request.user)
     if month:
-        rounds = rounds.filter(month=month)
+        drawn = drawn.filter(month=month)
     return {
-        "page": paginate(request, rounds.order_by("-month", "unit__path", "subject_kind")),
+        "page": paginate(request, drawn.order_by("-month", "unit__path", "subject_kind")),
         "params": {"month": month},
         "query": params_query({"month": month}),
         "may_draw": access.can(request.user, access.RUN_CALLBACKS),
         "units": _units(request),
         "kinds": SubjectKind.choices,
-        "values": form.shown if form is not None else {"month": callbacks.last_month()},
+        "values": form.shown if form is not None else {"month": rounds.last_month()},
         "errors": form.field_errors if form is not None else {},
     }
 
@@ -332,7 +332,7 @@ def callback_round_draw(request: OfficerRequest) -> HttpResponse:
 
     def run() -> str:
         data = form.cleaned_data
-        holder["round"] = callbacks.draw_round(
+        holder["round"] = rounds.draw_round(
             unit=data["unit"],
             month=data["month"],
             subject_kind=data["subject_kind"],
@@ -374,7 +374,7 @@ def callback_round(request: OfficerRequest, pk: int) -> HttpResponse:
     )
     context = {
         "round": drawn,
-        "verification": callbacks.check_round(drawn),
+        "verification": rounds.check_round(drawn),
         "callbacks": scoped(drawn.callbacks.select_related("officer"), request.user).order_by("id"),
         "history": readable(audit.history(drawn)[:50], CallbackRound),
     }
@@ -411,7 +411,7 @@ def callback_rule_save(request: OfficerRequest) -> HttpResponse:
 
     def run() -> str:
         data = form.cleaned_data
-        rule = callbacks.save_rule(
+        rule = rules.save_rule(
             actor=request.user,
             unit=data["unit"],
             subject_kind=data["subject_kind"],
@@ -454,7 +454,7 @@ def callback_problem_list(request: OfficerRequest) -> HttpResponse:
         rows = _in_unit(rows, params["unit"])
     page = paginate(request, rows.order_by("deadline", "id"))
     for problem in page:
-        problem.overdue = callbacks.is_overdue(problem, today)
+        problem.overdue = problems.is_overdue(problem, today)
     context = {
         "page": page,
         "params": params,
@@ -468,11 +468,11 @@ def callback_problem_list(request: OfficerRequest) -> HttpResponse:
 def _problem_context(
     request: OfficerRequest, problem: CallbackProblem, form: PageForm | None = None, which: str = ""
 ) -> dict[str, Any]:
-    may = callbacks.may_rectify(request.user, problem)
+    may = checks.may_rectify(request.user, problem)
     S = CallbackProblem.Status
     return {
         "problem": problem,
-        "overdue": callbacks.is_overdue(problem),
+        "overdue": problems.is_overdue(problem),
         "may_rectify": may and problem.status == S.OPEN,
         "may_feed_back": may and problem.status == S.RECTIFIED,
         "feedback_channels": CallbackProblem.FeedbackChannel.choices,
@@ -493,7 +493,7 @@ def callback_problem_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 
 def _problem_action(request: OfficerRequest, pk: int, which: str) -> HttpResponse:
     problem = get_scoped(_problems(request), request.user, pk=pk)
-    if not callbacks.may_rectify(request.user, problem):
+    if not checks.may_rectify(request.user, problem):
         raise NotPermitted(_("只有整改责任人或回访管理人员可以登记整改和反馈。"))
     form: PageForm = (
         RectifyForm(**posted(request)) if which == "rectify" else FeedbackForm(**posted(request))
@@ -502,11 +502,11 @@ def _problem_action(request: OfficerRequest, pk: int, which: str) -> HttpRespons
     def run() -> str:
         data = form.cleaned_data
         if which == "rectify":
-            callbacks.rectify(
+            problems.rectify(
                 problem=problem, outcome=data["outcome"], on=data["on"], actor=request.user
             )
             return _("已登记整改情况")
-        callbacks.feed_back(
+        problems.feed_back(
             problem=problem, on=data["on"], channel=data["channel"], actor=request.user
         )
         return _("已登记反馈")

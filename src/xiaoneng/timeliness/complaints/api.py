@@ -19,7 +19,7 @@ from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 from xiaoneng.timeliness.clocks import services as clocks
 from xiaoneng.timeliness.clocks.models import Clock, SubjectType
-from xiaoneng.timeliness.complaints import services
+from xiaoneng.timeliness.complaints import filing, queries, services
 from xiaoneng.timeliness.complaints.figures import Figures, complaint_figures
 from xiaoneng.timeliness.complaints.models import Channel, Complaint, Topic
 from xiaoneng.timeliness.complaints.views import complaints_for
@@ -106,8 +106,8 @@ class ComplaintDetail(ComplaintOut):
         return clocks.clocks_of(SubjectType.COMPLAINT, obj.pk)
 
     @staticmethod
-    def resolve_timeline(obj: Complaint) -> list[services.Step]:
-        return services.timeline(obj)
+    def resolve_timeline(obj: Complaint) -> list[queries.Step]:
+        return queries.timeline(obj)
 
 
 class ComplaintPage(Schema):
@@ -136,11 +136,11 @@ def list_complaints(request: OfficerRequest, filters: Query[ComplaintFilter]) ->
     if filters.unit:
         rows = rows.filter(unit__code=filters.unit)
     if filters.status == "pending":
-        rows = services.unfinished(rows)
+        rows = queries.unfinished(rows)
     elif filters.status:
         rows = rows.filter(status=filters.status)
     if filters.overdue:
-        rows = services.overdue(rows)
+        rows = queries.overdue(rows)
     return paged(rows.order_by("-received_on", "-id"), filters)
 
 
@@ -359,7 +359,7 @@ class ReportExtendIn(Schema):
     summary="Extend a report's verification once by 15 working days (director or division)",
 )
 def extend(request: OfficerRequest, complaint_id: int, payload: ReportExtendIn) -> Complaint:
-    return services.extend_verification(
+    return filing.extend_verification(
         complaint=_one(request, complaint_id), actor=request.user, note=payload.note
     )
 
@@ -378,7 +378,7 @@ class ReportFilingIn(Schema):
     summary="Decide whether a report is filed as a case (程序规定 第十八条)",
 )
 def decide_filing(request: OfficerRequest, complaint_id: int, payload: ReportFilingIn) -> Complaint:
-    return services.decide_filing(
+    return filing.decide_filing(
         complaint=_one(request, complaint_id),
         actor=request.user,
         file=payload.file,

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 
 from xiaoneng.timeliness.clocks.models import Clock, ClockKind, SubjectType
 from xiaoneng.timeliness.complaints.models import Channel, Complaint, Topic
-from xiaoneng.timeliness.complaints.services import FOUNDED
+from xiaoneng.timeliness.complaints.repeated import FOUNDED
 
 S = Complaint.Status
 TOP_ENTITIES = 10

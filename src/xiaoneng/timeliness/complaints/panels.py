@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import panels
 from xiaoneng.core.scoping import scoped
 from xiaoneng.registry.panels import DossierPanel, HistoryCard, HistoryRow, newest
-from xiaoneng.timeliness.complaints import services
+from xiaoneng.timeliness.complaints import repeated
 from xiaoneng.timeliness.complaints.models import Complaint
 
 
@@ -35,14 +35,14 @@ class EntityComplaints(DossierPanel):
                 url=reverse("timeliness:complaint_detail", args=[complaint.pk]),
                 note=complaint.get_topic_display(),
                 status=complaint.get_status_display(),
-                tone="danger" if complaint.founded in services.FOUNDED else "light",
+                tone="danger" if complaint.founded in repeated.FOUNDED else "light",
             )
             for complaint in found
         ]
-        founded = scoped(services.founded_within(entity, timezone.localdate()), self.user).count()
+        founded = scoped(repeated.founded_within(entity, timezone.localdate()), self.user).count()
         summary = (
             _("近一年投诉举报属实 %(n)d 件（达到 %(t)d 件即提出信用等级调整建议）")
-            % {"n": founded, "t": services.REPEAT_THRESHOLD}
+            % {"n": founded, "t": repeated.REPEAT_THRESHOLD}
             if founded
             else ""
         )

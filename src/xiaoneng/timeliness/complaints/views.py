@@ -30,7 +30,7 @@ from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 from xiaoneng.timeliness.clocks.models import SubjectType
 from xiaoneng.timeliness.clocks.views import clocks_panel_context
-from xiaoneng.timeliness.complaints import services
+from xiaoneng.timeliness.complaints import checks, filing, queries, services
 from xiaoneng.timeliness.complaints.figures import Figures, complaint_figures
 from xiaoneng.timeliness.complaints.forms import ActionForm, ComplaintForm
 from xiaoneng.timeliness.complaints.models import Channel, Complaint, Topic
@@ -73,12 +73,12 @@ def complaint_list(request: OfficerRequest) -> HttpResponse:
     if params["unit"]:
         rows = rows.filter(unit__code=params["unit"])
     if params["status"] == "pending":
-        rows = services.unfinished(rows)
+        rows = queries.unfinished(rows)
     elif params["status"]:
         rows = rows.filter(status=params["status"])
     if params["overdue"].lower() in ("1", "true", "yes", "on"):
-        rows = services.overdue(rows, today)
-    page = paginate(request, rows.annotate(late=services.overdue_filter(today)))
+        rows = queries.overdue(rows, today)
+    page = paginate(request, rows.annotate(late=queries.overdue_filter(today)))
     context = {
         "page": page,
         "params": params,
@@ -151,10 +151,10 @@ def _handlers(request: OfficerRequest) -> QuerySet[Officer]:
 def _detail_context(
     request: OfficerRequest, complaint: Complaint, errors: dict[str, str], form: dict[str, Any]
 ) -> dict[str, Any]:
-    actions = services.actions_for(complaint, request.user)
+    actions = checks.actions_for(complaint, request.user)
     return {
         "complaint": complaint,
-        "steps": services.timeline(complaint),
+        "steps": queries.timeline(complaint),
         **clocks_panel_context(SubjectType.COMPLAINT, complaint.pk, request.user),
         "today": timezone.localdate(),
         "actions": actions,
@@ -209,10 +209,10 @@ def _run(request: OfficerRequest, complaint: Complaint, action: str, form: Actio
         services.notify(complaint=complaint, actor=actor, on=data["on"], note=data["note"])
         return _("已告知，办结")
     if action == "extend":
-        services.extend_verification(complaint=complaint, actor=actor, note=data["note"])
+        filing.extend_verification(complaint=complaint, actor=actor, note=data["note"])
         return _("核查期限已延长 15 个工作日")
     filed = _flag(data["decision"])
-    services.decide_filing(
+    filing.decide_filing(
         complaint=complaint,
         actor=actor,
         file=filed,

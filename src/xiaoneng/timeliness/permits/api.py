@@ -20,7 +20,7 @@ from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 from xiaoneng.timeliness.clocks.models import Clock
-from xiaoneng.timeliness.permits import figures, queries
+from xiaoneng.timeliness.permits import checks, figures, handover, queries, suspensions
 from xiaoneng.timeliness.permits import services as permits
 from xiaoneng.timeliness.permits.models import (
     OneTimeNotice,
@@ -200,7 +200,7 @@ class ServiceCaseDetail(ServiceCaseOut):
 
     @staticmethod
     def resolve_clock(obj: ServiceCase) -> Clock | None:
-        return permits.clock_of(obj)
+        return checks.clock_of(obj)
 
 
 class ServiceCasePage(Schema):
@@ -400,15 +400,15 @@ def _step(
             officer = officers.filter(username=data.officer).first()
             if officer is None:
                 raise InvalidInput.single("officer", _("未找到该人员：%(v)s") % {"v": data.officer})
-        permits.hand_on_case(case=case, actor=user, officer=officer, reason=data.reason)
+        handover.hand_on_case(case=case, actor=user, officer=officer, reason=data.reason)
     elif action == "notice":
-        permits.issue_notice(case=case, actor=user, materials=data.materials, on=on)
+        suspensions.issue_notice(case=case, actor=user, materials=data.materials, on=on)
     elif action == "materials":
-        permits.materials_received(case=case, actor=user, on=on)
+        suspensions.materials_received(case=case, actor=user, on=on)
     elif action == "suspend":
-        permits.suspend_case(case=case, actor=user, reason=data.reason, note=data.note, on=on)
+        suspensions.suspend_case(case=case, actor=user, reason=data.reason, note=data.note, on=on)
     else:
-        permits.resume_case(case=case, actor=user, on=on)
+        suspensions.resume_case(case=case, actor=user, on=on)
 
 
 @router.post(

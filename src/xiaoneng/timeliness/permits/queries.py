@@ -28,7 +28,7 @@ def is_true(text: str) -> bool:
 def _clock(field: str) -> Subquery:
     clocks = Clock.objects.filter(
         subject_type=SubjectType.SERVICE_CASE, subject_id=OuterRef("pk")
-    ).order_by("-id")  # the latest, as permits.services.clock_of
+    ).order_by("-id")  # the latest, as permits.checks.clock_of
     return Subquery(clocks.values(field)[:1])
 
 

@@ -1,17 +1,15 @@
-"""Service items and cases (事项 / 办件, 篇5 and 篇9): 限时办结, 一审一核, 首问负责, 一次性告知.
+"""Service cases (办件, 篇5 and 篇9) from receipt to the end: 限时办结, 一审一核, 首问负责.
 
 A case moves 收件 → 受理 → 审查 → 核准 → 办结 (``transitions.SERVICE_CASE``); each stage is a
 ``ServiceStage`` (who, on which day, their opinion). Acceptance opens the case's clock with the
-item's committed and statutory limits; a one-time notice (一次性告知) stops it for 补正 until the
-materials arrive; 办结 or 撤回 stops it. The responsible officer (首问责任人 at first) changes
-only by an explicit hand-on, which the clock follows.
+item's committed and statutory limits; 办结 or 撤回 stops it. The one-time notice and the other
+suspensions are in ``suspensions``, the hand-on of the responsible officer in ``handover``, the
+steps a page offers in ``steps``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,85 +17,33 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
 from xiaoneng.core.calendar import WorkingCalendar
-from xiaoneng.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
+from xiaoneng.core.errors import FieldError, InvalidInput
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.registry.models import Entity
 from xiaoneng.timeliness.clocks import services as clocks
-from xiaoneng.timeliness.clocks.models import (
-    Clock,
-    ClockKind,
-    SubjectType,
-    Suspension,
-    SuspensionReason,
+from xiaoneng.timeliness.clocks.models import ClockKind, SubjectType
+from xiaoneng.timeliness.permits.checks import (
+    check_on,
+    clock_of,
+    last_stage_on,
+    refuse,
+    require_handler,
+    required_text,
+    today,
 )
 from xiaoneng.timeliness.permits.models import (
     ItemCategory,
-    OneTimeNotice,
     ServiceCase,
     ServiceItem,
     ServiceStage,
 )
-from xiaoneng.timeliness.permits.transitions import (
-    FINAL,
-    IN_PROGRESS,
-    SERVICE_CASE,
-    check_stage,
-)
+from xiaoneng.timeliness.permits.transitions import SERVICE_CASE, check_stage
 
 S = ServiceCase.Status
 NUMBER_PREFIX = "BJ"
 APPLICANT_LENGTH = 100
 PHONE_LENGTH = 20
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-# ---------------------------------------------------------------- who may act
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
-
-
-def may_handle(actor: Officer, case: ServiceCase) -> bool:
-    """HANDLE_SERVICES, and the case's unit in the actor's scope."""
-    return access.can(actor, access.HANDLE_SERVICES) and access.in_scope(actor, case.unit_id)
-
-
-def _require_handler(actor: Officer, case: ServiceCase) -> None:
-    access.require(actor, access.HANDLE_SERVICES)
-    access.require_unit(actor, case.unit_id)
-
-
-def last_stage_on(case: ServiceCase) -> dt.date:
-    """The day of the case's latest stage (its receipt at least)."""
-    days = [case.received_on, case.accepted_on, case.completed_on]
-    latest = case.stages.order_by("-done_on").values_list("done_on", flat=True).first()
-    clock = clock_of(case) if case.accepted_on else None
-    if clock is not None:
-        for started, ended in clock.suspensions.values_list("started_on", "ended_on"):
-            days += [started, ended]
-    return max(d for d in [*days, latest] if d is not None)
-
-
-def _check_on(field: str, on: dt.date | None, not_before: dt.date, what: str) -> dt.date:
-    if on is None:
-        raise InvalidInput.single(field, _("请填写%(what)s（YYYY-MM-DD）") % {"what": what})
-    if on > today():
-        raise InvalidInput.single(
-            field, _("%(what)s不能是将来的日期：%(day)s") % {"what": what, "day": on}
-        )
-    if on < not_before:
-        raise InvalidInput.single(
-            field,
-            _("%(what)s不得早于上一环节的日期（%(before)s）：%(day)s")
-            % {"what": what, "before": not_before, "day": on},
-        )
-    return on
 
 
 def _stage(case: ServiceCase, stage: str, officer: Officer, on: dt.date, opinion: str) -> None:
@@ -199,7 +145,7 @@ def receive_case(
         unit=unit,
         received_on=received_on,
     )
-    _raise(errors)
+    refuse(errors)
     assert unit is not None and item is not None
     with transaction.atomic(), audit.attributed(actor):
         case = ServiceCase.objects.create(
@@ -229,9 +175,9 @@ def accept_case(
 ) -> ServiceCase:
     """受理 on ``on`` (not before receipt, not in the future): the clock opens with the item's
     committed and statutory limits."""
-    _require_handler(actor, case)
+    require_handler(actor, case)
     check_stage(case, S.ACCEPTED, actor=actor)
-    on = _check_on("accepted_on", on, last_stage_on(case), _("受理日期"))
+    on = check_on("accepted_on", on, last_stage_on(case), _("受理日期"))
     item = case.item
     with transaction.atomic(), audit.attributed(actor):
         SERVICE_CASE.move(case, S.ACCEPTED)
@@ -256,21 +202,14 @@ def accept_case(
     return case
 
 
-def _reason(field: str, text: str, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput.single(field, message)
-    return text
-
-
 def reject_case(
     *, case: ServiceCase, actor: Officer, on: dt.date | None, reason: str
 ) -> ServiceCase:
     """不予受理, with the reason the applicant is told."""
-    _require_handler(actor, case)
+    require_handler(actor, case)
     check_stage(case, S.REJECTED, actor=actor)
-    reason = _reason("reason", reason, _("请填写不予受理的理由"))
-    on = _check_on("on", on, last_stage_on(case), _("不予受理日期"))
+    reason = required_text("reason", reason, _("请填写不予受理的理由"))
+    on = check_on("on", on, last_stage_on(case), _("不予受理日期"))
     with transaction.atomic(), audit.attributed(actor):
         SERVICE_CASE.move(case, S.REJECTED)
         case.completed_on = on
@@ -278,16 +217,6 @@ def reject_case(
         case.save()
         _stage(case, S.REJECTED, actor, on, reason)
     return case
-
-
-def clock_of(case: ServiceCase) -> Clock | None:
-    """The case's clock (opened at acceptance; the latest, should a stray clock name the same
-    subject), or None before it."""
-    return (
-        Clock.objects.filter(subject_type=SubjectType.SERVICE_CASE, subject_id=case.pk)
-        .order_by("-id")
-        .first()
-    )
 
 
 # ---------------------------------------------------------------- review, approval, completion
@@ -298,9 +227,9 @@ def review_case(
 ) -> ServiceCase:
     """审查: the reviewer's opinion. On an 一审一核 item the one officer reviews and approves in
     one step (``approve_case``)."""
-    _require_handler(actor, case)
+    require_handler(actor, case)
     check_stage(case, S.REVIEWING, actor=actor)
-    on = _check_on("on", on, last_stage_on(case), _("审查日期"))
+    on = check_on("on", on, last_stage_on(case), _("审查日期"))
     with transaction.atomic(), audit.attributed(actor):
         SERVICE_CASE.move(case, S.REVIEWING)
         case.save()
@@ -313,9 +242,9 @@ def approve_case(
 ) -> ServiceCase:
     """核准 by an officer other than the reviewer (审核分离); on an 一审一核 item (篇5) one officer
     reviews and approves an accepted case in one step, both stages recorded."""
-    _require_handler(actor, case)
+    require_handler(actor, case)
     check_stage(case, S.APPROVING, actor=actor)
-    on = _check_on("on", on, last_stage_on(case), _("核准日期"))
+    on = check_on("on", on, last_stage_on(case), _("核准日期"))
     opinion = (opinion or "").strip()
     with transaction.atomic(), audit.attributed(actor):
         if case.status == S.ACCEPTED:
@@ -345,7 +274,7 @@ def complete_case(
 ) -> ServiceCase:
     """办结 on ``on`` with the outcome (准予 / 不予准予): the clock stops. A case is never closed
     before it was accepted."""
-    _require_handler(actor, case)
+    require_handler(actor, case)
     if on is not None and case.accepted_on is not None and on < case.accepted_on:
         raise InvalidInput.single(
             "completed_on",
@@ -358,7 +287,7 @@ def complete_case(
             "outcome",
             _("办理结果应为 granted（准予）或 refused（不予准予）：%(v)s") % {"v": outcome},
         )
-    on = _check_on("completed_on", on, last_stage_on(case), _("办结日期"))
+    on = check_on("completed_on", on, last_stage_on(case), _("办结日期"))
     with transaction.atomic(), audit.attributed(actor):
         SERVICE_CASE.move(case, S.COMPLETED)
         case.completed_on, case.outcome = on, outcome
@@ -377,10 +306,10 @@ def withdraw_case(
     calendar: WorkingCalendar | None = None,
 ) -> ServiceCase:
     """申请人撤回: the case ends, its clock stops."""
-    _require_handler(actor, case)
+    require_handler(actor, case)
     check_stage(case, S.WITHDRAWN, actor=actor)
-    reason = _reason("reason", reason, _("请填写撤回的情况"))
-    on = _check_on("on", on, last_stage_on(case), _("撤回日期"))
+    reason = required_text("reason", reason, _("请填写撤回的情况"))
+    on = check_on("on", on, last_stage_on(case), _("撤回日期"))
     with transaction.atomic(), audit.attributed(actor):
         SERVICE_CASE.move(case, S.WITHDRAWN)
         case.completed_on = on
@@ -389,252 +318,3 @@ def withdraw_case(
         _stage(case, S.WITHDRAWN, actor, on, reason)
         _stop_clock(case, on, actor, calendar)
     return case
-
-
-def _check_open(case: ServiceCase) -> None:
-    """A case is handed on until it is final (办结, 不予受理, 撤回)."""
-    if case.status in FINAL:
-        raise Conflict(_("办件已%(status)s，不能移交") % {"status": case.get_status_display()})
-
-
-def hand_on_case(
-    *, case: ServiceCase, actor: Officer, officer: Officer | None, reason: str
-) -> ServiceCase:
-    """首问负责制: the responsible officer changes only here, recorded with the reason; a move to
-    an officer of another station moves the case there. The clock follows."""
-    _require_handler(actor, case)
-    _check_open(case)
-    if officer is None:
-        raise InvalidInput.single("officer", _("请选择接办人"))
-    if officer.pk == case.responsible_id:
-        raise InvalidInput.single(
-            "officer", _("接办人就是当前责任人：%(name)s") % {"name": officer}
-        )
-    if not officer.is_active or not access.can(officer, access.HANDLE_SERVICES):
-        raise InvalidInput.single("officer", _("该人员不能承办办件：%(name)s") % {"name": officer})
-    if officer.unit is None or not access.in_scope(actor, officer.unit_id):
-        raise NotPermitted(_("接办人不在您所在单位的辖区内"))
-    reason = _reason("reason", reason, _("请填写移交的理由"))
-    unit = officer.unit if officer.unit.kind == Unit.Kind.STATION else None
-    moved = unit is not None and unit.pk != case.unit_id
-    with transaction.atomic(), audit.attributed(actor):
-        case.responsible = officer
-        case.handed_on_at = timezone.now()
-        fields = ["responsible", "handed_on_at"]
-        if moved:
-            assert unit is not None
-            case.unit, case.region_code = unit, unit.region_code
-            fields += ["unit", "region_code"]
-        audit.set_reason(case, reason)
-        case.save(update_fields=fields)
-        clock = clock_of(case)
-        if clock is not None and clock.stopped_on is None:
-            clocks.hand_on(clock=clock, officer=officer, unit=unit if moved else None, actor=actor)
-    return case
-
-
-def hand_ons(case: ServiceCase) -> list[dict[str, object]]:
-    """The case's hand-ons from its trace, oldest first: when, by whom, to whom, why."""
-    names = dict(Officer.objects.filter(pk__in=_responsible_ids(case)).values_list("pk", "name"))
-    found = []
-    for event in reversed(list(audit.history(case))):
-        change = (event.changes or {}).get("responsible")
-        if event.action == "create" or not change:
-            continue
-        found.append(
-            {
-                "at": event.at,
-                "actor": event.actor_name,
-                "from": names.get(change[0], change[0]),
-                "to": names.get(change[1], change[1]),
-                "reason": event.reason,
-            }
-        )
-    return found
-
-
-def _responsible_ids(case: ServiceCase) -> set[int]:
-    ids: set[int] = set()
-    for event in audit.history(case):
-        change = (event.changes or {}).get("responsible")
-        if change:
-            ids |= {v for v in change if isinstance(v, int)}
-    return ids
-
-
-# ---------------------------------------------------------------- one-time notice, suspensions
-
-
-def _open_clock(case: ServiceCase) -> Clock:
-    if case.status not in IN_PROGRESS:
-        raise Conflict(
-            _("办件状态为“%(status)s”，时限未在计算") % {"status": case.get_status_display()}
-        )
-    clock = clock_of(case)
-    if clock is None or clock.stopped_on is not None:
-        raise Conflict(_("办件没有正在计算的时限"))
-    return clock
-
-
-def issue_notice(
-    *,
-    case: ServiceCase,
-    actor: Officer,
-    materials: list[str] | str,
-    on: dt.date | None,
-    calendar: WorkingCalendar | None = None,
-) -> OneTimeNotice:
-    """一次性告知 (篇9; 《行政许可法》第三十二条): every missing material in one notice; the clock
-    stops for 补正 until they arrive. A second notice is allowed but recorded as a breach."""
-    _require_handler(actor, case)
-    if isinstance(materials, str):
-        materials = materials.splitlines()
-    lines = list(dict.fromkeys(line.strip() for line in materials if line and line.strip()))
-    if not lines:
-        raise InvalidInput.single("materials", _("请列明需要补正的全部材料"))
-    clock = _open_clock(case)
-    on = _check_on("on", on, last_stage_on(case), _("告知日期"))
-    with transaction.atomic(), audit.attributed(actor):
-        sequence = case.notices.count() + 1
-        suspension = clocks.suspend(
-            clock=clock,
-            reason=SuspensionReason.CORRECTION,
-            note=_("一次性告知补正（第 %(n)d 次）：%(m)s") % {"n": sequence, "m": "、".join(lines)},
-            on=on,
-            actor=actor,
-            calendar=calendar,
-        )
-        return OneTimeNotice.objects.create(
-            case=case,
-            sequence=sequence,
-            issued_on=on,
-            officer=actor,
-            materials="\n".join(lines),
-            breach=sequence > 1,
-            suspension=suspension,
-        )
-
-
-def _open_suspension(case: ServiceCase) -> Suspension | None:
-    clock = clock_of(case)
-    if clock is None:
-        return None
-    return clock.suspensions.filter(ended_on__isnull=True).first()
-
-
-def _awaited_correction(case: ServiceCase) -> Suspension:
-    """The open 补正 suspension (of a one-time notice) the case waits on."""
-    suspension = _open_suspension(case)
-    if suspension is None or suspension.reason != SuspensionReason.CORRECTION:
-        raise Conflict(_("办件没有等待补正的中止"))
-    return suspension
-
-
-def _suspended(case: ServiceCase) -> Suspension:
-    """The case's open suspension, whatever its reason."""
-    suspension = _open_suspension(case)
-    if suspension is None:
-        raise Conflict(_("办件的时限没有中止"))
-    return suspension
-
-
-def materials_received(
-    *,
-    case: ServiceCase,
-    actor: Officer,
-    on: dt.date | None,
-    calendar: WorkingCalendar | None = None,
-) -> Clock:
-    """The applicant brought the materials asked for: the 补正 suspension ends on ``on``."""
-    _require_handler(actor, case)
-    suspension = _awaited_correction(case)
-    if on is None:
-        raise InvalidInput.single("on", _("请填写补正材料收到的日期（YYYY-MM-DD）"))
-    return clocks.resume(suspension=suspension, on=on, actor=actor, calendar=calendar)
-
-
-OTHER_REASONS = tuple(r for r in SuspensionReason.values if r != SuspensionReason.CORRECTION)
-
-
-def suspend_case(
-    *,
-    case: ServiceCase,
-    actor: Officer,
-    reason: str,
-    note: str,
-    on: dt.date | None,
-    calendar: WorkingCalendar | None = None,
-) -> Suspension:
-    """Time the law excludes (公告, 专家评审, 检验检测, 听证…), with its reason and a note;
-    补正 goes through the one-time notice."""
-    _require_handler(actor, case)
-    if reason == SuspensionReason.CORRECTION:
-        raise InvalidInput.single("reason", _("补正材料请通过“一次性告知”中止时限"))
-    if reason not in OTHER_REASONS:
-        raise InvalidInput.single("reason", _("中止原因无效：%(value)s") % {"value": reason})
-    clock = _open_clock(case)
-    if on is None:
-        raise InvalidInput.single("started_on", _("请填写中止日期（YYYY-MM-DD）"))
-    return clocks.suspend(
-        clock=clock, reason=reason, note=note, on=on, actor=actor, calendar=calendar
-    )
-
-
-def resume_case(
-    *,
-    case: ServiceCase,
-    actor: Officer,
-    on: dt.date | None,
-    calendar: WorkingCalendar | None = None,
-) -> Clock:
-    """End the case's open suspension on ``on``, whatever its reason."""
-    _require_handler(actor, case)
-    suspension = _suspended(case)
-    if on is None:
-        raise InvalidInput.single("ended_on", _("请填写恢复日期（YYYY-MM-DD）"))
-    return clocks.resume(suspension=suspension, on=on, actor=actor, calendar=calendar)
-
-
-# ---------------------------------------------------------------- the steps offered
-
-STAGE_STEPS = {
-    "accept": S.ACCEPTED,
-    "reject": S.REJECTED,
-    "review": S.REVIEWING,
-    "approve": S.APPROVING,
-    "complete": S.COMPLETED,
-    "withdraw": S.WITHDRAWN,
-}
-
-
-def _passes(check: Callable[[], object]) -> bool:
-    try:
-        check()
-    except Conflict:
-        return False
-    return True
-
-
-def next_actions(case: ServiceCase, actor: Officer) -> list[str]:
-    """The steps ``actor`` may take on the case now: those the state checks of their services
-    let through (the page offers these only)."""
-    if not may_handle(actor, case):
-        return []
-    found = [
-        step
-        for step, to in STAGE_STEPS.items()
-        if _passes(partial(check_stage, case, to, actor=actor))
-    ]
-    if _passes(partial(_check_open, case)):
-        found.append("hand_on")
-    try:
-        clock: Clock | None = _open_clock(case)
-    except Conflict:
-        clock = None
-    if clock is not None and clock.suspended_since is None:  # clocks.suspend: one at a time
-        found += ["notice", "suspend"]
-    if _passes(partial(_awaited_correction, case)):
-        found.append("materials")
-    if _passes(partial(_suspended, case)):
-        found.append("resume")
-    return found

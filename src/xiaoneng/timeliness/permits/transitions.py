@@ -3,7 +3,7 @@
 收件 → 受理 | 不予受理 | 撤回; 受理 → 审查 | 核准 (一审一核: one officer both) | 撤回;
 审查 → 核准 | 撤回; 核准 → 办结 | 撤回. 办结, 不予受理 and 撤回 are final. The status names the
 last stage done; each move is a service in ``permits.services``, which asks ``check_stage``
-first (and so does the page before it offers a step).
+first (and so does the page before it offers a step: ``permits.steps``).
 """
 
 from __future__ import annotations

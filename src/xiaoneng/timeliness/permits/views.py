@@ -25,11 +25,12 @@ from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.models import Entity
 from xiaoneng.timeliness.clocks.models import Level, SubjectType, SuspensionReason
 from xiaoneng.timeliness.clocks.views import clocks_panel_context
-from xiaoneng.timeliness.permits import figures, queries
+from xiaoneng.timeliness.permits import checks, figures, handover, queries, suspensions
 from xiaoneng.timeliness.permits import items as item_service
 from xiaoneng.timeliness.permits import services as permits
 from xiaoneng.timeliness.permits.forms import ActionForm, CaseForm, ItemForm
 from xiaoneng.timeliness.permits.models import ItemCategory, ServiceCase, ServiceItem
+from xiaoneng.timeliness.permits.steps import next_actions
 
 S = ServiceCase.Status
 FILTERS = ("status", "item", "unit", "warning", "overdue", "breach")
@@ -127,9 +128,9 @@ def service_case_create(request: OfficerRequest) -> HttpResponse:
 def _offered(request: OfficerRequest, case: ServiceCase) -> dict[str, bool]:
     """The steps the user may take on the case now (the buttons shown); none to a viewer who
     does not handle the case."""
-    if not permits.may_handle(request.user, case):
+    if not checks.may_handle(request.user, case):
         return {}
-    steps = permits.next_actions(case, request.user)
+    steps = next_actions(case, request.user)
     return {action: action in steps for action in ACTIONS}
 
 
@@ -147,7 +148,7 @@ def _detail_context(
         "case": case,
         "stages": list(case.stages.select_related("officer")),
         "notices": list(case.notices.select_related("officer", "suspension")),
-        "hand_ons": permits.hand_ons(case),
+        "hand_ons": handover.hand_ons(case),
         **clocks_panel_context(SubjectType.SERVICE_CASE, case.pk, request.user),
         "offered": _offered(request, case),
         "outcomes": ServiceCase.Outcome.choices[1:],
@@ -192,18 +193,20 @@ def _step(request: OfficerRequest, case: ServiceCase, action: str, data: dict[st
         permits.withdraw_case(case=case, actor=user, on=on, reason=data["reason"])
         return _("已撤回")
     if action == "hand_on":
-        permits.hand_on_case(case=case, actor=user, officer=data["officer"], reason=data["reason"])
+        handover.hand_on_case(case=case, actor=user, officer=data["officer"], reason=data["reason"])
         return _("已移交")
     if action == "notice":
-        permits.issue_notice(case=case, actor=user, materials=data["materials"], on=on)
+        suspensions.issue_notice(case=case, actor=user, materials=data["materials"], on=on)
         return _("已一次性告知，时限中止待补正")
     if action == "materials":
-        permits.materials_received(case=case, actor=user, on=on)
+        suspensions.materials_received(case=case, actor=user, on=on)
         return _("补正材料已收到，时限恢复计算")
     if action == "suspend":
-        permits.suspend_case(case=case, actor=user, reason=data["reason"], note=data["note"], on=on)
+        suspensions.suspend_case(
+            case=case, actor=user, reason=data["reason"], note=data["note"], on=on
+        )
         return _("时限已中止")
-    permits.resume_case(case=case, actor=user, on=on)
+    suspensions.resume_case(case=case, actor=user, on=on)
     return _("时限已恢复计算")
 
 

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiaoneng.core.audit import acting_as
 from xiaoneng.core.errors import DomainError
-from xiaoneng.timeliness.callbacks import services as callbacks
+from xiaoneng.core.months import parse_month
+from xiaoneng.timeliness.callbacks import rounds
 from xiaoneng.timeliness.callbacks.models import CallbackRound, CallbackRule
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
 
     def _draw(self, month: str, unit: str | None) -> None:
         try:
-            month = callbacks.parse_month(month).text
+            month = parse_month(month).text
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from None
         rules = CallbackRule.objects.filter(active=True).select_related("unit")
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             if drawn is None:
                 try:
                     with acting_as(None):
-                        drawn = callbacks.draw_round(
+                        drawn = rounds.draw_round(
                             unit=rule.unit,
                             month=month,
                             subject_kind=rule.subject_kind,
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         drawn = CallbackRound.objects.select_related("unit").filter(pk=round_id).first()
         if drawn is None:
             raise CommandError(f"no such round: {round_id}", returncode=2)
-        outcome = callbacks.check_round(drawn)
+        outcome = rounds.check_round(drawn)
         verdict = "一致 verified" if outcome.verified else "不一致 MISMATCH"
         self.stdout.write(f"{drawn.unit.code} {drawn.month} round #{drawn.pk}: {verdict}")
         for problem in outcome.problems:
