@@ -252,3 +252,26 @@ def test_a_term_inside_a_pattern_match_of_its_rule_gives_way() -> None:
         ("MED-2", "有效率98%", 0, 6),
         ("MED-2", "有效率", 7, 10),
     ]
+
+
+def test_a_library_of_more_than_16383_characters_is_read_in_three_bytes() -> None:
+    from xiaoneng.textscan.alphabet import TWO_BYTES
+
+    # 17,000 distinct ideographs that normalise to themselves, in two-character terms.
+    from xiaoneng.textscan.normalisation import normalise_term
+
+    ideographs = (chr(p) for p in range(0x3400, 0xA000))
+    chars = [c for c in ideographs if normalise_term(c) == c][:17_000]
+    terms = tuple(a + b for a, b in zip(chars[0::2], chars[1::2], strict=True))
+    rule = Rule(id="WIDE-1", category="absolute", law="甲", severity="low", terms=terms)
+    wide = Scanner.compile(Library(version="1", rules=(rule,)))
+    assert wide._matcher.compiled.alphabet.width == 3
+    assert len(wide._matcher.compiled.alphabet.numbers.nonzero()[0]) >= TWO_BYTES
+    last = terms[-1]
+    texts = [f"甲{terms[0]}乙", f"{last[0]} * {last[1]}", "无", f"{terms[1]}{terms[1]}"]
+    assert [found(r) for r in wide.scan_many((t, None) for t in texts)] == [
+        [("WIDE-1", terms[0], 1, 3)],
+        [("WIDE-1", f"{last[0]} * {last[1]}", 0, 5)],
+        [],
+        [("WIDE-1", terms[1], 0, 2), ("WIDE-1", terms[1], 2, 4)],
+    ]

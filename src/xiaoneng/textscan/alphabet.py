@@ -8,8 +8,9 @@ start on a character boundary and byte offset // width is the character index. T
 the str API's byte-to-character map of the whole text per call and makes the haystack a third
 shorter than UTF-8 for Chinese.
 
-The scanner's normalisation tables carry the alphabet code in their upper 32 bits, so one
-table lookup per character both normalises it and encodes it.
+The scanner's normalisation tables carry the alphabet code in their lower 32 bits (the
+normalised character and its flags above), so one table lookup per character both normalises
+it and encodes it.
 """
 
 from __future__ import annotations
@@ -86,15 +87,16 @@ class Alphabet:
 
     @staticmethod
     def _combine(entries: npt.NDArray[np.uint32], codes: npt.NDArray[np.uint32]) -> Any:
-        upper = codes[entries & POINT].astype(np.uint64) << np.uint64(32)
-        return entries.astype(np.uint64) | upper
+        lower = codes[entries & POINT].astype(np.uint64)
+        return (entries.astype(np.uint64) << np.uint64(32)) | lower
 
-    def encode(self, entries: npt.NDArray[np.uint64]) -> bytes:
-        """Entries (64-bit) as the haystack."""
-        entries = np.ascontiguousarray(entries)
+    def encode(self, entries: npt.NDArray[np.uint64]) -> memoryview:
+        """Entries (64-bit) as the haystack (the automaton reads the buffer: no copy to bytes)."""
         if self.width == 2:
-            return entries.view(np.uint32)[1::2].astype(np.uint16).tobytes()
-        return entries.view(np.uint8).reshape(-1, 8)[:, 4 : 4 + self.width].tobytes()
+            return entries.astype(np.uint16).view(np.uint8).data
+        entries = np.ascontiguousarray(entries)
+        wide = np.ascontiguousarray(entries.view(np.uint8).reshape(-1, 8)[:, : self.width])
+        return wide.reshape(-1).data
 
     def joined(self, before: Any, after: Any) -> Any:
         """Whether some key has normalised character ``before`` followed by ``after``."""

@@ -9,7 +9,9 @@ map is the identity and is never materialised.
 
 An entry is the normalised code point with flags in the top bits (separator, traditional;
 or the value EXPANDS: see ``Tables.expand``). A scanner's tables (``alphabet``) are 64-bit:
-the same low 32 bits and, above them, the character as its automaton reads it.
+the same 32 bits in the upper half and, below them, the character as its automaton reads it
+(so the flags are found with one comparison of whole entries, and the haystack is their
+truncation).
 
 The second pass removes separators (spaces, symbols, zero-width characters) that evaders put
 between characters; clause punctuation (，。；：！？、) and line breaks stay, they are real
@@ -33,7 +35,8 @@ UNICODE_SIZE = 0x110000
 SEPARATOR = 1 << 31
 TRADITIONAL = 1 << 30
 EXPANDS = 1 << 29  # the whole entry: the character maps to a string of length ≠ 1
-FLAGGED = EXPANDS  # an entry's low 32 bits ≥ this: it has a flag
+JOINED = 1 << 28  # the JOINER's flag: a batch's record boundaries come with the other flags
+FLAGGED = JOINED  # a (32-bit) entry ≥ this: it has a flag
 POINT = 0x1FFFFF
 OPENCC_WINDOW = 6  # characters of context either side for phrase-level t2s
 
@@ -112,6 +115,7 @@ def tables() -> Tables:
         _fill(plain, expand, point, low)
         if simple != low and code[point] != EXPANDS:
             code[point] |= np.uint32(TRADITIONAL)
+    code[ord(JOINER)] = plain[ord(JOINER)] = ord(JOINER) | JOINED
     return Tables(code, plain, expand)
 
 
@@ -131,12 +135,14 @@ class Passes:
     """One string normalised: its entries, flags kept.
 
     ``origin``: the original index of each character (None: the identity). ``separators``:
-    the indices of the characters the second pass removes.
+    the indices of the characters the second pass removes. ``joiners``: the original indices
+    of the JOINERs (a batch's record boundaries).
     """
 
     entries: Entries
     origin: npt.NDArray[np.int64] | None
     separators: npt.NDArray[np.int64]
+    joiners: npt.NDArray[np.int64]
 
     @property
     def first(self) -> str:
@@ -152,10 +158,17 @@ def _points(text: str) -> npt.NDArray[np.uint32]:
 
 
 def low_bits(entries: Entries) -> npt.NDArray[np.uint32]:
-    """The normalised code points and flags (a view, for 64-bit entries)."""
+    """The normalised code points and flags (a view: the upper half of 64-bit entries)."""
     if entries.dtype == np.uint64:
-        return entries.view(np.uint32)[0::2]
+        return entries.view(np.uint32)[1::2]
     return entries
+
+
+def _flagged(entries: Entries) -> npt.NDArray[np.int64]:
+    """The indices of the entries with a flag."""
+    if entries.dtype == np.uint64:
+        return np.flatnonzero(entries >= np.uint64(FLAGGED << 32))
+    return np.flatnonzero(entries >= FLAGGED)
 
 
 def decode(entries: Entries) -> str:
@@ -185,12 +198,14 @@ def _phrases(text: str, positions: npt.NDArray[np.int64], mapped: Entries, plain
         for (low, high), piece in zip(windows, pieces, strict=True):
             _convert(piece, low, high, mapped, plain)
         return
-    lengths = np.array([high - low for low, high in windows], dtype=np.int64)
-    starts = np.array([low for low, _ in windows], dtype=np.int64)
-    offsets = np.cumsum(lengths + 1) - (lengths + 1)
-    steps = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    inside = np.repeat(starts, lengths) + steps
-    again = plain[_points(converted)[np.repeat(offsets, lengths) + steps]]
+    bounds = np.array(windows, dtype=np.int64).reshape(-1, 2)
+    lengths = bounds[:, 1] - bounds[:, 0]
+    # The k-th character of the windows taken together, in the i-th window, is at
+    # k - (the characters of the windows before it) + its start in the text and, after the i
+    # line breaks before it, at k + i in ``converted``.
+    steps = np.arange(int(lengths.sum()))
+    inside = steps - np.repeat(np.cumsum(lengths) - lengths - bounds[:, 0], lengths)
+    again = plain[_points(converted)[steps + np.repeat(np.arange(len(lengths)), lengths)]]
     if (low_bits(again) == EXPANDS).any():
         for (low, high), piece in zip(windows, pieces, strict=True):
             _convert(piece, low, high, mapped, plain)
@@ -240,8 +255,9 @@ def passes(text: str, code: Entries | None = None, plain: Entries | None = None)
     points = _points(text)
     mapped = code[points]
     low = low_bits(mapped)
-    flagged = np.flatnonzero(low >= FLAGGED)
+    flagged = _flagged(mapped)
     flags = low[flagged]
+    joiners = flagged[flags == JOINED]
     traditional = flagged[(flags & TRADITIONAL) != 0]
     if len(traditional):
         _phrases(text, traditional, mapped, plain)
@@ -251,9 +267,9 @@ def passes(text: str, code: Entries | None = None, plain: Entries | None = None)
     if len(expands):
         mapped, origin = _expand(mapped, points, expands, code)
         low = low_bits(mapped)
-        flagged = np.flatnonzero(low >= FLAGGED)
+        flagged = _flagged(mapped)
         flags = low[flagged]
-    return Passes(mapped, origin, flagged[(flags & SEPARATOR) != 0])
+    return Passes(mapped, origin, flagged[(flags & SEPARATOR) != 0], joiners)
 
 
 def normalise(text: str) -> Normalised:
