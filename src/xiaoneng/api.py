@@ -78,6 +78,7 @@ OPERATION_MODULES = {
     "xiaoneng.planning.patrol.task_api": "xiaoneng.planning.plan_api",
     "xiaoneng.planning.policy.api": "xiaoneng.planning.api",
     "xiaoneng.reports.api": "xiaoneng.cases.report_api",
+    "xiaoneng.timeliness.permits.write_api": "xiaoneng.timeliness.permits.api",
 }
 
 

@@ -1,16 +1,18 @@
 """API of service cases and items (办件 / 事项): /service-cases, /service-items, scoped to the
-user's units."""
+user's units. The reads and the schemas they answer are here; the writes (receiving a case and
+its steps) are in ``write_api``, imported last so its operations join this router (a path's
+reads and writes must share one)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xiaoneng.core.api_paging import Day, OneOf, Paging, paged
@@ -18,10 +20,8 @@ from xiaoneng.core.errors import InvalidInput
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.models import Officer, Unit
 from xiaoneng.org.requests import OfficerRequest
-from xiaoneng.registry.models import Entity
 from xiaoneng.timeliness.clocks.models import Clock
-from xiaoneng.timeliness.permits import checks, figures, handover, queries, suspensions
-from xiaoneng.timeliness.permits import services as permits
+from xiaoneng.timeliness.permits import checks, figures, queries
 from xiaoneng.timeliness.permits.models import (
     OneTimeNotice,
     ServiceCase,
@@ -295,50 +295,9 @@ def case_figures(
     ]
 
 
-class ServiceCaseIn(Schema):
-    item: str = Field(description="item code")
-    applicant: str
-    applicant_phone: str = ""
-    entity: str | None = Field(None, description="USCC of the entity concerned")
-    unit: str | None = Field(None, description="station code (default: the user's station)")
-    received_on: Day | None = Field(None, description="default today")
-    note: str = ""
-
-
-def _case(request: OfficerRequest, case_id: int) -> Any:
+def case_of(request: OfficerRequest, case_id: int) -> Any:
+    """The case ``case_id`` in the user's scope (404 outside it), for an answer."""
     return get_scoped(queries.cases_for(request.user), request.user, pk=case_id)
-
-
-@router.post(
-    "/service-cases", response={201: ServiceCaseDetail}, summary="收件: receive an application"
-)
-def receive(request: OfficerRequest, payload: ServiceCaseIn) -> Status[Any]:
-    item = ServiceItem.objects.filter(code=payload.item).first()
-    if item is None:
-        raise InvalidInput.single("item", _("未找到该服务事项：%(v)s") % {"v": payload.item})
-    unit = None
-    if payload.unit:
-        unit = scoped(Unit.objects.all(), request.user).filter(code=payload.unit).first()
-        if unit is None:
-            raise InvalidInput.single("unit", _("请选择办理所"))
-    entity = None
-    if payload.entity:
-        entity = scoped(Entity.objects.all(), request.user).filter(uscc=payload.entity).first()
-        if entity is None:
-            raise InvalidInput.single(
-                "entity", _("未找到该统一社会信用代码的主体：%(v)s") % {"v": payload.entity}
-            )
-    case = permits.receive_case(
-        actor=request.user,
-        item=item,
-        applicant=payload.applicant,
-        applicant_phone=payload.applicant_phone,
-        entity=entity,
-        unit=unit,
-        received_on=payload.received_on,
-        note=payload.note,
-    )
-    return Status(201, _case(request, case.pk))
 
 
 @router.get(
@@ -347,79 +306,8 @@ def receive(request: OfficerRequest, payload: ServiceCaseIn) -> Status[Any]:
     summary="One case, its stages",
 )
 def get_case(request: OfficerRequest, service_case_id: int) -> Any:
-    return _case(request, service_case_id)
+    return case_of(request, service_case_id)
 
 
-Action = Literal[
-    "accept",
-    "reject",
-    "review",
-    "approve",
-    "complete",
-    "withdraw",
-    "hand_on",
-    "notice",
-    "materials",
-    "suspend",
-    "resume",
-]
-
-
-class ServiceCaseActionIn(Schema):
-    on: Day | None = Field(None, description="the day of the step (hand_on: not used)")
-    opinion: str = ""
-    reason: str = Field("", description="reject, withdraw, hand_on: required; suspend: the reason")
-    outcome: str = Field("", description="complete: granted or refused")
-    officer: str = Field("", description="hand_on: user name of the officer taking over")
-    materials: list[str] = Field(default_factory=list, description="notice: every missing item")
-    note: str = Field("", description="suspend: what is awaited")
-
-
-def _step(
-    request: OfficerRequest, case: ServiceCase, action: str, data: ServiceCaseActionIn
-) -> None:
-    user, on = request.user, data.on
-    if action == "accept":
-        permits.accept_case(case=case, actor=user, on=on, opinion=data.opinion)
-    elif action == "reject":
-        permits.reject_case(case=case, actor=user, on=on, reason=data.reason)
-    elif action == "review":
-        permits.review_case(case=case, actor=user, on=on, opinion=data.opinion)
-    elif action == "approve":
-        permits.approve_case(case=case, actor=user, on=on, opinion=data.opinion)
-    elif action == "complete":
-        permits.complete_case(
-            case=case, actor=user, on=on, outcome=data.outcome, opinion=data.opinion
-        )
-    elif action == "withdraw":
-        permits.withdraw_case(case=case, actor=user, on=on, reason=data.reason)
-    elif action == "hand_on":
-        officer = None
-        if data.officer:
-            officers = scoped(Officer.objects.filter(is_active=True), user)
-            officer = officers.filter(username=data.officer).first()
-            if officer is None:
-                raise InvalidInput.single("officer", _("未找到该人员：%(v)s") % {"v": data.officer})
-        handover.hand_on_case(case=case, actor=user, officer=officer, reason=data.reason)
-    elif action == "notice":
-        suspensions.issue_notice(case=case, actor=user, materials=data.materials, on=on)
-    elif action == "materials":
-        suspensions.materials_received(case=case, actor=user, on=on)
-    elif action == "suspend":
-        suspensions.suspend_case(case=case, actor=user, reason=data.reason, note=data.note, on=on)
-    else:
-        suspensions.resume_case(case=case, actor=user, on=on)
-
-
-@router.post(
-    "/service-cases/{int:service_case_id}/{action}",
-    response=ServiceCaseDetail,
-    summary="A step of a case: accept, reject, review, approve, complete, withdraw, hand_on, "
-    "notice (一次性告知), materials (补正到位), suspend, resume",
-)
-def case_action(
-    request: OfficerRequest, service_case_id: int, action: Action, payload: ServiceCaseActionIn
-) -> Any:
-    case = _case(request, service_case_id)
-    _step(request, case, action, payload)
-    return _case(request, service_case_id)
+# The writes join ``router``: imported last, once it and the schemas above exist.
+import xiaoneng.timeliness.permits.write_api  # noqa: E402, F401
