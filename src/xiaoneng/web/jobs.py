@@ -74,7 +74,7 @@ def callbacks_draw(today: dt.date) -> Mapping[str, int]:
 
 
 COUNT_LABELS: dict[str, str | Promise] = {
-    "clocks": _("时限"),
+    "clocks": _("重算时限"),
     "changed": _("变化"),
     "escalated": _("逐级上报"),
     "cleared": _("解除"),
