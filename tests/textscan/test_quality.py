@@ -247,6 +247,14 @@ def test_prohibited_goods_rules_apply_to_listings_only() -> None:
         "国家级一等奖由国务院于2019年颁发",
         "累计销量突破1000万台（数据来源：奥维云网零售监测）",
         "92%的用户表示满意（数据来源：2023年第三方问卷调查，样本量2000）",
+        # Sources and awarding bodies written before the claim (context exceptions, 2026.12.3).
+        "据欧睿国际2023年统计，本品牌销量第一",
+        "据歐睿國際2023年統計，本品牌銷量第一",
+        "经工业和信息化部认定为国家级技术创新示范企业",
+        "农业农村部2022年认定的国家级重点龙头企业",
+        "据奥维云网2023年零售监测数据，累计销量突破1000万台",
+        # A footnote mark and the source further on.
+        "销量第一*。全屋智能规划，续航180分钟，适合大户型家庭。*数据来源：天猫平台2023年销售统计",
     ],
 )
 def test_facts_cited_with_their_source_are_passed(text: str) -> None:
@@ -259,8 +267,12 @@ def test_facts_cited_with_their_source_are_passed(text: str) -> None:
         ("全网销量第一的空气炸锅", "ABS-004", "销量第一"),
         ("连续五年销量冠军", "ABS-004", "销量冠军"),
         ("国家级配方", "ABS-003", "国家级"),
-        # A source written before the claim is out of the pattern's sight: still reported.
-        ("据欧睿国际统计，本品牌销量第一", "ABS-004", "销量第一"),
+        # A source before the claim must name it, in the same sentence.
+        ("据统计，本品牌销量第一", "ABS-004", "销量第一"),
+        ("据欧睿国际统计。另据本店测算，本品牌销量第一", "ABS-004", "销量第一"),
+        ("本品牌销量第一。", "ABS-004", "销量第一"),
+        ("国家级工艺，由我们自己打造", "ABS-003", "国家级"),
+        ("国 家 级配方", "ABS-003", "国 家 级"),
         # A bracket that names no awarding body is not a citation.
         ("国家级品质（限时特惠）", "ABS-003", "国家级"),
         ("累计销量突破1000万台", "FAL-008", "销量突破1000万台"),

@@ -97,6 +97,12 @@ class KeywordPatternOut(Schema):
     window: int
 
 
+class KeywordContextOut(Schema):
+    regex: str
+    before: int
+    after: int
+
+
 class KeywordRuleOut(Schema):
     code: str
     category: str
@@ -105,6 +111,7 @@ class KeywordRuleOut(Schema):
     terms: list[str]
     exceptions: list[str]
     patterns: list[KeywordPatternOut]
+    contexts: list[KeywordContextOut]
     targets: list[str]
     kinds: list[str]
     not_kinds: list[str]

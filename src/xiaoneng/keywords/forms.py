@@ -1,5 +1,6 @@
 """Forms of the keyword library pages: a rule typed from its lines (terms and exceptions one per
-line, patterns as ``锚词1,锚词2 | 正则 | 窗口``), the import upload and the trial scan.
+line, patterns as ``锚词1,锚词2 | 正则 | 窗口``, lawful contexts as ``前字数 | 后字数 | 正则``),
+the import upload and the trial scan.
 ``keywords.services`` and ``textscan.validate_rule`` decide what is valid."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from xiaoneng import textscan
 from xiaoneng.core.forms import PageForm, TextListField
 
 PATTERN_FORMAT = _("第%(n)s行格式应为「锚词1,锚词2 | 正则表达式 | 窗口」：%(line)s")
+CONTEXT_FORMAT = _("第%(n)s行格式应为「前字数 | 后字数 | 正则表达式」：%(line)s")
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_TRIAL_TEXT = 100_000
 
@@ -44,6 +46,25 @@ def parse_patterns(text: str) -> tuple[textscan.Pattern, ...]:
     return tuple(found)
 
 
+def parse_contexts(text: str) -> tuple[textscan.Context, ...]:
+    """Context exceptions from lines ``before | after | regex`` (the regex may hold "|")."""
+    found = []
+    for number, line in enumerate(lines_of(text), start=1):
+        parts = [part.strip() for part in line.split("|", 2)]
+        if len(parts) < 3 or not all(p.isdigit() for p in parts[:2]) or not parts[2]:
+            raise ValidationError(CONTEXT_FORMAT, "format", {"n": number, "line": line})
+        before, after = int(parts[0]), int(parts[1])
+        found.append(textscan.Context(regex=parts[2], before=before, after=after))
+    return tuple(found)
+
+
+def context_lines(contexts: list[dict[str, Any]]) -> str:
+    """A rule's stored context exceptions as the form's lines."""
+    return "\n".join(
+        f"{c.get('before', 0)} | {c.get('after', 0)} | {c.get('regex', '')}" for c in contexts or ()
+    )
+
+
 def pattern_lines(patterns: list[dict[str, Any]]) -> str:
     """A rule's stored patterns as the form's lines."""
     return "\n".join(
@@ -62,6 +83,7 @@ class RuleForm(PageForm):
     terms = forms.CharField(label=_("词语"), required=False)
     exceptions = forms.CharField(label=_("例外"), required=False)
     patterns = forms.CharField(label=_("正则模式"), required=False)
+    contexts = forms.CharField(label=_("上下文例外"), required=False)
     targets = TextListField(label=_("适用对象"))
     kinds = TextListField(label=_("适用广告类别"))
     not_kinds = TextListField(label=_("不适用广告类别"))
@@ -70,6 +92,9 @@ class RuleForm(PageForm):
 
     def clean_patterns(self) -> tuple[textscan.Pattern, ...]:
         return parse_patterns(self.cleaned_data["patterns"])
+
+    def clean_contexts(self) -> tuple[textscan.Context, ...]:
+        return parse_contexts(self.cleaned_data["contexts"])
 
     def clean_law(self) -> str:
         law = str(self.cleaned_data["law"]).strip()
@@ -88,6 +113,7 @@ class RuleForm(PageForm):
             terms=tuple(lines_of(data["terms"])),
             exceptions=tuple(lines_of(data["exceptions"])),
             patterns=data["patterns"],
+            contexts=data["contexts"],
             targets=tuple(data["targets"]),
             kinds=tuple(data["kinds"]),
             not_kinds=tuple(data["not_kinds"]),

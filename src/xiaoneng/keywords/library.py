@@ -29,6 +29,14 @@ def rule_of(row: KeywordRule) -> textscan.Rule:
             )
             for p in row.patterns or ()
         ),
+        contexts=tuple(
+            textscan.Context(
+                regex=str(c.get("regex", "")),
+                before=int(c.get("before", 0)),
+                after=int(c.get("after", 0)),
+            )
+            for c in row.contexts or ()
+        ),
         targets=tuple(row.targets or ()),
         kinds=tuple(row.kinds or ()),
         not_kinds=tuple(row.not_kinds or ()),
@@ -48,6 +56,9 @@ def fields_of(rule: textscan.Rule) -> dict[str, Any]:
         "patterns": [
             {"anchors": list(p.anchors), "regex": p.regex, "window": p.window}
             for p in rule.patterns
+        ],
+        "contexts": [
+            {"regex": c.regex, "before": c.before, "after": c.after} for c in rule.contexts
         ],
         "targets": list(rule.targets),
         "kinds": list(rule.kinds),
@@ -101,7 +112,16 @@ class Diff:
         return not (self.added or self.removed or self.changed)
 
 
-COMPARED = ("category", "law", "severity", "terms", "exceptions", "patterns", "targets")
+COMPARED = (
+    "category",
+    "law",
+    "severity",
+    "terms",
+    "exceptions",
+    "patterns",
+    "contexts",
+    "targets",
+)
 COMPARED_MORE = ("kinds", "not_kinds", "note")
 
 

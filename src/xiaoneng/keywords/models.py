@@ -18,7 +18,8 @@ from xiaoneng.org.models import Officer
 
 @traced(exclude=("terms_text",))
 class KeywordRule(models.Model):
-    """One rule of the library: its terms, lawful exceptions and claim patterns, the law it
+    """One rule of the library: its terms, lawful exceptions, claim patterns and lawful
+    contexts (a regex near a hit that passes it: a cited source), the law it
     applies and the targets and ad kinds it is scoped to (the lists are JSON)."""
 
     code = models.CharField(_("规则编号"), max_length=60, unique=True)
@@ -28,6 +29,7 @@ class KeywordRule(models.Model):
     terms = models.JSONField(_("词语"), default=list, blank=True)
     exceptions = models.JSONField(_("例外"), default=list, blank=True)
     patterns = models.JSONField(_("正则模式"), default=list, blank=True)
+    contexts = models.JSONField(_("上下文例外"), default=list, blank=True)
     targets = models.JSONField(_("适用对象"), default=list, blank=True)
     kinds = models.JSONField(_("适用广告类别"), default=list, blank=True)
     not_kinds = models.JSONField(_("不适用广告类别"), default=list, blank=True)

@@ -51,6 +51,7 @@ def check_rule(rule: textscan.Rule) -> None:
 
 
 FIELD_WORDS = (
+    ("上下文例外", "contexts"),
     ("例外", "exceptions"),
     ("模式", "patterns"),
     ("不适用", "not_kinds"),

@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "terms": _("词语"),
     "exceptions": _("例外"),
     "patterns": _("正则模式"),
+    "contexts": _("上下文例外"),
     "targets": _("适用对象"),
     "kinds": _("适用广告类别"),
     "not_kinds": _("不适用广告类别"),

@@ -21,7 +21,7 @@ from xiaoneng.core.forms import ReasonForm, posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import Choice, is_flag, known_filters, paginate, params_query
 from xiaoneng.keywords import scanning, services
-from xiaoneng.keywords.forms import RuleForm, TrialForm, pattern_lines
+from xiaoneng.keywords.forms import RuleForm, TrialForm, context_lines, pattern_lines
 from xiaoneng.keywords.highlight import segments
 from xiaoneng.keywords.models import KeywordRule, LibraryVersion
 from xiaoneng.keywords.queries import filter_rules
@@ -125,6 +125,7 @@ def _initial(rule: KeywordRule | None) -> dict[str, Any]:
         "terms": "\n".join(rule.terms),
         "exceptions": "\n".join(rule.exceptions),
         "patterns": pattern_lines(rule.patterns),
+        "contexts": context_lines(rule.contexts),
         "targets": rule.targets,
         "kinds": rule.kinds,
         "not_kinds": rule.not_kinds,

@@ -10,8 +10,10 @@ See docs/textscan.md.
 from xiaoneng.textscan.model import (
     AD_KINDS,
     CATEGORIES,
+    CONTEXT_WINDOW,
     SEVERITIES,
     TARGETS,
+    Context,
     Library,
     LibraryError,
     Pattern,
@@ -26,8 +28,10 @@ from xiaoneng.textscan.yamlio import dump_yaml, load_yaml
 __all__ = [
     "AD_KINDS",
     "CATEGORIES",
+    "CONTEXT_WINDOW",
     "SEVERITIES",
     "TARGETS",
+    "Context",
     "Library",
     "LibraryError",
     "Normalised",

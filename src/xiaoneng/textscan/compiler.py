@@ -20,6 +20,8 @@ from xiaoneng.textscan.normalisation import compact, normalise_term
 
 # (rule index, start in key, end in key, pattern index or -1 for a plain term)
 Emit = tuple[int, int, int, int]
+# A compiled context exception: (regex, characters before the hit, characters after it)
+ContextCheck = tuple[re.Pattern[str], int, int]
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Compiled:
     alphabet: Alphabet
     longest: int
     patterns: dict[tuple[int, int], tuple[re.Pattern[str], int]]
+    # rule index → its context exceptions (rules without any are absent)
+    contexts: dict[int, tuple[ContextCheck, ...]] = field(default_factory=dict)
 
 
 def _forms(text: str) -> list[str]:
@@ -116,8 +120,13 @@ def compile_library(library: Library) -> Compiled:
         for index, rule in enumerate(library.rules)
         for number, pattern in enumerate(rule.patterns)
     }
+    contexts = {
+        index: tuple((re.compile(c.regex), c.before, c.after) for c in rule.contexts)
+        for index, rule in enumerate(library.rules)
+        if rule.contexts
+    }
     if not keys:
-        return Compiled([], [], [], None, Alphabet.build([]), 0, patterns)
+        return Compiled([], [], [], None, Alphabet.build([]), 0, patterns, contexts)
     helper = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
     emits: list[tuple[Emit, ...]] = []
     shields: list[frozenset[int]] = []
@@ -136,4 +145,5 @@ def compile_library(library: Library) -> Compiled:
         matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
         implementation=ahocorasick_rs.Implementation.DFA,
     )
-    return Compiled(keys, emits, shields, automaton, alphabet, max(map(len, keys)), patterns)
+    longest = max(map(len, keys))
+    return Compiled(keys, emits, shields, automaton, alphabet, longest, patterns, contexts)

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from xiaoneng.textscan.alphabet import Alphabet
 from xiaoneng.textscan.compiler import Compiled
+from xiaoneng.textscan.contexts import passed
 from xiaoneng.textscan.normalisation import JOINER, POINT, SEPARATOR, decode, low_bits
 
 Ints = npt.NDArray[np.int64]
@@ -155,13 +156,14 @@ class Matcher:
         return found
 
     def hits(self, batch: Batch) -> Ints:
-        """The rows (record, start, end, rule) of the batch, sorted, without duplicates."""
+        """The rows (record, start, end, rule) of the batch, sorted, without duplicates, the
+        hits excused by a context of their rule left out (see ``contexts``)."""
         rows = self._first_pass(batch)
         if len(batch.separators) and self.compiled.automaton is not None:
             rows = self._second_pass(batch, rows)
         if not len(rows):
             return EMPTY
-        return _outermost(_unique(rows))
+        return passed(self.compiled.contexts, batch, _outermost(_unique(rows)))
 
     def emit(self, window: Window, size: int, key: int, start: int, rules: Any) -> list[Ints]:
         """(rule, start, end) for each rule that a hit on ``key`` at ``start`` reports."""

@@ -50,6 +50,19 @@ class Pattern:
     window: int = 24
 
 
+CONTEXT_WINDOW = 500  # the largest ``before`` / ``after`` of a context exception
+
+
+@dataclass(frozen=True)
+class Context:
+    """A lawful context: a hit is not reported when ``regex`` matches (a non-empty match) in the
+    normalised text from ``before`` characters before the hit to ``after`` characters after it."""
+
+    regex: str
+    before: int = 0
+    after: int = 0
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule of the library: what it forbids, under which law, and where it is lawful."""
@@ -61,6 +74,7 @@ class Rule:
     terms: tuple[str, ...]
     exceptions: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
+    contexts: tuple[Context, ...] = ()
     targets: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     not_kinds: tuple[str, ...] = ()
@@ -123,6 +137,23 @@ def _unknown(values: tuple[str, ...], known: dict[str, str], field: str) -> list
     return [f"{field}「{value}」未定义" for value in values if value not in known]
 
 
+def _context_faults(context: Context, field: str) -> list[str]:
+    messages = []
+    try:
+        compiled = re.compile(context.regex)
+    except re.error as error:
+        messages.append(f"{field}的正则表达式「{context.regex}」无法编译：{error}")
+    else:
+        # A regex that matches the empty string would excuse every hit.
+        if compiled.search("") is not None:
+            messages.append(f"{field}的正则表达式「{context.regex}」能匹配空字符串")
+    if not all(0 <= n <= CONTEXT_WINDOW for n in (context.before, context.after)):
+        messages.append(f"{field}的前后字数应在 0 到 {CONTEXT_WINDOW} 之间")
+    elif not (context.before or context.after):
+        messages.append(f"{field}的前后字数不能都为 0")
+    return messages
+
+
 def validate_rule(rule: Rule) -> list[str]:
     """What is wrong with ``rule``, in Chinese, each message naming the field; [] when sound."""
     from xiaoneng.textscan.normalisation import normalise_term
@@ -163,6 +194,8 @@ def validate_rule(rule: Rule) -> list[str]:
             if not normalise_term(anchor):
                 messages.append(f"{field}的锚定词「{anchor}」为空")
             anchors.append(normalise_term(anchor))
+    for number, context in enumerate(rule.contexts, start=1):
+        messages += _context_faults(context, f"上下文例外第{number}条")
     keys = [key for key in seen] + [a for a in anchors if a]
     exceptions: set[str] = set()
     for exception in rule.exceptions:

@@ -13,6 +13,10 @@ rules:
       - anchors: [有效率]
         regex: '有效率\\s*\\d+%'
         window: 24
+    contexts:                     # optional: lawful contexts (regex within before/after chars)
+      - regex: '据[^。]{2,24}?统计[^。]*$'
+        before: 60
+        after: 0
     targets: [ad]                 # optional: ad / listing; empty = both
     kinds: []                     # optional: ad kinds it applies to; empty = all
     not_kinds: [medical]          # optional
@@ -25,7 +29,14 @@ from typing import Any
 
 import yaml
 
-from xiaoneng.textscan.model import Library, LibraryError, Pattern, Rule, validate_rule
+from xiaoneng.textscan.model import (
+    Context,
+    Library,
+    LibraryError,
+    Pattern,
+    Rule,
+    validate_rule,
+)
 
 RULE_FIELDS = (
     "id",
@@ -35,6 +46,7 @@ RULE_FIELDS = (
     "terms",
     "exceptions",
     "patterns",
+    "contexts",
     "targets",
     "kinds",
     "not_kinds",
@@ -74,6 +86,25 @@ def _pattern(value: Any, where: str, number: int, messages: list[str]) -> Patter
     return Pattern(anchors=anchors, regex=regex, window=window)
 
 
+def _context(value: Any, where: str, number: int, messages: list[str]) -> Context | None:
+    field = f"上下文例外第{number}条"
+    if not isinstance(value, dict):
+        messages.append(f"{where}：{field}应为映射（regex、before、after）")
+        return None
+    unknown = sorted(set(map(str, value)) - {"regex", "before", "after"})
+    if unknown:
+        messages.append(f"{where}：{field}含未知字段 {', '.join(unknown)}")
+    regex = value.get("regex")
+    if not isinstance(regex, str) or not regex:
+        messages.append(f"{where}：{field}缺少正则表达式（regex）")
+        return None
+    sizes = [value.get(name, 0) for name in ("before", "after")]
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+        messages.append(f"{where}：{field}的前后字数（before、after）应为整数")
+        return None
+    return Context(regex=regex, before=sizes[0], after=sizes[1])
+
+
 def _rule(value: Any, number: int, messages: list[str]) -> Rule | None:
     if not isinstance(value, dict):
         messages.append(f"第{number}条规则应为映射")
@@ -93,6 +124,11 @@ def _rule(value: Any, number: int, messages: list[str]) -> Rule | None:
         messages.append(f"{where}：模式应为列表")
         raw = []
     patterns = [_pattern(p, where, n, messages) for n, p in enumerate(raw, start=1)]
+    raw = value.get("contexts") or []
+    if not isinstance(raw, list):
+        messages.append(f"{where}：上下文例外应为列表")
+        raw = []
+    contexts = [_context(c, where, n, messages) for n, c in enumerate(raw, start=1)]
     if len(messages) > before:
         return None
     return Rule(
@@ -101,6 +137,7 @@ def _rule(value: Any, number: int, messages: list[str]) -> Rule | None:
         law=str(value["law"]),
         severity=str(value["severity"]),
         patterns=tuple(p for p in patterns if p is not None),
+        contexts=tuple(c for c in contexts if c is not None),
         note=str(value.get("note") or ""),
         **lists,
     )
@@ -166,6 +203,10 @@ def _rule_data(rule: Rule) -> dict[str, Any]:
         data["patterns"] = [
             {"anchors": list(p.anchors), "regex": p.regex, "window": p.window}
             for p in rule.patterns
+        ]
+    if rule.contexts:
+        data["contexts"] = [
+            {"regex": c.regex, "before": c.before, "after": c.after} for c in rule.contexts
         ]
     if rule.note:
         data["note"] = rule.note
