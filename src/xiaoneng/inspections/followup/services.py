@@ -73,6 +73,25 @@ def _days(value: Any) -> int | None:
         return -1
 
 
+def checked_term(
+    errors: list[FieldError], *, issued_on: dt.date, working_days: Any, deadline: dt.date | None
+) -> Term:
+    """The order's term (``rectification_term``); refused with ``errors`` and the term's own
+    field errors together when there are any."""
+    try:
+        term = rectification_term(
+            issued_on=issued_on,
+            working_days=working_days,
+            deadline=deadline,
+            calendar=WorkingCalendar.load(),
+        )
+    except InvalidInput as error:
+        errors = [*errors, *error.errors]
+    if errors:
+        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    return term
+
+
 def rectification_term(
     *, issued_on: dt.date, working_days: Any, deadline: dt.date | None, calendar: WorkingCalendar
 ) -> Term:
@@ -190,15 +209,7 @@ def issue_rectification(
     errors = _check_findings(inspection, findings)
     if not (requirements or "").strip():
         errors.append(FieldError("requirements", _("请填写整改要求")))
-    calendar = WorkingCalendar.load()
-    try:
-        term = rectification_term(
-            issued_on=today, working_days=working_days, deadline=deadline, calendar=calendar
-        )
-    except InvalidInput as error:
-        errors += error.errors
-    if errors:
-        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    term = checked_term(errors, issued_on=today, working_days=working_days, deadline=deadline)
     with transaction.atomic(), audit.attributed(actor):
         rectification = save_order(
             Rectification(
@@ -208,7 +219,6 @@ def issue_rectification(
             actor=actor,
             requirements=requirements,
             term=term,
-            reinspect_on=calendar.add_working_days(term.deadline, 1),
             today=today,
         )
         if inspection.task_id is not None:
@@ -224,10 +234,10 @@ def save_order(
     actor: Officer,
     requirements: str,
     term: Term,
-    reinspect_on: dt.date,
     today: dt.date,
 ) -> Rectification:
-    """Number and save the order, move its findings to 整改中, plan the re-inspection."""
+    """Number and save the order, move its findings to 整改中, plan the re-inspection for the
+    first working day after the deadline."""
     lock_sequence()
     rectification.number = next_number(today.year)
     rectification.requirements = requirements.strip()
@@ -242,7 +252,10 @@ def save_order(
         finding.rectification = rectification
         finding.save()
     rectification.reinspection_task = plan_reinspection(
-        rectification=rectification, findings=findings, actor=actor, day=reinspect_on
+        rectification=rectification,
+        findings=findings,
+        actor=actor,
+        day=WorkingCalendar.load().add_working_days(term.deadline, 1),
     )
     rectification.save(update_fields=["reinspection_task"])
     return rectification

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
-from xiaoneng.core.calendar import WorkingCalendar
-from xiaoneng.core.errors import FieldError, InvalidInput
+from xiaoneng.core.errors import FieldError
 from xiaoneng.inspections.checklists.models import ChecklistItem
 from xiaoneng.inspections.followup.models import Finding, Rectification
-from xiaoneng.inspections.followup.services import rectification_term, save_order
+from xiaoneng.inspections.followup.services import checked_term, save_order
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Entity
@@ -62,15 +61,7 @@ def issue_for_source(
                 _("发现日期不能晚于下达日期 %(day)s：%(v)s") % {"day": today, "v": found_on},
             )
         )
-    calendar = WorkingCalendar.load()
-    try:
-        term = rectification_term(
-            issued_on=today, working_days=working_days, deadline=deadline, calendar=calendar
-        )
-    except InvalidInput as error:
-        errors += error.errors
-    if errors:
-        raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    term = checked_term(errors, issued_on=today, working_days=working_days, deadline=deadline)
     where = {"source": source.strip()[:200], "source_url": source_url[:200]}
     with transaction.atomic(), audit.attributed(actor):
         finding = Finding.objects.create(
@@ -88,6 +79,5 @@ def issue_for_source(
             actor=actor,
             requirements=requirements,
             term=term,
-            reinspect_on=calendar.add_working_days(term.deadline, 1),
             today=today,
         )
