@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.org.factories import (
     OfficerFactory,
@@ -22,6 +24,16 @@ from xiaoneng.org.models import Grid, Officer, Role, Unit
 def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests hash with MD5 (production keeps Argon2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """A request in English leaves English active in the thread (Django's locale middleware
+    does not reset it), and a command run later in the same worker would print in English:
+    every test starts and ends in the default language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass

@@ -23,6 +23,8 @@ from xiaoneng.demo.ads.operators import directors
 from xiaoneng.demo.ads.texts import LAWFUL, VIOLATING
 from xiaoneng.demo.org import Organisation
 from xiaoneng.inspections.followup import services as followup
+from xiaoneng.inspections.followup.models import Rectification
+from xiaoneng.inspections.followup.overdue import overdue, warn_overdue
 from xiaoneng.org.models import Officer
 from xiaoneng.registry.models import Entity
 
@@ -67,11 +69,24 @@ def build_monitoring(
             counts["ads"] += 1
             if ad.review == MonitoredAd.Review.PENDING:
                 _review(rng, ad, staff, today, counts)
+        counts["warned"] = _warn_overdue(today)
     progress(
         f"广告监测：{counts['ads']} 条，立案 {counts['cases']} 件，"
-        f"责令改正 {counts['orders']} 件（已整改 {counts['rectified']} 件），"
+        f"责令改正 {counts['orders']} 件（已整改 {counts['rectified']} 件，"
+        f"逾期警示 {counts['warned']} 件），"
         f"文书 {counts['notices']} 份，收缴印刷品 {counts['seized']} 次"
     )
+
+
+def _warn_overdue(today: dt.date) -> int:
+    """The daily job's warning (警示) of each order left overdue, given on the day after its
+    re-inspection day as the job would have (earliest first: it warns every order overdue)."""
+    days = (
+        Rectification.objects.filter(overdue(today), reinspection_task__due_on__isnull=False)
+        .values_list("reinspection_task__due_on", flat=True)
+        .distinct()
+    )
+    return sum(warn_overdue(today=day + dt.timedelta(days=1)) for day in sorted(days))
 
 
 def _record(
