@@ -221,7 +221,7 @@ def warning_sentence(parts: Parts) -> str:
             text += _("，红色预警逐级上报%(n)d次") % {"n": f.escalated}
     if f.handled:
         text += _("，处理预警%(n)d次") % {"n": f.handled}
-    return text + "。"
+    return text + _("。")
 
 
 def permit_sentence(parts: Parts) -> str:
@@ -250,7 +250,7 @@ def complaint_sentence(parts: Parts) -> str:
     }
     if f.in_time_rate is not None:
         text += _("，投诉按时受理率达%(rate)s%%") % {"rate": f.in_time_rate}
-    return text + "。"
+    return text + _("。")
 
 
 def callback_sentence(parts: Parts) -> str:
@@ -269,7 +269,7 @@ def problem_sentence(parts: Parts) -> str:
     ) % {"raised": p.raised, "rectified": p.rectified, "fed_back": p.fed_back}
     if p.overdue:
         text += _("，逾期未整改%(n)d个") % {"n": p.overdue}
-    return text + "。"
+    return text + _("。")
 
 
 def notice_sentence(parts: Parts) -> str:
@@ -284,7 +284,7 @@ def accountability_sentence(parts: Parts) -> str:
     if not f.actions:
         return _("本月没有问责。")
     labels = dict(ActionKind.choices)
-    kinds = "，".join(
+    kinds = _("，").join(
         _("%(kind)s%(n)d人次") % {"kind": labels[kind], "n": n}
         for kind, n in f.by_kind.items()
         if n
@@ -295,7 +295,7 @@ def accountability_sentence(parts: Parts) -> str:
             "n": f.deducted,
             "yuan": yuan(f.deduction),
         }
-    return text + "。"
+    return text + _("。")
 
 
 # The bulletin's order: warnings, cases, complaints, callbacks, problems, notices, accountability.

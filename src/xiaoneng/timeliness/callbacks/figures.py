@@ -242,4 +242,4 @@ def sentence(t: Tally) -> str:
     }
     if t.satisfaction is not None:
         text += _("，回访满意率达%(rate)s%%") % {"rate": t.satisfaction}
-    return text + "。"
+    return text + _("。")
