@@ -81,11 +81,10 @@ def build_monitoring(
 def _warn_overdue(today: dt.date) -> int:
     """The daily job's warning (警示) of each order left overdue, given on the day after its
     re-inspection day as the job would have (earliest first: it warns every order overdue)."""
-    days = (
-        Rectification.objects.filter(overdue(today), reinspection_task__due_on__isnull=False)
-        .values_list("reinspection_task__due_on", flat=True)
-        .distinct()
-    )
+    orders = Rectification.objects.filter(overdue(today))
+    days: set[dt.date] = {
+        day for day in orders.values_list("reinspection_task__due_on", flat=True) if day is not None
+    }
     return sum(warn_overdue(today=day + dt.timedelta(days=1)) for day in sorted(days))
 
 
