@@ -34,6 +34,7 @@ BENCHMARKS = {
     "calendar": ("bench_calendar.py", False),
     "warnings": ("bench_warnings.py", True),
     "textscan": ("bench_textscan.py", False),
+    "targeting": ("bench_targeting.py", False),
 }
 
 

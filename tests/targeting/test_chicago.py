@@ -107,3 +107,35 @@ def test_missing_numbers_are_filled_with_the_training_median(tmp_path: Path) -> 
     encoder = FeatureEncoder.fit(table)
     column = encoder.names.index("humidity")
     assert encoder.transform(table)[0, column] == encoder.medians[column]
+
+
+def test_categories_are_encoded_row_by_row_and_unseen_ones_fall_to_other(
+    tmp_path: Path,
+) -> None:
+    from xiaoneng.targeting.features import risk_class
+
+    table = read_inspections(synthetic.write(tmp_path / "f.csv", synthetic.rows(40)))
+    encoder = FeatureEncoder.fit(table)
+    scored = read_inspections(synthetic.write(tmp_path / "s.csv", synthetic.rows(9, seed=3)))
+    scored.categorical["Facility_Type"][4] = "Zoo"
+    scored.categorical["Inspector_Assigned"][5] = "violet"
+    x = encoder.transform(scored)
+    names = encoder.names
+    for i in range(len(scored)):
+        facility = scored.categorical["Facility_Type"][i]
+        group = scored.categorical["Inspector_Assigned"][i]
+        for j, name in enumerate(names):
+            if name.startswith("facility=") and name != "facility=<other>":
+                assert x[i, j] == float(name == f"facility={facility}")
+            if name.startswith("inspector="):
+                assert x[i, j] == float(name == f"inspector={group}")
+    assert x[4, names.index("facility=<other>")] == 1.0
+    assert not x[5, [j for j, n in enumerate(names) if n.startswith("inspector=")]].any()
+    assert risk_class(["Risk 2 (Medium)", "Risk 1 (High)", "Risk 2 (Medium)"]).tolist() == [
+        2.0,
+        1.0,
+        2.0,
+    ]
+    assert risk_class([]).shape == (0,)
+    with pytest.raises(TargetingError, match=r"unknown value 'Risk 9' \(row 3\)"):
+        risk_class(["Risk 1 (High)", "Risk 1 (High)", "Risk 9", "Risk 9"])

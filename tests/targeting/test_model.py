@@ -12,7 +12,7 @@ from xiaoneng.targeting.chicago import read_inspections
 from xiaoneng.targeting.errors import TargetingError, TooLittleHistory
 from xiaoneng.targeting.evaluate import evaluate
 from xiaoneng.targeting.features import FeatureEncoder
-from xiaoneng.targeting.model import time_split, train, validation_cut
+from xiaoneng.targeting.model import fitting_from, time_split, train, validation_cut
 
 START, END = np.datetime64("2012-11-01"), np.datetime64("2013-01-15")
 
@@ -95,3 +95,27 @@ def test_evaluation_refuses_an_empty_period_or_no_history(tmp_path: Path) -> Non
         evaluate(table, np.datetime64("2011-01-01"), np.datetime64("2012-03-01"))
     with pytest.raises(TooLittleHistory, match="too little history"):
         evaluate(table, np.datetime64("2012-02-01"), np.datetime64("2012-03-01"))
+
+
+def test_a_long_history_fits_only_its_latest_inspections(tmp_path: Path) -> None:
+    table = read_inspections(synthetic.write(tmp_path / "f.csv", synthetic.rows(1500)))
+    encoder = FeatureEncoder.fit(table)
+    x = encoder.transform(table)
+    assert table.outcome is not None
+    dates = table.dates
+    cut = validation_cut(dates)
+    start = fitting_from(dates[dates < cut], 600)
+    assert start == dates[dates < cut][-600]  # whole days: three inspections a day
+    capped = train(x, table.outcome, dates, encoder.names, max_fit_rows=600)
+    # what happened before the fitted window no longer matters
+    scrambled, y = x.copy(), table.outcome.copy()
+    early = dates < start
+    assert early.sum() == 1500 - 300 - 600
+    y[early] = np.random.default_rng(4).integers(0, 2, early.sum())
+    scrambled[early] = np.random.default_rng(5).random((early.sum(), x.shape[1]))
+    again = train(scrambled, y, dates, encoder.names, max_fit_rows=600)
+    assert again.validation_auc == capped.validation_auc
+    assert np.array_equal(again.predict(x), capped.predict(x))
+    # without the cap the whole fitting part counts
+    full = train(scrambled, y, dates, encoder.names)
+    assert full.validation_auc != capped.validation_auc

@@ -59,13 +59,30 @@ class _Table(Protocol):
 
 def risk_class(values: list[str]) -> npt.NDArray[np.float64]:
     """'Risk 1 (High)' → 1 … 'Risk 3 (Low)' → 3; anything else is an error naming the column."""
-    out = np.empty(len(values), dtype=np.float64)
-    for i, value in enumerate(values):
+    distinct, inverse = _codes(values)
+    classes = np.empty(len(distinct), dtype=np.float64)
+    for k, value in enumerate(distinct):
         match = _RISK.match(value)
         if match is None:
-            raise TargetingError(f"column Risk: unknown value {value!r} (row {i + 1})")
-        out[i] = float(match.group(1))
-    return out
+            row = values.index(value)
+            raise TargetingError(f"column Risk: unknown value {value!r} (row {row + 1})")
+        classes[k] = float(match.group(1))
+    return classes[inverse]
+
+
+def _codes(values: list[str]) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """The distinct values in order of appearance, and each row's index among them."""
+    index: dict[str, int] = {}
+    codes = [index.setdefault(value, len(index)) for value in values]
+    return list(index), np.array(codes, dtype=np.intp)
+
+
+def _one_hot(values: list[str], known: tuple[str, ...]) -> npt.NDArray[np.float64]:
+    """One column per ``known`` value, 1.0 where the row has it (compared once per distinct
+    value, not once per row)."""
+    distinct, inverse = _codes(values)
+    table = np.array([[float(value == k) for k in known] for value in distinct])
+    return table.reshape(len(distinct), len(known))[inverse]
 
 
 @dataclass(frozen=True)
@@ -111,22 +128,18 @@ class FeatureEncoder:
         n = len(table.dates)
         numeric = np.column_stack([table.numeric[c] for c in NUMERIC]).reshape(n, len(NUMERIC))
         numeric = np.where(np.isfinite(numeric), numeric, np.array(self.medians))
-        facility = np.array(table.categorical["Facility_Type"])
-        known = np.array(self.facility_types)
-        facility_hot = (facility[:, None] == known[None, :]).astype(np.float64)
+        facility_hot = _one_hot(table.categorical["Facility_Type"], self.facility_types)
         other = 1.0 - facility_hot.sum(axis=1, keepdims=True)
-        inspector = np.array(table.categorical["Inspector_Assigned"])
-        groups = np.array(self.inspector_groups)
-        inspector_hot = (inspector[:, None] == groups[None, :]).astype(np.float64)
+        inspector_hot = _one_hot(table.categorical["Inspector_Assigned"], self.inspector_groups)
         months = table.dates.astype("datetime64[M]").astype(np.int64) % 12  # 0 = January
         month_hot = (months[:, None] == np.arange(12)[None, :]).astype(np.float64)
         return np.hstack(
             [
                 numeric,
                 risk_class(table.categorical["Risk"])[:, None],
-                facility_hot.reshape(n, len(known)),
+                facility_hot.reshape(n, len(self.facility_types)),
                 other.reshape(n, 1),
-                inspector_hot.reshape(n, len(groups)),
+                inspector_hot.reshape(n, len(self.inspector_groups)),
                 month_hot,
             ]
         )

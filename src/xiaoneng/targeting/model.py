@@ -4,7 +4,10 @@
   day in training, the period in the test, and drops whatever follows the period.
 - Inside the training window, the latest ``VALIDATION_SHARE`` of the inspections (cut at a day
   boundary, so no day is in both) is the validation slice; both candidates are fitted on the
-  earlier part and the one with the higher validation AUC is kept.
+  earlier part and the one with the higher validation AUC is kept. With a long history, only
+  the latest ``MAX_FIT_ROWS`` inspections of that earlier part (whole days) are fitted: the
+  recent years say more about the next visits than the old ones, and it keeps training on a
+  million inspections within two minutes (docs/benchmarks.md).
 - Its probabilities are calibrated on the validation slice with a sigmoid (Platt): monotone,
   so it never changes the order, and, unlike isotonic steps, it makes no ties.
 """
@@ -28,6 +31,7 @@ SEED = 0
 VALIDATION_SHARE = 0.2
 MIN_ROWS = 100  # in each of the fitting part and the validation slice
 MIN_VIOLATIONS = 20  # the same, for inspections with a critical violation
+MAX_FIT_ROWS = 250_000  # the latest inspections of the fitting part, whole days
 
 FloatArray = npt.NDArray[np.float64]
 Dates = npt.NDArray[np.datetime64]
@@ -119,14 +123,28 @@ def _logit(p: FloatArray) -> FloatArray:
     return np.asarray(np.log(p / (1 - p)), dtype=np.float64)
 
 
+def fitting_from(dates: Dates, limit: int = MAX_FIT_ROWS) -> np.datetime64:
+    """The first day of the latest ``limit`` of ``dates`` (the whole of that day included)."""
+    ordered = np.sort(dates)
+    return ordered[max(0, len(ordered) - limit)]
+
+
 def train(
-    features: FloatArray, outcome: FloatArray, dates: Dates, feature_names: list[str]
+    features: FloatArray,
+    outcome: FloatArray,
+    dates: Dates,
+    feature_names: list[str],
+    *,
+    max_fit_rows: int = MAX_FIT_ROWS,
 ) -> TrainedModel:
-    """Fit both candidates on the earlier training part, keep the better, calibrate it."""
+    """Fit both candidates on the earlier training part (its latest ``max_fit_rows``), keep
+    the better, calibrate it."""
     if len(dates) == 0:
         raise TooLittleHistory("too little history to train: no inspections before the period")
     cut = validation_cut(dates)
     fit, val = dates < cut, dates >= cut
+    if fit.sum() > max_fit_rows:
+        fit &= dates >= fitting_from(dates[fit], max_fit_rows)
     _check_history("fitting part of the training window", outcome[fit])
     _check_history("validation slice", outcome[val])
     scores: dict[str, float] = {}
