@@ -72,15 +72,16 @@ def _mean_metrics(runs: list[OrderMetrics]) -> OrderMetrics:
 def _groups(
     labels: list[str],
     scores: npt.NDArray[np.float64],
-    period: Inspections,
+    dates: npt.NDArray[np.datetime64],
+    ids: npt.NDArray[np.int64],
     found: npt.NDArray[np.float64],
 ) -> list[GroupRow]:
     names = np.array(labels)
-    moved = new_dates(scores, period.dates, period.ids)
-    gain = (period.dates - moved).astype("timedelta64[D]").astype(np.float64)
+    moved = new_dates(scores, dates, ids)
+    gain = (dates - moved).astype("timedelta64[D]").astype(np.float64)
     k = int(np.ceil(GROUP_TOP * len(scores) - 1e-9))
     top = np.zeros(len(scores), dtype=bool)
-    top[ranked_order(scores, period.dates, period.ids)[:k]] = True
+    top[ranked_order(scores, dates, ids)[:k]] = True
     rows = []
     for name in sorted(set(labels)):
         mask = names == name
@@ -98,6 +99,62 @@ def _groups(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The model's order of one period against the actual, random and class orders."""
+
+    orders: dict[str, OrderMetrics]  # model, actual, random, class
+    within: tuple[float, float] | None  # model order inside each group: days, first half
+    breakdowns: dict[str, list[GroupRow]]
+
+
+def compare(
+    scores: npt.NDArray[np.float64],
+    dates: npt.NDArray[np.datetime64],
+    ids: npt.NDArray[np.int64],
+    found: npt.NDArray[np.float64],
+    start: np.datetime64,
+    end: np.datetime64,
+    *,
+    classes: npt.NDArray[np.float64],
+    within: list[str] | None = None,
+    breakdowns: dict[str, list[str]] | None = None,
+) -> Comparison:
+    """Compare the orders of one period's inspections; ``classes`` 1 (Ⅰ, first) … 3.
+
+    ``within`` names each inspection's group (inspector group, unit) when the dates can only
+    be handed out inside a group; ``breakdowns`` are labellings reported group by group.
+    """
+
+    def metrics(order_scores: npt.NDArray[np.float64]) -> OrderMetrics:
+        return evaluate_order(order_scores, dates, ids, found, start, end)
+
+    actual_rank = np.empty(len(ids), dtype=np.float64)
+    actual_rank[np.lexsort((ids, dates))] = -np.arange(len(ids), dtype=np.float64)
+    shuffles = [
+        metrics(np.random.default_rng(seed).permutation(len(ids)).astype(np.float64))
+        for seed in range(RANDOM_SHUFFLES)
+    ]
+    orders = {
+        "model": metrics(scores),
+        "actual": metrics(actual_rank),
+        "random": _mean_metrics(shuffles),
+        "class": metrics(-np.asarray(classes, dtype=np.float64)),
+    }
+    inside = None
+    if within is not None:
+        moved = new_dates_within(scores, dates, ids, np.array(within))
+        inside = (mean_gain(moved, dates, found), first_half_share(moved, found, start, end))
+    return Comparison(
+        orders=orders,
+        within=inside,
+        breakdowns={
+            name: _groups(labels, scores, dates, ids, found)
+            for name, labels in (breakdowns or {}).items()
+        },
+    )
 
 
 def evaluate(
@@ -121,26 +178,18 @@ def evaluate(
     model = train(encoder.transform(history), history.outcome, history.dates, encoder.names)
     found = period.outcome
     scores = model.predict(encoder.transform(period))
-    ids, dates = period.ids, period.dates
-
-    def metrics(order_scores: npt.NDArray[np.float64]) -> OrderMetrics:
-        return evaluate_order(order_scores, dates, ids, found, start, end)
-
-    actual_rank = np.empty(len(ids), dtype=np.float64)
-    actual_rank[np.lexsort((ids, dates))] = -np.arange(len(ids), dtype=np.float64)
-    shuffles = [
-        metrics(np.random.default_rng(seed).permutation(len(ids)).astype(np.float64))
-        for seed in range(RANDOM_SHUFFLES)
-    ]
-    orders = {
-        "model": metrics(scores),
-        "actual": metrics(actual_rank),
-        "random": _mean_metrics(shuffles),
-        "class": metrics(-risk_class(period.categorical["Risk"])),
-    }
-    groups = np.array(period.categorical["Inspector_Assigned"])
-    within = new_dates_within(scores, dates, ids, groups)
     areas = [z[:4] + "x" if len(z) >= 4 else "" for z in period.zips]
+    compared = compare(
+        scores,
+        period.dates,
+        period.ids,
+        found,
+        start,
+        end,
+        classes=risk_class(period.categorical["Risk"]),
+        within=period.categorical["Inspector_Assigned"],
+        breakdowns={"inspector": period.categorical["Inspector_Assigned"], "area": areas},
+    )
     return Report(
         start=str(start),
         end=str(end),
@@ -149,11 +198,8 @@ def evaluate(
         inspections=len(period),
         violations=int(found.sum()),
         model=model,
-        orders=orders,
-        within_inspector=(
-            mean_gain(within, dates, found),
-            first_half_share(within, found, start, end),
-        ),
-        by_inspector=_groups(period.categorical["Inspector_Assigned"], scores, period, found),
-        by_area=_groups(areas, scores, period, found),
+        orders=compared.orders,
+        within_inspector=compared.within or (0.0, 0.0),
+        by_inspector=compared.breakdowns["inspector"],
+        by_area=compared.breakdowns["area"],
     )
