@@ -12,7 +12,7 @@ import sys
 VERBS = {
     "demo": "build the demo county (xiaoneng demo --help)",
     "serve": "serve the web application and API",
-    "import": "import entities, units, officers or grids from a file",
+    "import": "import entities, units, officers, grids or Chicago food inspections from a file",
     "export": "export entities, units, officers or grids to a file",
     "token": "create, list or revoke API tokens",
     "plan": "generate patrol plans for a period (xiaoneng plan patrol --period YYYY-MM)",
@@ -31,6 +31,7 @@ VERBS = {
     "keywords": "keyword feature library (关键词特征库): load, export, status",
     "scan": "scan ads or listings (JSONL or CSV) with the keyword library: scan ads|listings FILE",
     "online": "online-trading monitoring (网络交易监测): online import FILE (JSONL or CSV)",
+    "targeting": "risk model: train, score the register or a file, evaluate a period, status",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xiaoneng.ads",
     "xiaoneng.ads.governance",
     "xiaoneng.online",
+    "xiaoneng.risk",
     "xiaoneng.reports",
     "xiaoneng.web",
     "xiaoneng.demo",

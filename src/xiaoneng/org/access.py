@@ -41,6 +41,7 @@ DECIDE_ACCOUNTABILITY = "decide_accountability"  # record accountability actions
 MANAGE_KEYWORDS = "manage_keywords"  # edit the keyword feature library (关键词特征库)
 SUPERVISE_ADS = "supervise_ads"  # ad operators, filings, monitored ads, notices, ladders (篇1)
 MONITOR_ONLINE = "monitor_online"  # import and review online listings, sellers, networks (篇6)
+MANAGE_RISK_MODEL = "manage_risk_model"  # train, score and evaluate the risk model (篇5, 篇6)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -70,6 +71,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_KEYWORDS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
     SUPERVISE_ADS: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
     MONITOR_ONLINE: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    MANAGE_RISK_MODEL: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

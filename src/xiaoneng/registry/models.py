@@ -77,7 +77,7 @@ class EntityQuerySet(models.QuerySet["Entity"]):
         return self.active().filter(status=Entity.Status.OPERATING)
 
 
-@traced()
+@traced(exclude=("risk_score", "risk_model_version", "risk_scored_on"))
 class Entity(models.Model):
     """A market entity (市场主体) and its dossier's core data."""
 
@@ -135,6 +135,11 @@ class Entity(models.Model):
     # joint, ad hoc): the patrol interval runs from it (planning.patrol.schedule). Kept by
     # registry.services.note_inspection when a record is signed; it never moves backwards.
     last_inspected_on = models.DateField(_("最近检查日期"), null=True, blank=True, db_index=True)
+    # Written by the risk model (xiaoneng.risk) through services.set_risk_scores: the calibrated
+    # probability that the next inspection finds a serious (严重) problem.
+    risk_score = models.FloatField(_("违法风险概率"), null=True, blank=True)
+    risk_model_version = models.PositiveIntegerField(_("风险模型版本"), null=True, blank=True)
+    risk_scored_on = models.DateField(_("风险评分日期"), null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("认领人"),
