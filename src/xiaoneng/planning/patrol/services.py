@@ -27,6 +27,7 @@ from xiaoneng.org.models import Officer, Unit
 from xiaoneng.planning.models import Distance
 from xiaoneng.planning.patrol import assign, schedule
 from xiaoneng.planning.patrol.models import Plan, Task
+from xiaoneng.planning.patrol.risk_order import risk_order
 from xiaoneng.planning.patrol.tasks import merge_visits, transition, visits_saved
 from xiaoneng.planning.policy.services import CLASSES, GRADES, PolicyTable
 
@@ -212,7 +213,13 @@ class _Proposal:
             dtype=np.int64,
         )
         self.elsewhere = int(np.isin(register.entity_id[due], list(elsewhere)).sum())
-        self.positions = due[~np.isin(register.entity_id[due], taken)]
+        positions = due[~np.isin(register.entity_id[due], taken)]
+        order = risk_order(
+            register.entity_id[positions],
+            self.dates.due[positions],
+            schedule.day_number(span.first),
+        )
+        self.positions = positions[order]
         self.grids = assign.grid_table()
         grid = register.grid_id[self.positions]
         self.officer = assign.officers_of(grid, self.grids)
