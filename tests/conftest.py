@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.utils import translation
+from threadpoolctl import threadpool_limits
 
 from tests.org.factories import (
     OfficerFactory,
@@ -18,6 +19,15 @@ from tests.org.factories import (
     make_grid,
 )
 from xiaoneng.org.models import Grid, Officer, Role, Unit
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_thread_per_worker() -> Iterator[None]:
+    """scikit-learn's gradient boosting spreads over every core with OpenMP, and its threads
+    spin while they wait: with two xdist workers on two cores, each training then takes ten
+    times as long. One thread per worker (the suite runs the workers in parallel instead)."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("xiaoneng.ads.urls")),
     path("", include("xiaoneng.ads.governance.urls")),
     path("", include("xiaoneng.online.urls")),
+    path("", include("xiaoneng.risk.urls")),
     path("", include("xiaoneng.reports.urls")),
     path("", include("xiaoneng.web.urls")),
     path("api/v1/", api.urls),

@@ -56,6 +56,8 @@ REFUSED: dict[str, str] = {
     "keywords:rule_edit": access.MANAGE_KEYWORDS,
     "keywords:rule_active": access.MANAGE_KEYWORDS,
     "keywords:import": access.MANAGE_KEYWORDS,
+    "risk:home": access.MANAGE_RISK_MODEL,
+    "risk:evaluation_detail": access.MANAGE_RISK_MODEL,
 }
 
 # Pages that answer 404 to everyone, and why.

@@ -213,6 +213,8 @@ FILLS: list[tuple[str, Fill]] = [
     ("*/api/v1/monitored-ads/*.ad_id", east("monitored_ad")),
     ("ads:notice_*.pk", east("ad_notice")),
     ("*/api/v1/ad-notices/*.notice_id", east("ad_notice")),
+    # risk (an evaluation covers the whole register: shared)
+    ("risk:evaluation_detail.pk", shared("risk_evaluation")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),

@@ -24,7 +24,7 @@ from tests.planning.factories import (
     TaskFactory,
 )
 from tests.registry.factories import make_entity
-from tests.scoping import ad_governance, ads, keywords, online
+from tests.scoping import ad_governance, ads, keywords, online, risk
 from tests.scoping.timeliness import accountability, callbacks, clocks, complaints, permits
 from xiaoneng.cases.models import Case, TargetMetric
 from xiaoneng.inspections.followup.consequences import after_signing
@@ -89,6 +89,7 @@ def build_world() -> World:
         "rule": ResponsibilityRuleFactory(department__bureau=county.bureau),
     }
     shared |= keywords.records(county)
+    shared |= risk.records(county)
     ad_east, ad_shared = ad_governance.records(county, east)
     east |= ad_east
     east |= ads.records(county, east)

@@ -99,6 +99,31 @@ class RiskModel(models.Model):
         return f"v{self.version}"
 
 
+class DriftCheck(models.Model):
+    """One check of a version's recent accuracy (drift.py): the inspections signed since its
+    training window and their AUC under it. The daily job and ``targeting status`` write one;
+    the page shows the latest."""
+
+    model = models.ForeignKey(
+        RiskModel,
+        verbose_name=_("模型版本"),
+        on_delete=models.CASCADE,
+        related_name="drift_checks",
+    )
+    checked_at = models.DateTimeField(_("检查时间"))
+    inspections = models.PositiveIntegerField(_("训练后检查数"))
+    violations = models.PositiveIntegerField(_("其中发现严重问题"))
+    recent_auc = models.FloatField(_("近期AUC"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("模型准确度检查")
+        verbose_name_plural = verbose_name
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"v{self.model_id} {self.checked_at:%Y-%m-%d}"
+
+
 class Evaluation(models.Model):
     """A time-split evaluation (train before the period, score it, compare the orders), kept
     so that the page shows it without recomputing and its figures stay as they were."""

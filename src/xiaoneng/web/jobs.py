@@ -73,6 +73,18 @@ def callbacks_draw(today: dt.date) -> Mapping[str, int]:
     return {"rounds": draw_due_rounds(today=today)}
 
 
+def risk_drift(today: dt.date) -> Mapping[str, int]:
+    """The latest risk model version's recent accuracy (risk.drift; nothing without a model)."""
+    from xiaoneng.risk import drift
+    from xiaoneng.risk.services import latest
+
+    record = latest()
+    if record is None:
+        return {"models": 0}
+    state = drift.check(record)
+    return {"models": 1, "since": state.inspections, "drifted": int(state.drifted)}
+
+
 COUNT_LABELS: dict[str, str | Promise] = {
     "clocks": _("重算时限"),
     "changed": _("变化"),
@@ -84,6 +96,9 @@ COUNT_LABELS: dict[str, str | Promise] = {
     "raised": _("新增疑点"),
     "stations": _("所"),
     "drawn": _("抽取"),
+    "models": _("模型"),
+    "since": _("训练后检查"),
+    "drifted": _("准确度下降"),
     **limits.LEVEL_LABELS,
     **dict(TraceFlag.Kind.choices),
 }
@@ -152,6 +167,7 @@ JOBS: dict[str, Job] = {
             _("每月第一个工作日 03:30"),
             callbacks_draw,
         ),
+        Job("risk-drift", _("风险模型近期准确度检查"), DAILY, _("每日 04:00"), risk_drift),
     )
 }
 

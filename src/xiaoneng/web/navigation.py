@@ -130,6 +130,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
             NavItem(_("抽查合格率"), "inspections:sampling_rates"),
             NavItem(_("职责覆盖"), "planning:coverage"),
             NavItem(_("人员配置"), "planning:staffing"),
+            NavItem(_("风险预测"), "risk:home", access.MANAGE_RISK_MODEL),
         ],
     ),
     NavMenu(

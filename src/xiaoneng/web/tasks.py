@@ -44,6 +44,11 @@ def callbacks_draw() -> None:
     jobs.run_if_due("callbacks-draw")
 
 
+@db_periodic_task(crontab(minute="0", hour="4"))
+def risk_drift() -> None:
+    jobs.run_if_due("risk-drift")
+
+
 @db_task()
 def run_now(name: str) -> None:
     jobs.run_job(name)
