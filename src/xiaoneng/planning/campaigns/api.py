@@ -14,6 +14,7 @@ from xiaoneng.core.api_paging import Paging, paged
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.campaigns import services as campaigns
+from xiaoneng.planning.campaigns.risk_share import risk_share_used
 from xiaoneng.planning.patrol.models import Campaign
 
 router = Router(tags=["plans"])
@@ -31,10 +32,24 @@ class CampaignOut(Schema):
     population: dict[str, Any]
     plan_id: int
     status: str
+    risk_share: float | None = Field(
+        None, description="按风险抽取比例 (%): the highest-risk share taken; null: not targeted"
+    )
+    risk_model_version: int | None = Field(None, description="the risk model version used")
 
     @staticmethod
     def resolve_unit(obj: Campaign) -> str:
         return obj.unit.code
+
+    @staticmethod
+    def resolve_risk_share(obj: Campaign) -> float | None:
+        used = risk_share_used(obj)
+        return used["share"] if used else None
+
+    @staticmethod
+    def resolve_risk_model_version(obj: Campaign) -> int | None:
+        used = risk_share_used(obj)
+        return used["model_version"] if used else None
 
     @staticmethod
     def resolve_status(obj: Campaign) -> str:
@@ -88,6 +103,11 @@ class CampaignIn(Schema):
     )
     usccs: list[str] | None = None
     capacity: int | str | None = None
+    risk_share: int | float | str | None = Field(
+        None,
+        description="按风险抽取比例: a percentage above 0 and at most 100; given, only the "
+        "highest-risk share of the population (by the risk model's score) is taken",
+    )
 
 
 def _campaigns(request: OfficerRequest) -> QuerySet[Campaign]:
@@ -125,6 +145,7 @@ def create_campaign(request: OfficerRequest, payload: CampaignIn) -> Status[Camp
         filters=payload.filters,
         usccs=payload.usccs,
         capacity=payload.capacity,
+        risk_share=payload.risk_share,
     )
     campaign = campaigns.create_campaign(data=data, actor=request.user)
     return Status(201, _detail(campaign))

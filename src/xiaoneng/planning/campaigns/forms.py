@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.forms import DayField, FlagField, PageForm
-from xiaoneng.planning.campaigns.services import FILTER_KEYS, CampaignInput
+from xiaoneng.planning.campaigns.checks import FILTER_KEYS
+from xiaoneng.planning.campaigns.services import CampaignInput
 
 # Filter key of ``create_campaign`` → the input naming it (the lead unit is ``unit``).
 FILTER_INPUTS = {key: key for key in FILTER_KEYS if key != "hot_industry"} | {"unit": "area_unit"}
@@ -25,6 +26,7 @@ class CampaignForm(PageForm):
     end_on = DayField(label=_("结束日期"), invalid=_("请填写结束日期（YYYY-MM-DD）"))
     unit = forms.CharField(label=_("牵头单位"), required=False)
     capacity = forms.CharField(label=_("每人每日上限"), required=False)
+    risk_share = forms.CharField(label=_("按风险抽取比例（%）"), required=False)
     checkpoints = forms.CharField(label=_("检查要点（定标准）"), required=False)
     partners = forms.CharField(label=_("联合部门（可空）"), required=False)
     description = forms.CharField(label=_("工作方案"), required=False)
@@ -67,4 +69,5 @@ class CampaignForm(PageForm):
             filters=None if by_list else self._filters(),
             usccs=self._listed_codes() if by_list else None,
             capacity=data["capacity"] or None,
+            risk_share=data["risk_share"] or None,
         )

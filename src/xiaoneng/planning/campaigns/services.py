@@ -3,7 +3,8 @@
 篇1: 清理整顿涉医广告行动, 五类重点广告专项整治行动 — each with its population, its tasks
 (placed on the grid officers' calendars like patrols) and its statistics: entities checked,
 violations found, notices issued, items confiscated. The statistics add up the results
-recorded on completed tasks; they are never typed in as totals.
+recorded on completed tasks; they are never typed in as totals. A campaign given a risk share
+is a targeted check (定向抽查, issue 12) over the highest-risk part of its population.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -25,19 +26,22 @@ from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
-from xiaoneng.org.models import Grid, Officer, Unit
+from xiaoneng.org.models import Officer, Unit
+from xiaoneng.planning.campaigns.checks import (
+    check_fields,
+    check_filters,
+    check_list,
+    clean_usccs,
+    read_risk_share,
+)
+from xiaoneng.planning.campaigns.risk_share import take_highest_risk, task_order
 from xiaoneng.planning.patrol import assign, schedule
 from xiaoneng.planning.patrol.models import Campaign, Plan, Task
 from xiaoneng.planning.patrol.services import NEW_COLUMNS, find_unit, period_of
 from xiaoneng.planning.patrol.tasks import merge_visits
 from xiaoneng.planning.policy.services import PolicyTable
-from xiaoneng.registry import uscc as uscc_check
-from xiaoneng.registry.models import CreditGrade, Entity, EntityQuerySet, RiskClass
-from xiaoneng.registry.queries import EntityFilter, industry_codes
-
-FILTER_KEYS = ("q", "grid", "industry", "risk_class", "credit_grade", "unit", "hot_industry")
-MAX_DAYS = 366  # a campaign lasts at most a year (its days counted inclusively)
-SHOWN = 5  # values named in a message before "…"
+from xiaoneng.registry.models import Entity, EntityQuerySet
+from xiaoneng.registry.queries import EntityFilter
 
 
 @dataclass
@@ -55,110 +59,8 @@ class CampaignInput:
     filters: Mapping[str, Any] | None = None
     usccs: Sequence[str] | None = None
     capacity: Any = None
-
-
-def _listed(values: Sequence[str]) -> str:
-    head = "、".join(values[:SHOWN])
-    return head + (_("等 %(n)d 个") % {"n": len(values)} if len(values) > SHOWN else "")
-
-
-def _check_fields(data: CampaignInput, today: dt.date) -> list[FieldError]:
-    errors = []
-    if not data.title.strip():
-        errors.append(FieldError("title", _("请填写名称")))
-    elif len(data.title.strip()) > 120:
-        errors.append(FieldError("title", _("名称不能超过 120 个字")))
-    if data.theme not in Campaign.Theme.values:
-        errors.append(
-            FieldError(
-                "theme",
-                _("整治方向应为 industry、area、theme 或 list：%(value)s") % {"value": data.theme},
-            )
-        )
-    if not data.checkpoints.strip():
-        errors.append(FieldError("checkpoints", _("请填写检查要点")))
-    elif len(data.checkpoints.strip()) > 300:
-        errors.append(FieldError("checkpoints", _("检查要点不能超过 300 个字")))
-    if len(data.partners.strip()) > 200:
-        errors.append(FieldError("partners", _("联合部门不能超过 200 个字")))
-    if data.start_on is None:
-        errors.append(FieldError("start_on", _("请填写开始日期（YYYY-MM-DD）")))
-    if data.end_on is None:
-        errors.append(FieldError("end_on", _("请填写结束日期（YYYY-MM-DD）")))
-    if data.start_on and data.end_on:
-        if data.end_on < data.start_on:
-            errors.append(FieldError("end_on", _("结束日期不能早于开始日期")))
-        elif data.end_on < today:
-            errors.append(
-                FieldError("end_on", _("结束日期不能早于今天：%(date)s") % {"date": data.end_on})
-            )
-        elif (data.end_on - data.start_on).days + 1 > MAX_DAYS:
-            errors.append(FieldError("end_on", _("整治期限不能超过一年")))
-    return errors
-
-
-def _check_filters(filters: Mapping[str, Any]) -> list[FieldError]:
-    errors = []
-    for key in sorted(set(filters) - set(FILTER_KEYS)):
-        errors.append(FieldError(key, _("未知的筛选条件：%(key)s") % {"key": key}))
-    value = {k: str(v).strip() for k, v in filters.items() if v not in (None, "")}
-    if value.get("grid") and not Grid.objects.filter(code=value["grid"]).exists():
-        errors.append(FieldError("grid", _("未知的网格编号：%(v)s") % {"v": value["grid"]}))
-    if value.get("industry") and not industry_codes(value["industry"]):
-        errors.append(FieldError("industry", _("未知的行业代码：%(v)s") % {"v": value["industry"]}))
-    if value.get("risk_class") and value["risk_class"] not in RiskClass.values:
-        errors.append(
-            FieldError(
-                "risk_class", _("风险类别应为 I、II 或 III：%(v)s") % {"v": value["risk_class"]}
-            )
-        )
-    if value.get("credit_grade") and value["credit_grade"] not in CreditGrade.values:
-        errors.append(
-            FieldError(
-                "credit_grade",
-                _("信用等级应为 A、B、C 或 D：%(v)s") % {"v": value["credit_grade"]},
-            )
-        )
-    if value.get("unit") and not Unit.objects.filter(code=value["unit"]).exists():
-        errors.append(FieldError("unit", _("未知的单位代码：%(v)s") % {"v": value["unit"]}))
-    if not any(value.get(k) for k in FILTER_KEYS):
-        errors.append(FieldError("filters", _("请至少设定一个筛选条件，或上传名单")))
-    return errors
-
-
-def clean_usccs(values: Sequence[str]) -> list[str]:
-    """Codes as written one a line (or the first column of a CSV), upper case, no blanks."""
-    codes = []
-    for value in values:
-        code = str(value).split(",")[0].strip().strip('"').upper().lstrip("\ufeff")
-        if code and code not in {"USCC", "统一社会信用代码"}:
-            codes.append(code)
-    return codes
-
-
-def _check_list(codes: list[str], scope: QuerySet[Entity]) -> list[FieldError]:
-    if not codes:
-        return [FieldError("usccs", _("名单中没有统一社会信用代码"))]
-    invalid = [c for c in codes if not uscc_check.is_valid(c)]
-    if invalid:
-        return [FieldError("usccs", _("统一社会信用代码无效：%(v)s") % {"v": _listed(invalid)})]
-    seen: set[str] = set()
-    repeated = [c for c in codes if c in seen or seen.add(c)]  # type: ignore[func-returns-value]
-    if repeated:
-        return [FieldError("usccs", _("名单中重复的代码：%(v)s") % {"v": _listed(repeated)})]
-    found: set[str] = set()
-    for start in range(0, len(codes), 10_000):
-        chunk = codes[start : start + 10_000]
-        found.update(scope.filter(uscc__in=chunk).values_list("uscc", flat=True))
-    missing = [c for c in codes if c not in found]
-    if missing:
-        return [
-            FieldError(
-                "usccs",
-                _("以下主体不在您辖区的在营市场主体中：%(v)s") % {"v": _listed(missing)},
-            )
-        ]
-    return []
+    # 按风险抽取比例: a percentage (0–100]; given, only the highest-risk share is taken.
+    risk_share: Any = None
 
 
 def _population(data: CampaignInput, scope: EntityQuerySet) -> EntityQuerySet:
@@ -167,25 +69,44 @@ def _population(data: CampaignInput, scope: EntityQuerySet) -> EntityQuerySet:
     return EntityFilter.from_params(dict(data.filters or {})).apply(scope)
 
 
-def create_campaign(
-    *, data: CampaignInput, actor: Officer | None, today: dt.date | None = None
-) -> Campaign:
-    """Start a campaign: check everything, then write it, its plan and its tasks at once."""
-    if actor is not None:
-        access.require(actor, access.MANAGE_CAMPAIGNS)
-    today = today or timezone.localdate()
-    errors = _check_fields(data, today)
-    scope = Entity.objects.operating()
-    if actor is not None:
-        scope = scoped(scope, actor)
+def _checked(data: CampaignInput, scope: EntityQuerySet, today: dt.date) -> Decimal | None:
+    """Every problem of ``data`` refused at once; the risk share, if one was given."""
+    errors = check_fields(data, today)
     if (data.filters is None) == (data.usccs is None):
         errors.append(FieldError("population", _("请设定筛选条件或上传名单（二选一）")))
     elif data.usccs is not None:
-        errors += _check_list(clean_usccs(data.usccs), scope)
+        errors += check_list(clean_usccs(data.usccs), scope)
     else:
-        errors += _check_filters(data.filters or {})
+        errors += check_filters(data.filters or {})
+    share, share_errors = read_risk_share(data.risk_share)
+    errors += share_errors
     if errors:
         raise InvalidInput(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    return share
+
+
+def _chosen_by(data: CampaignInput) -> dict[str, Any]:
+    """How the population was chosen, as ``Campaign.population`` keeps it."""
+    if data.usccs is not None:
+        return {"usccs": clean_usccs(data.usccs)}
+    return {"filters": {k: v for k, v in (data.filters or {}).items() if v not in (None, "")}}
+
+
+def create_campaign(
+    *, data: CampaignInput, actor: Officer | None, today: dt.date | None = None
+) -> Campaign:
+    """Start a campaign: check everything, then write it, its plan and its tasks at once.
+
+    With a risk share it is a targeted check (定向抽查, issue 12): only the highest-risk share
+    of the population is taken (``risk_share.take_highest_risk``).
+    """
+    if actor is not None:
+        access.require(actor, access.MANAGE_CAMPAIGNS)
+    today = today or timezone.localdate()
+    scope = Entity.objects.operating()
+    if actor is not None:
+        scope = scoped(scope, actor)
+    share = _checked(data, scope, today)
     assert data.start_on is not None and data.end_on is not None
     capacity = assign.check_capacity(
         assign.default_capacity() if data.capacity in (None, "") else data.capacity
@@ -207,6 +128,11 @@ def create_campaign(
     register = schedule.load_register(population)
     if not len(register):
         raise InvalidInput.single("population", _("对象范围内没有在营市场主体"))
+    chosen_by = _chosen_by(data)
+    if share is not None:
+        register, chosen_by["risk_share"] = take_highest_risk(
+            register=register, share=share, population=population
+        )
     with transaction.atomic(), attributed(actor):
         plan = Plan.objects.create(
             kind=Plan.Kind.JOINT if data.partners.strip() else Plan.Kind.CAMPAIGN,
@@ -226,11 +152,7 @@ def create_campaign(
             unit=unit,
             start_on=data.start_on,
             end_on=data.end_on,
-            population={"usccs": clean_usccs(data.usccs)}
-            if data.usccs is not None
-            else {
-                "filters": {k: v for k, v in (data.filters or {}).items() if v not in (None, "")}
-            },
+            population=chosen_by,
             plan=plan,
             created_by=plan.created_by,
         )
@@ -250,9 +172,11 @@ def write_campaign_tasks(
     capacity: int,
     actor: Officer | None,
 ) -> set[str]:
-    """The campaign's tasks, higher risk first, on its officers' working days; their periods."""
-    order = np.lexsort((register.entity_id, -register.grade_index, register.class_index))
-    register = register.take(order)
+    """The campaign's tasks, higher risk first, on its officers' working days; their periods.
+
+    Higher risk is the risk model's score first (issue 12), then the class and grade.
+    """
+    register = register.take(task_order(register))
     grids = assign.grid_table()
     officer = assign.officers_of(register.grid_id, grids)
     placement = assign.place(officer, register.grid_id, days, capacity)

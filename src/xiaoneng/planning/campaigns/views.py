@@ -18,6 +18,7 @@ from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.planning.campaigns import services as campaigns
 from xiaoneng.planning.campaigns.forms import CampaignForm
+from xiaoneng.planning.campaigns.risk_share import risk_share_used, unscored_note
 from xiaoneng.planning.patrol import assign
 from xiaoneng.planning.patrol import queries as plan_queries
 from xiaoneng.planning.patrol.models import Campaign, Task
@@ -56,6 +57,9 @@ def campaign_create(request: OfficerRequest) -> HttpResponse:
             messages.error(request, error.for_page)
         else:
             messages.success(request, _("已部署专项整治：%(title)s") % {"title": campaign.title})
+            used = risk_share_used(campaign)
+            if used and used["unscored"]:
+                messages.warning(request, unscored_note(used))
             return redirect("planning:campaign_detail", pk=campaign.pk)
     elif form.is_bound:
         messages.error(request, form.for_page)
@@ -77,6 +81,7 @@ def campaign_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         Campaign.objects.select_related("unit", "plan", "created_by"), request.user, pk=pk
     )
     tasks = plan_queries.tasks_for(request.user).filter(plan_id=campaign.plan_id)
+    used = risk_share_used(campaign)
     params = known_filters(request, status=Choice(_("任务状态"), Task.Status.values))
     status = params.get("status", "")
     if status:
@@ -91,6 +96,8 @@ def campaign_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "status": status,
         "statuses": Task.Status.choices,
         "visits_saved": plan_queries.summarise(campaign.plan).visits_saved,
+        "risk_share": used,
+        "unscored_note": unscored_note(used) if used and used["unscored"] else "",
         "today": timezone.localdate(),
     }
     return render(request, "planning/campaign_detail.html", context)
