@@ -15,10 +15,12 @@ from django.utils import timezone
 from tests.conftest import County, client_for
 from tests.risk import history
 from xiaoneng.core.models import AuditEvent
+from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.models import Entity
 from xiaoneng.risk import drift, services
 from xiaoneng.risk.chicago import import_chicago
 from xiaoneng.risk.models import DriftCheck, Evaluation, RiskModel
+from xiaoneng.risk.panels import TaskRisk
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +250,18 @@ def test_dossier_shows_the_risk_card_once_a_model_is_trained(imported: County) -
     reasons = page.split('data-testid="risk-reasons"')[1].split("</ul>")[0]
     assert 1 <= reasons.count("<li>") <= 3
     assert "（风险↑）" in reasons or "（风险↓）" in reasons
+
+
+def test_plan_tables_show_each_task_risk_and_its_main_reason(imported: County) -> None:
+    column = TaskRisk()
+    assert not column.applies()  # no model yet: no column
+    services.train_model(actor=None)
+    services.score_register(on=dt.date(2012, 11, 1), actor=None)
+    assert column.applies()
+    scored, unscored = Entity.objects.order_by("pk")[:2]
+    Entity.objects.filter(pk=unscored.pk).update(risk_score=None)
+    rows = [Task(pk=1, entity_id=scored.pk), Task(pk=2, entity_id=unscored.pk)]
+    values = column.values(rows)
+    assert values[1].startswith(f"{scored.risk_score:.0%} · ")
+    assert values[1].endswith("↑）") or values[1].endswith("↓）")
+    assert values[2] == "未评分"

@@ -92,6 +92,10 @@ class Column(ABC):
     name: ClassVar[str] = ""  # the value's key, e.g. in an API's properties
     header: ClassVar[Any] = ""  # the column's title (lazily translated)
 
+    def applies(self) -> bool:
+        """Whether the column shows at all (a later domain with nothing to say yet: False)."""
+        return True
+
     @abstractmethod
     def values(self, rows: Sequence[Model]) -> Mapping[Any, Any]:
         """Each row's value, by primary key."""
@@ -183,7 +187,8 @@ def columns_for(label: str, rows: Iterable[Model]) -> list[FilledColumn]:
     filled = []
     for column_class in classes:
         column = column_class()
-        filled.append(FilledColumn(column, column.values(rows) if rows else {}))
+        if column.applies():
+            filled.append(FilledColumn(column, column.values(rows) if rows else {}))
     return filled
 
 

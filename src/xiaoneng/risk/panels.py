@@ -1,5 +1,7 @@
-"""What the risk model adds to the entity dossier (ADR 0012): the entity's violation risk, the
-version and day that gave it, and the few reasons behind it in words.
+"""What the risk model adds to earlier pages (ADR 0012): on the entity dossier, the entity's
+violation risk, the version and day that gave it, and the few reasons behind it in words; in a
+plan's task table, each task's risk and its main reason (the plan places tasks by that score:
+planning/patrol/risk_order.py).
 
 Registered from ``RiskConfig.ready()``. The dossier is already scoped to the user's units, so
 whoever sees the entity sees its risk; nothing shows until a model is trained. One entity is
@@ -9,10 +11,17 @@ explained (``services.explain_entities``), which reads only its own and its neig
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xiaoneng.core import panels
 from xiaoneng.core.errors import DomainError
+from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.models import Entity, Industry
 from xiaoneng.risk import services
 from xiaoneng.risk.words import reason_text
@@ -74,3 +83,45 @@ class EntityRisk(panels.Panel):
         if shown is None:
             return ""
         return self.render("risk/panels/entity_risk.html", {"risk": shown})
+
+
+@panels.register
+class TaskRisk(panels.Column):
+    """违法风险 of each task's entity in a plan's table: the stored score (the one the plan was
+    ordered by) and the reason that moves it most. Shown once a model is trained."""
+
+    models = ("planning.task",)
+    name = "risk"
+    header = gettext_lazy("违法风险")
+
+    def applies(self) -> bool:
+        return services.latest() is not None
+
+    def values(self, rows: Sequence[Model]) -> Mapping[Any, Any]:
+        tasks = [row for row in rows if isinstance(row, Task)]
+        entity_ids = sorted({task.entity_id for task in tasks})
+        entities = {
+            pk: (score, industry)
+            for pk, score, industry in Entity.objects.filter(id__in=entity_ids).values_list(
+                "id", "risk_score", "industry__name"
+            )
+        }
+        try:
+            explained = services.explain_entities(entity_ids, top=1)
+        except (DomainError, TargetingError) as error:
+            logger.warning("risk column of a plan: %s", error)
+            explained = {}
+        out = {}
+        for row in tasks:
+            entity = row.entity_id
+            score, industry = entities.get(entity, (None, ""))
+            if score is None:
+                out[row.pk] = _("未评分")
+                continue
+            text = f"{score:.0%}"
+            found = explained.get(entity)
+            if found is not None and found[1]:
+                reason = reason_text(found[1][0], found[2], industry=industry or "")
+                text = f"{text} · {reason}"
+            out[row.pk] = text
+        return out
