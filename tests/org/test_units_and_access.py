@@ -305,6 +305,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_checklists",
                 "manage_service_items",
                 "manage_keywords",
+                "manage_risk_model",
             },
         ),
         (
@@ -317,6 +318,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_targets",
                 "view_oversight",
                 "decide_accountability",
+                "manage_risk_model",
             },
         ),
         (
@@ -342,6 +344,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_keywords",
                 "supervise_ads",
                 "monitor_online",
+                "manage_risk_model",
             },
         ),
         (
