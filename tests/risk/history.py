@@ -9,24 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-HEADER = (
-    "Inspection_ID",
-    "Inspection_Date",
-    "License",
-    "DBA_Name",
-    "Address",
-    "Zip",
-    "Latitude",
-    "Longitude",
-    "Risk",
-    "Facility_Type",
-    "Inspector_Assigned",
-    "criticalCount",
-    "seriousCount",
-    "minorCount",
-    "criticalFound",
-    "ageAtInspection",
-)
+from xiaoneng.risk.chicago_rows import COLUMNS
+
+HEADER = COLUMNS  # every column the importer reads, in its order
 GROUPS = ("blue", "green", "orange")
 START = np.datetime64("2012-01-02")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
 from tests.conftest import County
+from tests.shared_data import CHICAGO_FILE
 from xiaoneng.core.errors import NotPermitted
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.core.tabular import ImportRejected
@@ -76,19 +76,7 @@ HEADER = [
     "Latitude",
     "Longitude",
 ]
-CHICAGO = "data/chicago/inspections_2011_2014.csv"
-REAL = next(
-    (
-        path
-        for path in (
-            Path(os.environ.get("XIAONENG_SHARED_DATA", "/nonexistent")) / CHICAGO,
-            Path(__file__).resolve().parents[2].parent / "shared" / CHICAGO,
-            Path("/work/shared") / CHICAGO,
-        )
-        if path.exists()
-    ),
-    None,
-)
+REAL = CHICAGO_FILE
 
 
 def row(**values: Any) -> dict[str, str]:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.shared_data import CHICAGO_FILE
 from tests.targeting import synthetic
 from xiaoneng.targeting.cli import main
 
-CHICAGO = "data/chicago/inspections_2011_2014.csv"
-# The shared data beside the checkout, or where the team's machines keep it
-# (XIAONENG_SHARED_DATA names another folder holding ``data/``).
-REAL = next(
-    (
-        path
-        for path in (
-            Path(os.environ.get("XIAONENG_SHARED_DATA", "/nonexistent")) / CHICAGO,
-            Path(__file__).resolve().parents[2].parent / "shared" / CHICAGO,
-            Path("/work/shared") / CHICAGO,
-        )
-        if path.exists()
-    ),
-    Path("/work/shared") / CHICAGO,
-)
+REAL = CHICAGO_FILE
 
 
 def test_the_report_shows_every_order_and_the_breakdowns(
@@ -68,7 +54,7 @@ def test_a_missing_file_is_a_clear_error(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not REAL.exists(), reason="the Chicago data is not beside the checkout")
+@pytest.mark.skipif(REAL is None, reason="the Chicago data is not on this machine")
 def test_on_the_real_chicago_file_the_model_beats_7_44_days_sooner(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -76,6 +62,7 @@ def test_on_the_real_chicago_file_the_model_beats_7_44_days_sooner(
     from xiaoneng.targeting.cli import parse_period
     from xiaoneng.targeting.evaluate import evaluate
 
+    assert REAL is not None
     report = evaluate(read_inspections(REAL), *parse_period("2013-09-01:2014-04-16"))
     assert (report.inspections, report.violations) == (4920, 686)
     model = report.orders["model"]

@@ -30,6 +30,7 @@ from xiaoneng.demo.planning import (
     build_plans,
 )
 from xiaoneng.demo.registry import build_register
+from xiaoneng.demo.risk import build_risk, score_for_plans
 from xiaoneng.demo.timeliness import build_timeliness
 
 
@@ -74,7 +75,9 @@ def build_county(
         progress=progress,
     )
     build_inspections(unplanned)
-    # This month's plans read the year's records: made once they exist (as the bureau would).
+    # This month's plans read the year's records: made once they exist (as the bureau would),
+    # ordered by the risk model's scores on the records so far.
+    score_for_plans(now=now, progress=progress)
     build_current_plans(organisation, now=now, progress=progress)
     build_oversight(np.random.default_rng([seed, 12]), organisation, now=now, progress=progress)
     build_sampling(np.random.default_rng([seed, 13]), organisation, now=now, progress=progress)
@@ -82,6 +85,8 @@ def build_county(
     # The keyword library first: the later builders scan ads and listings with it.
     build_keywords(organisation, now=now, progress=progress)
     build_timeliness(seed, organisation, now=now, entities=count, progress=progress)
+    # Complaints and cases are features of the risk model: retrained once they exist.
+    build_risk(now=now, progress=progress)
     build_online(np.random.default_rng([seed, 41]), organisation, now=now, progress=progress)
     build_ads_governance(
         np.random.default_rng([seed, 31]), organisation, now=now, progress=progress

@@ -22,6 +22,7 @@ from xiaoneng.risk.chicago_setup import BUREAU_CODE, SOURCE, industry_for
 from xiaoneng.risk.models import ExternalEntity
 from xiaoneng.risk.records import RISK_CODES, entity_features, read_history
 from xiaoneng.risk.services import latest, load
+from xiaoneng.risk.threads import single_threaded
 from xiaoneng.targeting.records import ENTITY_FEATURES, Visits, history_features
 
 
@@ -66,6 +67,7 @@ def visits_of(rows: list[ChicagoRow]) -> Visits:
     return visits
 
 
+@single_threaded
 def score_file(*, source: Path, output: Path) -> tuple[int, int]:
     """Write ``Inspection_ID,score`` for every row of ``source``; (model version, rows)."""
     record = latest()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from xiaoneng.risk.models import DriftCheck, RiskModel
 from xiaoneng.risk.records import read_training
 from xiaoneng.risk.services import load
+from xiaoneng.risk.threads import single_threaded
 from xiaoneng.targeting.protocol import auc
 
 TOLERANCE = 0.05
@@ -60,6 +61,7 @@ def latest(record: RiskModel) -> Drift | None:
     )
 
 
+@single_threaded
 def check(record: RiskModel) -> Drift:
     """The recent accuracy of ``record`` on what was signed from its ``until`` day on, stored."""
     training = read_training()

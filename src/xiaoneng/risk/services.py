@@ -33,6 +33,7 @@ from xiaoneng.registry.models import Entity
 from xiaoneng.registry.risk_scores import set_risk_scores
 from xiaoneng.risk.models import Evaluation, RiskModel
 from xiaoneng.risk.records import read_register, read_training
+from xiaoneng.risk.threads import single_threaded
 from xiaoneng.targeting.encoding import Reason, RecordEncoder, explain
 from xiaoneng.targeting.errors import TargetingError, TooLittleHistory
 from xiaoneng.targeting.evaluate import Comparison, GroupRow, compare
@@ -78,6 +79,7 @@ def _fit(training: Any, mask: Any) -> tuple[TrainedModel, RecordEncoder]:
     return model, encoder
 
 
+@single_threaded
 def train_model(*, until: dt.date | None = None, actor: Officer | None) -> RiskModel:
     """Train on the signed inspections before ``until`` and store the version.
 
@@ -139,6 +141,7 @@ def _require_model() -> Loaded:
     return load(record)
 
 
+@single_threaded
 def score_register(*, on: dt.date | None = None, actor: Officer | None) -> tuple[RiskModel, int]:
     """Score every entity in business on ``on`` (today) with the latest version."""
     _check(actor)
@@ -161,6 +164,7 @@ def score_register(*, on: dt.date | None = None, actor: Officer | None) -> tuple
     return loaded.record, count
 
 
+@single_threaded
 def explain_entities(
     entity_ids: list[int], *, on: dt.date | None = None, top: int = 3
 ) -> dict[int, tuple[float, list[Reason], dict[str, float]]]:
@@ -183,6 +187,7 @@ def explain_entities(
     return out
 
 
+@single_threaded
 def evaluate_period(
     *, start: dt.date, end: dt.date, actor: Officer | None, store: bool = True
 ) -> Evaluation:

@@ -29,6 +29,7 @@ from xiaoneng.inspections.models import (
     Sample,
     SampleFollowUp,
     SamplingPlan,
+    Severity,
 )
 from xiaoneng.planning.patrol.models import Plan, Task
 
@@ -58,7 +59,8 @@ def test_records_are_plausible_visits() -> None:
     records = Inspection.objects.all()
     total = records.count()
     failed = records.filter(items_failed__gt=0).count()
-    assert 0.02 <= failed / total <= 0.08
+    # Most failed visits found a serious problem (see the test below), so at least 8 %.
+    assert 0.08 <= failed / total <= 0.16
     uniform = records.filter(uniform=True).count()
     assert 0.1 <= uniform / total <= 0.5
     for record in records.order_by("?")[:200]:
@@ -74,6 +76,45 @@ def test_records_are_plausible_visits() -> None:
             assert record.checkin_longitude is None and not record.attachments.exists()
     enforcement = records.filter(enforcement=True).annotate(n=Count("team"))
     assert not enforcement.filter(n__lt=2).exists()
+
+
+def test_serious_findings_are_a_realistic_share_of_the_signed_records() -> None:
+    signed = Inspection.objects.filter(status=Inspection.Status.SIGNED, amends__isnull=True)
+    serious = signed.filter(findings__severity=Severity.CRITICAL).distinct().count()
+    assert 0.08 <= serious / signed.count() <= 0.15
+
+
+def test_prone_entities_fail_more_often_and_more_seriously() -> None:
+    """Class Ⅰ entities fail more often than class Ⅲ, and more seriously; an entity found
+    failing fails again more often at its later visits (re-inspections aside: they follow a
+    failure by definition)."""
+    serious = set(
+        Finding.objects.filter(severity=Severity.CRITICAL).values_list("inspection_id", flat=True)
+    )
+    visits = (
+        Inspection.objects.filter(status=Inspection.Status.SIGNED, amends__isnull=True)
+        .exclude(origin=Inspection.Origin.REINSPECTION)
+        .order_by("entity_id", "visited_on", "id")
+        .values_list("id", "entity_id", "items_failed", "entity__risk_class")
+    )
+    by_class: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # visits, failed, serious
+    again, first = [0, 0], [0, 0]  # visits, failed: after a failure / before any
+    failed_before: set[int] = set()
+    for pk, entity, failed, risk_class in visits:
+        row = by_class[risk_class]
+        row[0] += 1
+        row[1] += failed > 0
+        row[2] += pk in serious
+        counts = again if entity in failed_before else first
+        counts[0] += 1
+        counts[1] += failed > 0
+        if failed:
+            failed_before.add(entity)
+    one, three = by_class["I"], by_class["III"]
+    assert one[1] / one[0] > 1.5 * three[1] / three[0]
+    assert one[2] / one[1] > three[2] / three[1]
+    assert again[0] >= 10
+    assert again[1] / again[0] > 1.5 * first[1] / first[0]
 
 
 def test_items_failed_and_uniform_agree_with_the_item_results() -> None:

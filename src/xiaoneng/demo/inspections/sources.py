@@ -17,6 +17,7 @@ import numpy as np
 from xiaoneng.demo.days import numbers
 from xiaoneng.demo.inspections.context import Context
 from xiaoneng.demo.inspections.visits import Visits, complete
+from xiaoneng.demo.planning.propensity import draw_failures, propensity
 from xiaoneng.inspections.models import Inspection
 from xiaoneng.planning.draws.models import DrawInspector, DrawSelection, RandomDraw
 from xiaoneng.planning.patrol.models import Plan, Task
@@ -26,6 +27,9 @@ ORIGIN = Inspection.Origin
 COMPLAINT_RATE = 0.015  # complaints a year per operating entity
 AD_HOC_RATE = 0.006
 EXIT_RATE = 0.0004
+DRAW_RATE = 0.08  # drawn visits that find a problem
+COMPLAINT_FOUND = 0.4  # complaints that prove true
+AD_HOC_FOUND = 0.15
 MARKET_VISITS = 14  # one officer's visits on a market day: more than the trace allows
 FOOD = ("F52", "H6", "F512", "C14")
 MARKET = ("F5223", "F5224", "F5291", "F5221", "F5222")
@@ -58,8 +62,11 @@ def _photos(ctx: Context, failures: np.ndarray, share: float | np.ndarray) -> np
     return ((failures > 0) | taken).astype(np.int64)
 
 
-def _failures(ctx: Context, rate: float, n: int) -> np.ndarray:
-    found = ctx.rng.random(n) < rate
+def _failures(ctx: Context, rate: float, entity: np.ndarray) -> np.ndarray:
+    """How many items fail at each visit: ``rate`` of the visits find something, the more
+    prone the entity the likelier (``demo.planning.propensity``)."""
+    n = entity.size
+    found = draw_failures(ctx.rng.random(n), rate, propensity(entity))
     extra = ctx.rng.choice([0, 1, 2], n, p=[0.8, 0.17, 0.03])
     return np.where(found, 1 + extra, 0)
 
@@ -166,7 +173,7 @@ def from_draws(ctx: Context) -> Visits:
     last = np.minimum(numbers([draws[d][2] for _s, d, _e in selections]), ctx.today_number - 1)
     day = ctx.days.pick(ctx.rng, first, last)
     entity = np.array([e for _s, _d, e in selections], dtype=np.int64)
-    failures = _failures(ctx, 0.05, n)
+    failures = _failures(ctx, DRAW_RATE, entity)
     summary = [
         f"“双随机、一公开”抽查（{draws[d][0]}）："
         + ("发现问题，已责令改正。" if f else "按抽查事项逐项检查，未发现问题。")
@@ -205,7 +212,7 @@ def complaints(ctx: Context) -> Visits:
     rows = np.sort(rng.choice(active, n, replace=False, p=weight / weight.sum()))
     day = _days_after_registration(ctx, rows)
     is_food = p.industry_in(FOOD)[rows]
-    failures = _failures(ctx, 0.35, n)
+    failures = _failures(ctx, COMPLAINT_FOUND, p.id[rows])
     texts = [
         (FOOD_COMPLAINTS if f else OTHER_COMPLAINTS)[int(rng.integers(5))] for f in is_food.tolist()
     ]
@@ -243,7 +250,7 @@ def ad_hoc(ctx: Context) -> Visits:
         return Visits.make(0, **_empty())
     rows = np.sort(rng.choice(active, n, replace=False))
     day = _days_after_registration(ctx, rows)
-    failures = _failures(ctx, 0.1, n)
+    failures = _failures(ctx, AD_HOC_FOUND, p.id[rows])
     reasons = rng.integers(0, len(AD_HOC_REASONS), n).tolist()
     visits = Visits.make(
         n,

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from xiaoneng.demo.inspections.checklists import best_item
+from xiaoneng.demo.inspections.checklists import ChecklistItemRow, best_item
 from xiaoneng.demo.inspections.context import Context
+from xiaoneng.demo.planning.propensity import critical_chance, propensity
 from xiaoneng.inspections.models import Inspection, Severity
 
 MATCHED = 3  # character pairs a violation shares with the item it is about
@@ -100,8 +101,13 @@ def _choose_checklists(ctx: Context, visits: Visits) -> None:
 
 
 def _choose_failed_items(ctx: Context, visits: Visits) -> None:
+    """The items each failed visit found: the one its violation note is about first, then
+    others; a visit of a prone entity is more likely to find a serious (严重) one."""
     rng = ctx.rng
-    for row in np.flatnonzero(visits.failures > 0).tolist():
+    rows = np.flatnonzero(visits.failures > 0)
+    serious = rng.random(rows.size) < critical_chance(propensity(visits.entity[rows]))
+    serious &= ~visits.exit[rows]  # the exit check's one finding is what it is about
+    for row, grave in zip(rows.tolist(), serious.tolist(), strict=True):
         items = ctx.checklists.items[int(visits.checklist[row])]
         count = min(int(visits.failures[row]), len(items))
         taken: set[int] = set()
@@ -115,16 +121,36 @@ def _choose_failed_items(ctx: Context, visits: Visits) -> None:
                     note = f"{item.title}：{GENERIC_FAILURES[int(rng.integers(3))]}"
                     visits.summary[row] = f"检查发现问题：{note}"
             else:
-                free = [i for i in items if i.id not in taken]
-                weights = np.array(
-                    [3.0 if i.severity == Severity.MINOR else 1.0 for i in free], dtype=np.float64
-                )
-                item = free[int(rng.choice(len(free), p=weights / weights.sum()))]
+                wanted = grave and not _critical(chosen, items)
+                item = _other_item(rng, items, taken, critical=wanted)
                 note = f"{item.title}：{GENERIC_FAILURES[int(rng.integers(3))]}"
             taken.add(item.id)
             chosen.append((item.id, note[:500]))
+        if grave and not _critical(chosen, items) and len(chosen) < len(items):
+            item = _other_item(rng, items, taken, critical=True)
+            chosen.append((item.id, f"{item.title}：{GENERIC_FAILURES[int(rng.integers(3))]}"))
         visits.failed[row] = chosen
         visits.failures[row] = len(chosen)
+
+
+def _critical(chosen: list[tuple[int, str]], items: list[ChecklistItemRow]) -> bool:
+    """Whether one of the ``chosen`` items is serious (严重)."""
+    ids = {i for i, _note in chosen}
+    return any(i.id in ids and i.severity == Severity.CRITICAL for i in items)
+
+
+def _other_item(
+    rng: np.random.Generator, items: list[ChecklistItemRow], taken: set[int], *, critical: bool
+) -> ChecklistItemRow:
+    """A further failed item: a serious one when ``critical`` (if the checklist has one left),
+    else one of the others, minor ones the likeliest."""
+    free = [i for i in items if i.id not in taken]
+    wanted = [i for i in free if (i.severity == Severity.CRITICAL) == critical]
+    pool = wanted or free
+    weights = np.array(
+        [3.0 if i.severity == Severity.MINOR else 1.0 for i in pool], dtype=np.float64
+    )
+    return pool[int(rng.choice(len(pool), p=weights / weights.sum()))]
 
 
 def _choose_teams(ctx: Context, visits: Visits) -> None:

@@ -10,6 +10,9 @@
 - ``build_current_plans`` (``plans.py``), run after the year's inspections: this month's and
   next month's plans made by the service (the stations' and the bureau's), which merge the
   campaigns' open tasks into joint visits.
+
+``propensity.py`` gives each entity its hidden propensity to break the rules, which every
+failure the demo draws follows (the tasks' here, the other visits' in ``demo.inspections``).
 """
 
 from xiaoneng.demo.planning.coverage import build_coverage

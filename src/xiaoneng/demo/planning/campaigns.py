@@ -89,7 +89,7 @@ def _campaign_tasks(
     placed = day >= 0
     officer = np.where(placed, officer, 0)
     done = status == Task.Status.DONE
-    results = writer.results(done, violations, rate)
+    results = writer.results(done, violations, rate, register.entity_id)
     for i, s in enumerate(status.tolist()):
         if s != Task.Status.DONE and s != Task.Status.CANCELLED:
             results["note"][i] = ""

@@ -29,6 +29,7 @@ from xiaoneng.planning.policy.services import CLASSES
 
 JITTER = (-15, 25)  # an inspection comes a fortnight early to three weeks late
 LATE_DAYS = 60  # of the last two months' tasks, a few are still open or were cancelled
+PATROL_RATE = 0.1  # patrol visits that find a violation
 KEY_SPAN = 1 << 24  # day numbers stay below it: (position, day) as one sortable integer
 
 
@@ -176,7 +177,9 @@ def build_patrol_history(
     planned = recent & (draw < 0.015)
     cancelled = recent & (draw >= 0.015) & (draw < 0.025)
     done = ~planned & ~cancelled
-    results = writer.results(done, VIOLATIONS, 0.03)
+    results = writer.results(
+        done, VIOLATIONS, PATROL_RATE, register.entity_id[visits.position], visits.day
+    )
     for key in ("note",):
         results[key] = [
             text if not p else "" for text, p in zip(results[key], planned.tolist(), strict=True)

@@ -12,6 +12,7 @@ from django.db import transaction
 from xiaoneng.core import bulk
 from xiaoneng.demo.days import local_moment
 from xiaoneng.demo.org import Organisation
+from xiaoneng.demo.planning.propensity import draw_failures, propensity
 from xiaoneng.demo.rows import trace_created
 from xiaoneng.planning.models import Distance
 from xiaoneng.planning.patrol import assign
@@ -84,11 +85,27 @@ class PlanWriter:
         return {(p, u): pk for (p, u, _t), pk in zip(keys, ids, strict=True)}
 
     def results(
-        self, done: np.ndarray, violations: tuple[Any, ...], rate: float
+        self,
+        done: np.ndarray,
+        violations: tuple[Any, ...],
+        rate: float,
+        entity: np.ndarray,
+        day: np.ndarray | None = None,
     ) -> dict[str, list[Any]]:
-        """Notes and findings of ``done`` visits: most find nothing, ``rate`` find a violation."""
+        """Notes and findings of ``done`` visits: most find nothing, ``rate`` find a violation,
+        the more often the more prone the ``entity`` (and, given each visit's ``day``, the
+        more often it already failed this year)."""
         n = done.size
-        found = done & (self.rng.random(n) < rate)
+        uniform = self.rng.random(n)
+        rows = np.flatnonzero(done)
+        found = np.zeros(n, dtype=bool)
+        found[rows] = draw_failures(
+            uniform[rows],
+            rate,
+            propensity(entity[rows]),
+            entity[rows],
+            None if day is None else day[rows],
+        )
         kind = self.rng.integers(0, len(violations), n)
         note_index = self.rng.integers(0, len(DONE_NOTES), n)
         notes, items, quantities, measures, notices = [], [], [], [], []
