@@ -21,6 +21,13 @@ def test_the_register_is_scored_before_the_plans_and_again_at_the_end(demo_year:
     assert scored.count() == operating.count() > 0
     assert set(scored.values_list("risk_model_version", flat=True)) == {latest.version}
     assert f"风险模型 risk model: v{latest.version}" in demo_year
+    # trained a month before the demo's day, so its recent accuracy can be checked
+    check = latest.drift_checks.get()
+    assert check.inspections > 30  # a month of a 2,000-entity county: too few for an AUC
+    assert check.recent_auc is None or abs(check.recent_auc - latest.validation_auc) < 0.15
+    assert str(latest.until) < str(
+        Entity.objects.exclude(risk_scored_on=None).first().risk_scored_on
+    )  # type: ignore[union-attr]
 
 
 def test_class_one_entities_score_higher_than_class_three() -> None:
