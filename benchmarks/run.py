@@ -35,6 +35,7 @@ BENCHMARKS = {
     "warnings": ("bench_warnings.py", True),
     "textscan": ("bench_textscan.py", False),
     "targeting": ("bench_targeting.py", False),
+    "risk": ("bench_risk.py", True),
 }
 
 
