@@ -3,7 +3,7 @@
 Figures (issue 12): ``risk.services.train_model`` end to end — read the signed inspections, their
 findings and entities from the database, build the features, fit both candidates and store the
 version — target ≤ 120 s; and ``risk.services.score_register`` of every entity in business on
-the day after the last inspection — read, features, predict, write ``Entity.risk_score`` —
+the day after the last inspection — read, features, predict, write ``RiskScore`` —
 target ≤ 10 s. Each is split into database read (rows fetched by the ORM), features (and
 predict) and fit (or the write of the scores).
 
@@ -260,7 +260,7 @@ def per_row(limit: int, *, score: bool) -> float:
     from django.db import transaction
 
     from xiaoneng.inspections.models import Finding, Inspection
-    from xiaoneng.registry.models import Entity
+    from xiaoneng.registry.models import Entity, RiskScore
 
     signed = Inspection.objects.filter(status="signed", amends__isnull=True)
     visits = list(signed.order_by("-visited_on", "-id").values_list("entity_id", "visited_on"))
@@ -284,7 +284,14 @@ def per_row(limit: int, *, score: bool) -> float:
                     )
                 )
                 if score:
-                    Entity.objects.filter(pk=entity.pk).update(risk_score=len(severities) / 10)
+                    RiskScore.objects.update_or_create(
+                        entity=entity,
+                        defaults={
+                            "score": len(severities) / 10,
+                            "model_version": 1,
+                            "scored_on": day,
+                        },
+                    )
             transaction.set_rollback(True)
 
     return timed(work)[0]

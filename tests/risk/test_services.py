@@ -17,7 +17,7 @@ from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup.models import Finding
 from xiaoneng.planning.patrol import risk_order
 from xiaoneng.planning.patrol.risk_order import risk_scores
-from xiaoneng.registry.models import ClassificationChange, Entity
+from xiaoneng.registry.models import ClassificationChange, Entity, RiskScore
 from xiaoneng.risk import drift, services
 from xiaoneng.risk.chicago import import_chicago
 from xiaoneng.risk.models import ExternalEntity, RiskModel
@@ -113,8 +113,8 @@ def test_scores_reach_the_register_and_the_patrol_order(imported: None) -> None:
     day = dt.date(2012, 11, 1)
     _, count = services.score_register(on=day, actor=None)
     assert count == Entity.objects.filter(status=Entity.Status.OPERATING).count() > 0
-    assert not Entity.objects.filter(risk_score=None, status=Entity.Status.OPERATING).exists()
-    assert set(Entity.objects.values_list("risk_model_version", "risk_scored_on")) == {
+    assert not Entity.objects.filter(risk=None, status=Entity.Status.OPERATING).exists()
+    assert set(RiskScore.objects.values_list("model_version", "scored_on")) == {
         (record.version, day)
     }
     ids = np.array(sorted(Entity.objects.values_list("id", flat=True)), dtype=np.int64)

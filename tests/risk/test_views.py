@@ -16,7 +16,7 @@ from tests.conftest import County, client_for
 from tests.risk import history
 from xiaoneng.core.models import AuditEvent
 from xiaoneng.planning.patrol.models import Task
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import Entity, RiskScore
 from xiaoneng.risk import drift, services
 from xiaoneng.risk.chicago import import_chicago
 from xiaoneng.risk.models import DriftCheck, Evaluation, RiskModel
@@ -82,9 +82,9 @@ def test_train_button_stores_a_version_and_score_button_scores_the_register(
     assert f"v{record.version}" in page and record.code_version in page
 
     response = client.post(reverse("risk:score"), follow=True)
-    scored = Entity.objects.exclude(risk_score=None)
+    scored = RiskScore.objects.all()
     assert scored.count() == Entity.objects.filter(status=Entity.Status.OPERATING).count() > 0
-    assert set(scored.values_list("risk_model_version", flat=True)) == {record.version}
+    assert set(scored.values_list("model_version", flat=True)) == {record.version}
     assert (
         f"已用模型 v{record.version} 为 {scored.count()} 户在业主体评分" in _messages(response)[0]
     )
@@ -116,7 +116,7 @@ def test_train_refuses_a_cut_off_that_is_no_day(imported: County) -> None:
 def test_score_without_a_model_is_a_readable_error(county: County) -> None:
     response = client_for(county.admin).post(reverse("risk:score"), follow=True)
     assert _messages(response) == ["还没有训练过风险模型：请先运行 xiaoneng targeting train。"]
-    assert not Entity.objects.exclude(risk_score=None).exists()
+    assert not RiskScore.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -245,7 +245,7 @@ def test_dossier_shows_the_risk_card_once_a_model_is_trained(imported: County) -
     services.score_register(on=dt.date(2013, 1, 1), actor=None)
     entity.refresh_from_db()
     page = client.get(url).content.decode()
-    assert f"{entity.risk_score:.1%}" in page
+    assert f"{RiskScore.objects.get(entity=entity).score:.1%}" in page
     assert f"模型 v{record.version}，2013-01-01 评分" in page
     reasons = page.split('data-testid="risk-reasons"')[1].split("</ul>")[0]
     assert 1 <= reasons.count("<li>") <= 3
@@ -259,9 +259,9 @@ def test_plan_tables_show_each_task_risk_and_its_main_reason(imported: County) -
     services.score_register(on=dt.date(2012, 11, 1), actor=None)
     assert column.applies()
     scored, unscored = Entity.objects.order_by("pk")[:2]
-    Entity.objects.filter(pk=unscored.pk).update(risk_score=None)
+    RiskScore.objects.filter(entity=unscored).delete()
     rows = [Task(pk=1, entity_id=scored.pk), Task(pk=2, entity_id=unscored.pk)]
     values = column.values(rows)
-    assert values[1].startswith(f"{scored.risk_score:.0%} · ")
+    assert values[1].startswith(f"{RiskScore.objects.get(entity=scored).score:.0%} · ")
     assert values[1].endswith("↑）") or values[1].endswith("↓）")
     assert values[2] == "未评分"

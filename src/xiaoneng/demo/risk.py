@@ -2,7 +2,7 @@
 scored with it, and one evaluation of the last three months stored for the model's page.
 
 It runs twice. ``score_for_plans`` runs before this month's patrol plans are made, on the
-inspections so far, so that the plans order their tasks by risk (``Entity.risk_score``) as the
+inspections so far, so that the plans order their tasks by risk (``RiskScore``) as the
 bureau's would. ``build_risk`` runs once the cases and complaints exist (two of the model's
 features) and retrains, rescores and evaluates, as the monthly job would. A demo with too
 little history (a few hundred entities) keeps the class order and says so.

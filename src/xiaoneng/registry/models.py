@@ -77,7 +77,7 @@ class EntityQuerySet(models.QuerySet["Entity"]):
         return self.active().filter(status=Entity.Status.OPERATING)
 
 
-@traced(exclude=("risk_score", "risk_model_version", "risk_scored_on"))
+@traced()
 class Entity(models.Model):
     """A market entity (市场主体) and its dossier's core data."""
 
@@ -135,11 +135,6 @@ class Entity(models.Model):
     # joint, ad hoc): the patrol interval runs from it (planning.patrol.schedule). Kept by
     # registry.services.note_inspection when a record is signed; it never moves backwards.
     last_inspected_on = models.DateField(_("最近检查日期"), null=True, blank=True, db_index=True)
-    # Written by the risk model (xiaoneng.risk) through services.set_risk_scores: the calibrated
-    # probability that the next inspection finds a serious (严重) problem.
-    risk_score = models.FloatField(_("违法风险概率"), null=True, blank=True)
-    risk_model_version = models.PositiveIntegerField(_("风险模型版本"), null=True, blank=True)
-    risk_scored_on = models.DateField(_("风险评分日期"), null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("认领人"),
@@ -213,6 +208,35 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{LicenceKind(self.kind).label} {self.number}"
+
+
+class RiskScore(models.Model):
+    """An entity's violation risk (违法风险): the calibrated probability that its next inspection
+    finds a serious (严重) problem, from the risk model version ``model_version`` on
+    ``scored_on``. Written by the risk app (``xiaoneng.risk``) through
+    ``risk_scores.set_risk_scores``, which replaces the whole table at each scoring; read by
+    planning (patrol order, targeted campaigns). A table of its own: rewriting a million entity
+    rows (and their indexes) at each scoring took minutes on PostgreSQL."""
+
+    entity = models.OneToOneField(
+        Entity,
+        verbose_name=_("市场主体"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="risk",
+    )
+    score = models.FloatField(_("违法风险概率"))
+    model_version = models.PositiveIntegerField(_("风险模型版本"))
+    scored_on = models.DateField(_("风险评分日期"))
+
+    unit_scope_field = "entity__unit"
+
+    class Meta:
+        verbose_name = _("违法风险评分")
+        verbose_name_plural = _("违法风险评分")
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}: {self.score:.3f}"
 
 
 class RiskClassRule(models.Model):

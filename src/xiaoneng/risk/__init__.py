@@ -3,5 +3,5 @@ trained on the register's own inspection history, its stored versions, scores an
 evaluations, and the Chicago adapter. See docs/targeting.md.
 
 It reads inspections, findings, complaints and cases, so it sits above them; the planning side
-reads its scores through the register (``Entity.risk_score``), never by importing this app.
+reads its scores through the register (``registry.RiskScore``), never by importing this app.
 """

@@ -2,7 +2,7 @@
 
 A model version is immutable once trained: its training window, features, metrics, code
 version and the pickled estimator with its SHA-256 (checked before every load). Scores live on
-the register (``Entity.risk_score`` with the version that gave it), where planning reads them.
+the register (``registry.RiskScore``, with the version that gave it), where planning reads them.
 """
 
 from __future__ import annotations

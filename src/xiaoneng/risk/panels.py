@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from xiaoneng.core import panels
 from xiaoneng.core.errors import DomainError
 from xiaoneng.planning.patrol.models import Task
-from xiaoneng.registry.models import Entity, Industry
+from xiaoneng.registry.models import Entity, Industry, RiskScore
 from xiaoneng.risk import services
 from xiaoneng.risk.words import reason_text
 from xiaoneng.targeting.errors import TargetingError
@@ -53,11 +53,12 @@ def entity_risk(entity: Entity) -> EntityRiskView | None:
     score, reasons, values = explained
     industry = Industry.objects.filter(pk=entity.industry_id).values_list("name", flat=True)
     words = [reason_text(r, values, industry=industry.first() or "") for r in reasons]
-    if entity.risk_score is not None:
+    stored = RiskScore.objects.filter(entity_id=entity.pk).first()
+    if stored is not None:
         return EntityRiskView(
-            probability=f"{entity.risk_score:.1%}",
-            version=entity.risk_model_version,
-            scored_on=entity.risk_scored_on,
+            probability=f"{stored.score:.1%}",
+            version=stored.model_version,
+            scored_on=stored.scored_on,
             reasons=words,
             reasons_version=latest.version,
             live=False,
@@ -103,7 +104,7 @@ class TaskRisk(panels.Column):
         entities = {
             pk: (score, industry)
             for pk, score, industry in Entity.objects.filter(id__in=entity_ids).values_list(
-                "id", "risk_score", "industry__name"
+                "id", "risk__score", "industry__name"
             )
         }
         try:

@@ -29,7 +29,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import InvalidInput, Missing
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import RiskScore
 from xiaoneng.registry.risk_scores import set_risk_scores
 from xiaoneng.risk.models import Evaluation, RiskModel
 from xiaoneng.risk.records import read_register, read_training
@@ -174,7 +174,7 @@ def explain_entities(
         return {}
     loaded = load(record)
     # The day the register was scored (a dataset's history may end long before today).
-    scored = Entity.objects.filter(id__in=entity_ids).aggregate(d=Max("risk_scored_on"))["d"]
+    scored = RiskScore.objects.filter(entity_id__in=entity_ids).aggregate(d=Max("scored_on"))["d"]
     day = on or scored or timezone.localdate()
     visits, _areas = read_register(day, entity_ids)
     matrix = loaded.encoder.transform(visits.numeric, visits.categorical, visits.dates)

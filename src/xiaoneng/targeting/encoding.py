@@ -44,12 +44,12 @@ REASON_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def _one_hot(values: list[str], known: tuple[str, ...]) -> FloatArray:
+    """One column per ``known`` value, 1.0 where the row has it (−1: none of them)."""
     index = {k: i for i, k in enumerate(known)}
+    column = np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=len(values))
     out = np.zeros((len(values), len(known)), dtype=np.float64)
-    rows = [(r, index[v]) for r, v in enumerate(values) if v in index]
-    if rows:
-        r, c = zip(*rows, strict=True)
-        out[list(r), list(c)] = 1.0
+    rows = np.flatnonzero(column >= 0)
+    out[rows, column[rows]] = 1.0
     return out
 
 

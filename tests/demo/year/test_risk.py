@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import Entity, RiskScore
 from xiaoneng.risk.models import RiskModel
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.usefixtures("demo_year")]
@@ -17,23 +19,21 @@ def test_the_register_is_scored_before_the_plans_and_again_at_the_end(demo_year:
     assert 0.65 <= latest.validation_auc <= 0.9
     assert latest.violations / latest.inspections >= 0.08
     operating = Entity.objects.operating().filter(archived_at__isnull=True)
-    scored = Entity.objects.exclude(risk_score=None)
+    scored = RiskScore.objects.all()
     assert scored.count() == operating.count() > 0
-    assert set(scored.values_list("risk_model_version", flat=True)) == {latest.version}
+    assert set(scored.values_list("model_version", flat=True)) == {latest.version}
     assert f"风险模型 risk model: v{latest.version}" in demo_year
     # trained a month before the demo's day, so its recent accuracy can be checked
     check = latest.drift_checks.get()
     assert check.inspections > 30  # a month of a 2,000-entity county: too few for an AUC
     assert check.recent_auc is None or abs(check.recent_auc - latest.validation_auc) < 0.15
-    assert str(latest.until) < str(
-        Entity.objects.exclude(risk_scored_on=None).first().risk_scored_on
-    )  # type: ignore[union-attr]
+    assert set(scored.values_list("scored_on", flat=True)) == {latest.until + dt.timedelta(30)}
 
 
 def test_class_one_entities_score_higher_than_class_three() -> None:
     def mean(risk_class: str) -> float:
-        scores = Entity.objects.filter(risk_class=risk_class).exclude(risk_score=None)
-        values = [float(v or 0) for v in scores.values_list("risk_score", flat=True)]
+        scores = RiskScore.objects.filter(entity__risk_class=risk_class)
+        values = list(scores.values_list("score", flat=True))
         assert values, risk_class
         return sum(values) / len(values)
 

@@ -2,7 +2,7 @@
 
 The law requires the entities of a double-random spot check (双随机、一公开, 国办发〔2015〕58号)
 to be drawn purely at random; only targeted checks (campaigns with a risk share) may follow
-``Entity.risk_score``. So no score changes a draw, its verification or a fresh draw with the
+``RiskScore``. So no score changes a draw, its verification or a fresh draw with the
 same seed, and no module of planning/draws names the scores at all.
 """
 
@@ -16,13 +16,13 @@ from tests.planning.draws.factories import make_draw, populate, run
 from xiaoneng.planning import draws as draws_package
 from xiaoneng.planning.draws.models import DrawSelection, RandomDraw
 from xiaoneng.planning.draws.verify import verify_draw
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import RiskScore
 from xiaoneng.registry.risk_scores import set_risk_scores
 
 SEED = "与风险无关"
 SCORED_ON = dt.date(2026, 3, 1)
 # What the risk model writes on the register; a draw module naming any of them reads the model.
-RISK_NAMES = ("risk_score", "risk_model_version", "risk_order", "xiaoneng.risk")
+RISK_NAMES = ("RiskScore", "risk_scores", "risk__", "risk_order", "xiaoneng.risk")
 
 
 def selected(draw: RandomDraw) -> list[tuple[int, str]]:
@@ -47,7 +47,7 @@ def test_risk_scores_change_neither_a_draw_its_verification_nor_a_fresh_draw(
     set_risk_scores(
         scores={e.pk: 0.0 if e.uscc in drawn else 1.0 for e in entities}, version=2, on=SCORED_ON
     )
-    assert Entity.objects.filter(risk_score=1.0).count() == len(entities) - len(chosen)
+    assert RiskScore.objects.filter(score=1.0).count() == len(entities) - len(chosen)
     assert verify_draw(draw=RandomDraw.objects.get(pk=first.pk)).verified
     fresh = run(make_draw(county, seed=SEED), county, seed=SEED)
     fresh.refresh_from_db()

@@ -1,6 +1,6 @@
 """Targeted spot checks (定向抽查): a campaign that takes the highest-risk share of its population.
 
-Issue 12 ("use in planning"): a targeted check may go where the risk model (``Entity.risk_score``,
+Issue 12 ("use in planning"): a targeted check may go where the risk model (``RiskScore.score``,
 the calibrated probability that the next inspection finds a serious problem) expects problems,
 so a campaign given a risk share takes the ⌈share × n⌉ highest-scored of its n entities, ties
 to the smaller entity id. Entities without a score (entered since the last scoring) cannot be
@@ -39,8 +39,8 @@ def take_highest_risk(
     wanted = math.ceil(share * len(register) / 100)
     ranked = scored[np.lexsort((register.entity_id[scored], -scores[scored]))]
     taken = np.sort(ranked[:wanted])
-    used = population.exclude(risk_score=None).aggregate(
-        version=Max("risk_model_version"), day=Max("risk_scored_on")
+    used = population.exclude(risk=None).aggregate(
+        version=Max("risk__model_version"), day=Max("risk__scored_on")
     )
     record = {
         "share": int(share) if share == share.to_integral_value() else float(share),

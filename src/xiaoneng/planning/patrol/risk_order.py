@@ -2,7 +2,7 @@
 
 Entities already overdue when the period starts come first, most overdue first: the
 inspection interval is the policy's rule and they have passed it. The rest of the month's due
-entities follow by their risk score (``Entity.risk_score``, the probability the risk model
+entities follow by their risk score (``RiskScore.score``, the probability the risk model
 gives that the next inspection finds a serious problem), highest first, so that the likely
 violations are found early in the month (issue 12; docs/targeting.md). Entities without a score
 (no model trained yet, or entered since the last scoring) follow the scored ones; among them,
@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from xiaoneng.registry.models import Entity
+from xiaoneng.registry.models import RiskScore
 
 FEW = 5_000  # up to this many entities are looked up by id; more, and every score is read
 
 
 def risk_scores(entity_ids: np.ndarray) -> np.ndarray:
     """Each entity's risk score, NaN where it has none."""
-    rows = Entity.objects.exclude(risk_score=None)
+    rows = RiskScore.objects.all()
     if entity_ids.size <= FEW:
-        rows = rows.filter(id__in=entity_ids.tolist())
-    pairs = np.array(list(rows.values_list("id", "risk_score")), dtype=np.float64).reshape(-1, 2)
+        rows = rows.filter(entity_id__in=entity_ids.tolist())
+    pairs = np.array(list(rows.values_list("entity_id", "score")), dtype=np.float64).reshape(-1, 2)
     out = np.full(entity_ids.size, np.nan)
     if pairs.size:
         order = np.argsort(pairs[:, 0])

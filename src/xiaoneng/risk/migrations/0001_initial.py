@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("inspections", "0006_finding_source"),
-        ("registry", "0008_entity_risk_score"),
+        ("registry", "0007_repeated_complaints_rule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
