@@ -9,6 +9,12 @@ from tests.registry.factories import make_entity
 from xiaoneng.demo.planning import propensity as p
 
 
+def test_the_hidden_key_is_the_uscc_not_the_row_id() -> None:
+    # the same seed builds the same county on PostgreSQL, whose ids go on after a reset
+    assert p._key("92654002MA009JKHRH") == p._key("92654002MA009JKHRH")
+    assert p._key("92654002MA009JKHRH") != p._key("92654002MA009JKHRJ")
+
+
 def test_hidden_factor_is_the_same_for_an_id_and_averages_one() -> None:
     ids = np.arange(1, 200_001, dtype=np.int64)
     hidden = p._hidden(ids)
@@ -54,7 +60,8 @@ def test_class_grade_and_trade_raise_the_propensity() -> None:
     plain = make_entity(industry="F5137", credit_grade="A")  # clothes wholesale
     assert (risky.risk_class, plain.risk_class) == ("I", "III")
     ids = np.array([risky.pk, plain.pk], dtype=np.int64)
-    shown = p.propensity(ids) / p._hidden(ids)  # without the hidden factor of each
+    keys = np.array([p._key(risky.uscc), p._key(plain.uscc)], dtype=np.uint64)
+    shown = p.propensity(ids) / p._hidden(keys)  # without the hidden factor of each
     assert shown[0] == pytest.approx(
         p.CLASS_FACTOR["I"] * p.GRADE_FACTOR["D"] * dict(p.TRADE_FACTOR)["H62"]
     )
