@@ -12,10 +12,10 @@ import pytest
 
 from tests.conftest import County
 from tests.risk import history
+from xiaoneng.core import bulk
 from xiaoneng.core.errors import InvalidInput, Missing, NotPermitted
 from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup.models import Finding
-from xiaoneng.planning.patrol import risk_order
 from xiaoneng.planning.patrol.risk_order import risk_scores
 from xiaoneng.registry.models import ClassificationChange, Entity, RiskScore
 from xiaoneng.risk import drift, services
@@ -124,11 +124,11 @@ def test_scores_reach_the_register_and_the_patrol_order(imported: None) -> None:
     assert scores[careless].mean() > scores[~careless].mean() + 0.2
     # the patrol order reads the same numbers however many entities it asks for
     few = ids[:7]
-    risk_order.FEW, saved = 0, risk_order.FEW
+    bulk.FEW_IDS, saved = 0, bulk.FEW_IDS
     try:
         np.testing.assert_array_equal(risk_scores(few), scores[:7])
     finally:
-        risk_order.FEW = saved
+        bulk.FEW_IDS = saved
     assert not np.isnan(scores).any()
 
 

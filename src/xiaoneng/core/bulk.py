@@ -1,4 +1,5 @@
-"""Plain multi-row INSERTs for large writes (imports, the trace, the demo county).
+"""Plain multi-row INSERTs for large writes (imports, the trace, the demo county), and reads
+of rows by many ids (``of_ids``).
 
 ``bulk_create`` builds a model instance per row and compiles every value through the ORM:
 about 100 µs a row with the trace. ``insert`` writes the same rows — every concrete field,
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 # Field types whose Python values the database drivers take as they are.
@@ -39,6 +40,7 @@ PLAIN = frozenset(
     }
 )
 BATCH = 5000
+FEW_IDS = 5_000  # up to this many ids go into one IN (…); more, and every row is read
 
 
 @contextmanager
@@ -149,3 +151,10 @@ def adapted(field: models.Field, column: Sequence[Any]) -> list[Any]:
         else:
             result.append(done.setdefault(value, prepare(value, connection)))
     return result
+
+
+def of_ids(rows: QuerySet[Any], field: str, ids: Sequence[int] | set[int]) -> QuerySet[Any]:
+    """``rows`` whose ``field`` is among ``ids`` when they are few, all of ``rows`` when they
+    are many: SQLite caps a query's parameters, and a long IN list costs more than reading
+    every row. The caller looks its rows up by id, so the extra rows do no harm."""
+    return rows.filter(**{f"{field}__in": ids}) if len(ids) <= FEW_IDS else rows

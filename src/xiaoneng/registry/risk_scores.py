@@ -12,31 +12,32 @@ from collections.abc import Mapping
 
 from django.db import connection, transaction
 
+from xiaoneng.core import bulk
 from xiaoneng.registry.models import RiskScore
-
-BATCH = 5_000
 
 
 def set_risk_scores(*, scores: Mapping[int, float], version: int, on: dt.date) -> int:
     """Replace every score by ``scores`` (entity id → probability); the count written.
 
-    The table is emptied and refilled in one transaction (COPY on PostgreSQL, batched INSERTs
-    on SQLite): a million rows take seconds, where updating a million entity rows took minutes.
-    DELETE rather than TRUNCATE: pages reading the scores meanwhile see the old ones until the
-    commit (TRUNCATE would lock them out, and refuses while the transaction has pending
-    deferred foreign-key checks).
+    The table is emptied and refilled in one transaction (``core.bulk.insert``: COPY on
+    PostgreSQL, batched INSERTs on SQLite): a million rows take seconds, where updating a
+    million entity rows took minutes. DELETE rather than TRUNCATE: pages reading the scores
+    meanwhile see the old ones until the commit (TRUNCATE would lock them out, and refuses
+    while the transaction has pending deferred foreign-key checks).
     """
-    table = connection.ops.quote_name(RiskScore._meta.db_table)
-    rows = [(int(entity), float(score), version, on) for entity, score in scores.items()]
-    columns = "(entity_id, score, model_version, scored_on)"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            sql = f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s)"
-            for start in range(0, len(rows), BATCH):
-                cursor.executemany(sql, rows[start : start + BATCH])
-    return len(rows)
+    entities = [int(entity) for entity in scores]
+    count = len(entities)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(RiskScore._meta.db_table)}")
+        bulk.insert(
+            RiskScore,
+            {
+                "score": [float(score) for score in scores.values()],
+                "model_version": [version] * count,
+                "scored_on": [on] * count,
+            },
+            count,
+            ids=entities,
+        )
+    return count

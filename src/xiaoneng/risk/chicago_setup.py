@@ -29,7 +29,7 @@ SOURCE = "chicago"  # ExternalEntity.source and ExternalInspection.source
 BUREAU_CODE = "chicago"
 BUREAU_NAME = "芝加哥食品检查（数据集）"
 # Chicago has no Chinese region code: the bureau takes the code of the bureau it is placed
-# under (the system's top bureau), or this placeholder in a register without one.
+# under (the system's top bureau), or "000000" (no region) in a register without one.
 NO_REGION = "000000"
 CHECKLIST_CODE = "chicago-food"
 

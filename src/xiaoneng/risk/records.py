@@ -22,6 +22,7 @@ import numpy as np
 from django.db.models import Q, QuerySet
 
 from xiaoneng.cases.models import Case
+from xiaoneng.core import bulk
 from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup.models import Finding
 from xiaoneng.inspections.records.models import Inspection
@@ -68,15 +69,6 @@ def _dates(values: Iterable[dt.date | None]) -> Dates:
 
 def _floats(values: Iterable[float | None]) -> FloatArray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-
-
-FEW = 5000  # up to this many IDs are filtered in SQL; more, and every row is read
-
-
-def only(rows: QuerySet[Any], field: str, wanted: set[int]) -> QuerySet[Any]:
-    """``rows`` of the wanted IDs; a long list is not sent to the database (SQLite caps the
-    parameters of a query), the caller looks its rows up by ID anyway."""
-    return rows.filter(**{f"{field}__in": wanted}) if len(wanted) <= FEW else rows
 
 
 def read_history(
@@ -167,17 +159,19 @@ def entity_features(
         *("id", "risk_class", "credit_grade", "industry_id", "established", "latitude"),
         *("longitude", "unit_id", "grid__section__zone__name"),
     )
-    for row in only(Entity.objects.all(), "id", wanted).values_list(*fields).iterator(5000):
+    for row in bulk.of_ids(Entity.objects.all(), "id", wanted).values_list(*fields).iterator(5000):
         info[row[0]] = row[1:]
     areas_outside = dict(
-        only(ExternalEntity.objects.all(), "entity_id", wanted).values_list("entity_id", "area")
+        bulk.of_ids(ExternalEntity.objects.all(), "entity_id", wanted).values_list(
+            "entity_id", "area"
+        )
     )
     rows = [info[e] for e in entity_ids.tolist()]
     risk_now = np.array([RISK_CODES.get(str(r[0]), np.nan) for r in rows])
     credit_now = np.array([CREDIT_CODES.get(str(r[1]), np.nan) for r in rows])
     changes: dict[str, list[tuple[int, dt.datetime, str]]] = defaultdict(list)
     # A change from nothing is the first classification: there is no earlier value to restore.
-    for entity, field, old, at in only(
+    for entity, field, old, at in bulk.of_ids(
         ClassificationChange.objects.exclude(old_value=""), "entity_id", wanted
     ).values_list("entity_id", "field", "old_value", "changed_at"):
         changes[field].append((entity, at, old))
@@ -230,7 +224,7 @@ def _count(
 ) -> FloatArray:
     """Each (entity, day)'s rows dated strictly before the day (within ``days`` if given)."""
     wanted = set(entity_ids.tolist())
-    picked = only(rows.filter(entity__isnull=False), "entity_id", wanted)
+    picked = bulk.of_ids(rows.filter(entity__isnull=False), "entity_id", wanted)
     values = list(picked.values_list("entity_id", field))
     return count_before(
         entity_ids,
@@ -258,7 +252,7 @@ def external_ids(inspection_ids: IntArray) -> IntArray:
     dataset's protocol says), else the system's own ID."""
     wanted = set(inspection_ids.tolist())
     outside = dict(
-        only(ExternalInspection.objects.all(), "inspection_id", wanted).values_list(
+        bulk.of_ids(ExternalInspection.objects.all(), "inspection_id", wanted).values_list(
             "inspection_id", "external_id"
         )
     )
@@ -276,7 +270,7 @@ def read_register(on: dt.date, entity_ids: Iterable[int] | None = None) -> tuple
     dates = np.full(len(ids), np.datetime64(on.isoformat(), "D"))
     numeric, categorical, latitude, longitude, areas = entity_features(ids, dates)
     visits = Visits(ids, ids, dates, latitude, longitude, numeric, categorical)
-    few = entity_ids is not None and len(ids) <= FEW
+    few = entity_ids is not None and len(ids) <= bulk.FEW_IDS
     _, _, history = read_history(on, near=visits if few else None)
     visits.numeric.update(history_features(visits, history))
     return visits, areas

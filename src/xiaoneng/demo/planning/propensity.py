@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from xiaoneng.core import bulk
 from xiaoneng.registry.models import Entity
 
 HIDDEN_SPREAD = 0.6  # σ of the log of the hidden factor: what no feature shows
@@ -38,7 +39,6 @@ TRADE_FACTOR = (  # GB/T 4754 prefixes, the first that matches counts
 REPEAT_FACTOR = 1.8  # each failure already found this year multiplies the chance
 CRITICAL_HALF = 0.7  # the propensity at which half of the failed visits are serious (严重)
 MOST = 0.9  # no visit fails surely
-FEW = 5000  # up to this many ids are filtered in SQL (SQLite caps a query's parameters)
 
 
 def _key(uscc: str) -> int:
@@ -76,9 +76,7 @@ def propensity(entity_ids: np.ndarray | Sequence[int]) -> np.ndarray:
     ids = np.asarray(entity_ids, dtype=np.int64)
     if not ids.size:
         return np.zeros(0)
-    entities = Entity.objects.all()
-    if ids.size <= FEW:  # a long list of ids is not sent to the database
-        entities = entities.filter(id__in=set(ids.tolist()))
+    entities = bulk.of_ids(Entity.objects.all(), "id", set(ids.tolist()))
     rows = {
         pk: (risk, grade, industry, uscc)
         for pk, risk, grade, industry, uscc in entities.values_list(

@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from xiaoneng.core import bulk
 from xiaoneng.registry.models import RiskScore
-
-FEW = 5_000  # up to this many entities are looked up by id; more, and every score is read
 
 
 def risk_scores(entity_ids: np.ndarray) -> np.ndarray:
     """Each entity's risk score, NaN where it has none."""
-    rows = RiskScore.objects.all()
-    if entity_ids.size <= FEW:
-        rows = rows.filter(entity_id__in=entity_ids.tolist())
+    rows = bulk.of_ids(RiskScore.objects.all(), "entity_id", entity_ids.tolist())
     pairs = np.array(list(rows.values_list("entity_id", "score")), dtype=np.float64).reshape(-1, 2)
     out = np.full(entity_ids.size, np.nan)
     if pairs.size:
