@@ -211,7 +211,8 @@ class Split:
 
     @contextmanager
     def watching(self) -> Iterator[None]:
-        """Time every ORM fetch (the rows are fetched at once, then handed out)."""
+        """Time every fetch of rows: the ORM's (fetched at once, then handed out) and the plain
+        cursor's of ``core.arrays``."""
         from django.db.models import query
 
         kinds: list[Any] = [
@@ -232,11 +233,23 @@ class Split:
 
         for kind, original in originals.items():
             kind.__iter__ = fetched(original)
+        from xiaoneng.core import arrays
+
+        plain = arrays._fetch
+
+        def fetch(queryset: Any) -> list[tuple[Any, ...]]:
+            started = time.perf_counter()
+            rows = plain(queryset)
+            self.read += time.perf_counter() - started
+            return rows
+
+        arrays._fetch = fetch  # the plain-cursor reads of core.arrays
         try:
             yield
         finally:
             for kind, original in originals.items():
                 kind.__iter__ = original
+            arrays._fetch = plain
 
     def step(self, owner: Any, name: str) -> None:
         """Time calls of ``owner.name`` (a function the service calls by its module's name)."""

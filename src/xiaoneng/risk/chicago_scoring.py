@@ -43,11 +43,10 @@ def visits_of(rows: list[ChicagoRow]) -> Visits:
     longitude = np.array([np.nan if r.longitude is None else r.longitude for r in rows])
     old = np.flatnonzero(entity > 0)
     if old.size:
-        values, _categorical, lat, lon, _areas = entity_features(
-            entity[old], dates[old], [unit[k] for k in old]
-        )
+        described = entity_features(entity[old], dates[old], [unit[k] for k in old])
+        lat, lon = described.latitude, described.longitude
         for name in ENTITY_FEATURES:
-            numeric[name][old] = values[name]
+            numeric[name][old] = described.numeric[name]
         latitude[old] = np.where(np.isfinite(latitude[old]), latitude[old], lat)
         longitude[old] = np.where(np.isfinite(longitude[old]), longitude[old], lon)
     row_age = np.array([np.nan if r.age_years is None else r.age_years for r in rows])
@@ -62,7 +61,7 @@ def visits_of(rows: list[ChicagoRow]) -> Visits:
         numeric=numeric,
         categorical={"industry": [industry_for(r.facility) for r in rows], "unit": unit},
     )
-    _ids, _units, history = read_history()
+    history = read_history().history
     visits.numeric.update(history_features(visits, history))
     return visits
 
@@ -76,8 +75,7 @@ def score_file(*, source: Path, output: Path) -> tuple[int, int]:
     loaded = load(record)
     rows = read_rows(source, with_outcome=False)
     visits = visits_of(rows)
-    matrix = loaded.encoder.transform(visits.numeric, visits.categorical, visits.dates)
-    scores = loaded.predict(matrix)
+    scores = loaded.score(visits)
     with output.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Inspection_ID", "score"])

@@ -72,8 +72,7 @@ def check(record: RiskModel) -> Drift:
     if n >= MIN_INSPECTIONS and MIN_VIOLATIONS <= hits <= n - MIN_VIOLATIONS:
         loaded = load(record)
         visits = training.visits.take(since)
-        matrix = loaded.encoder.transform(visits.numeric, visits.categorical, visits.dates)
-        recent = auc(loaded.predict(matrix), found)
+        recent = auc(loaded.score(visits), found)
     stored = DriftCheck.objects.create(
         model=record, checked_at=timezone.now(), inspections=n, violations=hits, recent_auc=recent
     )

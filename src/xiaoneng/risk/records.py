@@ -16,16 +16,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q
+from django.db.models.expressions import RawSQL
 
 from xiaoneng.cases.models import Case
-from xiaoneng.core import bulk
+from xiaoneng.core import arrays, bulk
 from xiaoneng.inspections.checklists.models import Severity
 from xiaoneng.inspections.followup.models import Finding
 from xiaoneng.inspections.records.models import Inspection
+from xiaoneng.org.models import Grid
 from xiaoneng.registry.models import ClassificationChange, Entity, Licence
 from xiaoneng.risk.models import ExternalEntity, ExternalInspection
 from xiaoneng.targeting.records import (
@@ -67,60 +68,132 @@ def _dates(values: Iterable[dt.date | None]) -> Dates:
     return np.array(days, dtype=np.int64).astype("datetime64[D]")
 
 
-def _floats(values: Iterable[float | None]) -> FloatArray:
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+def _day_numbers(values: FloatArray) -> Dates:
+    """Day numbers read from SQL (NaN: no date) as dates."""
+    days = np.where(np.isfinite(values), values, 0).astype(np.int64)
+    return np.where(np.isfinite(values), days, _NAT).astype("datetime64[D]")
+
+
+def _labels(values: FloatArray) -> list[str]:
+    """Ids read as floats, as the text labels of a categorical feature ("None": no value)."""
+    known, inverse = np.unique(values, return_inverse=True)
+    names = ["None" if np.isnan(v) else str(int(v)) for v in known.tolist()]
+    return [names[i] for i in inverse.ravel().tolist()]
+
+
+def _day_column(model: type[Model], field: str) -> RawSQL:
+    return RawSQL(arrays.days_sql(f'"{model._meta.db_table}"."{field}"'), ())
+
+
+@dataclass
+class Places:
+    """Where the register's entities are: IDs in order, latitude and longitude (NaN: unknown).
+
+    The history's places are looked up here rather than joined in SQL: the join of a million
+    inspections to their entities cost SQLite three times the read of both tables.
+    """
+
+    ids: IntArray
+    latitude: FloatArray
+    longitude: FloatArray
+
+    @classmethod
+    def read(cls) -> Places:
+        matrix = arrays.float_rows(
+            Entity.objects.order_by("id").values_list("id", "latitude", "longitude"), 3
+        )
+        return cls(matrix[:, 0].astype(np.int64), matrix[:, 1].copy(), matrix[:, 2].copy())
+
+    def of(self, entity: IntArray) -> tuple[FloatArray, FloatArray]:
+        if not len(self.ids):
+            return np.full(len(entity), np.nan), np.full(len(entity), np.nan)
+        at = np.minimum(np.searchsorted(self.ids, entity), len(self.ids) - 1)
+        known = self.ids[at] == entity
+        return (
+            np.where(known, self.latitude[at], np.nan),
+            np.where(known, self.longitude[at], np.nan),
+        )
+
+
+@dataclass
+class Signed:
+    """The signed inspections read as history: their IDs and units beside the history."""
+
+    ids: IntArray
+    units: FloatArray
+    history: History
 
 
 def read_history(
-    before: dt.date | None = None, *, near: Visits | None = None
-) -> tuple[IntArray, list[str], History]:
-    """(inspection IDs, their units, history) of the signed inspections before ``before``.
+    before: dt.date | None = None, *, near: Visits | None = None, places: Places | None = None
+) -> Signed:
+    """The signed inspections before ``before``, in order of day and ID.
 
     ``near`` narrows the read to what the features of those few visits need: their entities'
-    inspections, and the year's inspections around their places.
+    inspections, and the year's inspections around their places. ``places``: the entities'
+    places if already read.
     """
     rows = Inspection.objects.filter(status=Inspection.Status.SIGNED, amends__isnull=True)
-    if before is not None:
-        rows = rows.filter(visited_on__lt=before)
     if near is not None:
         rows = rows.filter(_around(near))
-    values = list(
-        rows.order_by("visited_on", "id").values_list(
-            "id", "entity_id", "visited_on", "entity__latitude", "entity__longitude", "unit_id"
-        )
-    )
-    ids = np.array([v[0] for v in values], dtype=np.int64)
+        if before is not None:
+            rows = rows.filter(visited_on__lt=before)
+    # A few rows join their entities' places; many look them up in ``places``.
+    columns: tuple[str, ...] = ("id", "entity_id", "_day", "unit_id")
+    if near is not None:
+        columns += ("entity__latitude", "entity__longitude")
+    read = rows.order_by().annotate(_day=_day_column(Inspection, "visited_on"))
+    matrix = arrays.float_rows(read.values_list(*columns), len(columns))
+    if near is None and before is not None:
+        # Filtered here, not in SQL: SQLite would walk the date index and fetch each of a
+        # million rows by its ID, six times slower than reading the whole table.
+        matrix = matrix[matrix[:, 2] < (before - dt.date(1970, 1, 1)).days]
+    matrix = matrix[np.lexsort((matrix[:, 0], matrix[:, 2]))]
+    ids = matrix[:, 0].astype(np.int64)
+    entity = matrix[:, 1].astype(np.int64)
+    if near is not None:
+        latitude, longitude = matrix[:, 4].copy(), matrix[:, 5].copy()
+    else:
+        latitude, longitude = (places or Places.read()).of(entity)
     findings = Finding.objects.filter(inspection__isnull=False)
     if near is not None:
         findings = findings.filter(inspection_id__in=rows.values("id"))
     # Without ``near``, every finding is read: matching a million IDs in SQL cost more than
     # dropping, below, the findings of the inspections not read.
-    found = list(findings.values_list("inspection_id", "severity").iterator(chunk_size=20_000))
+    severity = arrays.index_sql(f'"{Finding._meta.db_table}"."severity"', Severity.values)
+    found = arrays.int_rows(
+        findings.order_by()
+        .annotate(_severity=RawSQL(f"COALESCE({severity}, -1)", ()))
+        .values_list("inspection_id", "_severity"),
+        2,
+    )
     counts = _counts_by_severity(ids, found)
     history = History(
-        entity=np.array([v[1] for v in values], dtype=np.int64),
-        dates=_dates(v[2] for v in values),
-        latitude=_floats(v[3] for v in values),
-        longitude=_floats(v[4] for v in values),
+        entity=entity,
+        dates=_day_numbers(matrix[:, 2]),
+        latitude=latitude,
+        longitude=longitude,
         critical=counts[Severity.CRITICAL],
         major=counts[Severity.MAJOR],
         minor=counts[Severity.MINOR],
     )
-    return ids, [str(v[5]) for v in values], history
+    return Signed(ids=ids, units=matrix[:, 3].copy(), history=history)
 
 
-def _counts_by_severity(ids: IntArray, found: list[tuple[int, str]]) -> dict[str, FloatArray]:
-    """How many of ``found`` (inspection ID, severity) each of ``ids`` has, per severity."""
+def _counts_by_severity(ids: IntArray, found: IntArray) -> dict[str, FloatArray]:
+    """How many of ``found`` (inspection ID, severity's index) each of ``ids`` has."""
     order = np.argsort(ids, kind="stable")
-    owner = np.array([f[0] for f in found], dtype=np.int64)
-    at = np.minimum(np.searchsorted(ids[order], owner), max(len(ids) - 1, 0))
-    known = (ids[order][at] == owner) if len(ids) else np.zeros(len(owner), dtype=bool)
-    row = order[at][known] if len(ids) else np.zeros(0, dtype=np.int64)
-    severity = np.array([f[1] for f in found], dtype=object)[known]
-    return {
-        s: np.bincount(row[severity == s], minlength=len(ids)).astype(np.float64)
-        for s in Severity.values
-    }
+    owner = found[:, 0]
+    out = {s: np.zeros(len(ids)) for s in Severity.values}
+    if not len(ids):
+        return out
+    at = np.minimum(np.searchsorted(ids[order], owner), len(ids) - 1)
+    known = ids[order][at] == owner
+    row = order[at][known]
+    severity = found[:, 1][known]
+    for index, name in enumerate(Severity.values):
+        out[name] = np.bincount(row[severity == index], minlength=len(ids)).astype(np.float64)
+    return out
 
 
 def _around(near: Visits) -> Q:
@@ -145,61 +218,109 @@ def _around(near: Visits) -> Q:
     return where
 
 
+@dataclass
+class Described:
+    """What each (entity, day) was: features, place, and (when asked) its area."""
+
+    numeric: dict[str, FloatArray]
+    categorical: dict[str, list[str]]
+    latitude: FloatArray
+    longitude: FloatArray
+    areas: list[str]
+    places: Places | None  # every entity's place, when every entity was read
+
+
+_ENTITY_COLUMNS = (
+    *("id", "_risk", "_credit", "_established", "latitude", "longitude", "unit_id"),
+    *("grid_id", "industry_id"),  # the industry is a text code
+)
+
+
+def _entity_rows(entity_ids: IntArray) -> tuple[FloatArray, list[str], Places | None]:
+    """The register's columns of each of ``entity_ids`` (in that order), as numbers, and
+    their industries; and every entity's place when every entity was read."""
+    table = Entity._meta.db_table
+    read = (
+        bulk.of_ids(Entity.objects.order_by(), "id", set(entity_ids.tolist()))
+        .annotate(
+            _risk=RawSQL(arrays.index_sql(f'"{table}"."risk_class"', tuple(RISK_CODES)), ()),
+            _credit=RawSQL(arrays.index_sql(f'"{table}"."credit_grade"', tuple(CREDIT_CODES)), ()),
+            _established=_day_column(Entity, "established"),
+        )
+        .values_list(*_ENTITY_COLUMNS)
+    )
+    matrix, (industry,) = arrays.float_and_text_rows(read, len(_ENTITY_COLUMNS) - 1, 1)
+    order = np.argsort(matrix[:, 0], kind="stable")
+    at = order[np.searchsorted(matrix[order, 0], entity_ids)] if len(matrix) else order
+    if len(at) != len(entity_ids) or (matrix[at, 0] != entity_ids).any():
+        raise ValueError("an entity to describe is not in the register")
+    industries = [str(industry[k]) for k in at.tolist()]
+    places = None
+    if len(set(entity_ids.tolist())) > bulk.FEW_IDS:  # bulk.of_ids read every entity
+        places = Places(matrix[order, 0].astype(np.int64), matrix[order, 4], matrix[order, 5])
+    return matrix[at], industries, places
+
+
 def entity_features(
-    entity_ids: IntArray, dates: Dates, units: list[str] | None = None
-) -> tuple[dict[str, FloatArray], dict[str, list[str]], FloatArray, FloatArray, list[str]]:
+    entity_ids: IntArray,
+    dates: Dates,
+    units: list[str] | None = None,
+    *,
+    areas: bool = False,
+) -> Described:
     """What each (entity, day) was: numeric and categorical features, place, and area.
 
     ``units`` are the inspecting units of past visits; None takes each entity's own unit (the
-    station that will inspect it next).
+    station that will inspect it next). ``areas`` asks for each entity's area (its external
+    area, else its grid's zone), which only the evaluation's breakdowns need.
     """
+    rows, industries, places = _entity_rows(entity_ids)
     wanted = set(entity_ids.tolist())
-    info: dict[int, tuple[object, ...]] = {}
-    fields = (
-        *("id", "risk_class", "credit_grade", "industry_id", "established", "latitude"),
-        *("longitude", "unit_id", "grid__section__zone__name"),
-    )
-    for row in bulk.of_ids(Entity.objects.all(), "id", wanted).values_list(*fields).iterator(5000):
-        info[row[0]] = row[1:]
-    areas_outside = dict(
-        bulk.of_ids(ExternalEntity.objects.all(), "entity_id", wanted).values_list(
-            "entity_id", "area"
-        )
-    )
-    rows = [info[e] for e in entity_ids.tolist()]
-    risk_now = np.array([RISK_CODES.get(str(r[0]), np.nan) for r in rows])
-    credit_now = np.array([CREDIT_CODES.get(str(r[1]), np.nan) for r in rows])
     changes: dict[str, list[tuple[int, dt.datetime, str]]] = defaultdict(list)
     # A change from nothing is the first classification: there is no earlier value to restore.
     for entity, field, old, at in bulk.of_ids(
         ClassificationChange.objects.exclude(old_value=""), "entity_id", wanted
     ).values_list("entity_id", "field", "old_value", "changed_at"):
         changes[field].append((entity, at, old))
-    established = _dates(r[3] for r in rows)  # type: ignore[misc]
-    age = (dates - established).astype(np.float64) / 365.25
+    age = (dates - _day_numbers(rows[:, 3])).astype(np.float64) / 365.25
     numeric = {
-        "risk_class": _rolled_back(entity_ids, dates, risk_now, changes["risk_class"], RISK_CODES),
+        "risk_class": _rolled_back(
+            entity_ids, dates, rows[:, 1] + 1, changes["risk_class"], RISK_CODES
+        ),
         "credit": _rolled_back(
-            entity_ids, dates, credit_now, changes["credit_grade"], CREDIT_CODES
+            entity_ids, dates, rows[:, 2] + 1, changes["credit_grade"], CREDIT_CODES
         ),
         "age_years": np.where(np.isfinite(age) & (age >= 0), age, np.nan),
-        "licences": _count(entity_ids, dates, Licence.objects.all(), "issued", None),
-        "complaints": _count(
-            entity_ids, dates, Complaint.objects.all(), "received_on", COMPLAINT_DAYS
-        ),
-        "cases": _count(entity_ids, dates, Case.objects.all(), "received_on", None),
+        "licences": _count(entity_ids, dates, Licence, "issued", None),
+        "complaints": _count(entity_ids, dates, Complaint, "received_on", COMPLAINT_DAYS),
+        "cases": _count(entity_ids, dates, Case, "received_on", None),
     }
     categorical = {
-        "industry": [str(r[2]) for r in rows],
-        "unit": units if units is not None else [str(r[6]) for r in rows],
+        "industry": industries,
+        "unit": units if units is not None else _labels(rows[:, 6]),
     }
-    areas = [
-        areas_outside.get(e) or str(r[7] or "")
-        for e, r in zip(entity_ids.tolist(), rows, strict=True)
+    return Described(
+        numeric,
+        categorical,
+        latitude=rows[:, 4].copy(),
+        longitude=rows[:, 5].copy(),
+        areas=_areas(entity_ids, rows[:, 7]) if areas else [],
+        places=places,
+    )
+
+
+def _areas(entity_ids: IntArray, grids: FloatArray) -> list[str]:
+    """Each entity's external area (a dataset's ZIP code), else its grid's zone name."""
+    outside = dict(
+        bulk.of_ids(
+            ExternalEntity.objects.all(), "entity_id", set(entity_ids.tolist())
+        ).values_list("entity_id", "area")
+    )
+    zones = dict(Grid.objects.values_list("id", "section__zone__name"))
+    return [
+        outside.get(e) or (zones.get(int(g), "") if np.isfinite(g) else "")
+        for e, g in zip(entity_ids.tolist(), grids.tolist(), strict=True)
     ]
-    latitude = _floats(r[4] for r in rows)  # type: ignore[misc]
-    longitude = _floats(r[5] for r in rows)  # type: ignore[misc]
-    return numeric, categorical, latitude, longitude, areas
 
 
 def _rolled_back(
@@ -220,31 +341,33 @@ def _rolled_back(
 
 
 def _count(
-    entity_ids: IntArray, dates: Dates, rows: QuerySet[Any], field: str, days: int | None
+    entity_ids: IntArray, dates: Dates, model: type[Model], field: str, days: int | None
 ) -> FloatArray:
     """Each (entity, day)'s rows dated strictly before the day (within ``days`` if given)."""
-    wanted = set(entity_ids.tolist())
-    picked = bulk.of_ids(rows.filter(entity__isnull=False), "entity_id", wanted)
-    values = list(picked.values_list("entity_id", field))
-    return count_before(
-        entity_ids,
-        dates,
-        np.array([r[0] for r in values], dtype=np.int64),
-        _dates(r[1] for r in values),
-        days,
+    rows = model._default_manager.filter(entity__isnull=False, **{f"{field}__isnull": False})
+    picked = bulk.of_ids(rows.order_by(), "entity_id", set(entity_ids.tolist()))
+    values = arrays.int_rows(
+        picked.annotate(_day=_day_column(model, field)).values_list("entity_id", "_day"), 2
     )
+    return count_before(entity_ids, dates, values[:, 0], values[:, 1].astype("datetime64[D]"), days)
 
 
 def read_training(before: dt.date | None = None) -> Training:
     """Every signed inspection before ``before`` as a training row, with its outcome."""
-    ids, units, history = read_history(before)
-    keys = external_ids(ids)
-    numeric, categorical, latitude, longitude, areas = entity_features(
-        history.entity, history.dates, units
+    signed = read_history(before)
+    history = signed.history
+    described = entity_features(history.entity, history.dates, _labels(signed.units), areas=True)
+    visits = Visits(
+        external_ids(signed.ids),
+        history.entity,
+        history.dates,
+        described.latitude,
+        described.longitude,
+        described.numeric,
+        described.categorical,
     )
-    visits = Visits(keys, history.entity, history.dates, latitude, longitude, numeric, categorical)
     visits.numeric.update(history_features(visits, history))
-    return Training(visits=visits, history=history, outcome=history.failed, areas=areas)
+    return Training(visits=visits, history=history, outcome=history.failed, areas=described.areas)
 
 
 def external_ids(inspection_ids: IntArray) -> IntArray:
@@ -261,16 +384,27 @@ def external_ids(inspection_ids: IntArray) -> IntArray:
     return np.array([outside.get(i, i) for i in inspection_ids.tolist()], dtype=np.int64)
 
 
-def read_register(on: dt.date, entity_ids: Iterable[int] | None = None) -> tuple[Visits, list[str]]:
+def read_register(on: dt.date, entity_ids: Iterable[int] | None = None) -> Visits:
     """One visit per entity in business (or per entity of ``entity_ids``) on day ``on``."""
     entities = Entity.objects.filter(status=Entity.Status.OPERATING, archived_at__isnull=True)
     if entity_ids is not None:
         entities = Entity.objects.filter(id__in=list(entity_ids))
-    ids = np.array(sorted(entities.values_list("id", flat=True)), dtype=np.int64)
+    ids = np.sort(arrays.int_rows(entities.order_by().values_list("id"), 1)[:, 0])
     dates = np.full(len(ids), np.datetime64(on.isoformat(), "D"))
-    numeric, categorical, latitude, longitude, areas = entity_features(ids, dates)
-    visits = Visits(ids, ids, dates, latitude, longitude, numeric, categorical)
+    described = entity_features(ids, dates)
+    visits = Visits(
+        ids,
+        ids,
+        dates,
+        described.latitude,
+        described.longitude,
+        described.numeric,
+        described.categorical,
+    )
     few = entity_ids is not None and len(ids) <= bulk.FEW_IDS
-    _, _, history = read_history(on, near=visits if few else None)
+    if few:
+        history = read_history(on, near=visits).history
+    else:
+        history = read_history(on, places=described.places).history
     visits.numeric.update(history_features(visits, history))
-    return visits, areas
+    return visits

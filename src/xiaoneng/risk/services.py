@@ -34,11 +34,12 @@ from xiaoneng.registry.risk_scores import set_risk_scores
 from xiaoneng.risk.models import Evaluation, RiskModel
 from xiaoneng.risk.records import read_register, read_training
 from xiaoneng.risk.threads import single_threaded
-from xiaoneng.targeting.encoding import Reason, RecordEncoder, explain
+from xiaoneng.targeting.encoding import Reason, RecordEncoder, explain, score_in_chunks
 from xiaoneng.targeting.errors import TargetingError, TooLittleHistory
 from xiaoneng.targeting.evaluate import Comparison, GroupRow, compare
 from xiaoneng.targeting.model import TrainedModel, train
 from xiaoneng.targeting.protocol import OrderMetrics
+from xiaoneng.targeting.records import FloatArray, Visits
 
 __all__ = ["TargetingError", "TooLittleHistory"]
 
@@ -69,6 +70,12 @@ class Loaded:
 
     def predict(self, matrix: Any) -> Any:
         return self.model.predict(matrix)
+
+    def score(self, visits: Visits) -> FloatArray:
+        """The calibrated probability of each visit, encoded and predicted in blocks."""
+        return score_in_chunks(
+            self.model.predict, self.encoder, visits.numeric, visits.categorical, visits.dates
+        )
 
 
 def _fit(training: Any, mask: Any) -> tuple[TrainedModel, RecordEncoder]:
@@ -147,9 +154,8 @@ def score_register(*, on: dt.date | None = None, actor: Officer | None) -> tuple
     _check(actor)
     loaded = _require_model()
     day = on or timezone.localdate()
-    visits, _areas = read_register(day)
-    matrix = loaded.encoder.transform(visits.numeric, visits.categorical, visits.dates)
-    scores = loaded.predict(matrix) if len(visits) else np.zeros(0)
+    visits = read_register(day)
+    scores = loaded.score(visits)
     with transaction.atomic(), audit.attributed(actor):
         count = set_risk_scores(
             scores=dict(zip(visits.entity.tolist(), scores.tolist(), strict=True)),
@@ -176,7 +182,7 @@ def explain_entities(
     # The day the register was scored (a dataset's history may end long before today).
     scored = RiskScore.objects.filter(entity_id__in=entity_ids).aggregate(d=Max("scored_on"))["d"]
     day = on or scored or timezone.localdate()
-    visits, _areas = read_register(day, entity_ids)
+    visits = read_register(day, entity_ids)
     matrix = loaded.encoder.transform(visits.numeric, visits.categorical, visits.dates)
     scores = loaded.predict(matrix)
     reasons = explain(loaded.predict, loaded.encoder, matrix, top=top)
@@ -205,7 +211,9 @@ def evaluate_period(
         )
     model, encoder = _fit(training, past)
     period = training.visits.take(during)
-    scores = model.predict(encoder.transform(period.numeric, period.categorical, period.dates))
+    scores = score_in_chunks(
+        model.predict, encoder, period.numeric, period.categorical, period.dates
+    )
     names = dict(Unit.objects.values_list("id", "name"))
     units = [names.get(int(u), u) if u.isdigit() else u for u in period.categorical["unit"]]
     areas = [a for a, keep in zip(training.areas, during, strict=True) if keep]

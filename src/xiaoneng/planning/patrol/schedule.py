@@ -18,16 +18,15 @@ never reads their records: the register carries the day.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import overload
 
 import numpy as np
-from django.db import connection
 from django.db.models import IntegerField, Max, QuerySet
 from django.db.models.expressions import RawSQL
 
+from xiaoneng.core.arrays import days_sql, index_sql, int_rows
 from xiaoneng.org.models import Unit
 from xiaoneng.planning.models import Policy
 from xiaoneng.planning.patrol.models import Task
@@ -57,18 +56,6 @@ def to_date(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
 
-def _days_sql(column: str) -> str:
-    """SQL for a date column's day number, so that no row is converted in Python."""
-    if connection.vendor == "postgresql":
-        return f"({column} - DATE '1970-01-01')"
-    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
-
-
-def _index_sql(column: str, values: Sequence[str]) -> str:
-    cases = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(values))
-    return f"CASE {column} {cases} END"
-
-
 @dataclass
 class Register:
     """Entities as parallel arrays sorted by id; grid -1 for an entity outside every grid;
@@ -89,29 +76,19 @@ class Register:
         return Register(*(getattr(self, name)[selection] for name in self.__dataclass_fields__))
 
 
-def _rows(queryset: QuerySet[Any], width: int) -> np.ndarray:
-    """The queryset's rows as an int64 matrix, read with a plain cursor (no converters)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
-    return flat.reshape(len(rows), width)
-
-
 def load_register(queryset: QuerySet[Entity]) -> Register:
     """The entities of ``queryset`` (already filtered and scoped) as arrays, in one statement."""
     table = Entity._meta.db_table
     inspected = f'"{table}"."last_inspected_on"'
     columns = queryset.order_by("id").annotate(
         _grid=RawSQL(f'COALESCE("{table}"."grid_id", -1)', ()),
-        _class=RawSQL(_index_sql(f'"{table}"."risk_class"', CLASSES), ()),
-        _grade=RawSQL(_index_sql(f'"{table}"."credit_grade"', GRADES), ()),
-        _registered=RawSQL(_days_sql(f'"{table}"."registered_on"'), ()),
-        _inspected=RawSQL(f"COALESCE({_days_sql(inspected)}, {NO_DAY_SQL})", ()),
+        _class=RawSQL(index_sql(f'"{table}"."risk_class"', CLASSES), ()),
+        _grade=RawSQL(index_sql(f'"{table}"."credit_grade"', GRADES), ()),
+        _registered=RawSQL(days_sql(f'"{table}"."registered_on"'), ()),
+        _inspected=RawSQL(f"COALESCE({days_sql(inspected)}, {NO_DAY_SQL})", ()),
     )
     names = ("id", "_grid", "unit_id", "_class", "_grade", "_registered", "_inspected")
-    matrix = _rows(columns.values_list(*names), len(names))
+    matrix = int_rows(columns.values_list(*names), len(names))
     arrays = [matrix[:, i].copy() for i in range(len(names))]
     arrays[-1][arrays[-1] == NO_DAY_SQL] = NEVER
     return Register(*arrays)
@@ -151,14 +128,14 @@ def last_inspections(register: Register, queryset: QuerySet[Entity] | None = Non
 
 def _latest(done: QuerySet[Task]) -> np.ndarray:
     """(entity id, day number of the latest done_on) of the done tasks given."""
-    done_on = _days_sql(f'"{Task._meta.db_table}"."done_on"')
+    done_on = days_sql(f'"{Task._meta.db_table}"."done_on"')
     latest = (
         done.order_by()
         .values("entity_id")
         .annotate(_last=Max(RawSQL(done_on, (), output_field=IntegerField())))
         .values_list("entity_id", "_last")
     )
-    return _rows(latest, 2)
+    return int_rows(latest, 2)
 
 
 @dataclass
