@@ -41,6 +41,7 @@ from xiaoneng.inspections.trace.api import router as trace_router
 from xiaoneng.keywords.api import router as keyword_router
 from xiaoneng.online.api import router as online_router
 from xiaoneng.org.api import router as org_router
+from xiaoneng.org.training.api import router as training_router
 from xiaoneng.oversight.reviews.api import router as review_router
 from xiaoneng.oversight.supervision.api import router as supervision_router
 from xiaoneng.planning.analysis.api import router as analysis_router
@@ -51,6 +52,7 @@ from xiaoneng.planning.patrol.task_api import router as task_router
 from xiaoneng.planning.policy.api import router as planning_router
 from xiaoneng.registry.api import router as registry_router
 from xiaoneng.reports.api import router as report_router
+from xiaoneng.reports.ledger.api import router as ledger_router
 from xiaoneng.timeliness.accountability.api import router as accountability_router
 from xiaoneng.timeliness.callbacks.api import router as callback_router
 from xiaoneng.timeliness.clocks.api import router as clock_router
@@ -284,6 +286,7 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", registry_router)
 api.add_router("/", org_router)
+api.add_router("/", training_router)
 api.add_router("/", planning_router)
 api.add_router("/", analysis_router)
 api.add_router("/", plan_router)
@@ -302,6 +305,7 @@ api.add_router("/", case_router)
 api.add_router("/", case_money_router)
 api.add_router("/", target_router)
 api.add_router("/", report_router)
+api.add_router("/", ledger_router)
 api.add_router("/", clock_router)
 api.add_router("/", permit_router)
 api.add_router("/", complaint_router)

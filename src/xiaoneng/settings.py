@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",  # django-ninja's own Swagger UI files, so /api/v1/docs needs no CDN
     "xiaoneng.core",
     "xiaoneng.org",
+    "xiaoneng.org.training",
     "xiaoneng.registry",
     "xiaoneng.planning",
     "xiaoneng.inspections",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "xiaoneng.online",
     "xiaoneng.risk",
     "xiaoneng.reports",
+    "xiaoneng.reports.ledger",
     "xiaoneng.web",
     "xiaoneng.demo",
     "huey.contrib.djhuey",  # the scheduled jobs (ADR 0017): xiaoneng worker

@@ -306,6 +306,8 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_service_items",
                 "manage_keywords",
                 "manage_risk_model",
+                "manage_training",
+                "manage_quotas",
             },
         ),
         (
@@ -319,6 +321,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "view_oversight",
                 "decide_accountability",
                 "manage_risk_model",
+                "manage_training",
             },
         ),
         (
@@ -345,6 +348,9 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "supervise_ads",
                 "monitor_online",
                 "manage_risk_model",
+                "manage_training",
+                "record_ledger",
+                "manage_quotas",
             },
         ),
         (
@@ -362,6 +368,8 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "run_callbacks",
                 "supervise_ads",
                 "monitor_online",
+                "manage_training",
+                "record_ledger",
             },
         ),
         (

@@ -30,6 +30,10 @@ MAIN_LISTS: dict[str, tuple[str, str]] = {
     "GET /api/v1/ad-filings": ("ad_filing", "number"),
     "ads:monitored_list": ("monitored_ad", "outlet"),
     "GET /api/v1/monitored-ads": ("monitored_ad", "outlet"),
+    "training:session_list": ("training_session", "title"),
+    "GET /api/v1/training/sessions": ("training_session", "title"),
+    "ledger:entry_list": ("ledger_entry", "title"),
+    "GET /api/v1/ledger/entries": ("ledger_entry", "title"),
 }
 
 
@@ -58,6 +62,7 @@ REFUSED: dict[str, str] = {
     "keywords:import": access.MANAGE_KEYWORDS,
     "risk:home": access.MANAGE_RISK_MODEL,
     "risk:evaluation_detail": access.MANAGE_RISK_MODEL,
+    "ledger:entry_edit": access.RECORD_LEDGER,
 }
 
 # Pages that answer 404 to everyone, and why.

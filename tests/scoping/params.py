@@ -215,6 +215,12 @@ FILLS: list[tuple[str, Fill]] = [
     ("*/api/v1/ad-notices/*.notice_id", east("ad_notice")),
     # risk (an evaluation covers the whole register: shared)
     ("risk:evaluation_detail.pk", shared("risk_evaluation")),
+    # reports.ledger (the east station's patrol day)
+    ("ledger:entry_*.pk", east("ledger_entry")),
+    ("/api/v1/ledger/entries/*.entry_id", east("ledger_entry")),
+    # org.training (the east station's own session)
+    ("training:session_*.pk", east("training_session")),
+    ("/api/v1/training/sessions/*.session_id", east("training_session")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),
@@ -240,6 +246,8 @@ def fill_for(label: str, parameter: str) -> Fill | None:
 QUERIES: dict[str, dict[str, Fill]] = {
     "inspections:rectification_create": {"inspection": east("inspection")},
     "GET /api/v1/reports/period": {"from": value("2026-01-01"), "to": value("2026-12-31")},
+    "GET /api/v1/ledger/entries": {"from": value("2026-01-01"), "to": value("2026-12-31")},
+    "GET /api/v1/ledger/efficiency": {"from": value("2026-01-01"), "to": value("2026-12-31")},
     "GET /api/v1/service-cases/figures": {"from": value("2026-01-01"), "to": value("2026-12-31")},
 }
 

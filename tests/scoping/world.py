@@ -24,7 +24,7 @@ from tests.planning.factories import (
     TaskFactory,
 )
 from tests.registry.factories import make_entity
-from tests.scoping import ad_governance, ads, keywords, online, risk
+from tests.scoping import ad_governance, ads, keywords, ledger, online, risk, training
 from tests.scoping.timeliness import accountability, callbacks, clocks, complaints, permits
 from xiaoneng.cases.models import Case, TargetMetric
 from xiaoneng.inspections.followup.consequences import after_signing
@@ -83,6 +83,7 @@ def build_world() -> World:
     for timeliness in (clocks, permits, complaints, callbacks, accountability):
         east |= timeliness.records(county, east)
     east |= online.records(county, east)
+    east |= training.records(county)
     shared: dict[str, Any] = {
         "policy": Policy.objects.order_by("version").first(),
         "checklist": east["inspection"].checklist,
@@ -94,6 +95,9 @@ def build_world() -> World:
     east |= ad_east
     east |= ads.records(county, east)
     shared |= ad_shared
+    ledger_east, ledger_shared = ledger.records(county, east)
+    east |= ledger_east
+    shared |= ledger_shared
     outside_lon, outside_lat = county.outside_point()  # in no grid: the bureau's own
     outside = make_entity(name="网格外专属小卖部", longitude=outside_lon, latitude=outside_lat)
     secrets = [outside.name, outside.uscc, county.east.name, county.east_grid.code]

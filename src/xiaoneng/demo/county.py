@@ -19,6 +19,7 @@ from xiaoneng.demo.ads_governance import build_ads_governance
 from xiaoneng.demo.cases import build_case_targets, build_cases
 from xiaoneng.demo.inspections import build_inspections, build_sampling, unplanned_visits
 from xiaoneng.demo.keywords import build_keywords
+from xiaoneng.demo.ledger import build_ledger
 from xiaoneng.demo.logins import PASSWORD
 from xiaoneng.demo.online import build_online
 from xiaoneng.demo.org import Organisation, build_organisation
@@ -32,6 +33,7 @@ from xiaoneng.demo.planning import (
 from xiaoneng.demo.registry import build_register
 from xiaoneng.demo.risk import build_risk, score_for_plans
 from xiaoneng.demo.timeliness import build_timeliness
+from xiaoneng.demo.training import build_training
 
 
 def build_county(
@@ -93,4 +95,7 @@ def build_county(
     )
     build_ads(np.random.default_rng([seed, 30]), organisation, now=now, progress=progress)
     build_case_targets(np.random.default_rng([seed, 15]), organisation, now=now, progress=progress)
+    build_training(np.random.default_rng([seed, 51]), organisation, now=now, progress=progress)
+    # Last: the ledger registers the inputs of the activities the builders above recorded.
+    build_ledger(np.random.default_rng([seed, 61]), organisation, now=now, progress=progress)
     return organisation

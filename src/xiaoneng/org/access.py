@@ -42,6 +42,9 @@ MANAGE_KEYWORDS = "manage_keywords"  # edit the keyword feature library (关键�
 SUPERVISE_ADS = "supervise_ads"  # ad operators, filings, monitored ads, notices, ladders (篇1)
 MONITOR_ONLINE = "monitor_online"  # import and review online listings, sellers, networks (篇6)
 MANAGE_RISK_MODEL = "manage_risk_model"  # train, score and evaluate the risk model (篇5, 篇6)
+MANAGE_TRAINING = "manage_training"  # record training sessions and their attendance (篇8)
+RECORD_LEDGER = "record_ledger"  # record and correct resource ledger entries (资源消耗台帐, 篇5)
+MANAGE_QUOTAS = "manage_quotas"  # set the expenditure quotas (定额) of each activity kind (篇5)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -72,6 +75,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     SUPERVISE_ADS: frozenset({Role.GRID_OFFICER, Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
     MONITOR_ONLINE: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
     MANAGE_RISK_MODEL: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
+    RECORD_LEDGER: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
+    MANAGE_QUOTAS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
+    MANAGE_TRAINING: frozenset(
+        {Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER, Role.STATION_DIRECTOR}
+    ),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

@@ -125,6 +125,8 @@ NAVIGATION: list[NavItem | NavMenu] = [
         [
             NavItem(_("期间报告"), "reports:period_report"),
             NavItem(_("电子监察月报"), "reports:timeliness_bulletin"),
+            NavItem(_("资源消耗台帐"), "ledger:entry_list"),
+            NavItem(_("执法效能"), "ledger:efficiency"),
             NavItem(_("回访满意率"), "timeliness:satisfaction"),
             NavItem(_("投诉举报统计"), "timeliness:complaint_stats"),
             NavItem(_("抽查合格率"), "inspections:sampling_rates"),
@@ -138,6 +140,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
         [
             NavItem(_("单位"), "org:unit_list"),
             NavItem(_("人员"), "org:officer_list"),
+            NavItem(_("业务培训"), "training:session_list"),
             NavItem(_("工作日历"), "org:calendar", access.MANAGE_CALENDAR),
             NavItem(_("定时任务"), "web:jobs", access.MANAGE_ORGANISATION),
         ],
