@@ -52,6 +52,7 @@ from xiaoneng.planning.patrol.task_api import router as task_router
 from xiaoneng.planning.policy.api import router as planning_router
 from xiaoneng.registry.api import router as registry_router
 from xiaoneng.reports.api import router as report_router
+from xiaoneng.reports.assessment.api import router as assessment_router
 from xiaoneng.reports.ledger.api import router as ledger_router
 from xiaoneng.timeliness.accountability.api import router as accountability_router
 from xiaoneng.timeliness.callbacks.api import router as callback_router
@@ -306,6 +307,7 @@ api.add_router("/", case_money_router)
 api.add_router("/", target_router)
 api.add_router("/", report_router)
 api.add_router("/", ledger_router)
+api.add_router("/", assessment_router)
 api.add_router("/", clock_router)
 api.add_router("/", permit_router)
 api.add_router("/", complaint_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "xiaoneng.risk",
     "xiaoneng.reports",
     "xiaoneng.reports.ledger",
+    "xiaoneng.reports.assessment",
     "xiaoneng.web",
     "xiaoneng.demo",
     "huey.contrib.djhuey",  # the scheduled jobs (ADR 0017): xiaoneng worker

@@ -308,6 +308,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_risk_model",
                 "manage_training",
                 "manage_quotas",
+                "manage_assessment",
             },
         ),
         (
@@ -322,6 +323,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "decide_accountability",
                 "manage_risk_model",
                 "manage_training",
+                "manage_assessment",
             },
         ),
         (
@@ -351,6 +353,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
                 "manage_training",
                 "record_ledger",
                 "manage_quotas",
+                "manage_assessment",
             },
         ),
         (

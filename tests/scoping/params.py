@@ -218,6 +218,12 @@ FILLS: list[tuple[str, Fill]] = [
     # reports.ledger (the east station's patrol day)
     ("ledger:entry_*.pk", east("ledger_entry")),
     ("/api/v1/ledger/entries/*.entry_id", east("ledger_entry")),
+    # reports.assessment (the east officer's result of a month)
+    ("assessment:result.result_id", east("assessment_result")),
+    ("assessment:records.result_id", east("assessment_result")),
+    ("assessment:records.code", value("plan_completion")),
+    ("/api/v1/assessment/results/*.result_id", east("assessment_result")),
+    ("/api/v1/assessment/results/*.code", value("plan_completion")),
     # org.training (the east station's own session)
     ("training:session_*.pk", east("training_session")),
     ("/api/v1/training/sessions/*.session_id", east("training_session")),
@@ -247,6 +253,7 @@ QUERIES: dict[str, dict[str, Fill]] = {
     "inspections:rectification_create": {"inspection": east("inspection")},
     "GET /api/v1/reports/period": {"from": value("2026-01-01"), "to": value("2026-12-31")},
     "GET /api/v1/ledger/entries": {"from": value("2026-01-01"), "to": value("2026-12-31")},
+    "GET /api/v1/assessment/results": {"period": value("2026-03")},
     "GET /api/v1/ledger/efficiency": {"from": value("2026-01-01"), "to": value("2026-12-31")},
     "GET /api/v1/service-cases/figures": {"from": value("2026-01-01"), "to": value("2026-12-31")},
 }

@@ -24,7 +24,16 @@ from tests.planning.factories import (
     TaskFactory,
 )
 from tests.registry.factories import make_entity
-from tests.scoping import ad_governance, ads, keywords, ledger, online, risk, training
+from tests.scoping import (
+    ad_governance,
+    ads,
+    assessment,
+    keywords,
+    ledger,
+    online,
+    risk,
+    training,
+)
 from tests.scoping.timeliness import accountability, callbacks, clocks, complaints, permits
 from xiaoneng.cases.models import Case, TargetMetric
 from xiaoneng.inspections.followup.consequences import after_signing
@@ -98,6 +107,9 @@ def build_world() -> World:
     ledger_east, ledger_shared = ledger.records(county, east)
     east |= ledger_east
     shared |= ledger_shared
+    assessment_east, assessment_shared = assessment.records(county)
+    east |= assessment_east
+    shared |= assessment_shared
     outside_lon, outside_lat = county.outside_point()  # in no grid: the bureau's own
     outside = make_entity(name="网格外专属小卖部", longitude=outside_lon, latitude=outside_lat)
     secrets = [outside.name, outside.uscc, county.east.name, county.east_grid.code]

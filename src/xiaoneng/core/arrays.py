@@ -9,14 +9,18 @@ handed to numpy as fetched (docs/decisions/0008).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+EPOCH = dt.date(1970, 1, 1)
 
 
 def days_sql(column: str) -> str:
@@ -68,3 +72,35 @@ def float_and_text_rows(
         return np.zeros((0, width), dtype=np.float64), text
     numbers = [row[:width] for row in rows] if texts else rows
     return np.array(numbers, dtype=np.float64).reshape(len(rows), width), text
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01."""
+    return (day - EPOCH).days
+
+
+class DayNumber(Func):
+    """A date column's day number as an ORM expression (it follows the table's alias in a
+    sub-query, where ``days_sql`` with the table's name would not)."""
+
+    output_field = IntegerField()
+    template = "CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra
+        )
+
+
+def between_days(queryset: QuerySet[M], field: str, start: dt.date, end: dt.date) -> QuerySet[M]:
+    """``queryset`` with the date column ``field`` from ``start`` to ``end`` (both included).
+
+    Compared as day numbers, so that the database reads the table straight through rather than
+    walking the date index and fetching each row by its ID: for a year of a million inspections
+    SQLite took a sixth of the time (docs/benchmarks.md). Meant for long periods over big
+    tables; a day or a month of a big table is better served by the index.
+    """
+    alias = f"_{field}_day"
+    return queryset.alias(**{alias: DayNumber(field)}).filter(
+        **{f"{alias}__gte": day_number(start), f"{alias}__lte": day_number(end)}
+    )

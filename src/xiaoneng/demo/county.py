@@ -13,10 +13,13 @@ from collections.abc import Callable
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from xiaoneng.demo.ads import build_ads, build_operators
 from xiaoneng.demo.ads_governance import build_ads_governance
+from xiaoneng.demo.assessment import build_assessment
 from xiaoneng.demo.cases import build_case_targets, build_cases
+from xiaoneng.demo.days import window_of
 from xiaoneng.demo.inspections import build_inspections, build_sampling, unplanned_visits
 from xiaoneng.demo.keywords import build_keywords
 from xiaoneng.demo.ledger import build_ledger
@@ -98,4 +101,7 @@ def build_county(
     build_training(np.random.default_rng([seed, 51]), organisation, now=now, progress=progress)
     # Last: the ledger registers the inputs of the activities the builders above recorded.
     build_ledger(np.random.default_rng([seed, 61]), organisation, now=now, progress=progress)
+    # After every record: the assessments are computed from all of them.
+    first = window_of(timezone.localtime(now).date())
+    build_assessment(organisation, now=now, first=first, progress=progress)
     return organisation

@@ -45,6 +45,7 @@ MANAGE_RISK_MODEL = "manage_risk_model"  # train, score and evaluate the risk mo
 MANAGE_TRAINING = "manage_training"  # record training sessions and their attendance (篇8)
 RECORD_LEDGER = "record_ledger"  # record and correct resource ledger entries (资源消耗台帐, 篇5)
 MANAGE_QUOTAS = "manage_quotas"  # set the expenditure quotas (定额) of each activity kind (篇5)
+MANAGE_ASSESSMENT = "manage_assessment"  # weight the indicators, compute assessments (效能考核)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -77,6 +78,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_RISK_MODEL: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
     RECORD_LEDGER: frozenset({Role.STATION_DIRECTOR, Role.DIVISION_STAFF}),
     MANAGE_QUOTAS: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF}),
+    MANAGE_ASSESSMENT: frozenset({Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER}),
     MANAGE_TRAINING: frozenset(
         {Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER, Role.STATION_DIRECTOR}
     ),

@@ -85,6 +85,30 @@ def risk_drift(today: dt.date) -> Mapping[str, int]:
     return {"models": 1, "since": state.inspections, "drifted": int(state.drifted)}
 
 
+def assessment(today: dt.date) -> Mapping[str, int]:
+    """``xiaoneng report assess``: last month's assessment (and the quarter's and the year's
+    when the month closed them) of each kind of subject with a scheme in force."""
+    from xiaoneng.reports.assessment import catalogue, services
+    from xiaoneng.reports.assessment.periods import parse_period
+
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    keys = [f"{last.year}-{last.month:02d}"]
+    if last.month % 3 == 0:
+        keys.append(f"{last.year}Q{last.month // 3}")
+    if last.month == 12:
+        keys.append(str(last.year))
+    counts = {"assessments": 0, "subjects": 0}
+    for key in keys:
+        period = parse_period(key)
+        for kind in catalogue.SUBJECT_KINDS:
+            if services.scheme_for(kind, period) is None:
+                continue
+            done = services.compute(kind=kind, period=period, actor=None)
+            counts["assessments"] += 1
+            counts["subjects"] += done.results.filter(whole=False).count()
+    return counts
+
+
 COUNT_LABELS: dict[str, str | Promise] = {
     "clocks": _("重算时限"),
     "changed": _("变化"),
@@ -99,6 +123,8 @@ COUNT_LABELS: dict[str, str | Promise] = {
     "models": _("模型"),
     "since": _("训练后检查"),
     "drifted": _("准确度下降"),
+    "assessments": _("考核"),
+    "subjects": _("考核对象"),
     **limits.LEVEL_LABELS,
     **dict(TraceFlag.Kind.choices),
 }
@@ -168,6 +194,13 @@ JOBS: dict[str, Job] = {
             callbacks_draw,
         ),
         Job("risk-drift", _("风险模型近期准确度检查"), DAILY, _("每日 04:00"), risk_drift),
+        Job(
+            "assessment",
+            _("效能考核（上月）"),
+            MONTHLY,
+            _("每月第一个工作日 05:00"),
+            assessment,
+        ),
     )
 }
 

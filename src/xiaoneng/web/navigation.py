@@ -123,6 +123,9 @@ NAVIGATION: list[NavItem | NavMenu] = [
     NavMenu(
         _("分析"),
         [
+            NavItem(_("效能驾驶舱"), "assessment:cockpit"),
+            NavItem(_("效能考核"), "assessment:ranking"),
+            NavItem(_("效能通报"), "assessment:bulletin"),
             NavItem(_("期间报告"), "reports:period_report"),
             NavItem(_("电子监察月报"), "reports:timeliness_bulletin"),
             NavItem(_("资源消耗台帐"), "ledger:entry_list"),

@@ -49,6 +49,11 @@ def risk_drift() -> None:
     jobs.run_if_due("risk-drift")
 
 
+@db_periodic_task(crontab(minute="0", hour="5"))
+def assessment() -> None:
+    jobs.run_if_due("assessment")
+
+
 @db_task()
 def run_now(name: str) -> None:
     jobs.run_job(name)

@@ -11,12 +11,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.calendar import CalendarUnknown
 from xiaoneng.core.scoping import scoped
+from xiaoneng.org.models import Role
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry import queries as registry
 from xiaoneng.registry.models import CreditGrade, Entity, RiskClass
@@ -38,7 +39,12 @@ def locked_out(
 
 @login_required
 def home(request: OfficerRequest) -> HttpResponse:
-    """The overview of the user's scope: the register by class and grade, and what waits."""
+    """The overview of the user's scope: the register by class and grade, and what waits.
+
+    A bureau leader's home is the cockpit (效能驾驶舱); ``?overview=1`` shows this overview.
+    """
+    if request.user.has_role(Role.BUREAU_LEADER) and not request.GET.get("overview"):
+        return redirect("assessment:cockpit")
     entities = scoped(Entity.objects.active(), request.user)
     matrix = {
         (r["risk_class"], r["credit_grade"]): r["n"]

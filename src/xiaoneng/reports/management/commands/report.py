@@ -10,6 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xiaoneng.core.errors import DomainError
 from xiaoneng.org.models import Unit
 from xiaoneng.reports import timeliness_bulletin as bulletins
+from xiaoneng.reports.assessment.cli import (
+    add_assess_parser,
+    add_bulletin_parser,
+    assess_command,
+    bulletin_command,
+)
 from xiaoneng.reports.export import markdown, write_xlsx
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import parse_request
@@ -26,11 +32,16 @@ class Command(BaseCommand):
         "trace flags and director reviews — as sentences in the words of the seed articles and "
         "as tables. It reports on the whole organisation as an administrator would, or on the "
         "subtree of --unit. Bad dates, an unknown unit or format, or a period over three years "
-        "write nothing and exit with status 2."
+        "write nothing and exit with status 2. `report timeliness --month 2026-11` prints the "
+        "month's bulletin of 电子监察; `report assess --period 2026-11` computes and stores the "
+        "effectiveness assessment (效能考核) of officers and stations; `report bulletin --period "
+        "2026-11 --format xlsx -o FILE` writes the effectiveness bulletin (效能通报)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        verbs = parser.add_subparsers(dest="verb", required=True, metavar="period|timeliness")
+        verbs = parser.add_subparsers(
+            dest="verb", required=True, metavar="period|timeliness|assess|bulletin"
+        )
         period = verbs.add_parser(
             "period",
             help="write the report of a period as xlsx or Markdown",
@@ -60,10 +71,20 @@ class Command(BaseCommand):
         )
 
         add_timeliness_parser(verbs)
+        add_assess_parser(verbs)
+        add_bulletin_parser(verbs)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["verb"] == "timeliness":
             self.stdout.write(timeliness_bulletin_command(options))
+            return
+        if options["verb"] == "assess":
+            self.stdout.write(assess_command(options))
+            return
+        if options["verb"] == "bulletin":
+            self.stdout.write(
+                bulletin_command(options), ending="" if options["output"] == "-" else "\n"
+            )
             return
         output = options["output"]
         implied = "md" if output == "-" else Path(output).suffix.lstrip(".")

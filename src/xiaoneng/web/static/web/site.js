@@ -2,6 +2,7 @@
 // inline handlers (ADR 0014).
 //   <select data-autosubmit>   submits its form when its value changes (filters, language)
 //   <a data-history-back>      goes back one page, like the browser's back button
+//   <button data-print>        prints the page (a bulletin)
 (function () {
   document.addEventListener("change", function (event) {
     const field = event.target.closest("[data-autosubmit]");
@@ -13,5 +14,6 @@
       event.preventDefault();
       window.history.back();
     }
+    if (event.target.closest("[data-print]")) window.print();
   });
 })();

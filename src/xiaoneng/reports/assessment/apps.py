@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "xiaoneng.reports.assessment"
+    label = "assessment"
+    verbose_name = "效能考核"
+    default_auto_field = "django.db.models.BigAutoField"

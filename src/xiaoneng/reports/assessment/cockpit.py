@@ -1,0 +1,175 @@
+"""效能驾驶舱: the figures of one month at a glance, for whoever looks.
+
+- A bureau leader, division staff or administrator sees the organisation: the bureau's own
+  figures (the station assessment's whole row: each indicator measured over the whole
+  subtree), the stations' totals over the last twelve months, and each station's score on each
+  indicator.
+- A station director sees the station: its own figures, its trend, and its officers' totals.
+- A grid officer sees "my month": their own result, its indicators and trend.
+
+Every figure is a stored assessment's (``services.compute``): nothing is counted here. Every
+card and chart point links to the result or to the records behind the indicator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from xiaoneng.org import access
+from xiaoneng.org.models import Officer, Role
+from xiaoneng.reports.assessment import catalogue, queries
+from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
+from xiaoneng.reports.assessment.models import Assessment, Result, ResultItem
+
+MONTHS = 12
+
+
+@dataclass
+class Card:
+    label: str
+    value: Decimal | None
+    unit: str
+    score: Decimal | None
+    detail: str
+    url: str
+
+
+@dataclass
+class Cockpit:
+    """What the page shows; ``focus`` is the result the cards describe (None: nothing yet)."""
+
+    assessment: Assessment | None
+    focus: Result | None
+    focus_name: str
+    cards: list[Card] = field(default_factory=list)
+    trend: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, Any] = field(default_factory=dict)
+    others: list[tuple[Result, str]] = field(default_factory=list)  # officers of a station
+
+
+def _latest_months(kind: str, upto: str | None) -> list[Assessment]:
+    """The latest assessment of each of the last ``MONTHS`` months computed (oldest first),
+    up to the month ``upto`` if given."""
+    rows = Assessment.objects.filter(subject_kind=kind, period_kind="month")
+    if upto:
+        rows = rows.filter(period__lte=upto)
+    by_period: dict[str, Assessment] = {}
+    for assessment in rows.order_by("-start", "-computed_at", "-id"):
+        by_period.setdefault(assessment.period, assessment)
+        if len(by_period) >= MONTHS:
+            break
+    return sorted(by_period.values(), key=lambda a: a.start)
+
+
+def _cards(result: Result) -> list[Card]:
+    cards = []
+    for line in queries.lines(result):
+        cards.append(
+            Card(
+                label=line.label,
+                value=line.item.value,
+                unit=line.unit,
+                score=line.item.score,
+                detail=line.item.detail,
+                url=reverse("assessment:records", args=[result.pk, line.item.indicator]),
+            )
+        )
+    return cards
+
+
+def _trend(months: list[Assessment], keep: Any) -> dict[str, Any]:
+    """Totals by month of the results ``keep`` selects: ECharts' x axis and one series each."""
+    names: dict[str, str] = {}
+    values: dict[str, list[Any]] = {}
+    links: dict[str, list[str]] = {}
+    for k, assessment in enumerate(months):
+        for result in assessment.results.select_related("officer", "unit"):
+            if not keep(result):
+                continue
+            key = f"{result.officer_id or ''}/{result.unit_id}/{int(result.whole)}"
+            names[key] = queries.subject_name(result)
+            values.setdefault(key, [None] * len(months))[k] = (
+                float(result.total) if result.total is not None else None
+            )
+            links.setdefault(key, [""] * len(months))[k] = reverse(
+                "assessment:result", args=[result.pk]
+            )
+    return {
+        "months": [a.period for a in months],
+        "series": [
+            {"name": names[key], "data": values[key], "links": links[key]}
+            for key in sorted(names, key=lambda k: names[k])
+        ],
+    }
+
+
+def _grid(assessment: Assessment, rows: list[Result]) -> dict[str, Any]:
+    """Each row's score on each indicator of the scheme: a heat map's cells with their links."""
+    known = catalogue.load()
+    weighting = [w for w in assessment.scheme.items.all() if w.indicator in known]
+    items = {
+        (item.result_id, item.indicator): item
+        for item in ResultItem.objects.filter(result__in=rows)
+    }
+    cells = []
+    for y, result in enumerate(rows):
+        for x, weight in enumerate(weighting):
+            item = items.get((result.pk, weight.indicator))
+            score = None if item is None or item.score is None else float(item.score)
+            url = reverse("assessment:records", args=[result.pk, weight.indicator])
+            cells.append({"value": [x, y, score], "url": url})
+    return {
+        "indicators": [str(known[w.indicator].label) for w in weighting],
+        "rows": [queries.subject_name(r) for r in rows],
+        "cells": cells,
+    }
+
+
+def cockpit(user: Officer, month: str | None = None) -> Cockpit:
+    """The cockpit of ``user``'s scope for ``month`` (default: the latest month computed)."""
+    root = access.scope_root(user)
+    bureau_wide = root is None or root.parent_id is None
+    if user.has_role(Role.GRID_OFFICER) and not user.has_role(Role.STATION_DIRECTOR):
+        months = _latest_months(OFFICER, month)
+        if not months:
+            return Cockpit(None, None, str(user))
+        assessment = months[-1]
+        mine = assessment.results.filter(officer=user).first()
+        found = Cockpit(assessment, mine, str(user), cards=_cards(mine) if mine else [])
+        found.trend = _trend(months, lambda r: r.officer_id == user.pk)
+        return found
+    months = _latest_months(STATION, month)
+    if not months:
+        return Cockpit(None, None, root.name if root else "")
+    assessment = months[-1]
+    if bureau_wide:
+        focus = assessment.results.filter(whole=True).select_related("unit").first()
+        stations = list(
+            assessment.results.filter(whole=False).select_related("unit").order_by("unit__code")
+        )
+        found = Cockpit(assessment, focus, focus.unit.name if focus else "")
+        found.trend = _trend(months, lambda r: not r.whole)
+        found.grid = _grid(assessment, stations)
+    else:
+        assert root is not None
+        focus = assessment.results.filter(unit=root, whole=False).select_related("unit").first()
+        found = Cockpit(assessment, focus, root.name)
+        found.trend = _trend(months, lambda r: r.unit_id == root.pk and not r.whole)
+        officers = (
+            Assessment.objects.filter(subject_kind=OFFICER, period=assessment.period)
+            .order_by("-computed_at", "-id")
+            .first()
+        )
+        if officers is not None:
+            found.others = [
+                (r, queries.subject_name(r))
+                for r in officers.results.filter(unit=root)
+                .select_related("officer", "unit")
+                .order_by(queries.RANK_ORDER, "id")
+            ]
+    found.cards = _cards(focus) if focus else []
+    return found

@@ -1,0 +1,52 @@
+// The cockpit's charts: totals over the months (a line per station or officer) and each
+// station's score on each indicator (a heat map). Every point opens the result or the records
+// behind it. Drawn as SVG, legends scroll on one line so that a phone keeps them readable.
+(function () {
+  if (!window.echarts) return;
+
+  function open(url) {
+    if (url) window.location.href = url;
+  }
+
+  const trendElement = document.getElementById("trend-chart");
+  if (trendElement) {
+    const data = JSON.parse(trendElement.dataset.chart);
+    const narrow = trendElement.clientWidth < 500;
+    const chart = echarts.init(trendElement, null, { renderer: "svg" });
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, type: "scroll", textStyle: { fontSize: narrow ? 11 : 12 } },
+      grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
+      xAxis: { type: "category", data: data.months, axisLabel: { rotate: narrow ? 45 : 0 } },
+      yAxis: { type: "value", min: 0, max: 100 },
+      series: data.series.map((s) => ({ name: s.name, type: "line", data: s.data, connectNulls: false })),
+    });
+    chart.on("click", (event) => open(data.series[event.seriesIndex].links[event.dataIndex]));
+    window.addEventListener("resize", () => chart.resize());
+  }
+
+  const gridElement = document.getElementById("grid-chart");
+  if (gridElement) {
+    const data = JSON.parse(gridElement.dataset.chart);
+    const noData = gridElement.dataset.noData;
+    const narrow = gridElement.clientWidth < 500;
+    const chart = echarts.init(gridElement, null, { renderer: "svg" });
+    chart.setOption({
+      tooltip: {
+        formatter: (p) => `${data.rows[p.value[1]]}<br>${data.indicators[p.value[0]]}：${p.value[2] === "-" ? noData : p.value[2]}`,
+      },
+      grid: { left: 10, right: 10, top: 10, bottom: 50, containLabel: true },
+      xAxis: { type: "category", data: data.indicators, axisLabel: { interval: 0, rotate: narrow ? 60 : 35, fontSize: narrow ? 10 : 11 } },
+      yAxis: { type: "category", data: data.rows, axisLabel: { fontSize: narrow ? 10 : 12 } },
+      visualMap: { min: 0, max: 100, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#b30000", "#fc8d59", "#fef0d9", "#91cf60", "#1a9850"] } },
+      series: [{
+        type: "heatmap",
+        // "-" is ECharts' empty value: a cell without data is left blank, never coloured as 0.
+        data: data.cells.map((c) => ({ value: [c.value[0], c.value[1], c.value[2] === null ? "-" : c.value[2]], url: c.url })),
+        label: { show: !narrow, fontSize: 10, formatter: (p) => (p.value[2] === "-" ? "" : Math.round(p.value[2])) },
+      }],
+    });
+    chart.on("click", (event) => open(event.data && event.data.url));
+    window.addEventListener("resize", () => chart.resize());
+  }
+})();

@@ -1,0 +1,3 @@
+from tests.reports.assessment.fake import fake_catalogue
+
+__all__ = ["fake_catalogue"]
