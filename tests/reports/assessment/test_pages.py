@@ -190,3 +190,17 @@ def test_api_scheme_and_compute(county: County) -> None:
     )
     assert bad_period.status_code == 422
     assert Assessment.objects.count() == 1
+
+
+def test_the_records_page_says_when_the_records_changed_since(county: County) -> None:
+    services.save_scheme(kind="officer", year=2026, name="方案", items=WEIGHTS, actor=None)
+    # the made-up records list one record counted in the numerator
+    VALUES["rate"][county.east_officer.pk] = D(1)  # numerator 1: as listed
+    VALUES["warnings"][county.east_officer.pk] = D(5)  # numerator 5: one listed now
+    assessment = services.compute(kind="officer", period=parse_period("2026-11"), actor=None)
+    result = assessment.results.get(officer=county.east_officer)
+    client = client_for(county.east_officer)
+    same = client.get(f"/assessment/results/{result.pk}/rate/").content.decode()
+    assert 'data-testid="records-changed"' not in same
+    changed = client.get(f"/assessment/results/{result.pk}/warnings/").content.decode()
+    assert 'data-testid="records-changed"' in changed

@@ -117,8 +117,16 @@ def records_page(request: OfficerRequest, result_id: int, code: str) -> HttpResp
     rows = indicator.records(assessment.subject_kind, subject, period)
     counted = sum(1 for row in rows if row.counts == "numerator")
     in_denominator = sum(1 for row in rows if row.counts in ("numerator", "denominator"))
-    changed = (item.denominator is not None and in_denominator != item.denominator) or (
-        item.numerator is not None and any(r.counts for r in rows) and counted != item.numerator
+    # Compared only where the rows say where they count: a mean (days to rectify) or a ratio
+    # to a target (cases against the prorated target) has no denominator rows to count.
+    listed_denominator = any(row.counts == "denominator" for row in rows)
+    changed = any(row.counts for row in rows) and (
+        (item.numerator is not None and counted != item.numerator)
+        or (
+            listed_denominator
+            and item.denominator is not None
+            and in_denominator != item.denominator
+        )
     )
     return render(
         request,

@@ -100,7 +100,8 @@ def test_on_time_fails_late_and_undone_tasks(tasks: County) -> None:
     # on time: 甲 (8th ≤ 10th), 戊 (31st ≤ month end), 己 (28 Feb ≤ 1 Mar) = 3 of 6 = 50 %
     assert (east.value, east.numerator, east.denominator) == (Decimal("50.00"), 3, 6)
     assert east.detail == "巡查任务6项，按期完成3项"
-    assert scored(ON_TIME, east.value) == Decimal("0.00")  # below the floor of 60
+    # (50 − 30) × 100 ÷ (95 − 30) = 30.769… → 30.77
+    assert scored(ON_TIME, east.value) == Decimal("30.77")
     stations = ON_TIME.measure(STATION, [c.east.pk, c.bureau.pk], MARCH)
     assert stations[c.east.pk].value == Decimal("42.86")  # 3 of 7
     assert stations[c.bureau.pk].value == Decimal("50.00")  # 4 of 8
@@ -181,8 +182,8 @@ def test_due_coverage_by_grid_officer_and_station(due: County) -> None:
     # due: 一号 二号 三号 六号 (四号 only on 1 April); inspected: 一号 二号 三号 → 3 of 4
     assert (east.value, east.numerator, east.denominator) == (Decimal("75.00"), 3, 4)
     assert east.detail == "应检主体4户，期内已检查3户"
-    # (75 − 70) × 100 ÷ (100 − 70) = 16.666… → 16.67
-    assert scored(DUE_COVERAGE, east.value) == Decimal("16.67")
+    # (75 − 50) × 100 ÷ (100 − 50) = 50
+    assert scored(DUE_COVERAGE, east.value) == Decimal("50.00")
     nobody = officers[c.division_staff.pk]
     assert (nobody.value, nobody.detail) == (None, "期间内无应检主体")
     stations = DUE_COVERAGE.measure(STATION, [c.east.pk, c.west.pk, c.bureau.pk], MARCH)

@@ -114,9 +114,9 @@ def test_warnings_by_officer_and_station(county: County, clocks: dict[str, Clock
     got = measure_of("time_warnings", OFFICER, ids)
     east = got[county.east_officer.pk]
     # running in April: c1 c2 c3 c6 c7 + 20 = 25; warned in April: c1 (yellow), c2 (red) = 2
-    # 2 / 25 × 100 = 8.00 per hundred; score (10 - 8) × 100 / (10 - 0) = 20.00
+    # 2 / 25 × 100 = 8.00 per hundred; score (40 − 8) × 100 / (40 − 5) = 91.428… → 91.43
     assert (east.value, east.numerator, east.denominator) == (Decimal("8.00"), 2, 25)
-    assert score_of("time_warnings", east.value) == Decimal("20.00")
+    assert score_of("time_warnings", east.value) == Decimal("91.43")
     assert east.detail == (
         "本期承办限时事项25件，发生预警2件（黄色预警1件、红色预警1件），每百件8.00件"
     )
@@ -126,9 +126,9 @@ def test_warnings_by_officer_and_station(county: County, clocks: dict[str, Clock
     assert got[county.division_staff.pk].value is None
     assert got[county.division_staff.pk].detail == "本期无承办的限时事项"
     stations = measure_of("time_warnings", STATION, [county.bureau.pk, county.west.pk])
-    # bureau: 2 / 26 = 7.69 per hundred; score (10 - 7.69) × 10 = 23.10
+    # bureau: 2 / 26 = 7.69 per hundred; score (40 − 7.69) × 100 / 35 = 92.314… → 92.31
     assert stations[county.bureau.pk].value == Decimal("7.69")
-    assert score_of("time_warnings", Decimal("7.69")) == Decimal("23.10")
+    assert score_of("time_warnings", Decimal("7.69")) == Decimal("92.31")
     assert stations[county.west.pk].value == Decimal("0.00")
 
 

@@ -238,8 +238,8 @@ ON_TIME = register(
         unit="%",
         direction=HIGHER,
         subjects=(OFFICER, STATION),
-        target=Decimal(100),
-        floor=Decimal(60),
+        target=Decimal(95),
+        floor=Decimal(30),
         definition=gettext_lazy(
             "应查日期在考核期内的巡查任务（不含已取消）中，在应查日期当日或之前完成的比例；"
             "逾期完成和未完成的均不计为按期。"
@@ -383,7 +383,7 @@ DUE_COVERAGE = register(
         direction=HIGHER,
         subjects=(OFFICER, STATION),
         target=Decimal(100),
-        floor=Decimal(70),
+        floor=Decimal(50),
         definition=gettext_lazy(
             "按监管政策的巡查间隔（按期初时的最近检查日计算）在考核期内到期应检的在营主体中，"
             "期内有已签名检查记录或已完成巡查任务的比例；个人按其负责网格内的主体计。"

@@ -215,8 +215,8 @@ register(
         unit="件/百件",
         direction=LOWER,
         subjects=(OFFICER, STATION),
-        target=Decimal(0),
-        floor=Decimal(10),
+        target=Decimal(5),
+        floor=Decimal(40),
         definition=gettext_lazy(
             "本期内计时的限时事项（办件、投诉举报的各项时限）中，本期发生黄色或红色预警的件数，"
             "每百件计；按时限的承办人和承办单位计，红色预警在说明中单列。"
