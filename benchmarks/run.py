@@ -36,6 +36,8 @@ BENCHMARKS = {
     "textscan": ("bench_textscan.py", False),
     "targeting": ("bench_targeting.py", False),
     "risk": ("bench_risk.py", True),
+    "ledger": ("bench_ledger.py", True),
+    "assessment": ("bench_assessment.py", True),
 }
 
 
