@@ -251,7 +251,7 @@ def measure(runs: int) -> list[Figure]:
         subjects = [pk for pk, _unit in services.subjects(kind)]
         with CaptureQueriesContext(connection) as queries:  # the warm-up run
             assessment = services.compute(kind=kind, period=period, actor=None)
-        ranked = assessment.results.exclude(total=None).count()
+        ranked = assessment.results.exclude(rank=None).count()
         totals: list[float] = []
         per: dict[str, list[float]] = {item.indicator: [] for item in items}
         for _ in range(runs):
