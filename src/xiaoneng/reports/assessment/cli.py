@@ -73,20 +73,27 @@ def add_bulletin_parser(verbs: Any) -> None:
     )
 
 
-def bulletin_command(options: dict[str, Any]) -> str:
-    """Run ``report bulletin``: the Markdown itself for ``-o -``, else the line naming the file."""
+def output_format(options: dict[str, Any]) -> str:
+    """The format of a report's ``-o`` (``--format``, else the file's suffix; md for ``-``),
+    refused when it is neither xlsx nor md or cannot be written there."""
     output = options["output"]
     implied = "md" if output == "-" else Path(output).suffix.lstrip(".")
     form = (options.get("format") or implied).lower()
     if form not in ("xlsx", "md"):
-        raise CommandError(
-            f"--format: 应为 xlsx 或 md：{options.get('format') or output}", returncode=2
-        )
+        given = options.get("format") or output
+        raise CommandError(f"--format: 应为 xlsx 或 md：{given}", returncode=2)
     if output == "-" and form == "xlsx":
         raise CommandError("-o: xlsx 不能写到标准输出，请给出文件名", returncode=2)
     if output != "-" and not Path(output).parent.is_dir():
         folder = Path(output).parent
         raise CommandError(f"-o: 无法写入 {output}：文件夹 {folder} 不存在", returncode=2)
+    return form
+
+
+def bulletin_command(options: dict[str, Any]) -> str:
+    """Run ``report bulletin``: the Markdown itself for ``-o -``, else the line naming the file."""
+    output = options["output"]
+    form = output_format(options)
     code = (options.get("unit") or "").strip()
     unit = Unit.objects.filter(code=code).first() if code else None
     if code and unit is None:

@@ -15,12 +15,11 @@ from xiaoneng.reports.assessment.cli import (
     add_bulletin_parser,
     assess_command,
     bulletin_command,
+    output_format,
 )
 from xiaoneng.reports.export import markdown, write_xlsx
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import parse_request
-
-FORMATS = ("xlsx", "md")
 
 
 class Command(BaseCommand):
@@ -87,17 +86,7 @@ class Command(BaseCommand):
             )
             return
         output = options["output"]
-        implied = "md" if output == "-" else Path(output).suffix.lstrip(".")
-        form = (options["format"] or implied).lower()
-        if form not in FORMATS:
-            raise CommandError(
-                f"--format: 应为 xlsx 或 md：{options['format'] or output}", returncode=2
-            )
-        if output == "-" and form == "xlsx":
-            raise CommandError("-o: xlsx 不能写到标准输出，请给出文件名", returncode=2)
-        if output != "-" and not Path(output).parent.is_dir():
-            folder = Path(output).parent
-            raise CommandError(f"-o: 无法写入 {output}：文件夹 {folder} 不存在", returncode=2)
+        form = output_format(options)
         try:
             start, end, unit = parse_request(
                 start=options["start"], end=options["end"], unit_code=options["unit"], user=None
