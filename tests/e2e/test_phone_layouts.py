@@ -166,7 +166,7 @@ def test_the_overview_charts_texts_do_not_overlap(
     county_with_records: County, open_as: Any, size: str, tmp_path: Path
 ) -> None:
     page = open_as("leader", WIDTHS[size])
-    page.goto("/")
+    page.goto("/?overview=1")  # the leader's home is the cockpit; the overview stays here
     page.wait_for_function(
         "() => document.querySelectorAll('#matrix-chart svg text').length > 3", timeout=10_000
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -182,7 +183,7 @@ def _result_out(result: Result) -> dict[str, Any]:
 
 
 class AssessmentQuery(Schema):
-    period: str = Field(description="2026-11, 2026Q4 or 2026")
+    period: str = Field("", description="2026-11, 2026Q4 or 2026 (default: the last whole month)")
     kind: Kind = "officer"
 
 
@@ -192,7 +193,10 @@ class AssessmentQuery(Schema):
     summary="A period's latest assessment: the results of the user's units",
 )
 def get_results(request: OfficerRequest, query: Query[AssessmentQuery]) -> dict[str, Any]:
-    period = parse_period(query.period)
+    if query.period:
+        period = parse_period(query.period)
+    else:
+        period = queries.default_period(timezone.localdate())
     assessment = services.latest(query.kind, period)
     if assessment is None:
         raise Missing(_("%(title)s的效能考核尚未计算") % {"title": period.title})
