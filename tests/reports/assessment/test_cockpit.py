@@ -79,3 +79,15 @@ def test_nothing_computed_yet_and_a_bad_month(county: County) -> None:
     assert "尚无已计算的月度效能考核。" in page and "每月初自动计算上月结果" in page
     bad = client_for(county.leader).get("/assessment/cockpit/?month=2026Q4")
     assert bad.status_code == 400 and "月份应为 YYYY-MM：2026Q4" in bad.content.decode()
+
+
+def test_the_cockpit_shows_the_months_efficiency_and_open_flags(county: County) -> None:
+    assessed(county, "2026-11")
+    found = cockpit.cockpit(county.leader)
+    efficiency, flags = found.extras
+    # no ledger entry in November: no data, never 0
+    assert (efficiency.label, efficiency.value) == ("执法效能（每工时检查户次）", None)
+    assert efficiency.url == "/ledger/efficiency/?from=2026-11-01&to=2026-11-30"
+    assert (flags.label, flags.value) == ("痕迹疑点待核实", D(0))
+    assert flags.url == "/trace/?status=open"
+    assert cockpit.cockpit(county.east_officer).extras == []  # "my month" is the officer's own

@@ -18,12 +18,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role
 from xiaoneng.reports.assessment import catalogue, queries
 from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
 from xiaoneng.reports.assessment.models import Assessment, Result, ResultItem
+from xiaoneng.reports.ledger.efficiency import grouped, total
+from xiaoneng.reports.ledger.models import LedgerEntry
+from xiaoneng.reports.ledger.outputs import outputs
+from xiaoneng.reports.ledger.rows import rows_of
+from xiaoneng.reports.scope import report_scope
 
 MONTHS = 12
 
@@ -49,6 +57,7 @@ class Cockpit:
     trend: dict[str, Any] = field(default_factory=dict)
     grid: dict[str, Any] = field(default_factory=dict)
     others: list[tuple[Result, str]] = field(default_factory=list)  # officers of a station
+    extras: list[Card] = field(default_factory=list)  # the ledger's efficiency, open flags
 
 
 def _latest_months(kind: str, upto: str | None) -> list[Assessment]:
@@ -129,6 +138,46 @@ def _grid(assessment: Assessment, rows: list[Result]) -> dict[str, Any]:
     }
 
 
+def _extras(user: Officer, assessment: Assessment) -> list[Card]:
+    """Beside the indicators: the month's enforcement efficiency from the resource ledger
+    (docs/ledger.md: inspections per person-hour of the entries started in the month, from the
+    summed inputs and outputs), and the trace flags still waiting to be checked (today)."""
+    scope = report_scope(unit=None, user=user)
+    entries = scope.filter(
+        LedgerEntry.objects.filter(started_on__range=(assessment.start, assessment.end))
+    )
+    rows = rows_of(entries.order_by("-started_on", "-id"))
+    whole = total(grouped(rows, outputs(rows), "unit"), _("合计"))
+    query = urlencode({"from": assessment.start.isoformat(), "to": assessment.end.isoformat()})
+    cards = [
+        Card(
+            label=_("执法效能（每工时检查户次）"),
+            value=whole.ratios.inspections_per_hour,
+            unit=_("户次/工时"),
+            score=None,
+            detail=_("登记资源消耗%(n)s项，投入%(hours)s工时，检查%(done)s户次")
+            % {
+                "n": whole.inputs.entries,
+                "hours": whole.inputs.person_hours,
+                "done": whole.outputs.inspections,
+            },
+            url=f"{reverse('ledger:efficiency')}?{query}",
+        )
+    ]
+    flags = scope.filter(TraceFlag.objects.filter(status=TraceFlag.Status.OPEN))
+    cards.append(
+        Card(
+            label=_("痕迹疑点待核实"),
+            value=Decimal(flags.count()),
+            unit=_("条"),
+            score=None,
+            detail=_("今日仍待核实的痕迹疑点"),
+            url=f"{reverse('inspections:trace_flag_list')}?status=open",
+        )
+    )
+    return cards
+
+
 def cockpit(user: Officer, month: str | None = None) -> Cockpit:
     """The cockpit of ``user``'s scope for ``month`` (default: the latest month computed)."""
     root = access.scope_root(user)
@@ -172,4 +221,5 @@ def cockpit(user: Officer, month: str | None = None) -> Cockpit:
                 .order_by(queries.RANK_ORDER, "id")
             ]
     found.cards = _cards(focus) if focus else []
+    found.extras = _extras(user, assessment)
     return found
