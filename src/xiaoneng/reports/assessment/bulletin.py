@@ -35,11 +35,8 @@ from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
 from xiaoneng.reports.assessment.models import Assessment, Result, ResultItem
 from xiaoneng.reports.assessment.periods import Period
 from xiaoneng.reports.export import Table
-from xiaoneng.reports.ledger.efficiency import grouped, total
+from xiaoneng.reports.ledger import queries as ledger_queries
 from xiaoneng.reports.ledger.flags import campaign_style
-from xiaoneng.reports.ledger.models import LedgerEntry
-from xiaoneng.reports.ledger.outputs import outputs
-from xiaoneng.reports.ledger.rows import rows_of
 from xiaoneng.reports.period import period_report
 from xiaoneng.reports.scope import Scope, report_scope
 from xiaoneng.reports.text import sentences as period_sentences
@@ -167,14 +164,10 @@ def _weakest(
 
 def _ledger_section(period: Period, scope: Scope) -> Section:
     section = Section(_("三、执法效能（资源消耗）"))
-    entries = LedgerEntry.objects.filter(started_on__range=(period.start, period.end))
-    entries = scope.filter(entries)
-    rows = rows_of(entries.order_by("-started_on", "-id"))
-    if not rows:
+    ledger = ledger_queries.by_unit(scope, period.start, period.end)
+    if not ledger.rows:
         return section
-    found = outputs(rows)
-    lines = grouped(rows, found, "unit")
-    whole = total(lines, _("合计"))
+    lines, whole = ledger.lines, ledger.total
     ratios = whole.ratios
     section.sentences.append(
         _(
@@ -189,7 +182,7 @@ def _ledger_section(period: Period, scope: Scope) -> Section:
             "per_hour": _number(ratios.inspections_per_hour),
         }
     )
-    listed = campaign_style(rows, found)
+    listed = campaign_style(ledger.rows, ledger.found)
     if listed:
         section.sentences.append(
             _("投入大、产出小的运动式执法%(n)s项，详见执法效能页。") % {"n": len(listed)}

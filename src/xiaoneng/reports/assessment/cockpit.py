@@ -27,10 +27,7 @@ from xiaoneng.org.models import Officer, Role
 from xiaoneng.reports.assessment import catalogue, queries
 from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
 from xiaoneng.reports.assessment.models import Assessment, Result, ResultItem
-from xiaoneng.reports.ledger.efficiency import grouped, total
-from xiaoneng.reports.ledger.models import LedgerEntry
-from xiaoneng.reports.ledger.outputs import outputs
-from xiaoneng.reports.ledger.rows import rows_of
+from xiaoneng.reports.ledger import queries as ledger_queries
 from xiaoneng.reports.scope import report_scope
 
 MONTHS = 12
@@ -143,11 +140,7 @@ def _extras(user: Officer, assessment: Assessment) -> list[Card]:
     (docs/ledger.md: inspections per person-hour of the entries started in the month, from the
     summed inputs and outputs), and the trace flags still waiting to be checked (today)."""
     scope = report_scope(unit=None, user=user)
-    entries = scope.filter(
-        LedgerEntry.objects.filter(started_on__range=(assessment.start, assessment.end))
-    )
-    rows = rows_of(entries.order_by("-started_on", "-id"))
-    whole = total(grouped(rows, outputs(rows), "unit"), _("合计"))
+    whole = ledger_queries.by_unit(scope, assessment.start, assessment.end).total
     query = urlencode({"from": assessment.start.isoformat(), "to": assessment.end.isoformat()})
     cards = [
         Card(

@@ -18,9 +18,9 @@ from xiaoneng.planning.patrol.models import Campaign, Task
 from xiaoneng.reports.ledger.efficiency import GROUPINGS, Inputs, Line, entry_lines, grouped, total
 from xiaoneng.reports.ledger.flags import CampaignStyle, Overspend, campaign_style, overspends
 from xiaoneng.reports.ledger.models import ActivityKind, LedgerEntry
-from xiaoneng.reports.ledger.outputs import outputs
+from xiaoneng.reports.ledger.outputs import Outputs, outputs
 from xiaoneng.reports.ledger.rows import EntryRow, rows_of
-from xiaoneng.reports.scope import parse_request
+from xiaoneng.reports.scope import Scope, parse_request
 
 
 @dataclass(frozen=True)
@@ -147,3 +147,24 @@ def choosable_draws(user: Officer) -> QuerySet[RandomDraw]:
         return rows
     pooled = RandomDraw.pool_units.through.objects.filter(unit_id__in=ids).values("randomdraw_id")
     return rows.filter(Q(unit__in=ids) | Q(pk__in=pooled))
+
+
+@dataclass
+class ByUnit:
+    """A scope's entries started in a period, their outputs, a line per unit and the total."""
+
+    rows: list[EntryRow]
+    found: dict[int, Outputs]
+    lines: list[Line]
+    total: Line
+
+
+def by_unit(scope: Scope, start: dt.date, end: dt.date) -> ByUnit:
+    """The entries of ``scope`` started from ``start`` to ``end``, by unit, with the total row
+    (summed inputs and outputs). For readers without a user (the bulletin's CLI) as with one
+    (the cockpit)."""
+    entries = scope.filter(LedgerEntry.objects.filter(started_on__range=(start, end)))
+    rows = rows_of(entries.order_by("-started_on", "-id"))
+    found = outputs(rows)
+    lines = grouped(rows, found, "unit")
+    return ByUnit(rows, found, lines, total(lines, _("合计")))
