@@ -308,6 +308,90 @@ def measure(runs: int) -> list[Figure]:
     return figures
 
 
+FIRST_PAINT_S = 1.0
+
+
+def cockpit_figures(runs: int) -> list[Figure]:
+    """The leader's cockpit (效能驾驶舱, the leader's home) on this data: the first paint — the
+    page's HTML with the stored figures of the latest month, the stations' trend over eleven
+    months and the heat map — against 1 s; then what the page loads after it (today's live
+    counts, the grid map's grids with their figures) and a director's cockpit, without targets.
+    Baseline, same process: the scheme list, a plain page of the same site."""
+    from django.test import Client
+
+    from xiaoneng.org import services as org
+    from xiaoneng.org.models import Officer, Role, Unit
+    from xiaoneng.reports.assessment import services
+    from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
+    from xiaoneng.reports.assessment.periods import parse_period
+
+    months = [f"{YEAR}-{m:02d}" for m in range(1, 12)]
+    spent, _none = timed(
+        lambda: (
+            [services.compute(kind=STATION, period=parse_period(m), actor=None) for m in months]
+            + [services.compute(kind=OFFICER, period=parse_period(months[-1]), actor=None)]
+        )
+    )
+    say(f"cockpit: {len(months)} station months and one officer month computed in {spent:.1f} s")
+    bureau = Unit.objects.get(kind=Unit.Kind.BUREAU)
+    station = Unit.objects.filter(kind=Unit.Kind.STATION).order_by("code").first()
+
+    def person(username: str, name: str, unit: Any, role: str) -> Any:
+        # A --reuse run finds them from the run before.
+        found = Officer.objects.filter(username=username).first()
+        return found or org.create_officer(username=username, name=name, unit=unit, roles=[role])
+
+    people = {
+        "leader": person("bench_leader", "局领导", bureau, Role.BUREAU_LEADER),
+        "director": person("bench_director", "所长", station, Role.STATION_DIRECTOR),
+    }
+    clients = {}
+    for role, person in people.items():
+        clients[role] = Client()
+        clients[role].force_login(person)
+
+    def median(role: str, path: str) -> float:
+        def get() -> Any:
+            response = clients[role].get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path} as {role} answered {response.status_code}")
+            return response
+
+        get()  # warm-up
+        return statistics.median(timed(get)[0] for _ in range(runs))
+
+    baseline = median("leader", "/assessment/schemes/")
+    vendor = common.vendor()
+    cases = [
+        ("leader", "/assessment/cockpit/", "first paint of the leader's cockpit", FIRST_PAINT_S),
+        ("director", "/assessment/cockpit/", "first paint of a director's cockpit", None),
+        ("leader", "/assessment/cockpit/today/", "leader: today's live counts (after paint)", None),
+        (
+            "leader",
+            "/api/v1/grids",
+            "leader: the map's grids with their figures (after paint)",
+            None,
+        ),
+    ]
+    figures = []
+    for role, path, label, limit in cases:
+        seconds = median(role, path)
+        say(f"{label}: {seconds * 1000:.0f} ms (scheme list {baseline * 1000:.0f} ms)")
+        figures.append(
+            Figure(
+                benchmark=NAME,
+                case=f"{vendor}: {label}, GET {path}",
+                value=seconds,
+                unit="s",
+                limit=limit,
+                baseline=baseline,
+                baseline_label="GET /assessment/schemes/ (a plain page), same process",
+                note=f"median of {runs}; load {load()}",
+            )
+        )
+    return figures
+
+
 def main() -> None:
     parser = common.arguments(__doc__.splitlines()[0])
     parser.add_argument("--inspections", type=int, help="inspections (default 1,000,000)")
@@ -332,6 +416,7 @@ def main() -> None:
             spent, _none = timed(lambda: fill(count))
             say(f"filled {count:,} inspections and the rest in {spent:.0f} s (load {load()})")
         figures = measure(options.runs)
+        figures += cockpit_figures(max(options.runs, 5))
     finally:
         if not options.keep:
             common.drop_database(NAME, postgres=options.postgres)

@@ -130,9 +130,15 @@ def test_the_grid_api_counts_each_grids_class_one_entities(county: County) -> No
 
 def test_the_map_offers_to_colour_grids_by_each_share_later_domains_count(county: County) -> None:
     html = client_for(county.leader).get("/map/").content.decode()
-    assert '<option value="high_risk" data-header="Ⅰ类主体">按Ⅰ类主体占比着色</option>' in html
-    assert '<option value="overdue" data-header="逾期未查">按逾期未查占比着色</option>' in html
+    assert (
+        '<option value="high_risk" data-header="Ⅰ类主体" data-scale="count">按Ⅰ类主体占比着色</option>'
+    ) in html
+    assert (
+        '<option value="overdue" data-header="逾期未查" data-scale="count">按逾期未查占比着色</option>'
+    ) in html
     assert '<option value="entities"' not in html
+    # no model has scored the register and no month is assessed: nothing to colour by yet
+    assert 'value="risk"' not in html and 'value="score"' not in html
     # the labels come as data attributes: no inline script (Content-Security-Policy)
     assert 'data-map="full"' in html and "<script>" not in html
 
@@ -141,3 +147,12 @@ def test_the_unit_page_heads_each_grid_column(county: County) -> None:
     html = client_for(county.east_director).get("/units/S-E/").content.decode()
     assert '<th class="text-end">在册主体</th><th class="text-end">Ⅰ类主体</th>' in html
     assert '<th class="text-end">逾期未查</th>' in html
+
+
+def test_the_map_can_open_coloured_by_a_figure_it_offers(county: County) -> None:
+    client = client_for(county.leader)
+    html = client.get("/map/?colour=overdue").content.decode()
+    assert 'value="overdue" data-header="逾期未查" data-scale="count" selected>' in html
+    # a figure it does not offer: coloured by station, as without it
+    html = client.get("/map/?colour=entities").content.decode()
+    assert " selected>" not in html.split('id="map-colour"')[1].split("</select>")[0]

@@ -91,6 +91,11 @@ class Column(ABC):
     models: ClassVar[tuple[str, ...]] = ()
     name: ClassVar[str] = ""  # the value's key, e.g. in an API's properties
     header: ClassVar[Any] = ""  # the column's title (lazily translated)
+    # What kind of figure it is, for a map that colours rows by it (the grid map):
+    # "count": a number of the row's entities (coloured as a share of them);
+    # "rate": a proportion from 0 to 1, higher is worse (coloured as it is);
+    # "score": a score from 0 to 100, lower is worse (coloured in fixed bands).
+    scale: ClassVar[str] = "count"
 
     def applies(self) -> bool:
         """Whether the column shows at all (a later domain with nothing to say yet: False)."""
@@ -120,9 +125,14 @@ class FilledColumn:
     def header(self) -> Any:
         return self.column.header
 
+    @property
+    def scale(self) -> str:
+        return self.column.scale
+
     def value(self, row: Model) -> Any:
-        """The row's value (0 for a row the column has no value for)."""
-        return self.values.get(row.pk, 0)
+        """The row's value: for a row the column has no value for, 0 entities of a count, and
+        None ("no data", never 0) for a rate or a score."""
+        return self.values.get(row.pk, 0 if self.column.scale == "count" else None)
 
     def link(self, row: Model) -> str:
         return self.column.link(row)

@@ -273,20 +273,28 @@ def grid_map(request: OfficerRequest) -> HttpResponse:
     """
     # What later domains count per grid (the grid API's columns, ADR 0012) colours the grids
     # as a share of their entities: the register's Ⅰ类主体, planning's 逾期未查.
+    return render(request, "registry/map.html", map_context(request))
+
+
+def map_context(request: OfficerRequest, colour: str | None = None) -> dict[str, Any]:
+    """What the grid map's template (``registry/map_body.html``) needs: the user's grids, the
+    risk classes, and the figures the grids can be coloured by, ``colour`` (or the request's
+    ``colour``) chosen among them."""
+    # What later domains give per grid (the grid API's columns, ADR 0012) colours the grids:
+    # counts as a share of their entities (the register's Ⅰ类主体, planning's 逾期未查), rates
+    # and scores as they are (the risk model's mean risk, the assessment's score).
     shares = [
-        {"name": column.name, "header": str(column.header)}
+        {"name": column.name, "header": str(column.header), "scale": column.scale}
         for column in panels.columns_for("org.grid", [])
         if column.name != "entities"
     ]
-    return render(
-        request,
-        "registry/map.html",
-        {
-            "grid_count": _grids(request).count(),
-            "risk_classes": RiskClass.choices,
-            "shares": shares,
-        },
-    )
+    chosen = colour if colour is not None else request.GET.get("colour", "")
+    return {
+        "grid_count": _grids(request).count(),
+        "risk_classes": RiskClass.choices,
+        "shares": shares,
+        "colour": chosen if chosen in {s["name"] for s in shares} else "",
+    }
 
 
 def _map_box(text: str) -> tuple[float, float, float, float] | None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Avg, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +23,7 @@ from xiaoneng.core import panels
 from xiaoneng.core.errors import DomainError
 from xiaoneng.planning.patrol.models import Task
 from xiaoneng.registry.models import Entity, Industry, RiskScore
+from xiaoneng.registry.panels import entity_list_url
 from xiaoneng.risk import services
 from xiaoneng.risk.words import reason_text
 from xiaoneng.targeting.errors import TargetingError
@@ -126,3 +127,30 @@ class TaskRisk(panels.Column):
                 text = f"{text} · {reason}"
             out[row.pk] = text
         return out
+
+
+@panels.register
+class GridRisk(panels.Column):
+    """平均违法风险 of each grid: the mean stored risk score of its scored entities (those in
+    business at the last scoring), by which the grid map can colour the grids; defined in
+    docs/targeting.md. Shown once the register has been scored."""
+
+    models = ("org.grid",)
+    name = "risk"
+    header = gettext_lazy("平均违法风险")
+    scale = "rate"
+
+    def applies(self) -> bool:
+        return RiskScore.objects.exists()
+
+    def values(self, rows: Sequence[Model]) -> Mapping[Any, Any]:
+        found = (
+            RiskScore.objects.filter(entity__grid_id__in=[row.pk for row in rows])
+            .order_by()
+            .values_list("entity__grid")
+            .annotate(mean=Avg("score"))
+        )
+        return {grid: round(mean, 4) for grid, mean in found}
+
+    def link(self, row: Model) -> str:
+        return entity_list_url(grid=getattr(row, "code", ""))

@@ -3,13 +3,18 @@ indicators."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal as D
 
 import pytest
 
 from tests.conftest import County, client_for
+from tests.oversight.leader.conftest import flag, inspection_of
+from tests.oversight.leader.helpers import TODAY
+from tests.registry.factories import make_entity
 from tests.reports.assessment.fake import STATION_VALUES, VALUES
+from tests.reports.helpers import rectification
 from xiaoneng.reports.assessment import cockpit, services
 from xiaoneng.reports.assessment.periods import parse_period
 from xiaoneng.reports.assessment.services import Item
@@ -81,13 +86,65 @@ def test_nothing_computed_yet_and_a_bad_month(county: County) -> None:
     assert bad.status_code == 400 and "月份应为 YYYY-MM：2026Q4" in bad.content.decode()
 
 
-def test_the_cockpit_shows_the_months_efficiency_and_open_flags(county: County) -> None:
+def test_the_cockpit_shows_the_months_efficiency(county: County) -> None:
     assessed(county, "2026-11")
     found = cockpit.cockpit(county.leader)
-    efficiency, flags = found.extras
+    (efficiency,) = found.extras
     # no ledger entry in November: no data, never 0
     assert (efficiency.label, efficiency.value) == ("执法效能（每工时检查户次）", None)
     assert efficiency.url == "/ledger/efficiency/?from=2026-11-01&to=2026-11-30"
-    assert (flags.label, flags.value) == ("痕迹疑点待核实", D(0))
-    assert flags.url == "/trace/?status=open"
     assert cockpit.cockpit(county.east_officer).extras == []  # "my month" is the officer's own
+
+
+def long_overdue(county: County) -> None:
+    """One entity of each grid, registered long ago and never inspected: overdue for patrol."""
+    for point in (county.east_point(), county.west_point()):
+        make_entity(longitude=point[0], latitude=point[1], registered_on=dt.date(2020, 1, 1))
+
+
+def test_todays_cards_count_what_their_lists_show_in_the_users_scope(county: County) -> None:
+    long_overdue(county)
+    east, west = inspection_of(county, county.east), inspection_of(county, county.west)
+    rectification(east, deadline=TODAY - dt.timedelta(days=14))  # overdue
+    rectification(east, deadline=TODAY + dt.timedelta(days=3))  # in time
+    rectification(west, deadline=TODAY - dt.timedelta(days=1))  # overdue
+    flag(east, "far")
+    flag(west, "far", status="cleared")
+    cards = cockpit.today_cards(county.leader, TODAY)
+    assert [(c.label, c.value, c.unit) for c in cards] == [
+        ("逾期未查", D(2), "户"),
+        ("责令整改已逾期", D(2), "份"),
+        ("痕迹疑点待核实", D(1), "条"),
+        ("案件超过办案时限", D(0), "件"),
+        ("科室督办逾期未办结", D(0), "件"),
+    ]
+    assert cards[0].url == "/plans/due/?overdue=1"
+    assert cards[0].detail == "已过应查日期仍未检查的主体（辖区全部）"
+    assert cards[1].detail == "城东所 1、城西所 1"
+    station = cockpit.today_cards(county.east_director, TODAY)
+    assert [c.value for c in station] == [D(1), D(1), D(1), D(0), D(0)]
+    assert station[0].url == "/plans/due/?station=S-E&overdue=1"
+    # a grid officer: their own grids' overdue entities, and no 督查总览 counts
+    (mine,) = cockpit.today_cards(county.east_officer, TODAY)
+    assert (mine.value, mine.url) == (
+        D(1),
+        f"/plans/due/?officer={county.east_officer.username}&overdue=1",
+    )
+
+
+def test_the_page_loads_todays_cards_and_shows_the_grid_map(county: County) -> None:
+    assessed(county, "2026-11")
+    long_overdue(county)
+    client = client_for(county.east_director)
+    page = client.get("/assessment/cockpit/").content.decode()
+    assert 'data-url="/assessment/cockpit/today/"' in page
+    # the map starts coloured by the grids' scores, and offers the overdue share and others
+    assert 'data-map="full"' in page
+    assert '<option value="score" data-header="责任人考核得分" data-scale="score" selected>' in page
+    assert 'value="overdue" data-header="逾期未查" data-scale="count">按逾期未查占比着色' in page
+    fragment = client.get("/assessment/cockpit/today/").content.decode()
+    assert 'href="/plans/due/?station=S-E&amp;overdue=1"' in fragment
+    assert "逾期未查" in fragment and "<html" not in fragment
+    # every card's link opens for the user who sees it
+    for card in cockpit.today_cards(county.east_director):
+        assert client.get(card.url).status_code == 200, card.url

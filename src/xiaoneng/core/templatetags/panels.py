@@ -41,8 +41,14 @@ def columns(label: str, rows: Iterable[models.Model]) -> list[registry.FilledCol
 
 @register.filter
 def cell(column: registry.FilledColumn, row: models.Model) -> Any:
-    """The value of ``column`` for ``row``."""
-    return column.value(row)
+    """The value of ``column`` for ``row``: a count as it is, a rate as a percentage, a score
+    with its decimals; "—" where a rate or a score has no data."""
+    value = column.value(row)
+    if column.scale == "count":
+        return value
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if column.scale == "rate" else f"{value:.2f}"
 
 
 @register.filter

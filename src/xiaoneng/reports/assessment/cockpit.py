@@ -13,17 +13,21 @@ card and chart point links to the result or to the records behind the indicator.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from xiaoneng.inspections.records.models import TraceFlag
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Role
+from xiaoneng.oversight.leader.queries import oversight
+from xiaoneng.planning.patrol import queries as plan_queries
 from xiaoneng.reports.assessment import catalogue, queries
 from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
 from xiaoneng.reports.assessment.models import Assessment, Result, ResultItem
@@ -138,7 +142,7 @@ def _grid(assessment: Assessment, rows: list[Result]) -> dict[str, Any]:
 def _extras(user: Officer, assessment: Assessment) -> list[Card]:
     """Beside the indicators: the month's enforcement efficiency from the resource ledger
     (docs/ledger.md: inspections per person-hour of the entries started in the month, from the
-    summed inputs and outputs), and the trace flags still waiting to be checked (today)."""
+    summed inputs and outputs)."""
     scope = report_scope(unit=None, user=user)
     whole = ledger_queries.by_unit(scope, assessment.start, assessment.end).total
     query = urlencode({"from": assessment.start.isoformat(), "to": assessment.end.isoformat()})
@@ -157,17 +161,62 @@ def _extras(user: Officer, assessment: Assessment) -> list[Card]:
             url=f"{reverse('ledger:efficiency')}?{query}",
         )
     ]
-    flags = scope.filter(TraceFlag.objects.filter(status=TraceFlag.Status.OPEN))
-    cards.append(
+    return cards
+
+
+# The counts of the 督查总览 (oversight.leader) the cockpit shows for today, with their units.
+TODAY_ITEMS = {
+    "rectifications_overdue": gettext_lazy("份"),
+    "trace_open": gettext_lazy("条"),
+    "cases_overdue": gettext_lazy("件"),
+    "supervision_overdue": gettext_lazy("件"),
+}
+
+
+def _by_unit(counts: dict[int, int], names: dict[int, str]) -> str:
+    """``城东所 3、城西所 2``: the units with the most first."""
+    ranked = sorted(counts.items(), key=lambda p: (-p[1], names.get(p[0], "")))
+    return "、".join(f"{names.get(u, '')} {n}" for u, n in ranked)
+
+
+def today_cards(user: Officer, today: dt.date | None = None) -> list[Card]:
+    """What is overdue or waiting on ``today`` in the user's scope, each leading to its list,
+    counted by the list's own rule so that a card and its list agree: the entities overdue for
+    patrol (the due list: a grid officer's grids, a station's staff their station, others the
+    whole scope), and, for those who may see the 督查总览, its counts of rectifications past
+    their deadline, trace flags waiting to be checked, cases past their time limit and
+    supervision items past their deadline. Counted live, so the page loads them after it shows
+    the stored figures."""
+    today = today or timezone.localdate()
+    params = plan_queries.default_due_selection(user)
+    selection = plan_queries.due_selection(user, **params)
+    overdue = len(plan_queries.due_list(selection, only_overdue=True, on=today))
+    cards = [
         Card(
-            label=_("痕迹疑点待核实"),
-            value=Decimal(flags.count()),
-            unit=_("条"),
+            label=_("逾期未查"),
+            value=Decimal(overdue),
+            unit=_("户"),
             score=None,
-            detail=_("今日仍待核实的痕迹疑点"),
-            url=f"{reverse('inspections:trace_flag_list')}?status=open",
+            detail=_("已过应查日期仍未检查的主体（%(who)s）") % {"who": selection.label},
+            url=f"{reverse('planning:due_list')}?{urlencode({**params, 'overdue': '1'})}",
         )
-    )
+    ]
+    if not access.can(user, access.VIEW_OVERSIGHT):
+        return cards
+    view = oversight(user=user, today=today)
+    names = dict(view.units)
+    for key, unit in TODAY_ITEMS.items():
+        item = view.item(key)
+        cards.append(
+            Card(
+                label=item.label,
+                value=Decimal(item.count),
+                unit=str(unit),
+                score=None,
+                detail=_by_unit(item.by_unit, names),
+                url=item.link or reverse("oversight:leader_view"),
+            )
+        )
     return cards
 
 

@@ -42,6 +42,15 @@ def offered_periods(today: dt.date) -> list[str]:
 RANK_ORDER = F("rank").asc(nulls_last=True)
 
 
+def latest_month(kind: str) -> Assessment | None:
+    """The latest computed assessment of the latest month assessed for subjects of ``kind``."""
+    return (
+        Assessment.objects.filter(subject_kind=kind, period_kind="month")
+        .order_by("-start", "-computed_at", "-id")
+        .first()
+    )
+
+
 def visible_results(assessment: Assessment, user: Officer) -> QuerySet[Result]:
     results = assessment.results.filter(whole=False).select_related("officer", "unit")
     results = results.order_by(RANK_ORDER, "id")

@@ -17,5 +17,6 @@ urlpatterns: list[URLPattern] = [
     path("assessment/schemes/", views.scheme_list, name="schemes"),
     path("assessment/bulletin/", views.bulletin_page, name="bulletin"),
     path("assessment/cockpit/", views.cockpit_page, name="cockpit"),
+    path("assessment/cockpit/today/", views.cockpit_today, name="cockpit_today"),
     path("assessment/schemes/new/", views.scheme_new, name="scheme_new"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.errors import DomainError, Missing
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.registry.views import map_context
 from xiaoneng.reports.assessment import bulletin as bulletins
 from xiaoneng.reports.assessment import catalogue, queries, services
 from xiaoneng.reports.assessment import cockpit as cockpits
@@ -315,5 +316,16 @@ def cockpit_page(request: OfficerRequest) -> HttpResponse:
             "trend_json": json.dumps(found.trend, ensure_ascii=False),
             "grid_json": json.dumps(found.grid, ensure_ascii=False),
             "may_manage": access.can(request.user, access.MANAGE_ASSESSMENT),
+            "today": timezone.localdate(),
+            # The cockpit's grid map starts coloured by the grids' scores (its own figure).
+            **map_context(request, colour=request.GET.get("colour", "score")),
         },
     )
+
+
+@login_required
+def cockpit_today(request: OfficerRequest) -> HttpResponse:
+    """The cockpit's live counts of today (overdue, waiting), as cards the page loads after it
+    has shown the stored figures: counting them reads the whole register."""
+    cards = cockpits.today_cards(request.user, timezone.localdate())
+    return render(request, "assessment/cockpit_today.html", {"cards": cards})

@@ -40,6 +40,21 @@
     return SHARE_COLOURS[Math.min(index, SHARE_COLOURS.length - 1)];
   }
 
+  // A score's fixed bands, best first (90 and over: lightest; under 60: darkest).
+  const SCORE_BANDS = [90, 80, 70, 60, 0];
+
+  function scoreColour(value) {
+    if (value === null) return NO_SHARE_COLOUR;
+    const index = SCORE_BANDS.findIndex((low) => value >= low);
+    return SHARE_COLOURS[index < 0 ? SHARE_COLOURS.length - 1 : index];
+  }
+
+  // A grid's figure in its popup: a rate as a percentage, a score or a count as it is.
+  function figure(value, scale) {
+    if (value === null || value === undefined) return "—";
+    return scale === "rate" ? percent(value) : String(value);
+  }
+
   function swatch(colour, text) {
     const item = document.createElement("span");
     item.className = "map-legend-item";
@@ -90,7 +105,7 @@
             shape.bindTooltip(`${escapeHtml(p.code)} ${escapeHtml(p.name)}`, { sticky: true });
             const extra = colourChoice
               ? Array.from(colourChoice.options).filter((o) => o.value && o.value in p)
-                .map((o) => `<br>${escapeHtml(o.dataset.header || o.textContent)}：${p[o.value]}`).join("")
+                .map((o) => `<br>${escapeHtml(o.dataset.header || o.textContent)}：${escapeHtml(figure(p[o.value], o.dataset.scale))}`).join("")
               : "";
             shape.bindPopup(
               `<strong><a href="/grids/${encodeURIComponent(p.code)}/">${escapeHtml(p.code)} ${escapeHtml(p.name)}</a></strong><br>` +
@@ -121,28 +136,46 @@
     if (riskFilter) riskFilter.addEventListener("change", loadPoints);
     if (colourChoice) colourChoice.addEventListener("change", colourGrids);
 
-    // Colour the grids by station, or by the chosen count as a share of the grid's entities.
+    // Colour the grids by station, or by the chosen figure (the option's data-scale): a count
+    // as a share of the grid's entities, a rate (0–1, higher worse) as it is, both in quartile
+    // classes; a score (0–100, lower worse) in fixed bands. A grid without the figure is grey.
     function colourGrids() {
       if (!gridLayer) return;
       const key = colourChoice ? colourChoice.value : "";
-      const shares = [];
+      const option = key ? colourChoice.selectedOptions[0] : null;
+      const scale = (option && option.dataset.scale) || "count";
+      const values = [];
       gridLayer.eachLayer((shape) => {
         const p = shape.feature.properties;
-        shape.share = key && p.entities ? (p[key] || 0) / p.entities : 0;
-        shares.push(shape.share);
+        if (!key) shape.value = null;
+        else if (scale === "count") shape.value = p.entities ? (p[key] || 0) / p.entities : 0;
+        else shape.value = typeof p[key] === "number" ? p[key] : null;
+        if (shape.value !== null) values.push(shape.value);
       });
-      const breaks = shareBreaks(shares);
+      const breaks = shareBreaks(values);
       gridLayer.eachLayer((shape) => {
         const p = shape.feature.properties;
         const station = stationColour(p.station);
         if (!key) shape.setStyle({ color: station, weight: 1.5, fillColor: station, fillOpacity: 0.12 });
-        else shape.setStyle({ color: "#6c757d", weight: 1, fillColor: shareColour(shape.share, breaks), fillOpacity: 0.75 });
+        else {
+          const fill = scale === "score" ? scoreColour(shape.value) : shape.value === null ? NO_SHARE_COLOUR : shareColour(shape.value, breaks);
+          shape.setStyle({ color: "#6c757d", weight: 1, fillColor: fill, fillOpacity: 0.75 });
+        }
       });
       element.dataset.colour = key || "station";
       if (!legend) return;
       legend.replaceChildren();
       if (!key) return;
-      legend.append(swatch(NO_SHARE_COLOUR, labels.none));
+      if (scale === "score") {
+        legend.append(swatch(NO_SHARE_COLOUR, labels.noData));
+        SCORE_BANDS.forEach((low, i) => {
+          const high = i ? SCORE_BANDS[i - 1] : null;
+          const text = high === null ? `≥ ${low}` : low === 0 ? `< ${high}` : `${low}–${high}`;
+          legend.append(swatch(SHARE_COLOURS[i], text));
+        });
+        return;
+      }
+      legend.append(swatch(NO_SHARE_COLOUR, scale === "count" ? labels.none : labels.noData));
       const bounds = [0, ...breaks, null];
       for (let i = 0; i + 1 < bounds.length; i += 1) {
         const low = bounds[i], high = bounds[i + 1];

@@ -1,7 +1,17 @@
-// The cockpit's charts: totals over the months (a line per station or officer) and each
+// The cockpit's live counts of today and its charts: totals over the months (a line per station or officer) and each
 // station's score on each indicator (a heat map). Every point opens the result or the records
 // behind it. Drawn as SVG, legends scroll on one line so that a phone keeps them readable.
 (function () {
+  // Today's live counts come after the stored figures are shown: counting them reads the
+  // whole register.
+  const today = document.getElementById("cockpit-today");
+  if (today) {
+    fetch(today.dataset.url, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+      .then((html) => { today.innerHTML = html; })
+      .catch(() => { today.textContent = today.dataset.failed; });
+  }
+
   if (!window.echarts) return;
 
   function open(url) {
