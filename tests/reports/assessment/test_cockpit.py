@@ -16,6 +16,7 @@ from tests.registry.factories import make_entity
 from tests.reports.assessment.fake import STATION_VALUES, VALUES
 from tests.reports.helpers import rectification
 from xiaoneng.reports.assessment import cockpit, services
+from xiaoneng.reports.assessment.models import Result
 from xiaoneng.reports.assessment.periods import parse_period
 from xiaoneng.reports.assessment.services import Item
 
@@ -56,6 +57,17 @@ def test_the_leaders_home_is_the_bureaus_cockpit(county: County) -> None:
     assert found.cards[0].url == f"/assessment/results/{found.focus.pk}/rate/"
     assert found.trend["months"] == ["2026-10", "2026-11"]
     assert [s["name"] for s in found.trend["series"]] == ["城东所", "城西所"]
+    # the total or any indicator's value over the months, each point leading to its records
+    assert [m["code"] for m in found.trend["measures"]] == ["total", "rate", "warnings"]
+    east = found.trend["series"][0]
+    assert east["values"]["rate"] == [75.0, 75.0]
+    assert east["values"]["warnings"] == [2.0, 2.0]
+    november = Result.objects.get(
+        assessment__period="2026-11", assessment__subject_kind="station", unit=county.east
+    )
+    assert east["values"]["total"][1] == float(november.total)
+    assert east["links"]["total"][1] == f"/assessment/results/{november.pk}/"
+    assert east["links"]["rate"][1] == f"/assessment/results/{november.pk}/rate/"
     assert found.grid["rows"] == ["城东所", "城西所"]  # the bureau row is not a station
     assert found.grid["cells"][0]["value"] == [0, 0, 50.0]  # east's rate 75 → 50
     data = json.loads(page.split('id="grid-chart" class="chart-box chart-box-tall" data-chart="')[1]

@@ -92,29 +92,52 @@ def _cards(result: Result) -> list[Card]:
 
 
 def _trend(months: list[Assessment], keep: Any) -> dict[str, Any]:
-    """Totals by month of the results ``keep`` selects: ECharts' x axis and one series each."""
+    """Totals by month of the results ``keep`` selects, and each indicator's value by month:
+    ECharts' x axis, one series each, with the link of every point (the result for a total,
+    the records behind the indicator for a value)."""
+    known = catalogue.load()
     names: dict[str, str] = {}
-    values: dict[str, list[Any]] = {}
-    links: dict[str, list[str]] = {}
+    values: dict[str, dict[str, list[Any]]] = {}
+    links: dict[str, dict[str, list[str]]] = {}
+    shown: dict[str, None] = {}  # the indicators met, in the schemes' order
     for k, assessment in enumerate(months):
-        for result in assessment.results.select_related("officer", "unit"):
-            if not keep(result):
-                continue
+        kept = [r for r in assessment.results.select_related("officer", "unit") if keep(r)]
+        items: dict[int, list[ResultItem]] = {}
+        for item in ResultItem.objects.filter(result__in=kept).order_by("result_id", "id"):
+            items.setdefault(item.result_id, []).append(item)
+        for result in kept:
             key = f"{result.officer_id or ''}/{result.unit_id}/{int(result.whole)}"
             names[key] = queries.subject_name(result)
-            values.setdefault(key, [None] * len(months))[k] = (
-                float(result.total) if result.total is not None else None
-            )
-            links.setdefault(key, [""] * len(months))[k] = reverse(
+            series = values.setdefault(key, {})
+            where = links.setdefault(key, {})
+            series.setdefault("total", [None] * len(months))[k] = _float(result.total)
+            where.setdefault("total", [""] * len(months))[k] = reverse(
                 "assessment:result", args=[result.pk]
             )
+            for item in items.get(result.pk, []):
+                if item.indicator not in known:
+                    continue
+                shown.setdefault(item.indicator)
+                series.setdefault(item.indicator, [None] * len(months))[k] = _float(item.value)
+                where.setdefault(item.indicator, [""] * len(months))[k] = reverse(
+                    "assessment:records", args=[result.pk, item.indicator]
+                )
     return {
         "months": [a.period for a in months],
+        "measures": [{"code": "total", "label": _("总分"), "unit": _("分")}]
+        + [
+            {"code": code, "label": str(known[code].label), "unit": str(known[code].unit)}
+            for code in shown
+        ],
         "series": [
-            {"name": names[key], "data": values[key], "links": links[key]}
+            {"name": names[key], "values": values[key], "links": links[key]}
             for key in sorted(names, key=lambda k: names[k])
         ],
     }
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _grid(assessment: Assessment, rows: list[Result]) -> dict[str, Any]:

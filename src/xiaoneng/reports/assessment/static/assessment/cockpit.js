@@ -18,20 +18,30 @@
     if (url) window.location.href = url;
   }
 
+  // The trend of the total or of one indicator's value (the select above the chart); a point
+  // opens the result, or the records behind the indicator.
   const trendElement = document.getElementById("trend-chart");
   if (trendElement) {
     const data = JSON.parse(trendElement.dataset.chart);
+    const choice = document.getElementById("trend-measure");
     const narrow = trendElement.clientWidth < 500;
     const chart = echarts.init(trendElement, null, { renderer: "svg" });
-    chart.setOption({
-      tooltip: { trigger: "axis" },
-      legend: { top: 0, type: "scroll", textStyle: { fontSize: narrow ? 11 : 12 } },
-      grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
-      xAxis: { type: "category", data: data.months, axisLabel: { rotate: narrow ? 45 : 0 } },
-      yAxis: { type: "value", min: 0, max: 100 },
-      series: data.series.map((s) => ({ name: s.name, type: "line", data: s.data, connectNulls: false })),
-    });
-    chart.on("click", (event) => open(data.series[event.seriesIndex].links[event.dataIndex]));
+    let code = "total";
+    const draw = () => {
+      const measure = data.measures.find((m) => m.code === code) || data.measures[0];
+      const total = code === "total";
+      chart.setOption({
+        tooltip: { trigger: "axis", valueFormatter: (v) => (v === null || v === undefined ? "—" : `${v} ${measure.unit}`) },
+        legend: { top: 0, type: "scroll", textStyle: { fontSize: narrow ? 11 : 12 } },
+        grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
+        xAxis: { type: "category", data: data.months, axisLabel: { rotate: narrow ? 45 : 0 } },
+        yAxis: total || measure.unit === "%" ? { type: "value", min: 0, max: 100 } : { type: "value", min: 0 },
+        series: data.series.map((s) => ({ name: s.name, type: "line", data: (s.values[code] || data.months.map(() => null)), connectNulls: false })),
+      }, { replaceMerge: ["series"] });
+    };
+    draw();
+    if (choice) choice.addEventListener("change", () => { code = choice.value; draw(); });
+    chart.on("click", (event) => open(((data.series[event.seriesIndex].links || {})[code] || [])[event.dataIndex]));
     window.addEventListener("resize", () => chart.resize());
   }
 
