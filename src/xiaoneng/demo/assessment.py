@@ -1,7 +1,7 @@
-"""The demo county's effectiveness assessments (效能考核): the bureau's schemes for officers and
-stations, and the assessment of every whole month, quarter and the past year of the demo's
-records, as the monthly job would have computed them — so the ranking, each officer's score
-with its records and the trend are full on a fresh ``make run``.
+"""The demo county's effectiveness assessments (效能考核): the bureau's schemes for officers (and
+one for the station directors) and stations, and the assessment of every whole month, quarter
+and the past year of the demo's records, as the monthly job would have computed them — so the
+ranking, each officer's score with its records and the trend are full on a fresh ``make run``.
 
 Computed last, from the records every other builder made; the leader is the one who set the
 schemes (seed 篇5: 将其作为效能考核的主要内容).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -23,6 +24,30 @@ NAMES = {
     catalogue.OFFICER: "执法人员效能考核方案",
     catalogue.STATION: "市场监管所效能考核方案",
 }
+
+
+# The directors' own weighting (a scheme for the role): more on what a station's head answers
+# for — orders followed up, callbacks, time limits — than on their own patrol.
+DIRECTOR_WEIGHTS = {
+    "plan_completion": "0.10",
+    "on_time": "0.05",
+    "findings_adjusted": "0.10",
+    "rectification_closure": "0.15",
+    "rectification_days": "0.05",
+    "cases_handled": "0.10",
+    "callback_satisfaction": "0.15",
+    "time_warnings": "0.15",
+    "false_inspections": "0.10",
+    "training_hours": "0.05",
+}
+
+
+def director_items() -> list[services.Item]:
+    known = catalogue.load()
+    return [
+        services.Item(code, Decimal(weight), known[code].target, known[code].floor)
+        for code, weight in DIRECTOR_WEIGHTS.items()
+    ]
 
 
 def periods(first: dt.date, today: dt.date) -> list[Period]:
@@ -63,6 +88,14 @@ def build_assessment(
                 items=services.default_items(kind),
                 actor=leader,
             )
+    services.save_scheme(
+        kind=catalogue.OFFICER,
+        role=Role.STATION_DIRECTOR,
+        year=first.year,
+        name=f"{first.year}年所长效能考核方案",
+        items=director_items(),
+        actor=leader,
+    )
     count = 0
     for period in periods(first, today):
         for kind in catalogue.SUBJECT_KINDS:

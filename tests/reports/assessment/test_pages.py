@@ -204,3 +204,53 @@ def test_the_records_page_says_when_the_records_changed_since(county: County) ->
     assert 'data-testid="records-changed"' not in same
     changed = client.get(f"/assessment/results/{result.pk}/warnings/").content.decode()
     assert 'data-testid="records-changed"' in changed
+
+
+def test_a_directors_scheme_from_the_form_the_api_and_on_the_ranking(county: County) -> None:
+    client = client_for(county.division_staff)
+    form = client.get("/assessment/schemes/new/?kind=officer&role=station_director")
+    assert '<option value="station_director" selected>所长</option>' in form.content.decode()
+    # a station scheme has no role to choose
+    assert 'name="role"' not in client.get("/assessment/schemes/new/?kind=station").content.decode()
+    made = client.post(
+        "/assessment/schemes/new/",
+        {
+            "kind": "officer",
+            "role": "station_director",
+            "name": "所长方案",
+            "year": "2026",
+            **{"use_warnings": "1", "weight_warnings": "1", "target_warnings": "0"},
+            "floor_warnings": "10",
+        },
+    )
+    assert made.status_code == 302
+    assert Scheme.objects.get(name="所长方案").role == "station_director"
+    assert "仅适用于所长" in client.get("/assessment/schemes/").content.decode()
+    bad = client_for(county.leader).post(
+        "/api/v1/assessment/schemes",
+        json.dumps(
+            {
+                "kind": "station",
+                "role": "station_director",
+                "year": 2026,
+                "name": "方案",
+                "items": [{"indicator": "rate", "weight": "1", "target": "100", "floor": "50"}],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [
+        {"field": "role", "message": "只有执法人员的考核方案可以按角色制定"}
+    ]
+    assessment = assessed(county)
+    director = assessment.results.get(officer=county.east_director)
+    assert director.scheme.name == "所长方案"
+    page = client.get("/assessment/?kind=officer&period=2026-11").content.decode()
+    assert "所长按所长方案（2026年第1版）" in page
+    api = client.get("/api/v1/assessment/results?period=2026-11&kind=officer").json()
+    schemes = {r["officer"]: r["scheme"] for r in api["results"]}
+    assert schemes[county.east_director.username] == director.scheme_id
+    assert schemes[county.east_officer.username] == assessment.scheme_id
+    listed = client.get("/api/v1/assessment/schemes").json()
+    assert {s["name"]: s["role"] for s in listed} == {"所长方案": "station_director", "方案": ""}

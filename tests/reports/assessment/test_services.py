@@ -222,3 +222,57 @@ def test_a_subject_with_data_on_less_than_half_the_weight_is_not_ranked(county: 
     west = assessment.results.get(officer=county.west_officer)
     assert (east.total, east.rank) == (D("60.00"), 1)  # (80 − 50) / 50 × 100
     assert (west.total, west.weight_with_data, west.rank) == (D("100.00"), D("0.4"), None)
+
+
+# Schemes per role ------------------------------------------------------------------------
+
+
+def test_a_directors_scheme_scores_the_directors_and_the_kinds_scheme_the_rest(
+    county: County,
+) -> None:
+    general = save(county, GOOD)
+    directors = services.save_scheme(
+        kind="officer",
+        role="station_director",
+        year=2026,
+        name="所长方案",
+        items=items(("warnings", "1", "0", "10")),
+        actor=county.leader,
+    )
+    # its own version line: the kind's next version is still 2
+    assert (directors.version, directors.role) == (1, "station_director")
+    assert save(county, GOOD).version == 2
+    east, director = county.east_officer.pk, county.east_director.pk
+    VALUES["rate"].update({east: D(90), director: D(60)})
+    VALUES["warnings"].update({east: D(0), director: D(4)})
+    assessment = services.compute(kind="officer", period=parse_period("2026-11"), actor=None)
+    by_officer = {r.officer_id: r for r in assessment.results.all()}
+    # the officer by the kind's latest scheme: 0.6×80 + 0.4×100 = 88
+    assert by_officer[east].total == D("88.00")
+    assert by_officer[east].scheme != directors and by_officer[east].scheme.version == 2
+    # the director by the directors' scheme alone: warnings 4 → 60 (the rate is not weighed)
+    assert (by_officer[director].total, by_officer[director].scheme) == (D("60.00"), directors)
+    assert [i.indicator for i in by_officer[director].items.all()] == ["warnings"]
+    # one ranking over all the officers
+    assert (by_officer[east].rank, by_officer[director].rank) == (1, 2)
+    # the assessment names the kind's scheme in force
+    assert (assessment.scheme.role, assessment.scheme.version) == ("", 2) != (general.version,)
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "message"),
+    [
+        ("station", "station_director", "只有执法人员的考核方案可以按角色制定"),
+        ("officer", "bureau_leader", "适用角色应为责任区干部或所长：bureau_leader"),
+    ],
+)
+def test_a_scheme_for_a_role_is_an_officers_scheme_for_a_station_role(
+    county: County, kind: str, role: str, message: str
+) -> None:
+    given = items(("rate", "1", "100", "50"))
+    with pytest.raises(InvalidInput) as refused:
+        services.save_scheme(
+            kind=kind, role=role, year=2026, name="方案", items=given, actor=county.leader
+        )
+    assert refused.value.by_field == {"role": message}
+    assert not Scheme.objects.exists()

@@ -22,6 +22,7 @@ from xiaoneng.reports.assessment.periods import parse_period
 
 router = Router(tags=["assessment"])
 Kind = Literal["officer", "station"]
+SchemeRole = Literal["", "grid_officer", "station_director"]
 
 
 class AssessmentIndicatorOut(Schema):
@@ -69,6 +70,9 @@ class AssessmentWeightOut(AssessmentWeightIn):
 
 class AssessmentSchemeIn(Schema):
     kind: Kind
+    role: SchemeRole = Field(
+        "", description="officers of this role only (officer schemes); empty: every subject"
+    )
     year: int = Field(description="the first year it applies to")
     name: str
     note: str = ""
@@ -78,6 +82,7 @@ class AssessmentSchemeIn(Schema):
 class AssessmentSchemeOut(Schema):
     id: int
     kind: str
+    role: str = Field(description="officers of this role only; empty: every subject of the kind")
     year: int
     version: int
     name: str
@@ -89,6 +94,7 @@ def _scheme_out(scheme: Scheme) -> dict[str, Any]:
     return {
         "id": scheme.pk,
         "kind": scheme.subject_kind,
+        "role": scheme.role,
         "year": scheme.year,
         "version": scheme.version,
         "name": scheme.name,
@@ -116,6 +122,7 @@ def create_scheme(request: OfficerRequest, payload: AssessmentSchemeIn) -> Any:
         year=payload.year,
         name=payload.name,
         note=payload.note,
+        role=payload.role,
         items=[services.Item(i.indicator, i.weight, i.target, i.floor) for i in payload.items],
         actor=request.user,
     )
@@ -135,6 +142,7 @@ class AssessmentItemOut(Schema):
 
 class AssessmentResultOut(Schema):
     id: int
+    scheme: int | None = Field(description="the scheme the subject was scored with")
     rank: int | None
     total: Decimal | None = Field(description="null: no indicator had data")
     weight_with_data: Decimal
@@ -160,6 +168,7 @@ def _result_out(result: Result) -> dict[str, Any]:
     known = catalogue.load()
     return {
         "id": result.pk,
+        "scheme": result.scheme_id,
         "rank": result.rank,
         "total": result.total,
         "weight_with_data": result.weight_with_data,

@@ -1,6 +1,7 @@
 """效能考核: the weighting schemes (指标体系 and its weights) and the stored assessments.
 
-- ``Scheme``: for one kind of subject (officers, stations), from one year on, the indicators
+- ``Scheme``: for one kind of subject (officers, stations) — and for officers, optionally one
+  role (grid officers, station directors) — from one year on, the indicators
   that count, each with its weight (the weights sum to 1), target and floor. A scheme once
   used by an assessment is never changed: a new weighting is a new scheme (the next year's, or
   a new version of the year's).
@@ -21,10 +22,19 @@ from xiaoneng.org.models import Unit
 
 SUBJECT_CHOICES = [("officer", _("执法人员")), ("station", _("基层所"))]
 PERIOD_CHOICES = [("month", _("月度")), ("quarter", _("季度")), ("year", _("年度"))]
+# The officers' roles a scheme may be for ("": every subject of its kind). The codes are
+# org.Role's; a station's officers hold one of these two.
+ROLE_CHOICES = [
+    ("", _("全部")),
+    ("grid_officer", _("责任区干部")),
+    ("station_director", _("所长")),
+]
 
 
 class Scheme(models.Model):
     subject_kind = models.CharField(_("考核对象"), max_length=10, choices=SUBJECT_CHOICES)
+    # For officers holding this role only ("": for every subject of the kind).
+    role = models.CharField(_("适用角色"), max_length=20, choices=ROLE_CHOICES, blank=True)
     year = models.PositiveSmallIntegerField(_("起用年度"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     name = models.CharField(_("名称"), max_length=100)
@@ -45,7 +55,8 @@ class Scheme(models.Model):
         ordering = ["subject_kind", "-year", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subject_kind", "year", "version"], name="scheme_kind_year_version"
+                fields=["subject_kind", "role", "year", "version"],
+                name="scheme_kind_role_year_version",
             )
         ]
 
@@ -121,6 +132,15 @@ class Result(models.Model):
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True)
     weight_with_data = models.DecimalField(_("有数据指标权重"), max_digits=5, decimal_places=4)
     rank = models.PositiveIntegerField(_("名次"), null=True)
+    # The scheme the subject was scored with: the assessment's, or their role's.
+    scheme = models.ForeignKey(
+        Scheme,
+        verbose_name=_("考核方案"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The whole organisation's own figures (a station assessment's bureau row, for the
     # cockpit): measured like a station over its subtree, never ranked or counted as a subject.
     whole = models.BooleanField(_("全局"), default=False)

@@ -12,7 +12,13 @@ from django.http import Http404
 from xiaoneng.core.scoping import visible_unit_ids
 from xiaoneng.org.models import Officer
 from xiaoneng.reports.assessment import catalogue
-from xiaoneng.reports.assessment.models import Assessment, Result, ResultItem
+from xiaoneng.reports.assessment.models import (
+    Assessment,
+    Result,
+    ResultItem,
+    Scheme,
+    SchemeIndicator,
+)
 from xiaoneng.reports.assessment.periods import Period, parse_period
 
 
@@ -48,6 +54,27 @@ def latest_month(kind: str) -> Assessment | None:
         Assessment.objects.filter(subject_kind=kind, period_kind="month")
         .order_by("-start", "-computed_at", "-id")
         .first()
+    )
+
+
+def weighting(assessment: Assessment) -> list[SchemeIndicator]:
+    """The indicators of an assessment's ranking: its scheme's, then those that only a role's
+    scheme weighs (each once, in the order of the first scheme that has it)."""
+    rows = list(assessment.scheme.items.all())
+    seen = {row.indicator for row in rows}
+    for scheme in role_schemes(assessment):
+        for row in scheme.items.all():
+            if row.indicator not in seen:
+                seen.add(row.indicator)
+                rows.append(row)
+    return rows
+
+
+def role_schemes(assessment: Assessment) -> list[Scheme]:
+    """The schemes for one role that scored some of an assessment's subjects."""
+    used = assessment.results.exclude(scheme_id=assessment.scheme_id).exclude(scheme=None)
+    return list(
+        Scheme.objects.filter(pk__in=used.values("scheme_id")).order_by("role", "-year", "-version")
     )
 
 

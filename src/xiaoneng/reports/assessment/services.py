@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput, Missing
 from xiaoneng.org import access
-from xiaoneng.org.models import Officer, Unit
+from xiaoneng.org.models import Officer, Role, Unit
 from xiaoneng.reports.assessment import catalogue
 from xiaoneng.reports.assessment.catalogue import HIGHER, OFFICER, STATION, Indicator
 from xiaoneng.reports.assessment.models import (
+    ROLE_CHOICES,
     Assessment,
     Result,
     ResultItem,
@@ -154,12 +155,31 @@ def default_items(kind: str) -> list[Item]:
     ]
 
 
+def role_label(role: str) -> str:
+    return str(dict(ROLE_CHOICES).get(role, role))
+
+
+def check_role(kind: str, role: str) -> None:
+    """A scheme for one role is an officers' scheme for a role a station's officers hold."""
+    if role not in dict(ROLE_CHOICES):
+        raise _error("role", _("适用角色应为责任区干部或所长：%(role)s") % {"role": role})
+    if role and kind != OFFICER:
+        raise _error("role", _("只有执法人员的考核方案可以按角色制定"))
+
+
 @transaction.atomic
 def save_scheme(
-    *, kind: str, year: int, name: str, items: Sequence[Item], note: str = "", actor: Officer | None
+    *,
+    kind: str,
+    year: int,
+    name: str,
+    items: Sequence[Item],
+    note: str = "",
+    role: str = "",
+    actor: Officer | None,
 ) -> Scheme:
-    """A new scheme (the year's next version): earlier versions stay as they were, so every
-    assessment keeps the weights it was computed with."""
+    """A new scheme (the year's next version for its kind and role): earlier versions stay as
+    they were, so every assessment keeps the weights it was computed with."""
     if actor is not None:
         access.require(actor, access.MANAGE_ASSESSMENT)
     if not 2000 <= int(year) <= 2100:
@@ -168,10 +188,14 @@ def save_scheme(
     if not name or len(name) > 100:
         raise _error("name", _("请填写方案名称（不超过 100 字）"))
     check_items(kind, items)
-    last = Scheme.objects.filter(subject_kind=kind, year=year).order_by("-version").first()
+    check_role(kind, role)
+    last = (
+        Scheme.objects.filter(subject_kind=kind, role=role, year=year).order_by("-version").first()
+    )
     with audit.attributed(actor):
         scheme = Scheme.objects.create(
             subject_kind=kind,
+            role=role,
             year=year,
             version=(last.version + 1) if last else 1,
             name=name,
@@ -193,13 +217,41 @@ def save_scheme(
     return scheme
 
 
-def scheme_for(kind: str, period: Period) -> Scheme | None:
-    """The scheme in force for ``period``: the latest version of the latest year not after it."""
+def scheme_for(kind: str, period: Period, role: str = "") -> Scheme | None:
+    """The scheme in force for ``period`` (for the officers of ``role``, or for every subject
+    of ``kind``): the latest version of the latest year not after it."""
     return (
-        Scheme.objects.filter(subject_kind=kind, year__lte=period.start.year)
+        Scheme.objects.filter(subject_kind=kind, role=role, year__lte=period.start.year)
         .order_by("-year", "-version")
         .first()
     )
+
+
+# The roles whose own scheme, when one is in force, scores an officer holding them: the
+# first that applies (a director who is also a grid officer is scored as a director).
+ROLE_ORDER = (Role.STATION_DIRECTOR, Role.GRID_OFFICER)
+
+
+def schemes_of(kind: str, period: Period, ids: Sequence[int]) -> dict[int, Scheme]:
+    """Each subject's scheme: their role's, if one is in force (``ROLE_ORDER``), or the
+    kind's. Subjects missing from the answer have no scheme (the kind has none)."""
+    general = scheme_for(kind, period)
+    found = {subject: general for subject in ids} if general is not None else {}
+    if kind != OFFICER:
+        return found
+    held: dict[int, set[str]] = {}
+    for officer, role in Officer.roles.through.objects.filter(
+        officer_id__in=list(ids), role_id__in=ROLE_ORDER
+    ).values_list("officer_id", "role_id"):
+        held.setdefault(officer, set()).add(role)
+    own = {role: scheme_for(kind, period, role) for role in ROLE_ORDER}
+    for officer, roles in held.items():
+        for role in ROLE_ORDER:
+            scheme = own[role]
+            if role in roles and scheme is not None:
+                found[officer] = scheme
+                break
+    return found
 
 
 def subjects(kind: str) -> list[tuple[int, int]]:
@@ -244,21 +296,23 @@ def compute(
             % {"year": period.start.year, "kind": kind_label(kind)}
         )
     known = catalogue.load()
-    weighting = list(scheme.items.all())
     people = subjects(kind)
     ids = [subject for subject, _unit in people]
     roots = list(Unit.objects.filter(parent__isnull=True).values_list("id", flat=True))
     if kind == STATION:  # the organisation's own figures, measured over its subtree
         people += [(root, root) for root in roots]
         ids += roots
+    chosen = schemes_of(kind, period, ids)
+    weightings = {s.pk: list(s.items.all()) for s in {*chosen.values(), scheme}}
+    # Each indicator measured once, for the subjects whose scheme weighs it.
     measured: dict[str, dict[int, catalogue.Measure]] = {}
-    for row in weighting:
-        indicator = known[row.indicator]
-        measured[row.indicator] = indicator.measure(kind, ids, period) if ids else {}
+    for code in dict.fromkeys(row.indicator for rows in weightings.values() for row in rows):
+        asked = [s for s in ids if any(r.indicator == code for r in weightings[chosen[s].pk])]
+        measured[code] = known[code].measure(kind, asked, period) if asked else {}
     rows = []
     for subject, unit in people:
         scored = []
-        for row in weighting:
+        for row in weightings[chosen[subject].pk]:
             measure = measured[row.indicator].get(subject, catalogue.NO_DATA)
             points = catalogue.score(
                 measure.value,
@@ -296,6 +350,7 @@ def compute(
                 weight_with_data=weight,
                 rank=place,
                 whole=subject in whole,
+                scheme=chosen[subject],
             )
             for (subject, unit, total, weight, _i), place in zip(rows, places, strict=True)
         )

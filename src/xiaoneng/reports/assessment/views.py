@@ -24,7 +24,7 @@ from xiaoneng.reports.assessment import bulletin as bulletins
 from xiaoneng.reports.assessment import catalogue, queries, services
 from xiaoneng.reports.assessment import cockpit as cockpits
 from xiaoneng.reports.assessment.catalogue import OFFICER, STATION
-from xiaoneng.reports.assessment.models import Scheme
+from xiaoneng.reports.assessment.models import ROLE_CHOICES, Scheme
 from xiaoneng.reports.assessment.periods import parse_period
 
 
@@ -55,9 +55,10 @@ def assessment_page(request: OfficerRequest) -> HttpResponse:
     context["scheme"] = services.scheme_for(kind, period)
     context["assessment"] = assessment
     if assessment is not None:
-        weighting = list(assessment.scheme.items.all())
+        weighting = queries.weighting(assessment)
         known = catalogue.load()
         context["columns"] = [(row.indicator, known.get(row.indicator)) for row in weighting]
+        context["role_schemes"] = queries.role_schemes(assessment)
         results = list(queries.visible_results(assessment, request.user).prefetch_related("items"))
         context["rows"] = [
             (result, queries.subject_name(result), _scores(result, weighting)) for result in results
@@ -195,6 +196,7 @@ def scheme_new(request: OfficerRequest) -> HttpResponse:
                 year=year,
                 name=values.get("name", ""),
                 note=values.get("note", ""),
+                role=values.get("role", ""),
                 items=items,
                 actor=request.user,
             )
@@ -213,13 +215,16 @@ def scheme_new(request: OfficerRequest) -> HttpResponse:
             )
             for indicator in indicators
         ]
-        name, year_text, note = (
+        name, year_text, note, role = (
             values.get("name", ""),
             values.get("year", ""),
             values.get("note", ""),
+            values.get("role", ""),
         )
     else:
-        rows = _starting_rows(kind, indicators, today.year)
+        role = request.GET.get("role", "") if kind == OFFICER else ""
+        role = role if role in dict(ROLE_CHOICES) else ""
+        rows = _starting_rows(kind, role, indicators, today.year)
         name = _("%(year)s年%(kind)s效能考核方案") % {
             "year": today.year,
             "kind": services.kind_label(kind),
@@ -231,6 +236,8 @@ def scheme_new(request: OfficerRequest) -> HttpResponse:
         {
             "kind": kind,
             "kind_label": services.kind_label(kind),
+            "roles": ROLE_CHOICES if kind == OFFICER else [],
+            "role": role,
             "rows": rows,
             "name": name,
             "year": year_text,
@@ -241,11 +248,15 @@ def scheme_new(request: OfficerRequest) -> HttpResponse:
     )
 
 
-def _starting_rows(kind: str, indicators: list[catalogue.Indicator], year: int) -> list[Any]:
+def _starting_rows(
+    kind: str, role: str, indicators: list[catalogue.Indicator], year: int
+) -> list[Any]:
+    """The rows of a new scheme: the weights of the latest scheme for the role (else for the
+    kind), or the recommended ones."""
+    schemes = Scheme.objects.filter(subject_kind=kind, year__lte=year)
     latest = (
-        Scheme.objects.filter(subject_kind=kind, year__lte=year)
-        .order_by("-year", "-version")
-        .first()
+        schemes.filter(role=role).order_by("-year", "-version").first()
+        or schemes.filter(role="").order_by("-year", "-version").first()
     )
     given = (
         {i.indicator: (i.weight, i.target, i.floor) for i in latest.items.all()}
