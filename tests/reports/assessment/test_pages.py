@@ -7,6 +7,7 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import County, client_for
 from tests.reports.assessment.fake import VALUES
@@ -210,6 +211,7 @@ def test_a_directors_scheme_from_the_form_the_api_and_on_the_ranking(county: Cou
     client = client_for(county.division_staff)
     form = client.get("/assessment/schemes/new/?kind=officer&role=station_director")
     assert '<option value="station_director" selected>所长</option>' in form.content.decode()
+    assert f'value="{timezone.localdate().year}年所长效能考核方案"' in form.content.decode()
     # a station scheme has no role to choose
     assert 'name="role"' not in client.get("/assessment/schemes/new/?kind=station").content.decode()
     made = client.post(

@@ -227,7 +227,7 @@ def scheme_new(request: OfficerRequest) -> HttpResponse:
         rows = _starting_rows(kind, role, indicators, today.year)
         name = _("%(year)s年%(kind)s效能考核方案") % {
             "year": today.year,
-            "kind": services.kind_label(kind),
+            "kind": services.role_label(role) if role else services.kind_label(kind),
         }
         year_text, note = str(today.year), ""
     return render(
