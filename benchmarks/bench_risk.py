@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -208,6 +209,7 @@ class Split:
     def reset(self) -> None:
         self.read = 0.0
         self.steps: dict[str, float] = {}
+        self.began: dict[str, float] = {}  # when each step was last called
 
     @contextmanager
     def watching(self) -> Iterator[None]:
@@ -235,21 +237,25 @@ class Split:
             kind.__iter__ = fetched(original)
         from xiaoneng.core import arrays
 
-        plain = arrays._fetch
+        plain, aggregated = arrays._fetch, arrays._aggregated
 
-        def fetch(queryset: Any) -> list[tuple[Any, ...]]:
-            started = time.perf_counter()
-            rows = plain(queryset)
-            self.read += time.perf_counter() - started
-            return rows
+        def reading(original: Callable[..., Any]) -> Callable[..., Any]:
+            def read(*args: Any) -> Any:
+                started = time.perf_counter()
+                result = original(*args)
+                self.read += time.perf_counter() - started
+                return result
 
-        arrays._fetch = fetch  # the plain-cursor reads of core.arrays
+            return read
+
+        # the plain-cursor reads of core.arrays, and its arrays read whole on PostgreSQL
+        arrays._fetch, arrays._aggregated = reading(plain), reading(aggregated)
         try:
             yield
         finally:
             for kind, original in originals.items():
                 kind.__iter__ = original
-            arrays._fetch = plain
+            arrays._fetch, arrays._aggregated = plain, aggregated
 
     def step(self, owner: Any, name: str) -> None:
         """Time calls of ``owner.name`` (a function the service calls by its module's name)."""
@@ -257,6 +263,7 @@ class Split:
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             started, reading = time.perf_counter(), self.read
+            self.began[name] = started
             result = original(*args, **kwargs)
             spent = time.perf_counter() - started - (self.read - reading)
             self.steps[name] = self.steps.get(name, 0.0) + spent
@@ -350,14 +357,20 @@ def measure(count: int) -> list[Figure]:
         f"validation AUC {record.validation_auc:.3f}")  # fmt: skip
     last = Inspection.objects.aggregate(d=Max("visited_on"))["d"]
     split.reset()
+    cpu = _cpu()
     with split.watching():
         scored, (_record, entities) = timed(
             lambda: services.score_register(on=last + dt.timedelta(days=1), actor=None)
         )
-    written = split.steps["set_risk_scores"]
+        finished = time.perf_counter()
+    cpu = _cpu() - cpu
+    # The write runs from the call of set_risk_scores to the commit that ends score_register:
+    # on PostgreSQL the foreign keys of inserted rows are checked at the commit.
+    written = finished - split.began["set_risk_scores"]
     predict = scored - split.read - written
     say(f"score_register: {scored:.1f} s for {entities:,} entities ({_load()})")
-    say(f"  read {split.read:.1f} s, features + predict {predict:.1f} s, write {written:.1f} s")
+    say(f"  read {split.read:.1f} s, features + predict {predict:.1f} s, write {written:.1f} s; "
+        f"this process's CPU time {cpu:.1f} s (both threads)")  # fmt: skip
     figures = []
     register = Entity.objects.count()
     for score, seconds, rows, size, limit, case in (
@@ -379,7 +392,7 @@ def measure(count: int) -> list[Figure]:
             f"read {read:.1f} s, features {features:.1f} s, fit {fit:.1f} s"
             if not score
             else f"read {split.read:.1f} s, features + predict {predict:.1f} s, "
-            f"write {written:.1f} s"
+            f"write {written:.1f} s, CPU {cpu:.1f} s"
         )
         figures.append(
             Figure(
@@ -394,6 +407,12 @@ def measure(count: int) -> list[Figure]:
             )
         )
     return figures
+
+
+def _cpu() -> float:
+    """This process's CPU time (every thread's), in seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _load() -> str:

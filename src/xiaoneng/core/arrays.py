@@ -5,6 +5,11 @@ converters (a date parsed from text, a decimal built, a row tuple rebuilt); the 
 dates and the risk model's features need only numbers. Here dates come out of SQL as day
 numbers (days since 1970-01-01), codes as small integers (``index_sql``), and the rows are
 handed to numpy as fetched (docs/decisions/0008).
+
+On PostgreSQL an unordered query of integer and double columns is not fetched row by row at
+all: each column comes back as one array in PostgreSQL's binary form, which numpy reads as it
+is (``_aggregated``). Building a million row tuples and taking them apart again cost more than
+the query; the values are the same, bit for bit.
 """
 
 from __future__ import annotations
@@ -46,8 +51,81 @@ def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+# PostgreSQL's type OIDs read as binary arrays: int8, int2, int4 (exact as int64 and, up to
+# 2**53, as float64) and float8. Any other type (float4, numeric, boolean…) takes the rows.
+_PG_INTEGERS = frozenset({20, 21, 23})
+_PG_FLOAT8 = 701
+# An element of a one-dimensional array in PostgreSQL's binary form: its length, its value.
+_ELEMENTS = {
+    "i": np.dtype([("length", ">i4"), ("value", ">i8")]),
+    "f": np.dtype([("length", ">i4"), ("value", ">f8")]),
+}
+_DTYPES = {"i": np.dtype(np.int64), "f": np.dtype(np.float64)}
+_ARRAY_HEADER = 20  # dimensions, has-NULL flag, element type; one dimension's size and base
+
+
+def _aggregated(
+    queryset: QuerySet[Any], width: int, texts: int, kind: str
+) -> tuple[np.ndarray, list[list[Any]]] | None:
+    """PostgreSQL: the query's columns as arrays, one per column (``array_agg``), the numbers
+    sent in binary (``array_send``): an int64 (``kind`` "i") or float64 ("f", NULL as NaN)
+    matrix, and the ``texts`` last columns as lists.
+
+    None where this does not apply: another database, an ordered query (one aggregate over an
+    ordered sub-query keeps the order only by PostgreSQL's habit, not by the standard), or a
+    numeric column of another type. All the columns are aggregated over the same rows in
+    the same pass, so their arrays stay aligned row by row.
+    """
+    if connection.vendor != "postgresql" or queryset.ordered or width < 1:
+        return None
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return _no_rows(width, texts, kind)
+    names = ", ".join(f"c{k}" for k in range(width + texts))
+    source = f"({sql}) AS q ({names})"
+    allowed = _PG_INTEGERS if kind == "i" else _PG_INTEGERS | {_PG_FLOAT8}
+    numbers = [
+        f"array_send(array_agg(q.c{k}::int8))"
+        if kind == "i"
+        else f"array_send(array_agg(COALESCE(q.c{k}::float8, 'NaN')))"
+        for k in range(width)
+    ]
+    words = [f"array_agg(q.c{k})" for k in range(width, width + texts)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {source} LIMIT 0", params)
+        types = [column.type_code for column in cursor.description]
+        if len(types) != width + texts or not set(types[:width]) <= allowed:
+            return None
+        cursor.execute(f"SELECT {', '.join(numbers + words)} FROM {source}", params)
+        row = cursor.fetchone()
+    if row[0] is None:  # no rows: every aggregate is NULL
+        return _no_rows(width, texts, kind)
+    columns = [_binary_array(bytes(blob), kind) for blob in row[:width]]
+    return np.column_stack(columns), [list(column) for column in row[width:]]
+
+
+def _no_rows(width: int, texts: int, kind: str) -> tuple[np.ndarray, list[list[Any]]]:
+    return np.zeros((0, width), dtype=_DTYPES[kind]), [[] for _k in range(texts)]
+
+
+def _binary_array(blob: bytes, kind: str) -> np.ndarray:
+    """A one-dimensional array of int8 or float8 in PostgreSQL's binary form, as numbers."""
+    dimensions, has_null, _type = np.frombuffer(blob, dtype=">i4", count=3).tolist()
+    if dimensions != 1:
+        raise ValueError(f"expected a one-dimensional array, not {dimensions}")
+    if has_null:  # int_rows' columns may not be NULL (floats' NULLs came back as NaN)
+        raise TypeError("a NULL in a column read as integers")
+    size = int(np.frombuffer(blob, dtype=">i4", count=1, offset=12)[0])
+    elements = np.frombuffer(blob, dtype=_ELEMENTS[kind], count=size, offset=_ARRAY_HEADER)
+    return elements["value"].astype(_DTYPES[kind])
+
+
 def int_rows(queryset: QuerySet[Any], width: int) -> np.ndarray:
     """A ``values_list`` queryset's rows as an int64 matrix (no column may be NULL)."""
+    fast = _aggregated(queryset, width, 0, "i")
+    if fast is not None:
+        return fast[0]
     rows = _fetch(queryset)
     flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
     return flat.reshape(len(rows), width)
@@ -66,12 +144,18 @@ def float_and_text_rows(
 ) -> tuple[np.ndarray, list[list[Any]]]:
     """As ``float_rows`` for the first ``width`` columns; the last ``texts`` columns (text
     codes, say) come back as they are, one list per column."""
+    fast = _aggregated(queryset, width, texts, "f")
+    if fast is not None:
+        return fast
     rows = _fetch(queryset)
-    text = [[row[width + k] for row in rows] for k in range(texts)]
     if not rows:
-        return np.zeros((0, width), dtype=np.float64), text
-    numbers = [row[:width] for row in rows] if texts else rows
-    return np.array(numbers, dtype=np.float64).reshape(len(rows), width), text
+        return np.zeros((0, width), dtype=np.float64), [[] for _k in range(texts)]
+    if not texts:
+        return np.array(rows, dtype=np.float64).reshape(len(rows), width), []
+    # One object matrix, then its number columns converted at once (None becomes NaN): three
+    # quarters of the time of slicing each row apart from its texts, a quarter of ``zip``'s.
+    table = np.array(rows, dtype=object).reshape(len(rows), width + texts)
+    return table[:, :width].astype(np.float64), [column.tolist() for column in table[:, width:].T]
 
 
 def day_number(day: dt.date) -> int:

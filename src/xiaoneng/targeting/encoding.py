@@ -12,12 +12,16 @@ the stored model would do.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from xiaoneng.targeting.errors import TargetingError
 from xiaoneng.targeting.records import (
@@ -47,7 +51,8 @@ REASON_GROUPS: dict[str, tuple[str, ...]] = {
 def _one_hot(values: list[str], known: tuple[str, ...]) -> FloatArray:
     """One column per ``known`` value, 1.0 where the row has it (−1: none of them)."""
     index = {k: i for i, k in enumerate(known)}
-    column = np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+    # ``map`` calls ``dict.get`` without a Python frame per row: a third of a generator's time.
+    column = np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int64, count=len(values))
     out = np.zeros((len(values), len(known)), dtype=np.float64)
     rows = np.flatnonzero(column >= 0)
     out[rows, column[rows]] = 1.0
@@ -126,6 +131,19 @@ class RecordEncoder:
 # cache while every tree of the model runs over it; the whole register at once (900,000 rows of
 # 47 columns, 340 MB) was read from memory once per tree, a third slower (docs/benchmarks.md).
 CHUNK = 16_384
+# Threads that encode and predict the blocks, at most two: the trees' loop (and most of numpy)
+# releases the GIL, so two threads predict the register in little more than half the time on
+# two cores (docs/benchmarks.md); one thread on a one-core machine.
+THREADS = min(2, os.cpu_count() or 1)
+
+
+def _one_openmp_thread() -> None:
+    """Keep a worker thread's OpenMP to one thread, as ``risk.threads`` keeps its caller's.
+
+    A new thread starts from OpenMP's default (every core), not from its creator's limit: two
+    workers of two OpenMP threads each would spin waiting for one another on two cores.
+    """
+    threadpool_limits(limits=1, user_api="openmp")
 
 
 def score_in_chunks(
@@ -135,18 +153,28 @@ def score_in_chunks(
     categorical: dict[str, list[str]],
     dates: Dates,
     chunk: int = CHUNK,
+    threads: int = THREADS,
 ) -> FloatArray:
-    """``predict`` of the encoded rows, ``chunk`` rows at a time."""
-    parts = [np.zeros(0)]
-    for start in range(0, len(dates), chunk):
+    """``predict`` of the encoded rows, ``chunk`` rows at a time on ``threads`` threads; the
+    scores in the rows' order, the same whatever the number of threads (each block is
+    encoded and predicted on its own)."""
+
+    def block(start: int) -> FloatArray:
         stop = start + chunk
         matrix = encoder.transform(
             {k: v[start:stop] for k, v in numeric.items()},
             {k: v[start:stop] for k, v in categorical.items()},
             dates[start:stop],
         )
-        parts.append(predict(matrix))
-    return np.concatenate(parts)
+        return predict(matrix)
+
+    starts = range(0, len(dates), chunk)
+    if threads <= 1 or len(starts) <= 1:
+        parts = [block(start) for start in starts]
+    else:
+        with ThreadPoolExecutor(threads, initializer=_one_openmp_thread) as pool:
+            parts = list(pool.map(block, starts))  # in the order of ``starts``
+    return np.concatenate([np.zeros(0), *parts])
 
 
 def _check(numeric: dict[str, FloatArray], categorical: dict[str, list[str]]) -> None:
