@@ -37,6 +37,8 @@ def test_help_lists_every_verb() -> None:
         ("draw", "verify"),
         ("worker", "--max-delay"),
         ("jobs", "status"),
+        ("backup", "-o"),
+        ("restore", "--force"),
     ],
 )
 def test_each_verb_has_help(verb: str, expected: str) -> None:

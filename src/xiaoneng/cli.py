@@ -32,6 +32,8 @@ VERBS = {
     "scan": "scan ads or listings (JSONL or CSV) with the keyword library: scan ads|listings FILE",
     "online": "online-trading monitoring (网络交易监测): online import FILE (JSONL or CSV)",
     "targeting": "risk model: train, score the register or a file, evaluate a period, status",
+    "backup": "back up the database and media files with a checked manifest: backup -o DIR",
+    "restore": "restore a backup made by xiaoneng backup (checks it first): restore DIR [--force]",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

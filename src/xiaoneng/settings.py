@@ -191,6 +191,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# The scheduled backup job's folder and how many of its backups it keeps (docs/operations.md).
+XIAONENG_BACKUP_DIR = Path(os.environ.get("XIAONENG_BACKUP_DIR", VAR_DIR / "backups"))
+XIAONENG_BACKUP_KEEP = int(os.environ.get("XIAONENG_BACKUP_KEEP", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -167,8 +167,8 @@ def test_jobs_run_records_and_jobs_status_shows_last_run_and_overdue(
 
 def test_jobs_run_with_an_unknown_name_or_date_exits_2() -> None:
     with pytest.raises(CommandError) as error:
-        call_command("jobs", "run", "backup")
-    assert error.value.returncode == 2 and "unknown job 'backup'" in str(error.value)
+        call_command("jobs", "run", "nightly")
+    assert error.value.returncode == 2 and "unknown job 'nightly'" in str(error.value)
     with pytest.raises(CommandError) as error:
         call_command("jobs", "run", "trace-check", "--today", "9.10.2026")
     assert error.value.returncode == 2

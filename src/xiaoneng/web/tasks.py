@@ -54,6 +54,11 @@ def assessment() -> None:
     jobs.run_if_due("assessment")
 
 
+@db_periodic_task(crontab(minute="30", hour="0"))
+def backup() -> None:
+    jobs.run_if_due("backup")
+
+
 @db_task()
 def run_now(name: str) -> None:
     jobs.run_job(name)
