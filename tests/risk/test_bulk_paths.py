@@ -16,7 +16,7 @@ from django.db import connection
 
 from tests.conftest import County
 from tests.registry.factories import make_entity
-from xiaoneng.core import arrays, bulk
+from xiaoneng.core import arrays
 from xiaoneng.registry.models import Entity, RiskScore
 from xiaoneng.registry.risk_scores import set_risk_scores
 
@@ -28,25 +28,30 @@ def _stored() -> dict[int, tuple[float, int, dt.date]]:
     return {e: (s, v, d) for e, s, v, d in rows}
 
 
-def test_scores_are_replaced_updated_in_place_and_the_unscored_deleted(
-    county: County, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_scores_are_replaced_every_bit_kept_and_the_unscored_gone(county: County) -> None:
     a, b, c, d = (make_entity().pk for _ in range(4))
     third = 1 / 3  # every bit of a float is kept
     assert set_risk_scores(scores={a: 0.1, b: 0.2, c: third}, version=1, on=DAY) == 3
     assert _stored() == {a: (0.1, 1, DAY), b: (0.2, 1, DAY), c: (third, 1, DAY)}
-    monkeypatch.setattr(bulk, "FEW_IDS", 1)  # the unscored are deleted a few ids at a time
     later = DAY + dt.timedelta(days=1)
     assert set_risk_scores(scores={c: 0.5, d: math.nextafter(0.5, 1)}, version=2, on=later) == 2
     assert _stored() == {c: (0.5, 2, later), d: (math.nextafter(0.5, 1), 2, later)}
-    # the same version on the same day again: the unscored are found by their IDs
+    # the same version on the same day again
     assert set_risk_scores(scores={a: 0.7, c: 0.5}, version=2, on=later) == 2
-    assert _stored() == {a: (0.7, 2, later), c: (0.5, 2, later)}
-    set_risk_scores(scores={a: 0.7, c: 0.5}, version=2, on=later)  # nothing changes
     assert _stored() == {a: (0.7, 2, later), c: (0.5, 2, later)}
     # none at all empty the table
     assert set_risk_scores(scores={}, version=3, on=later) == 0
     assert not RiskScore.objects.exists()
+
+
+def test_a_score_cannot_lose_its_entity_without_a_database_constraint(county: County) -> None:
+    """The table has no foreign-key constraint (the refill would check a million keys): its
+    rows come from the entity table, and an entity is never deleted, only archived."""
+    entity = make_entity()
+    set_risk_scores(scores={entity.pk: 0.3}, version=1, on=DAY)
+    with pytest.raises(PermissionError, match="never deleted"):
+        entity.delete()
+    assert RiskScore.objects.get().entity == entity
 
 
 def _entities(county: County) -> None:

@@ -218,12 +218,17 @@ class RiskScore(models.Model):
     planning (patrol order, targeted campaigns). A table of its own: rewriting a million entity
     rows (and their indexes) at each scoring took minutes on PostgreSQL."""
 
+    # No foreign-key constraint in the database: the table is refilled with a million rows at
+    # each scoring, and the database would check each row's key against the entity table at
+    # the commit (PostgreSQL: 4–8 s of row locks). The rows come from the entity table itself,
+    # and an entity is never deleted, only archived (Entity.delete refuses).
     entity = models.OneToOneField(
         Entity,
         verbose_name=_("市场主体"),
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="risk",
+        db_constraint=False,
     )
     score = models.FloatField(_("违法风险概率"))
     model_version = models.PositiveIntegerField(_("风险模型版本"))
