@@ -19,7 +19,7 @@ import numpy as np
 
 import common
 import entities
-from county_year import insert, pick
+from county_year import checklist_item, insert, pick
 
 YEAR = 2026
 FIRST = dt.date(YEAR, 1, 1)
@@ -83,20 +83,9 @@ class Year:
         return self.officers[station, self.rng.integers(0, PER_STATION, station.size)]
 
     def inspections(self, count: int) -> None:
-        from xiaoneng.inspections.models import Checklist, ChecklistItem, Inspection
+        from xiaoneng.inspections.models import Inspection
 
-        checklist = Checklist.objects.create(
-            code="bench", version=1, title="基准检查清单", kind="onsite", effective_on=FIRST
-        )
-        self.item = ChecklistItem.objects.create(
-            checklist=checklist,
-            number="1",
-            position=1,
-            title="亮照经营",
-            method="查看营业执照",
-            legal_basis="《市场主体登记管理条例》第三十六条",
-            severity="minor",
-        ).pk
+        checklist, self.item = checklist_item(FIRST)
         which = self.rng.integers(0, self.entity.size, count)
         day = np.sort(self.rng.integers(0, DAYS, count))
         failed = self.rng.random(count) < self.entity_rate[which]
@@ -110,7 +99,7 @@ class Year:
                 "region_code": [common.REGION] * count,
                 "origin": ["patrol"] * count,
                 "kind": np.where(self.rng.random(count) < 0.8, "onsite", "documentary").tolist(),
-                "checklist_id": [checklist.pk] * count,
+                "checklist_id": [checklist] * count,
                 "status": ["signed"] * count,
                 "lead_officer_id": officer.tolist(),
                 "visited_on": days(day),

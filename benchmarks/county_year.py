@@ -56,6 +56,26 @@ def insert(model: Any, columns: dict[str, list[Any]]) -> list[int]:
     return ids
 
 
+def checklist_item(effective_on: dt.date) -> tuple[int, int]:
+    """(checklist, item): the one checklist and item the benchmarks' inspections are filled
+    against."""
+    from xiaoneng.inspections.models import Checklist, ChecklistItem
+
+    checklist = Checklist.objects.create(
+        code="bench", version=1, title="基准检查清单", kind="onsite", effective_on=effective_on
+    )
+    item = ChecklistItem.objects.create(
+        checklist=checklist,
+        number="1",
+        position=1,
+        title="亮照经营",
+        method="查看营业执照",
+        legal_basis="《市场主体登记管理条例》第三十六条",
+        severity="minor",
+    )
+    return checklist.pk, item.pk
+
+
 class CountyYear:
     """The county's year, column by column."""
 
@@ -93,20 +113,9 @@ class CountyYear:
         return [int(self.officers[int(u)][p]) for u, p in pairs]
 
     def inspections(self, count: int) -> None:
-        from xiaoneng.inspections.models import Checklist, ChecklistItem, Inspection
+        from xiaoneng.inspections.models import Inspection
 
-        checklist = Checklist.objects.create(
-            code="bench", version=1, title="基准检查清单", kind="onsite", effective_on=FIRST
-        )
-        self.item = ChecklistItem.objects.create(
-            checklist=checklist,
-            number="1",
-            position=1,
-            title="亮照经营",
-            method="查看营业执照",
-            legal_basis="《市场主体登记管理条例》第三十六条",
-            severity="minor",
-        ).pk
+        checklist, self.item = checklist_item(FIRST)
         which = self.rng.integers(0, self.entity.size, count)
         day = np.sort(self.rng.integers(0, DAYS, count))
         failed = np.where(self.rng.random(count) < 0.04, self.rng.integers(1, 4, count), 0)
@@ -119,7 +128,7 @@ class CountyYear:
                 "region_code": [common.REGION] * count,
                 "origin": pick(self.rng, ORIGINS, count),
                 "kind": np.where(self.rng.random(count) < 0.8, "onsite", "documentary").tolist(),
-                "checklist_id": [checklist.pk] * count,
+                "checklist_id": [checklist] * count,
                 "status": ["signed"] * count,
                 "lead_officer_id": self.officer_of(units),
                 "visited_on": days(day),

@@ -6,6 +6,7 @@ The jobs themselves (which service each calls, and when) live with the consumers
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
@@ -24,15 +25,17 @@ DAILY_GRACE = dt.timedelta(hours=26)
 ERROR_MAX_CHARS = 2000
 
 
-def record_run(*, name: str, work: Callable[[], Mapping[str, int]]) -> JobRun:
-    """Run ``work`` in its own transaction and record the run: its counts, or why it failed.
+def record_run(*, name: str, work: Callable[[], Mapping[str, int]], atomic: bool = True) -> JobRun:
+    """Run ``work`` in its own transaction (``atomic``; without, for work that must not hold
+    one, such as a backup reading the database through a connection of its own while others
+    write) and record the run: its counts, or why it failed.
 
     A failure is recorded, logged and not raised: the scheduler goes on with the other jobs and
     the administrators see it on the jobs page and the overview.
     """
     run = JobRun.objects.create(name=name, started_at=timezone.now())
     try:
-        with transaction.atomic():
+        with transaction.atomic() if atomic else contextlib.nullcontext():
             counts = dict(work())
     except Exception as error:  # any failure is the run's result, recorded
         logger.exception("job %s failed", name)

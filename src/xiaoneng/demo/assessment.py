@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -40,14 +39,6 @@ DIRECTOR_WEIGHTS = {
     "false_inspections": "0.10",
     "training_hours": "0.05",
 }
-
-
-def director_items() -> list[services.Item]:
-    known = catalogue.load()
-    return [
-        services.Item(code, Decimal(weight), known[code].target, known[code].floor)
-        for code, weight in DIRECTOR_WEIGHTS.items()
-    ]
 
 
 def periods(first: dt.date, today: dt.date) -> list[Period]:
@@ -93,7 +84,7 @@ def build_assessment(
         role=Role.STATION_DIRECTOR,
         year=first.year,
         name=f"{first.year}年所长效能考核方案",
-        items=director_items(),
+        items=services.items_of(DIRECTOR_WEIGHTS),
         actor=leader,
     )
     count = 0

@@ -174,8 +174,8 @@ class Job:
     cadence: str
     schedule: str | Promise  # as the page and ``jobs status`` say it
     work: Callable[[dt.date], Mapping[str, int]]
-    # Run before the run's record, outside its transaction: the backup reads the database
-    # through a connection of its own while the others go on writing (ADR 0024).
+    # Run outside a transaction: the backup reads the database through a connection of its
+    # own while the others go on writing (ADR 0024).
     outside_transaction: bool = False
 
     def due_day(self, today: dt.date) -> dt.date:
@@ -233,26 +233,9 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
     job = JOBS[name]
     day = today or timezone.localdate()
     with acting_as(None):
-        if not job.outside_transaction:
-            return recorder.record_run(name=name, work=lambda: job.work(day))
-        started = timezone.now()
-        try:
-            counts = job.work(day)
-        except Exception as error:  # recorded as the run's failure below
-            failure = error
-
-            def work() -> Mapping[str, int]:
-                raise failure
-
-        else:
-
-            def work() -> Mapping[str, int]:
-                return counts
-
-        run = recorder.record_run(name=name, work=work)
-        JobRun.objects.filter(pk=run.pk).update(started_at=started)
-        run.started_at = started
-        return run
+        return recorder.record_run(
+            name=name, work=lambda: job.work(day), atomic=not job.outside_transaction
+        )
 
 
 def run_if_due(name: str) -> JobRun | None:

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -147,10 +147,16 @@ def check_items(kind: str, items: Sequence[Item]) -> None:
 
 def default_items(kind: str) -> list[Item]:
     """The starting weights of ``kind``, with each indicator's default target and floor."""
+    return items_of(DEFAULT_WEIGHTS[kind])
+
+
+def items_of(weights: Mapping[str, str]) -> list[Item]:
+    """``weights`` (indicator code → weight) with each indicator's default target and floor;
+    codes the catalogue does not know are left out."""
     known = catalogue.load()
     return [
         Item(code, Decimal(weight), known[code].target, known[code].floor)
-        for code, weight in DEFAULT_WEIGHTS[kind].items()
+        for code, weight in weights.items()
         if code in known
     ]
 
@@ -305,9 +311,10 @@ def compute(
     chosen = schemes_of(kind, period, ids)
     weightings = {s.pk: list(s.items.all()) for s in {*chosen.values(), scheme}}
     # Each indicator measured once, for the subjects whose scheme weighs it.
+    weighed = {pk: {row.indicator for row in rows} for pk, rows in weightings.items()}
     measured: dict[str, dict[int, catalogue.Measure]] = {}
     for code in dict.fromkeys(row.indicator for rows in weightings.values() for row in rows):
-        asked = [s for s in ids if any(r.indicator == code for r in weightings[chosen[s].pk])]
+        asked = [s for s in ids if code in weighed[chosen[s].pk]]
         measured[code] = known[code].measure(kind, asked, period) if asked else {}
     rows = []
     for subject, unit in people:

@@ -253,11 +253,8 @@ def _starting_rows(
 ) -> list[Any]:
     """The rows of a new scheme: the weights of the latest scheme for the role (else for the
     kind), or the recommended ones."""
-    schemes = Scheme.objects.filter(subject_kind=kind, year__lte=year)
-    latest = (
-        schemes.filter(role=role).order_by("-year", "-version").first()
-        or schemes.filter(role="").order_by("-year", "-version").first()
-    )
+    period = parse_period(str(year))
+    latest = services.scheme_for(kind, period, role) or services.scheme_for(kind, period)
     given = (
         {i.indicator: (i.weight, i.target, i.floor) for i in latest.items.all()}
         if latest
