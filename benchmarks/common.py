@@ -2,7 +2,7 @@
 timing helpers and the figures each script prints.
 
 Every benchmark owns its database: an SQLite file under ``benchmarks/out/`` (git-ignored) or,
-with ``--postgres``, the PostgreSQL database ``xiaoneng_bench``, dropped and created afresh.
+with ``--postgres``, the PostgreSQL database ``xiaoneng_bench_<name>``, dropped and created afresh.
 The project's own databases (``var/xiaoneng.sqlite3``, ``test``) are never touched.
 """
 
@@ -22,7 +22,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 PG_SERVER = os.environ.get("XIAONENG_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "xiaoneng_bench"
+# Each benchmark has a PostgreSQL database of its own (xiaoneng_bench_<name>), so that one kept
+# with --keep is not dropped by another run; a benchmark may set PG_DATABASE to share one.
+PG_DATABASE = ""
 RESULT_PREFIX = "BENCH-RESULT "
 REGION = "654002"
 # The demo county's neighbourhood (伊宁, Xinjiang): a box of about 0.3° × 0.25°.
@@ -39,7 +41,7 @@ def arguments(description: str, *, database: bool = True) -> argparse.ArgumentPa
         parser.add_argument(
             "--postgres",
             action="store_true",
-            help=f"run on PostgreSQL ({PG_SERVER}/{PG_DATABASE}, dropped and re-created)",
+            help=f"run on PostgreSQL ({PG_SERVER}/xiaoneng_bench_<name>, dropped and re-created)",
         )
         parser.add_argument(
             "--keep", action="store_true", help="keep the benchmark database afterwards"
@@ -50,9 +52,14 @@ def arguments(description: str, *, database: bool = True) -> argparse.ArgumentPa
 # Databases -------------------------------------------------------------------------------
 
 
+def pg_database(name: str) -> str:
+    """The PostgreSQL database of benchmark ``name``."""
+    return PG_DATABASE or f"xiaoneng_bench_{name}"
+
+
 def database_url(name: str, *, postgres: bool) -> str:
     if postgres:
-        return f"{PG_SERVER}/{PG_DATABASE}"
+        return f"{PG_SERVER}/{pg_database(name)}"
     return f"sqlite:///{OUT / (name + '.sqlite3')}"
 
 
@@ -71,8 +78,8 @@ def _pg_admin(statement: str) -> None:
 def create_database(name: str, *, postgres: bool) -> str:
     """An empty database for benchmark ``name``; returns its URL."""
     if postgres:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+        _pg_admin(f"DROP DATABASE IF EXISTS {pg_database(name)} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {pg_database(name)}")
     else:
         OUT.mkdir(parents=True, exist_ok=True)
         for path in _sqlite_files(name):
@@ -85,7 +92,7 @@ def drop_database(name: str, *, postgres: bool) -> None:
 
     connections.close_all()
     if postgres:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        _pg_admin(f"DROP DATABASE IF EXISTS {pg_database(name)} WITH (FORCE)")
     else:
         for path in _sqlite_files(name):
             path.unlink(missing_ok=True)

@@ -4,7 +4,7 @@ print one summary table of figures, targets and ratios against their baselines.
     python benchmarks/run.py [--quick] [--only NAME[,NAME]] [--postgres] [--strict]
 
 ``--postgres`` runs the database benchmarks on PostgreSQL as well (a database named
-``xiaoneng_bench`` on the server of ``XIAONENG_BENCH_POSTGRES``, default
+``xiaoneng_bench_<name>`` on the server of ``XIAONENG_BENCH_POSTGRES``, default
 postgres://postgres@127.0.0.1:5432, dropped afterwards). ``--strict`` exits 1 when a target is
 missed; a benchmark that fails always does.
 """
