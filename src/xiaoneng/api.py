@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
@@ -59,6 +61,7 @@ from xiaoneng.timeliness.callbacks.api import router as callback_router
 from xiaoneng.timeliness.clocks.api import router as clock_router
 from xiaoneng.timeliness.complaints.api import router as complaint_router
 from xiaoneng.timeliness.permits.api import router as permit_router
+from xiaoneng.web import limits, unavailable
 
 # django-ninja names an operation "<module>_<function>". The API modules moved into their
 # sub-domain folders (docs/architecture.md); the operation ids, which generated clients call,
@@ -276,6 +279,26 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     """A number in a body beyond what the database stores (SQLite's 64-bit integers)."""
     return api.create_response(request, error_body(_("数值超出范围")), status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def over_limit(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body, or a count of files or fields, over the server's limits (web/limits.py)."""
+    status, message = limits.over_limit(exc)
+    errors = [{"field": "body", "message": message}]
+    return api.create_response(request, error_body(message, errors), status=status)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database out of reach (restarting, failing over): nothing was kept, and the client
+    may send the request again after Retry-After (web/unavailable.py)."""
+    logger.warning("API %s %s: database unavailable", request.method, request.path, exc_info=exc)
+    response = api.create_response(request, error_body(unavailable.message()), status=503)
+    return unavailable.retry_later(response)
 
 
 @api.exception_handler(Exception)

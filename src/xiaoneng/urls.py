@@ -6,11 +6,17 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.api import api
+from xiaoneng.web import limits, unavailable
 from xiaoneng.web import views as web_views
 
 admin.site.site_header = _("效能监管子系统 · 管理后台")
 admin.site.site_title = _("效能监管管理后台")
 admin.site.index_title = _("数据维护")
+
+# A request over the size or count limits (web/limits.py), or otherwise malformed.
+handler400 = limits.bad_request
+# The database out of reach: 503 with Retry-After (web/unavailable.py); else the 500 page.
+handler500 = unavailable.server_error
 
 urlpatterns = [
     path("", web_views.home, name="home"),
