@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Func, IntegerField, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 EPOCH = dt.date(1970, 1, 1)
 
 
@@ -188,3 +190,40 @@ def between_days(queryset: QuerySet[M], field: str, start: dt.date, end: dt.date
     return queryset.alias(**{alias: DayNumber(field)}).filter(
         **{f"{alias}__gte": day_number(start), f"{alias}__lte": day_number(end)}
     )
+
+
+def beside(read: Callable[[], T]) -> Callable[[], T]:
+    """Start ``read`` on a thread with a database connection of its own; returns the function
+    that waits for its value (or raises its error).
+
+    Two large reads then overlap: on PostgreSQL each query's time is mostly the server's, on
+    the other core, and the client's wait releases the GIL. Where another connection might not
+    see what this one sees — inside a transaction (its uncommitted rows; the test suite's
+    case) or on an in-memory SQLite database — ``read`` runs here and now instead. The two
+    connections' reads are not one snapshot: a record written between them may be in one
+    only, as between any two queries outside a transaction.
+    """
+    name = str(connection.settings_dict["NAME"])
+    in_memory = connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name)
+    if connection.in_atomic_block or in_memory:
+        try:
+            value = read()
+        except Exception as error:  # raised by the wait, as from the thread
+            failed = error
+
+            def fail() -> T:
+                raise failed
+
+            return fail
+        return lambda: value
+
+    def run() -> T:
+        try:
+            return read()
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaoneng-read")
+    future = executor.submit(run)
+    executor.shutdown(wait=False)
+    return future.result

@@ -129,15 +129,17 @@ class Signed:
     history: History
 
 
-def read_history(
-    before: dt.date | None = None, *, near: Visits | None = None, places: Places | None = None
-) -> Signed:
-    """The signed inspections before ``before``, in order of day and ID.
+@dataclass
+class _HistoryRows:
+    """The signed inspections' rows as read (ID, entity, day number, unit and, with ``near``,
+    latitude and longitude) in order of day and ID, and their findings (inspection ID,
+    severity's index)."""
 
-    ``near`` narrows the read to what the features of those few visits need: their entities'
-    inspections, and the year's inspections around their places. ``places``: the entities'
-    places if already read.
-    """
+    matrix: FloatArray
+    found: IntArray
+
+
+def _history_rows(before: dt.date | None, near: Visits | None = None) -> _HistoryRows:
     rows = Inspection.objects.filter(status=Inspection.Status.SIGNED, amends__isnull=True)
     if near is not None:
         rows = rows.filter(_around(near))
@@ -158,12 +160,6 @@ def read_history(
         # million rows by its ID, six times slower than reading the whole table.
         matrix = matrix[matrix[:, 2] < (before - dt.date(1970, 1, 1)).days]
     matrix = matrix[np.lexsort((matrix[:, 0], matrix[:, 2]))]
-    ids = matrix[:, 0].astype(np.int64)
-    entity = matrix[:, 1].astype(np.int64)
-    if near is not None:
-        latitude, longitude = matrix[:, 4].copy(), matrix[:, 5].copy()
-    else:
-        latitude, longitude = (places or Places.read()).of(entity)
     findings = Finding.objects.filter(inspection__isnull=False)
     if near is not None:
         findings = findings.filter(inspection_id__in=rows.values("id"))
@@ -176,7 +172,32 @@ def read_history(
         .values_list("inspection_id", "_severity"),
         2,
     )
-    counts = _counts_by_severity(ids, found)
+    return _HistoryRows(matrix, found)
+
+
+def read_history(
+    before: dt.date | None = None,
+    *,
+    near: Visits | None = None,
+    places: Places | None = None,
+    rows: _HistoryRows | None = None,
+) -> Signed:
+    """The signed inspections before ``before``, in order of day and ID.
+
+    ``near`` narrows the read to what the features of those few visits need: their entities'
+    inspections, and the year's inspections around their places. ``places``: the entities'
+    places if already read; ``rows``: the inspections' and findings' rows if already read
+    (``_history_rows`` of the same ``before`` and ``near``).
+    """
+    read = rows or _history_rows(before, near)
+    matrix = read.matrix
+    ids = matrix[:, 0].astype(np.int64)
+    entity = matrix[:, 1].astype(np.int64)
+    if near is not None:
+        latitude, longitude = matrix[:, 4].copy(), matrix[:, 5].copy()
+    else:
+        latitude, longitude = (places or Places.read()).of(entity)
+    counts = _counts_by_severity(ids, read.found)
     history = History(
         entity=entity,
         dates=_day_numbers(matrix[:, 2]),
@@ -438,7 +459,11 @@ def external_ids(inspection_ids: IntArray) -> IntArray:
 def read_register(on: dt.date, entity_ids: Iterable[int] | None = None) -> Visits:
     """One visit per entity in business (or per entity of ``entity_ids``) on day ``on``."""
     register = None
+    history_rows = None
     if entity_ids is None:
+        # The whole history is read on a connection of its own while the register is read
+        # here: on PostgreSQL each query's time is mostly the server's, on the other core.
+        history_rows = arrays.beside(lambda: _history_rows(on))
         # The entities in business come from the read of every entity's columns, not from a
         # query of their own (a second pass over the register's widest table).
         register = _Register.read()
@@ -461,6 +486,7 @@ def read_register(on: dt.date, entity_ids: Iterable[int] | None = None) -> Visit
     if few:
         history = read_history(on, near=visits).history
     else:
-        history = read_history(on, places=described.places).history
+        rows = history_rows() if history_rows is not None else None
+        history = read_history(on, places=described.places, rows=rows).history
     visits.numeric.update(history_features(visits, history))
     return visits
