@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("xiaoneng.reports.urls")),
     path("", include("xiaoneng.reports.ledger.urls")),
     path("", include("xiaoneng.reports.assessment.urls")),
+    path("", include("xiaoneng.documents.urls")),
     path("", include("xiaoneng.web.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

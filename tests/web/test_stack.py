@@ -18,144 +18,41 @@ skipped, unless ``XIAONENG_REQUIRE_E2E=1`` (set in CI), in which case it fails.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
-import json
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
-from pathlib import Path
-from typing import Any, NoReturn
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
 
+from tests.web.stack_kit import (
+    WAIT_SECONDS,
+    Browser,
+    Stack,
+    own_database,
+    own_redis,
+    post_form,
+    running_stack,
+)
+
 pytestmark = pytest.mark.slow  # migrates PostgreSQL and starts the stack in subprocesses
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 REDIS_URL = "redis://127.0.0.1:6379/13"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 LIMIT = 3  # XIAONENG_LOGIN_FAILURE_LIMIT of the stack
-WAIT_SECONDS = 30
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-
-
-# The services: PostgreSQL and Redis ------------------------------------------------------------
-
-
-def unavailable(reason: str) -> NoReturn:
-    if os.environ.get("XIAONENG_REQUIRE_E2E") == "1":
-        pytest.fail(f"{reason} (XIAONENG_REQUIRE_E2E=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-def server_url() -> str:
-    """The PostgreSQL server of DATABASE_URL when that is PostgreSQL, without its database."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = DEFAULT_SERVER
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
-
-
-def pg_admin(server: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as admin:
-        admin.execute(statement)
 
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A PostgreSQL database of the stack's own; its URL."""
-    import psycopg
-
-    server = server_url()
-    name = f"xiaoneng_stack_{os.getpid()}"
-    try:
-        pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        pg_admin(server, f"CREATE DATABASE {name}")
-    except psycopg.Error as error:
-        first = str(error).splitlines()[0]
-        unavailable(f"PostgreSQL not reachable at {server} ({first}): start it to run this")
-    try:
-        yield f"{server}/{name}"
-    finally:
-        pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with own_database(f"xiaoneng_stack_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def redis_url() -> str:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        client.ping()
-        client.flushdb()  # database 13 is this test's own
-    except redis.RedisError as error:
-        unavailable(f"Redis not reachable at {REDIS_URL} ({error}): start redis-server to run this")
-    return REDIS_URL
-
-
-# The stack: gunicorn and the job consumer ------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Stack:
-    port: int
-    env: dict[str, str]
-    var: Path
-    world: dict[str, Any]
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """``xiaoneng ARGS`` with the stack's environment, as an operator runs it."""
-        done = subprocess.run(
-            [BIN / "xiaoneng", *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, f"xiaoneng {' '.join(args)}: {done.stderr}"
-        return done
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {log.name}\n{log.read_text()[-3000:]}" for log in sorted(self.var.glob("*.log"))
-        )
-
-
-def start(command: list[Any], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        # a session of its own: the whole process group (gunicorn's workers too) is stopped
-        return subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    return own_redis(REDIS_URL)  # database 13 is this test's own
 
 
 @pytest.fixture(scope="module")
@@ -163,112 +60,15 @@ def stack(
     database: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("stack-var")
-    port = free_port()
-    drop = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL"}
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("XIAONENG_") and k not in drop}
-    env = clean | {
-        "DATABASE_URL": database,
-        "REDIS_URL": redis_url,
-        "XIAONENG_VAR": str(var),
-        "XIAONENG_SECRET_KEY": "stack-test-" + "k" * 40,
-        "XIAONENG_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "XIAONENG_BEHIND_HTTPS_PROXY": "1",
-        "XIAONENG_TRUSTED_PROXIES": "127.0.0.1",
-        "XIAONENG_LOGIN_FAILURE_LIMIT": str(LIMIT),
-        "PYTHONPATH": str(ROOT),  # the shell below imports tests.web.stack_world
-    }
-    stack = Stack(port=port, env=env, var=var, world={})
-    stack.cli("manage", "migrate", "--noinput", "-v", "0")
-    built = stack.cli(
-        "manage", "shell", "-v", "0", "-c", "from tests.web.stack_world import build; build()"
-    )
-    stack.world = json.loads(built.stdout.strip().splitlines()[-1])
-    stack.world["token"] = stack.cli("token", "create", stack.world["officer"]).stdout.strip()
-    web = start(
-        [BIN / "gunicorn", "-c", ROOT / "deploy" / "gunicorn.conf.py"], env, var / "web.log"
-    )
-    worker = None
-    try:
-        worker = start([BIN / "xiaoneng", "worker", "--max-delay", "0.5"], env, var / "worker.log")
-        deadline = time.monotonic() + WAIT_SECONDS
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert web.poll() is None and time.monotonic() < deadline, stack.logs()
-                time.sleep(0.1)  # waiting for gunicorn to bind
+    with running_stack(
+        database,
+        redis_url,
+        var,
+        "tests.web.stack_world",
+        XIAONENG_LOGIN_FAILURE_LIMIT=str(LIMIT),
+    ) as stack:
+        stack.world["token"] = stack.cli("token", "create", stack.world["officer"]).stdout.strip()
         yield stack
-    finally:
-        if worker is not None:
-            stop(worker)
-        stop(web)
-
-
-# HTTP as nginx passes it on ---------------------------------------------------------------------
-
-
-@dataclass
-class Browser:
-    """A client behind nginx: HTTPS for it, from ``address``, keeping its cookies."""
-
-    port: int
-    address: str = "10.1.2.3"
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def raw(self, method: str, path: str, body: bytes = b"", **headers: str) -> bytes:
-        """The request's bytes exactly as nginx sends them to gunicorn."""
-        host = f"127.0.0.1:{self.port}"
-        lines = [
-            f"{method} {path} HTTP/1.1",
-            f"Host: {host}",
-            "X-Forwarded-Proto: https",
-            f"X-Forwarded-For: {self.address}",
-            f"Referer: https://{host}/login/",
-            "Connection: close",
-            f"Content-Length: {len(body)}",
-        ]
-        if self.cookies:
-            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
-        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-    def send(self, connection: socket.socket, request: bytes) -> Any:
-        """Finish sending ``request`` on ``connection`` and read the answer."""
-        connection.sendall(request)
-        response = http.client.HTTPResponse(connection)
-        response.begin()
-        response.text = response.read().decode()  # type: ignore[attr-defined]
-        connection.close()
-        for header in response.msg.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response
-
-    def request(self, method: str, path: str, body: bytes = b"", **headers: str) -> Any:
-        connection = socket.create_connection(("127.0.0.1", self.port), timeout=30)
-        return self.send(connection, self.raw(method, path, body, **headers))
-
-    def form(self, path: str, values: dict[str, str]) -> bytes:
-        """A form post's bytes, with the CSRF token of the page (read first)."""
-        page = self.request("GET", path)
-        assert page.status == 200, page.text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert token, page.text
-        body = urlencode({"csrfmiddlewaretoken": token.group(1), **values}).encode()
-        return self.raw("POST", path, body, Content_Type="application/x-www-form-urlencoded")
-
-    def json(self, method: str, path: str, payload: Any = None, **headers: str) -> Any:
-        body = json.dumps(payload).encode() if payload is not None else b""
-        response = self.request(method, path, body, Content_Type="application/json", **headers)
-        response.data = json.loads(response.text) if response.text else None
-        return response
-
-
-def post_form(browser: Browser, path: str, values: dict[str, str]) -> Any:
-    request = browser.form(path, values)
-    return browser.send(socket.create_connection(("127.0.0.1", browser.port), timeout=30), request)
 
 
 # The scenario -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Nothing is added to or removed from a signed record.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from typing import IO, Any
@@ -33,6 +34,12 @@ from xiaoneng.org.models import Officer
 
 PDF_MAGIC = b"%PDF-"
 NAME_MAX = 200
+
+
+class StorageFull(DomainError):
+    """The media disk has no room for the file: nothing was saved (507 Insufficient Storage)."""
+
+    status_code = 507
 
 
 class FileMissing(DomainError):
@@ -151,10 +158,10 @@ def add_attachment(
             uploaded_by=officer,
         )
         stored = attachment_path(attachment, name)
-        if default_storage.exists(stored):
+        if default_storage.exists(stored) and default_storage.size(stored) == upload.size:
             attachment.file.name = stored  # the same content is kept once
         else:
-            attachment.file.save(name, upload, save=False)
+            _store(attachment, name, upload, stored)
         attachment.save()
         audit.record(
             current,
@@ -164,6 +171,24 @@ def add_attachment(
         clear_signatures(inspection=current)
         _touch(current, inspection, officer)
     return attachment
+
+
+def _store(attachment: Attachment, name: str, upload: Any, stored: str) -> None:
+    """Write the file under its digest. A write that fails (the disk full) leaves no part of
+    it behind: a part would be taken for the whole file by the next upload of the same photo."""
+    if default_storage.exists(stored):
+        default_storage.delete(stored)  # the part a failed write left (its size is wrong)
+    try:
+        attachment.file.save(name, upload, save=False)
+    except OSError as error:
+        if default_storage.exists(stored):
+            default_storage.delete(stored)
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StorageFull(
+            _("服务器存储空间已满，文件“%(name)s”未保存，检查记录未改变。请联系系统管理员。")
+            % {"name": name}
+        ) from None
 
 
 def _touch(current: Inspection, given: Inspection, officer: Officer) -> None:

@@ -24,7 +24,7 @@ from xiaoneng.core.pages import Choice, among, is_day, is_flag, known_filters, p
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists import services as checklists
 from xiaoneng.inspections.checklists.models import Checklist, InspectionKind
-from xiaoneng.inspections.records.attachments import add_attachment
+from xiaoneng.inspections.records.attachments import StorageFull, add_attachment
 from xiaoneng.inspections.records.drafts import save_draft
 from xiaoneng.inspections.records.forms import FromTaskForm, InspectionForm, SignForm, StartForm
 from xiaoneng.inspections.records.models import Inspection, TraceFlag
@@ -282,7 +282,7 @@ def inspection_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             inspection = _save_form(request, inspection, form)
-        except (InvalidInput, Conflict) as error:
+        except (InvalidInput, Conflict, StorageFull) as error:
             # Nothing was saved: the form comes back with what the officer typed.
             form.add_service_errors(error)
             refused = form
