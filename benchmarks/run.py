@@ -38,6 +38,8 @@ BENCHMARKS = {
     "risk": ("bench_risk.py", True),
     "ledger": ("bench_ledger.py", True),
     "assessment": ("bench_assessment.py", True),
+    # Always on PostgreSQL (its servers share one database), so run once, not per variant.
+    "load": ("bench_load.py", False),
 }
 
 

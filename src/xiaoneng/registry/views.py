@@ -22,6 +22,7 @@ from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import Choice, act, among, is_flag, known_filters, paginate
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.org import access
@@ -51,6 +52,14 @@ def _entities(request: OfficerRequest) -> Any:
     )
 
 
+def _listed(request: OfficerRequest) -> Any:
+    """The list's rows with only what the table shows joined: the grid (without its boundary,
+    a polygon decoded for nothing on every row) and the industry, not the unit or claimant."""
+    return scoped(
+        Entity.objects.select_related("grid", "industry").defer("grid__boundary"), request.user
+    )
+
+
 def _entity(request: OfficerRequest, uscc: str) -> Entity:
     return get_scoped(_entities(request), request.user, uscc=uscc)
 
@@ -71,7 +80,7 @@ def entity_list(request: OfficerRequest) -> HttpResponse:
         include_archived=Choice(_("含已归档"), is_flag),
     )
     filters = EntityFilter.from_params(params)
-    page = paginate(request, filters.apply(_entities(request)).order_by("id"))
+    page = paginate(request, filters.apply(_listed(request)).order_by("id"))
     context = {
         "page": page,
         "filters": filters,
@@ -265,6 +274,7 @@ def outside_grids(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def grid_map(request: OfficerRequest) -> HttpResponse:
     """Grid polygons and entity points on a plain background (no tile server).
 
@@ -316,6 +326,7 @@ def _map_zoom(text: str) -> int | None:
 
 
 @login_required
+@stale_reads
 def entity_points(request: OfficerRequest) -> JsonResponse:
     """Entity positions for the map within the view's box: ``[lon, lat, class, uscc]``.
 
@@ -405,6 +416,7 @@ def transfer(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def export(request: OfficerRequest, kind: str) -> HttpResponse:
     try:
         exported = export_file(

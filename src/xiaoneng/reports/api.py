@@ -10,6 +10,7 @@ from typing import Any
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from xiaoneng.core.routing import stale_ok
 from xiaoneng.org.models import Unit
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.leader.queries import oversight
@@ -165,7 +166,8 @@ def get_period_report(request: OfficerRequest, query: Query[PeriodQuery]) -> dic
     start, end, unit = parse_request(
         start=query.start, end=query.end, unit_code=query.unit, user=request.user
     )
-    report = period_report(start=start, end=end, unit=unit, user=request.user)
+    with stale_ok():  # a report (core/routing.py)
+        report = period_report(start=start, end=end, unit=unit, user=request.user)
     return {
         "start": report.start,
         "end": report.end,
@@ -208,9 +210,10 @@ class OversightOut(Schema):
     summary="What is overdue, flagged or escalated, counted by unit (督查总览)",
 )
 def get_oversight(request: OfficerRequest) -> dict[str, Any]:
-    view = oversight(user=request.user)
-    ids = {u for item in view.items for u in item.by_unit}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    with stale_ok():  # the leader's dashboard (core/routing.py)
+        view = oversight(user=request.user)
+        ids = {u for item in view.items for u in item.by_unit}
+        units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     return {
         "today": view.today,
         "notes": view.notes,

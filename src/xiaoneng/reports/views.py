@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from xiaoneng.core.errors import DomainError
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.core.scoping import scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Unit
@@ -39,6 +40,7 @@ def _download(report: Any, kind: str) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def period_report_page(request: OfficerRequest) -> HttpResponse:
     """期间报告 of a unit in the user's scope; ``download=xlsx|md`` answers the file instead."""
     today = timezone.localdate()
@@ -78,12 +80,14 @@ def period_report_page(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def timeliness_bulletin_page(request: OfficerRequest) -> HttpResponse:
     """每月一通报 (篇9) of the user's scope: ``?month=YYYY-MM`` (default: last month)."""
     return _timeliness_bulletin(request, xlsx=False)
 
 
 @login_required
+@stale_reads
 def timeliness_bulletin_xlsx(request: OfficerRequest) -> HttpResponse:
     """The monthly bulletin as XLSX (a bad month answers the page with its error, 422)."""
     return _timeliness_bulletin(request, xlsx=True)

@@ -18,6 +18,7 @@ from xiaoneng.ads.notices.views import notices_for
 from xiaoneng.ads.operators.views import checks_for
 from xiaoneng.ads.stats.figures import HEADER, Figures, ad_figures, sheet_rows
 from xiaoneng.core.pages import parse_day
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.core.scoping import scoped
 from xiaoneng.core.tabular import write_sheet
 from xiaoneng.org.models import Unit
@@ -69,6 +70,7 @@ def figures_for(request: OfficerRequest) -> tuple[Figures, dict[str, str], dict[
 
 
 @login_required
+@stale_reads
 def ad_stats(request: OfficerRequest) -> HttpResponse:
     """Ads monitored, hits, confirmed, notices, complied and cases by month, medium, category
     and unit."""
@@ -93,6 +95,7 @@ def ad_stats(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def ad_stats_xlsx(request: OfficerRequest) -> HttpResponse:
     """The stats page's figures as an XLSX workbook."""
     from openpyxl import Workbook

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.oversight.leader.queries import LIST_LIMIT, oversight
 
@@ -23,6 +24,7 @@ LATE = frozenset(
 
 
 @login_required
+@stale_reads
 def leader_view(request: OfficerRequest) -> HttpResponse:
     """What is overdue, flagged or escalated in the user's scope (局领导监控, 篇2)."""
     view = oversight(user=request.user)

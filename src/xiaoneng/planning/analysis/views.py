@@ -18,6 +18,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.forms import ReasonForm, posted
 from xiaoneng.core.history import readable
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.org import access
 from xiaoneng.org.models import Officer, Unit
@@ -38,6 +39,7 @@ def _matters(user: Officer) -> list[tuple[str, str, int]]:
 
 
 @login_required
+@stale_reads
 def coverage(request: OfficerRequest) -> HttpResponse:
     """Duplicates and blanks of one matter over the entities the user may see."""
     matter = coverages.matter_of(request.GET.get("matter"))
@@ -78,6 +80,7 @@ def coverage_entities(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def coverage_export(request: OfficerRequest) -> HttpResponse:
     """The drill-down's entities as CSV or XLSX."""
     matter = coverages.matter_of(request.GET.get("matter"))
@@ -234,6 +237,7 @@ def staffing_chart(result: staffings.Staffing) -> dict[str, Any]:
 
 
 @login_required
+@stale_reads
 def staffing(request: OfficerRequest) -> HttpResponse:
     """Workload against officers by station and grid, the 70 % rule, suggested moves."""
     values = staffings.Settings().as_params() | {k: v for k, v in request.GET.items() if v}

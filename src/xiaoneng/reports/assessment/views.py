@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import DomainError, Missing
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
 from xiaoneng.registry.views import map_context
@@ -33,6 +34,7 @@ def _kind(value: str | None) -> str:
 
 
 @login_required
+@stale_reads
 def assessment_page(request: OfficerRequest) -> HttpResponse:
     """效能考核: the ranking of one period for officers or stations, within the user's scope."""
     today = timezone.localdate()
@@ -85,6 +87,7 @@ def compute_page(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def result_page(request: OfficerRequest, result_id: int) -> HttpResponse:
     """One subject's score: each indicator's value, what it counted, weight and score."""
     result = queries.result_for(request.user, result_id)
@@ -106,6 +109,7 @@ def result_page(request: OfficerRequest, result_id: int) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def records_page(request: OfficerRequest, result_id: int, code: str) -> HttpResponse:
     """The records behind one indicator of a result, read from the records as they are now."""
     result = queries.result_for(request.user, result_id)
@@ -271,6 +275,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@stale_reads
 def bulletin_page(request: OfficerRequest) -> HttpResponse:
     """效能通报 of a period for the user's scope; ``download=xlsx|md`` answers the file."""
     today = timezone.localdate()
@@ -301,6 +306,7 @@ def bulletin_page(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def cockpit_page(request: OfficerRequest) -> HttpResponse:
     """效能驾驶舱: the month's figures of the user's scope, its trend and its parts."""
     month = request.GET.get("month") or None
@@ -332,6 +338,7 @@ def cockpit_page(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def cockpit_today(request: OfficerRequest) -> HttpResponse:
     """The cockpit's live counts of today (overdue, waiting), as cards the page loads after it
     has shown the stored figures: counting them reads the whole register."""

@@ -20,6 +20,7 @@ from xiaoneng.core.errors import DomainError, NotPermitted
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import paginate
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.core.scoping import scoped
 from xiaoneng.inspections.models import Inspection
 from xiaoneng.org import access
@@ -233,6 +234,7 @@ def quota_list(request: OfficerRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads
 def efficiency_page(request: OfficerRequest) -> HttpResponse:
     """执法效能: ratios by unit, campaign or kind; overspends; 运动式执法."""
     values = _filter_values(request)

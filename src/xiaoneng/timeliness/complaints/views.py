@@ -22,6 +22,7 @@ from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import Choice, act, among, is_flag, known_filters, paginate, params_query
 from xiaoneng.core.pages import parse_day as page_day
+from xiaoneng.core.routing import stale_reads
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.core.tabular import Column, write_sheet
 from xiaoneng.org import access
@@ -289,6 +290,7 @@ def figures_for(request: OfficerRequest) -> tuple[Figures, dict[str, str], dict[
 
 
 @login_required
+@stale_reads
 def complaint_stats(request: OfficerRequest) -> HttpResponse:
     """Counts by kind, channel, topic, unit and entity for a period, and the rates."""
     figures, values, errors = figures_for(request)
@@ -332,6 +334,7 @@ def stats_rows(figures: Figures) -> list[tuple[str, str, Any]]:
 
 
 @login_required
+@stale_reads
 def complaint_stats_xlsx(request: OfficerRequest) -> HttpResponse:
     """The stats page's figures as an XLSX workbook."""
     from openpyxl import Workbook
