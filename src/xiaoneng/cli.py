@@ -34,6 +34,7 @@ VERBS = {
     "targeting": "risk model: train, score the register or a file, evaluate a period, status",
     "backup": "back up the database and media files with a checked manifest: backup -o DIR",
     "restore": "restore a backup made by xiaoneng backup (checks it first): restore DIR [--force]",
+    "document": "enforcement documents (执法文书) as PDF: document inspection ID -o FILE.pdf",
     "manage": "any Django management command (migrate, createsuperuser, shell…)",
 }
 

@@ -3,6 +3,7 @@
 Everything a deployment changes comes from the environment:
 
 - ``DATABASE_URL``: defaults to the SQLite file ``var/xiaoneng.sqlite3``; PostgreSQL in production.
+- ``DATABASE_REPLICA_URL``: a PostgreSQL streaming replica for reads that may be stale.
 - ``XIAONENG_VAR``: folder for the SQLite file, the secret key and uploads (default ``./var``).
 - ``XIAONENG_SECRET_KEY``, ``XIAONENG_DEBUG``, ``XIAONENG_ALLOWED_HOSTS`` (comma separated).
 - Behind an HTTPS proxy: ``XIAONENG_BEHIND_HTTPS_PROXY``, ``XIAONENG_CSRF_TRUSTED_ORIGINS``,
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "xiaoneng.ads.governance",
     "xiaoneng.online",
     "xiaoneng.risk",
+    "xiaoneng.documents",
     "xiaoneng.reports",
     "xiaoneng.reports.ledger",
     "xiaoneng.reports.assessment",
@@ -138,6 +140,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+# A PostgreSQL streaming replica of the primary (docs/operations.md, "Read replica"): reads that
+# may be a little stale — reports, exports, dashboards, the map — go to it (core/routing.py).
+# In a test run it mirrors the test database, and the router then reads everything on default.
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICA_NAME = DATABASES["replica"]["NAME"]  # a test run's mirror renames it
+    DATABASE_ROUTERS = ["xiaoneng.core.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Officer"
@@ -269,6 +279,9 @@ TRACE_CHECKS = {
 # The issuing authority's short name at the head of document numbers (文书编号), e.g.
 # 伊市监责改〔2026〕0001号 for a rectification order.
 DOCUMENT_NUMBER_PREFIX = os.environ.get("XIAONENG_DOCUMENT_NUMBER_PREFIX", "伊市监")
+# The address the public reaches this system at: an issued document's QR code points at
+# PUBLIC_BASE_URL/verify/<code>/ (issue 15; docs/documents.md).
+PUBLIC_BASE_URL = os.environ.get("XIAONENG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Director spot checks (所长抽查, 篇2): the share of each officer's signed inspections of a
 # month put to the director, and at least this many per officer who signed any.
 DIRECTOR_REVIEW_RATE = float(os.environ.get("XIAONENG_DIRECTOR_REVIEW_RATE", "0.05"))

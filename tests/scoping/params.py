@@ -227,6 +227,8 @@ FILLS: list[tuple[str, Fill]] = [
     # org.training (the east station's own session)
     ("training:session_*.pk", east("training_session")),
     ("/api/v1/training/sessions/*.session_id", east("training_session")),
+    # documents: the public verification page of an issued document
+    ("documents:verify.code", shared("issued_document", "verification_code")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),

@@ -36,6 +36,7 @@ from tests.scoping import (
 )
 from tests.scoping.timeliness import accountability, callbacks, clocks, complaints, permits
 from xiaoneng.cases.models import Case, TargetMetric
+from xiaoneng.documents.services import issue_document
 from xiaoneng.inspections.followup.consequences import after_signing
 from xiaoneng.inspections.followup.exits import report_exit_operating
 from xiaoneng.inspections.followup.services import issue_rectification
@@ -110,6 +111,10 @@ def build_world() -> World:
     assessment_east, assessment_shared = assessment.records(county)
     east |= assessment_east
     shared |= assessment_shared
+    # The east inspection's 现场检查笔录: its verification page is public (no station's own).
+    shared["issued_document"] = issue_document(
+        kind="inspection", record_id=east["inspection"].pk, actor=county.east_officer
+    )
     outside_lon, outside_lat = county.outside_point()  # in no grid: the bureau's own
     outside = make_entity(name="网格外专属小卖部", longitude=outside_lon, latitude=outside_lat)
     secrets = [outside.name, outside.uscc, county.east.name, county.east_grid.code]

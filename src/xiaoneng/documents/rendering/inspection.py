@@ -1,0 +1,144 @@
+"""现场检查笔录 (kind "inspection") from a signed inspection record.
+
+Laid out after 文书 9 "现场笔录" of SAMR's 《市场监督管理行政处罚文书格式范本（2021年修订版）》
+(国市监法发〔2021〕42号): the party block, the time and place of the check, the officers with
+their certificate numbers, what was found on site, and the signature lines — with the record's
+checklist items, findings and summary as 现场情况 (docs/documents.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.errors import InvalidInput, Missing
+from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
+from xiaoneng.inspections.followup.models import Finding, Rectification
+from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, ItemResult
+
+TITLE = "现场检查笔录"
+DASH = "—"
+
+
+def load(record_id: int) -> Inspection:
+    """The inspection with what its document prints, in a handful of queries."""
+    inspection = (
+        Inspection.objects.select_related("entity", "unit", "lead_officer", "checklist")
+        .prefetch_related(
+            Prefetch(
+                "team",
+                queryset=InspectionOfficer.objects.select_related("officer").order_by("id"),
+            ),
+            Prefetch(
+                "results",
+                queryset=ItemResult.objects.select_related("item").order_by("item__position"),
+            ),
+        )
+        .filter(pk=record_id)
+        .first()
+    )
+    if inspection is None:
+        raise Missing(_("没有编号为 %(id)s 的检查记录") % {"id": record_id})
+    return inspection
+
+
+def refuse_unless_issuable(inspection: Inspection) -> None:
+    """Only a signed record is evidence: a draft can still change, so it issues no document."""
+    if inspection.status != Inspection.Status.SIGNED:
+        raise InvalidInput.single(
+            "status",
+            _(
+                "检查记录 #%(id)s 尚未签名（%(status)s），不能出具现场检查笔录；"
+                "全体检查人员签名后再出具。"
+            )
+            % {"id": inspection.pk, "status": inspection.get_status_display()},
+        )
+
+
+def _moment(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y年%m月%d日%H时%M分") if value else ""
+
+
+def _period(inspection: Inspection) -> str:
+    start, end = inspection.started_at, inspection.finished_at
+    if start and end:
+        return f"{_moment(start)}至{timezone.localtime(end):%H时%M分}"
+    return f"{inspection.visited_on:%Y年%m月%d日}"
+
+
+def render(inspection: Inspection, stamp: Stamp) -> bytes:
+    """The PDF of ``inspection``'s 现场检查笔录."""
+    entity = inspection.entity
+    team = list(inspection.team.all())
+    pdf = DocumentPdf(stamp)
+    pdf.field("当事人", entity.name)
+    pdf.field("统一社会信用代码", entity.uscc)
+    pdf.field("住所（经营场所）", entity.address)
+    pdf.field("法定代表人（负责人、经营者）", entity.legal_representative)
+    pdf.field("检查时间", _period(inspection))
+    place = entity.address or DASH
+    if inspection.checkin_longitude is not None and inspection.checkin_latitude is not None:
+        place += (
+            f"（现场签到 {_moment(inspection.checkin_at)}，"
+            f"经度 {inspection.checkin_longitude:.6f}，纬度 {inspection.checkin_latitude:.6f}）"
+        )
+    pdf.field("检查地点", place)
+    pdf.fields(
+        [
+            ("检查方式", inspection.get_kind_display()),
+            ("检查来源", inspection.get_origin_display()),
+        ]
+    )
+    for row in team:
+        pdf.fields(
+            [("执法人员", str(row.officer)), ("执法证号", row.officer.certificate_number or DASH)]
+        )
+    pdf.field("记录人", str(inspection.lead_officer))
+    pdf.paragraph(
+        "告知：执法人员已向当事人出示执法证件，表明身份（《中华人民共和国行政处罚法》第五十五条），"
+        "并依照检查事项清单进行检查。"
+    )
+    _situation(pdf, inspection)
+    pdf.heading("当事人意见")
+    pdf.paragraph("＿" * 40)
+    pdf.signature_line("当事人签名或者盖章")
+    signed = "、".join(
+        f"{row.officer}（{_moment(row.signed_at)} 电子签名）" for row in team if row.signed_at
+    )
+    pdf.signature_line("执法人员签名", signed)
+    return pdf.to_bytes()
+
+
+def _situation(pdf: DocumentPdf, inspection: Inspection) -> None:
+    """现场情况: each checklist item with its result and note, the findings, the summary."""
+    pdf.heading(f"现场情况（检查清单：{inspection.checklist.title}）")
+    if not inspection.entity_operating:
+        pdf.paragraph("检查时当事人不在营业。")
+    rows = [
+        (r.item.number, r.item.title, r.get_result_display(), r.note or "")
+        for r in inspection.results.all()
+    ]
+    pdf.grid(("序号", "检查事项", "结论", "说明"), rows, widths=(12, 88, 18, 47))
+    findings = list(
+        Finding.objects.filter(inspection=inspection)
+        .select_related("item")
+        .order_by("item__position")
+    )
+    if findings:
+        pdf.heading("发现的问题")
+        for index, finding in enumerate(findings, start=1):
+            pdf.paragraph(f"{index}. 第 {finding.item.number} 项：{finding.description}")
+    orders = list(
+        Rectification.objects.filter(inspection=inspection)
+        .order_by("id")
+        .values_list("number", flat=True)
+    )
+    if orders:
+        pdf.paragraph("处理措施：已责令改正（" + "、".join(orders) + "）。")
+    pdf.heading("检查情况")
+    pdf.paragraph(inspection.summary or DASH)
+    failed = sum(1 for r in inspection.results.all() if r.result == ItemResult.Result.FAIL)
+    pdf.paragraph(f"共检查 {len(rows)} 项，不符合 {failed} 项。")

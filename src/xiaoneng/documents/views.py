@@ -1,0 +1,99 @@
+"""The public verification page of an issued document (no log-in): whoever holds the paper
+types its short code or scans its QR code, and sees what was issued under it — the kind, the
+number, the version, the day, the issuing bureau and the SHA-256 of the PDF — and may upload
+the PDF they were given to learn whether it is that file, unchanged.
+
+It shows nothing of the record itself (the party's name, the findings): a code on a paper
+opens no more than the paper says. An unknown code answers 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from xiaoneng.documents.models import IssuedDocument
+from xiaoneng.documents.services import CODE_ALPHABET, CODE_LENGTH, bureau_name
+from xiaoneng.inspections.records.attachments import human_size
+
+# The largest PDF compared: a document of many pages with its photos stays far below.
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def normalise(code: str) -> str:
+    """A code as typed from paper: spaces and dashes dropped, lower case raised."""
+    return "".join(ch for ch in code.upper() if ch not in " -")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("核验码"), max_length=40)
+
+    def clean_code(self) -> str:
+        code = normalise(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+            raise forms.ValidationError(
+                _("核验码应为 %(length)d 位字母和数字（不含 0、1、I、L、O）。")
+                % {"length": CODE_LENGTH}
+            )
+        return code
+
+
+class CompareForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("收到的 PDF 文件"))
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PDF_BYTES:
+            raise forms.ValidationError(
+                _("文件大小为 %(size)s，超过 %(limit)s，不是本系统出具的文书。")
+                % {"size": human_size(upload.size), "limit": human_size(MAX_PDF_BYTES)}
+            )
+        return upload
+
+
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    """The code typed in: on to its page."""
+    form = CodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("documents:verify", code=form.cleaned_data["code"])
+    return render(request, "documents/verify_lookup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """What was issued under ``code``; a POSTed PDF compared with it by SHA-256."""
+    document = (
+        IssuedDocument.objects.select_related("number", "unit")
+        .filter(verification_code=normalise(code))
+        .first()
+    )
+    if document is None:
+        raise Http404(_("没有这个核验码的文书"))
+    newer = IssuedDocument.objects.filter(number=document.number, version__gt=document.version)
+    latest = newer.order_by("-version").first()
+    compare = (
+        CompareForm(request.POST, request.FILES) if request.method == "POST" else CompareForm()
+    )
+    matches = None
+    uploaded = ""
+    if compare.is_bound and compare.is_valid():
+        digest = hashlib.sha256()
+        for chunk in compare.cleaned_data["file"].chunks():
+            digest.update(chunk)
+        uploaded = digest.hexdigest()
+        matches = uploaded == document.sha256
+    context = {
+        "document": document,
+        "bureau": bureau_name(document.unit),
+        "latest": latest,
+        "compare": compare,
+        "matches": matches,
+        "uploaded": uploaded,
+    }
+    return render(request, "documents/verify.html", context)
