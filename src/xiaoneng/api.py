@@ -34,6 +34,7 @@ from xiaoneng.cases.targets.api import router as target_router
 from xiaoneng.core.api_paging import MAX_ID
 from xiaoneng.core.errors import DomainError
 from xiaoneng.core.tokens import BearerToken
+from xiaoneng.documents.api import router as document_router
 from xiaoneng.inspections.checklists.api import router as checklist_router
 from xiaoneng.inspections.followup.api import router as followup_router
 from xiaoneng.inspections.records.api import router as record_router
@@ -319,6 +320,7 @@ api.add_router("/", campaign_router)
 api.add_router("/", draw_router)
 api.add_router("/", checklist_router)
 api.add_router("/", record_router)
+api.add_router("/", document_router)
 api.add_router("/", trace_router)
 api.add_router("/", review_router)
 api.add_router("/", supervision_router)

@@ -229,6 +229,10 @@ FILLS: list[tuple[str, Fill]] = [
     ("/api/v1/training/sessions/*.session_id", east("training_session")),
     # documents: the public verification page of an issued document
     ("documents:verify.code", shared("issued_document", "verification_code")),
+    ("documents:*.kind", value("inspection")),
+    ("documents:*.record_id", east("inspection")),
+    ("/api/v1/documents/*.kind", value("inspection")),
+    ("/api/v1/documents/*.record_id", east("inspection")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
-from xiaoneng.core.errors import Conflict, InvalidInput
+from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.documents.models import DocumentNumber, IssuedDocument
 from xiaoneng.documents.numbering import next_number
 from xiaoneng.documents.rendering import Renderer, renderer_for
@@ -79,6 +79,7 @@ def issue_document(
     moment = at or timezone.now()
     with transaction.atomic(), audit.attributed(actor):
         record = renderer.load(record_id)
+        require_issuer(renderer, actor, record)
         renderer.refuse_unless_issuable(record)
         # Two officers issuing at once: the second waits here, then finds the first's document.
         _lock(record)
@@ -129,6 +130,7 @@ def reissue_document(
                 % {"number": current.number.text, "reason": current.number.void_reason}
             )
         record = renderer.load(current.object_id)
+        require_issuer(renderer, actor, record)
         renderer.refuse_unless_issuable(record)
         return _issue(
             renderer,
@@ -139,6 +141,13 @@ def reissue_document(
             previous=current,
             reason=reason,
         )
+
+
+def require_issuer(renderer: Renderer, actor: Officer | None, record: models.Model) -> None:
+    """Refuse an officer who may not issue the record's document (None: the operator at the
+    command line, who may)."""
+    if actor is not None and not renderer.may_issue(actor, record):
+        raise NotPermitted(_("您无权出具或重新出具该记录的%(title)s。") % {"title": renderer.title})
 
 
 def _lock(record: models.Model) -> None:

@@ -1,4 +1,5 @@
-"""The public verification page of an issued document (no log-in): whoever holds the paper
+"""The issued documents' pages: issue a record's document and read its PDF (the record's
+viewers), and the public verification page (no log-in): whoever holds the paper
 types its short code or scans its QR code, and sees what was issued under it — the kind, the
 number, the version, the day, the issuing bureau and the SHA-256 of the PDF — and may upload
 the PDF they were given to learn whether it is that file, unchanged.
@@ -10,17 +11,25 @@ opens no more than the paper says. An unknown code answers 404.
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
 from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xiaoneng.core.pages import act
+from xiaoneng.core.scoping import get_scoped
+from xiaoneng.documents import services
 from xiaoneng.documents.models import IssuedDocument
+from xiaoneng.documents.rendering import RENDERERS, Renderer
 from xiaoneng.documents.services import CODE_ALPHABET, CODE_LENGTH, bureau_name
 from xiaoneng.inspections.records.attachments import human_size
+from xiaoneng.org.requests import OfficerRequest
 
 # The largest PDF compared: a document of many pages with its photos stays far below.
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -97,3 +106,49 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "uploaded": uploaded,
     }
     return render(request, "documents/verify.html", context)
+
+
+# The record's own page: issue its document, read the issued PDF ---------------------------------
+
+
+def _record(request: OfficerRequest, kind: str, record_id: int) -> tuple[Renderer, Model]:
+    """The kind's renderer and the record, if the user may see it (404 like a missing one)."""
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise Http404
+    return renderer, get_scoped(renderer.model._default_manager.all(), request.user, pk=record_id)
+
+
+@login_required
+@require_POST
+def issue(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
+    """出具: the record's document, numbered and stored; back to the record's page."""
+    renderer, record = _record(request, kind, record_id)
+
+    def issued() -> str:
+        document = services.issue_document(kind=kind, record_id=record.pk, actor=request.user)
+        return _("已出具%(title)s，文号 %(number)s。") % {
+            "title": renderer.title,
+            "number": document.number.text,
+        }
+
+    return act(request, issued, None, redirect(renderer.page(record)))
+
+
+@login_required
+@require_GET
+def pdf(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
+    """The record's issued document (its latest version) as PDF; 404 before it is issued."""
+    renderer, record = _record(request, kind, record_id)
+    document = services.latest_document(kind=kind, record=record)
+    if document is None:
+        raise Http404(_("该记录的%(title)s尚未出具") % {"title": renderer.title})
+    return pdf_response(document, services.document_bytes(document))
+
+
+def pdf_response(document: IssuedDocument, data: bytes) -> HttpResponse:
+    """The PDF shown in the browser, saved under its number and version."""
+    name = f"{document.number.text}-v{document.version}.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return response

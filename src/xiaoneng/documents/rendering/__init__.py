@@ -24,7 +24,8 @@ from xiaoneng.org.models import Unit
 class Renderer:
     """How one kind is made: ``load(id)`` the record (``Missing`` if there is none),
     ``refuse_unless_issuable(record)`` raises the reason a record issues no document,
-    ``unit(record)`` whose staff see it, and ``render(record, stamp)`` the PDF's bytes."""
+    ``unit(record)`` whose staff see it, ``may_issue(officer, record)`` who may issue it,
+    ``page(record)`` the record's own page, and ``render(record, stamp)`` the PDF's bytes."""
 
     kind: str
     title: str
@@ -32,6 +33,8 @@ class Renderer:
     load: Callable[[int], Any]
     refuse_unless_issuable: Callable[[Any], None]
     unit: Callable[[Any], Unit]
+    may_issue: Callable[[Any, Any], bool]
+    page: Callable[[Any], str]
     render: Callable[[Any, Stamp], bytes]
 
 
@@ -43,6 +46,8 @@ RENDERERS: dict[str, Renderer] = {
         load=inspection.load,
         refuse_unless_issuable=inspection.refuse_unless_issuable,
         unit=lambda record: record.unit,
+        may_issue=inspection.may_issue,
+        page=inspection.page,
         render=inspection.render,
     ),
 }

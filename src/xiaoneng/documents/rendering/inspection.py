@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ from xiaoneng.core.errors import InvalidInput, Missing
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, ItemResult
+from xiaoneng.inspections.records.services import may_edit
+from xiaoneng.org.models import Officer
 
 TITLE = "现场检查笔录"
 DASH = "—"
@@ -43,6 +46,15 @@ def load(record_id: int) -> Inspection:
     if inspection is None:
         raise Missing(_("没有编号为 %(id)s 的检查记录") % {"id": record_id})
     return inspection
+
+
+def may_issue(officer: Officer, inspection: Inspection) -> bool:
+    """Those who fill the record issue its 笔录: the team and the unit's director."""
+    return may_edit(officer, inspection)
+
+
+def page(inspection: Inspection) -> str:
+    return reverse("inspections:inspection_detail", args=[inspection.pk])
 
 
 def refuse_unless_issuable(inspection: Inspection) -> None:

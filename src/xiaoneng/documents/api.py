@@ -1,0 +1,96 @@
+"""API of issued documents: /api/v1/documents/{kind}/{record_id} (scoped like the record).
+
+``POST`` issues the record's document (201; those who may issue it, docs/documents.md),
+``GET`` answers what was issued (its latest version), ``GET ….pdf`` the PDF itself. A record
+of another unit answers 404 like a missing one; a kind that cannot be issued yet, 404 too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Model
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from xiaoneng.core.scoping import get_scoped
+from xiaoneng.documents import services
+from xiaoneng.documents.models import IssuedDocument
+from xiaoneng.documents.rendering import RENDERERS, Renderer
+from xiaoneng.documents.views import pdf_response
+from xiaoneng.org.requests import OfficerRequest
+
+router = Router(tags=["documents"])
+
+
+class DocumentOut(Schema):
+    kind: str
+    number: str
+    version: int
+    issued_at: dt.datetime
+    sha256: str
+    size: int
+    verification_code: str
+    verify_url: str
+    pdf_url: str
+
+
+def _record(request: OfficerRequest, kind: str, record_id: int) -> tuple[Renderer, Model]:
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise Http404
+    return renderer, get_scoped(renderer.model._default_manager.all(), request.user, pk=record_id)
+
+
+def _out(document: IssuedDocument) -> dict[str, Any]:
+    return {
+        "kind": document.kind,
+        "number": document.number.text,
+        "version": document.version,
+        "issued_at": document.issued_at,
+        "sha256": document.sha256,
+        "size": document.size,
+        "verification_code": document.verification_code,
+        "verify_url": services.verify_url(document.verification_code),
+        "pdf_url": f"/api/v1/documents/{document.kind}/{document.object_id}.pdf",
+    }
+
+
+def _issued(request: OfficerRequest, kind: str, record_id: int) -> IssuedDocument:
+    renderer, record = _record(request, kind, record_id)
+    document = services.latest_document(kind=kind, record=record)
+    if document is None:
+        raise Http404(_("该记录的%(title)s尚未出具") % {"title": renderer.title})
+    return document
+
+
+@router.post(
+    "/documents/{kind}/{int:record_id}",
+    response={201: DocumentOut},
+    summary="Issue a record's document (a new number, version 1)",
+)
+def issue_document(request: OfficerRequest, kind: str, record_id: int) -> Status[dict[str, Any]]:
+    _renderer, record = _record(request, kind, record_id)
+    document = services.issue_document(kind=kind, record_id=record.pk, actor=request.user)
+    return Status(201, _out(document))
+
+
+@router.get(
+    "/documents/{kind}/{int:record_id}",
+    response=DocumentOut,
+    summary="The document issued from a record (its latest version)",
+)
+def get_document(request: OfficerRequest, kind: str, record_id: int) -> dict[str, Any]:
+    return _out(_issued(request, kind, record_id))
+
+
+@router.get(
+    "/documents/{kind}/{int:record_id}.pdf",
+    url_name="document_pdf",
+    summary="The issued document as PDF (its latest version)",
+)
+def document_pdf(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
+    document = _issued(request, kind, record_id)
+    return pdf_response(document, services.document_bytes(document))
