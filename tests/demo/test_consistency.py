@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.reset import reset
+from xiaoneng.documents.models import IssuedDocument
 from xiaoneng.inspections.models import Inspection, InspectionOfficer, Sample, TraceFlag
 from xiaoneng.org.models import Role, Unit
 from xiaoneng.oversight.reviews.models import DirectorReview
@@ -348,7 +349,33 @@ def outside_grids_unplanned() -> list[str]:
     return [f"entity {pk} outside every grid, due, in no plan" for pk in sorted(due_ids - planned)]
 
 
+def documents_out_of_order() -> list[str]:
+    """Documents issued before their record was signed or after now, and numbers of a kind
+    and year that do not grow with the time of issue."""
+    found = []
+    now = timezone.now()
+    documents = IssuedDocument.objects.select_related("number").order_by("issued_at", "id")
+    signed = dict(
+        Inspection.objects.filter(pk__in=documents.values("object_id")).values_list(
+            "pk", "signed_at"
+        )
+    )
+    last: dict[tuple[str, str, int], int] = {}
+    for document in documents:
+        at = signed.get(document.object_id)
+        if at is None or document.issued_at < at or document.issued_at > now:
+            found.append(f"{document.number.text} v{document.version} at {document.issued_at}")
+        number = document.number
+        key = (number.prefix, number.kind, number.year)
+        if document.version == 1:
+            if number.serial <= last.get(key, 0):
+                found.append(f"{number.text} issued after a higher serial of its kind and year")
+            last[key] = number.serial
+    return found
+
+
 RULES: dict[str, Callable[[], list[str]]] = {
+    "documents issued out of order": documents_out_of_order,
     "inspections before registration": inspections_before_registration,
     "tasks before registration": tasks_before_registration,
     "samples before registration": samples_before_registration,
@@ -445,3 +472,9 @@ def test_records_a_director_cosigned_are_reviewed_by_the_division() -> None:
 def test_bureau_entities_outside_every_grid_due_this_month_are_in_a_plan() -> None:
     assert Entity.objects.filter(grid__isnull=True).exists()
     assert_none(outside_grids_unplanned())
+
+
+def test_documents_are_issued_after_signing_and_numbered_in_order() -> None:
+    assert IssuedDocument.objects.filter(version=1).count() >= 10
+    assert IssuedDocument.objects.filter(version=2).exists()
+    assert_none(documents_out_of_order())

@@ -20,6 +20,7 @@ from xiaoneng.demo.ads_governance import build_ads_governance
 from xiaoneng.demo.assessment import build_assessment
 from xiaoneng.demo.cases import build_case_targets, build_cases
 from xiaoneng.demo.days import window_of
+from xiaoneng.demo.documents import build_documents
 from xiaoneng.demo.inspections import build_inspections, build_sampling, unplanned_visits
 from xiaoneng.demo.keywords import build_keywords
 from xiaoneng.demo.ledger import build_ledger
@@ -99,6 +100,7 @@ def build_county(
     build_ads(np.random.default_rng([seed, 30]), organisation, now=now, progress=progress)
     build_case_targets(np.random.default_rng([seed, 15]), organisation, now=now, progress=progress)
     build_training(np.random.default_rng([seed, 51]), organisation, now=now, progress=progress)
+    build_documents(now=now, progress=progress)
     # Last: the ledger registers the inputs of the activities the builders above recorded.
     build_ledger(np.random.default_rng([seed, 61]), organisation, now=now, progress=progress)
     # After every record: the assessments are computed from all of them.
