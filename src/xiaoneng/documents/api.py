@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from xiaoneng.core.scoping import get_scoped
 from xiaoneng.documents import services
 from xiaoneng.documents.models import IssuedDocument
-from xiaoneng.documents.rendering import RENDERERS, Renderer
 from xiaoneng.documents.views import pdf_response
 from xiaoneng.org.requests import OfficerRequest
 
@@ -37,13 +34,6 @@ class DocumentOut(Schema):
     pdf_url: str
 
 
-def _record(request: OfficerRequest, kind: str, record_id: int) -> tuple[Renderer, Model]:
-    renderer = RENDERERS.get(kind)
-    if renderer is None:
-        raise Http404
-    return renderer, get_scoped(renderer.model._default_manager.all(), request.user, pk=record_id)
-
-
 def _out(document: IssuedDocument) -> dict[str, Any]:
     return {
         "kind": document.kind,
@@ -59,7 +49,7 @@ def _out(document: IssuedDocument) -> dict[str, Any]:
 
 
 def _issued(request: OfficerRequest, kind: str, record_id: int) -> IssuedDocument:
-    renderer, record = _record(request, kind, record_id)
+    renderer, record = services.scoped_record(request.user, kind, record_id)
     document = services.latest_document(kind=kind, record=record)
     if document is None:
         raise Http404(_("该记录的%(title)s尚未出具") % {"title": renderer.title})
@@ -72,7 +62,7 @@ def _issued(request: OfficerRequest, kind: str, record_id: int) -> IssuedDocumen
     summary="Issue a record's document (a new number, version 1)",
 )
 def issue_document(request: OfficerRequest, kind: str, record_id: int) -> Status[dict[str, Any]]:
-    _renderer, record = _record(request, kind, record_id)
+    _renderer, record = services.scoped_record(request.user, kind, record_id)
     document = services.issue_document(kind=kind, record_id=record.pk, actor=request.user)
     return Status(201, _out(document))
 

@@ -16,14 +16,16 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
+from xiaoneng.core.scoping import get_scoped
 from xiaoneng.documents.models import DocumentNumber, IssuedDocument
 from xiaoneng.documents.numbering import next_number
-from xiaoneng.documents.rendering import Renderer, renderer_for
+from xiaoneng.documents.rendering import RENDERERS, Renderer, renderer_for
 from xiaoneng.documents.rendering.pdf import Stamp
 from xiaoneng.org.models import Officer, Unit
 
@@ -54,6 +56,15 @@ def bureau_name(unit: Unit) -> str:
         return bureau.name
     root = Unit.objects.filter(pk__in=ids[:1]).first()
     return (root or unit).name
+
+
+def scoped_record(user: Officer, kind: str, record_id: int) -> tuple[Renderer, models.Model]:
+    """The kind's renderer and its record, if ``user`` may see the record: a kind that cannot
+    be issued, a missing record and another unit's record all answer 404 alike."""
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise Http404
+    return renderer, get_scoped(renderer.model._default_manager.all(), user, pk=record_id)
 
 
 def latest_document(*, kind: str, record: models.Model) -> IssuedDocument | None:

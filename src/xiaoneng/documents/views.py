@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoneng.core.pages import act
-from xiaoneng.core.scoping import get_scoped
 from xiaoneng.documents import services
 from xiaoneng.documents.models import IssuedDocument
-from xiaoneng.documents.rendering import RENDERERS, Renderer
 from xiaoneng.documents.services import CODE_ALPHABET, CODE_LENGTH, bureau_name
 from xiaoneng.inspections.records.attachments import human_size
 from xiaoneng.org.requests import OfficerRequest
@@ -111,19 +108,11 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 # The record's own page: issue its document, read the issued PDF ---------------------------------
 
 
-def _record(request: OfficerRequest, kind: str, record_id: int) -> tuple[Renderer, Model]:
-    """The kind's renderer and the record, if the user may see it (404 like a missing one)."""
-    renderer = RENDERERS.get(kind)
-    if renderer is None:
-        raise Http404
-    return renderer, get_scoped(renderer.model._default_manager.all(), request.user, pk=record_id)
-
-
 @login_required
 @require_POST
 def issue(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
     """出具: the record's document, numbered and stored; back to the record's page."""
-    renderer, record = _record(request, kind, record_id)
+    renderer, record = services.scoped_record(request.user, kind, record_id)
 
     def issued() -> str:
         document = services.issue_document(kind=kind, record_id=record.pk, actor=request.user)
@@ -139,7 +128,7 @@ def issue(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
 @require_GET
 def pdf(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
     """The record's issued document (its latest version) as PDF; 404 before it is issued."""
-    renderer, record = _record(request, kind, record_id)
+    renderer, record = services.scoped_record(request.user, kind, record_id)
     document = services.latest_document(kind=kind, record=record)
     if document is None:
         raise Http404(_("该记录的%(title)s尚未出具") % {"title": renderer.title})
