@@ -131,6 +131,11 @@ FILLS: list[tuple[str, Fill]] = [
     ("inspections:exit_*.pk", east("exit_check")),
     ("*.check_id", east("exit_check")),
     ("inspections:unlicensed_*.pk", east("unlicensed")),
+    # documents: the inspection's 现场检查笔录 (before the catch-all record_id below)
+    ("documents:*.kind", value("inspection")),
+    ("documents:*.record_id", east("inspection")),
+    ("/api/v1/documents/*.kind", value("inspection")),
+    ("/api/v1/documents/*.record_id", east("inspection")),
     ("*.record_id", east("unlicensed")),
     ("inspections:sampling_plan_detail.pk", east("sampling_plan")),
     ("/api/v1/sampling/plans/*.plan_id", east("sampling_plan")),
@@ -229,10 +234,6 @@ FILLS: list[tuple[str, Fill]] = [
     ("/api/v1/training/sessions/*.session_id", east("training_session")),
     # documents: the public verification page of an issued document
     ("documents:verify.code", shared("issued_document", "verification_code")),
-    ("documents:*.kind", value("inspection")),
-    ("documents:*.record_id", east("inspection")),
-    ("/api/v1/documents/*.kind", value("inspection")),
-    ("/api/v1/documents/*.record_id", east("inspection")),
     # the admin site: the record of the page's model
     ("admin:view_on_site.*", value("1")),
     ("admin:auth_user_password_change.id", east("officer")),

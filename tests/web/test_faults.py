@@ -88,7 +88,7 @@ from xiaoneng.timeliness.clocks.models import Clock, Warning, WarningPolicy
 from xiaoneng.web import unavailable as database_unavailable
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
-WAIT_SECONDS = 30
+WAIT_SECONDS = 120  # generous: a loaded CI machine may take long to start a job
 API = "/api/v1"
 
 
