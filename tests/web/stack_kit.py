@@ -186,7 +186,10 @@ class Stack:
 
     def start_worker(self) -> None:
         self.worker = start(
-            [BIN / "xiaoneng", "worker", "--max-delay", "0.5"], self.env, self.var / "worker.log"
+            # --no-periodic: the schedule's own runs would mix with those the tests enqueue.
+            [BIN / "xiaoneng", "worker", "--max-delay", "0.5", "--no-periodic"],
+            self.env,
+            self.var / "worker.log",
         )
 
     def web_workers(self) -> list[int]:
