@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -44,7 +45,9 @@ def _out(document: IssuedDocument) -> dict[str, Any]:
         "size": document.size,
         "verification_code": document.verification_code,
         "verify_url": services.verify_url(document.verification_code),
-        "pdf_url": f"/api/v1/documents/{document.kind}/{document.object_id}.pdf",
+        "pdf_url": reverse(
+            "api:document_pdf", kwargs={"kind": document.kind, "record_id": document.object_id}
+        ),
     }
 
 
