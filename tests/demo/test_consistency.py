@@ -24,7 +24,13 @@ from django.utils import timezone
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.reset import reset
 from xiaoneng.documents.models import IssuedDocument
-from xiaoneng.inspections.models import Inspection, InspectionOfficer, Sample, TraceFlag
+from xiaoneng.inspections.models import (
+    Inspection,
+    InspectionOfficer,
+    Rectification,
+    Sample,
+    TraceFlag,
+)
 from xiaoneng.org.models import Role, Unit
 from xiaoneng.oversight.reviews.models import DirectorReview
 from xiaoneng.oversight.reviews.services import with_director_on_team
@@ -350,20 +356,33 @@ def outside_grids_unplanned() -> list[str]:
 
 
 def documents_out_of_order() -> list[str]:
-    """Documents issued before their record was signed or after now, and numbers of a kind
-    and year that do not grow with the time of issue."""
+    """Documents issued before their record was ready (an inspection signed; an order made,
+    closed or warned, as the kind needs) or after now, and numbers of a kind and year that do
+    not grow with the time of issue."""
     found = []
     now = timezone.now()
     documents = IssuedDocument.objects.select_related("number").order_by("issued_at", "id")
     signed = dict(
-        Inspection.objects.filter(pk__in=documents.values("object_id")).values_list(
-            "pk", "signed_at"
-        )
+        Inspection.objects.filter(
+            pk__in=documents.filter(kind="inspection").values("object_id")
+        ).values_list("pk", "signed_at")
     )
+    orders = {
+        row["pk"]: row
+        for row in Rectification.objects.filter(
+            pk__in=documents.exclude(kind="inspection").values("object_id")
+        ).values("pk", "issued_on", "closed_on", "warned_on")
+    }
+    day_field = {"rectification": "issued_on", "reinspection": "closed_on", "warning": "warned_on"}
     last: dict[tuple[str, str, int], int] = {}
     for document in documents:
-        at = signed.get(document.object_id)
-        if at is None or document.issued_at < at or document.issued_at > now:
+        if document.kind == "inspection":
+            at = signed.get(document.object_id)
+            ready = at is not None and document.issued_at >= at
+        else:
+            day = orders.get(document.object_id, {}).get(day_field[document.kind])
+            ready = day is not None and timezone.localtime(document.issued_at).date() >= day
+        if not ready or document.issued_at > now:
             found.append(f"{document.number.text} v{document.version} at {document.issued_at}")
         number = document.number
         key = (number.prefix, number.kind, number.year)
@@ -476,5 +495,7 @@ def test_bureau_entities_outside_every_grid_due_this_month_are_in_a_plan() -> No
 
 def test_documents_are_issued_after_signing_and_numbered_in_order() -> None:
     assert IssuedDocument.objects.filter(version=1).count() >= 10
+    for kind in ("rectification", "reinspection", "warning"):
+        assert IssuedDocument.objects.filter(kind=kind).count() >= 5, kind
     assert IssuedDocument.objects.filter(version=2).exists()
     assert_none(documents_out_of_order())

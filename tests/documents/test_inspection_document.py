@@ -107,8 +107,11 @@ def test_an_unknown_record_or_a_kind_without_renderer_is_refused(county: County)
     with pytest.raises(Missing):
         issue_document(kind="inspection", record_id=999_999, actor=None)
     with pytest.raises(InvalidInput) as kind:
-        issue_document(kind="warning", record_id=1, actor=None)
-    assert kind.value.errors[0].message == "暂不能出具该种文书：warning（可出具：inspection）"
+        issue_document(kind="case-decision", record_id=1, actor=None)
+    assert kind.value.errors[0].message == (
+        "暂不能出具该种文书：case-decision"
+        "（可出具：inspection、rectification、reinspection、warning）"
+    )
 
 
 def test_issuing_twice_is_refused_and_a_reissue_is_version_2_linked_to_1(county: County) -> None:

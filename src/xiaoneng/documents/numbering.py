@@ -10,6 +10,7 @@ gap in a year's sequence is always explained.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -73,6 +74,55 @@ def next_number(
                 else None
             ),
             object_id=record.pk if record is not None else None,
+            issued_at=at or timezone.now(),
+            issued_by=actor,
+        )
+
+
+def adopt(
+    *,
+    kind: str,
+    text: str,
+    record: models.Model,
+    actor: Officer | None = None,
+    at: dt.datetime | None = None,
+) -> DocumentNumber:
+    """Keep ``text``, the number ``record`` was given when it was made, as its document's number.
+
+    A rectification order is numbered when it is made (伊市监责改〔2026〕0001号, the bureau's
+    yearly sequence of orders); its 责令改正通知书 is that order on paper and carries the same
+    number. Adopting it puts it in the one register of numbers — and moves the sequence's
+    counter past it, so that the counter can never give the same serial to another document.
+    Adopting the same record's number again returns the number already kept.
+    """
+    match = re.fullmatch(
+        rf"(?P<prefix>.+?){ABBREVIATIONS[kind]}〔(?P<year>\d{{4}})〕(?P<serial>\d+)号", text
+    )
+    if match is None:
+        raise InvalidInput.single(
+            "number", _("记录的编号 %(number)s 不是本类文书的文号格式") % {"number": text}
+        )
+    prefix, year, serial = match["prefix"], int(match["year"]), int(match["serial"])
+    content_type = ContentType.objects.get_for_model(type(record), for_concrete_model=False)
+    with transaction.atomic(), audit.attributed(actor):
+        NumberCounter.objects.get_or_create(prefix=prefix, kind=kind, year=year)
+        counter = NumberCounter.objects.select_for_update().get(prefix=prefix, kind=kind, year=year)
+        kept = DocumentNumber.objects.filter(text=text).first()
+        if kept is not None:
+            if (kept.content_type_id, kept.object_id) != (content_type.pk, record.pk):
+                raise Conflict(_("文号 %(number)s 已用于另一记录") % {"number": text})
+            return kept
+        if serial > counter.last_serial:
+            counter.last_serial = serial
+            counter.save(update_fields=["last_serial"])
+        return DocumentNumber.objects.create(
+            prefix=prefix,
+            kind=kind,
+            year=year,
+            serial=serial,
+            text=text,
+            content_type=content_type,
+            object_id=record.pk,
             issued_at=at or timezone.now(),
             issued_by=actor,
         )

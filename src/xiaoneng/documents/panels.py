@@ -1,40 +1,51 @@
-"""The documents' card on a record's page (ADR 0012): the document issued from it, with its
-number, version, PDF and verification page, or the button that issues it for those who may."""
+"""The documents' card on a record's page (ADR 0012): each document the record issues — with
+its number, version, PDF and verification page once issued, or the button that issues it for
+those who may — and nothing for a kind the record is not (yet) in a state to issue."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.urls import reverse
 
 from xiaoneng.core import panels
 from xiaoneng.core.errors import DomainError
 from xiaoneng.documents import services
-from xiaoneng.documents.rendering import RENDERERS
+from xiaoneng.documents.rendering import RENDERERS, Renderer, renderers_of
+
+
+def _entry(renderer: Renderer, record: Any, user: Any) -> dict[str, Any] | None:
+    try:
+        renderer.refuse_unless_issuable(record)
+    except DomainError:
+        return None  # a draft, an order not yet reviewed or warned: nothing to show
+    document = services.latest_document(kind=renderer.kind, record=record)
+    may_issue = user.is_authenticated and renderer.may_issue(user, record)
+    if document is None and not may_issue:
+        return None
+    urls = {
+        "pdf": reverse("documents:pdf", args=[renderer.kind, record.pk]),
+        "issue": reverse("documents:issue", args=[renderer.kind, record.pk]),
+    }
+    if document is not None:
+        urls["verify"] = reverse("documents:verify", args=[document.verification_code])
+    return {"title": renderer.title, "document": document, "may_issue": may_issue, "urls": urls}
 
 
 @panels.register
 class IssuedDocumentPanel(panels.Panel):
-    """现场检查笔录 on a signed inspection's page."""
+    """现场检查笔录 on a signed inspection's page; 责令改正通知书, 整改复查意见书 and 警示通知书
+    on a rectification order's."""
 
-    models = ("inspections.inspection",)
+    models = tuple(sorted({r.model._meta.label_lower for r in RENDERERS.values()}))
 
     def right(self) -> str:
-        renderer = RENDERERS["inspection"]
         record = self.object
-        try:
-            renderer.refuse_unless_issuable(record)
-        except DomainError:
-            return ""  # a draft: nothing to issue yet, nothing to show
-        document = services.latest_document(kind=renderer.kind, record=record)
-        may_issue = self.user.is_authenticated and renderer.may_issue(self.user, record)
-        if document is None and not may_issue:
+        entries = [
+            entry
+            for renderer in renderers_of(type(record))
+            if (entry := _entry(renderer, record, self.user)) is not None
+        ]
+        if not entries:
             return ""
-        urls = {
-            "pdf": reverse("documents:pdf", args=[renderer.kind, record.pk]),
-            "issue": reverse("documents:issue", args=[renderer.kind, record.pk]),
-        }
-        if document is not None:
-            urls["verify"] = reverse("documents:verify", args=[document.verification_code])
-        return self.render(
-            "documents/panels/issued.html",
-            {"title": renderer.title, "document": document, "may_issue": may_issue, "urls": urls},
-        )
+        return self.render("documents/panels/issued.html", {"entries": entries})

@@ -24,7 +24,7 @@ from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
 from xiaoneng.core.scoping import get_scoped
 from xiaoneng.documents.models import DocumentNumber, IssuedDocument
-from xiaoneng.documents.numbering import next_number
+from xiaoneng.documents.numbering import adopt, next_number
 from xiaoneng.documents.rendering import RENDERERS, Renderer, renderer_for
 from xiaoneng.documents.rendering.pdf import Stamp
 from xiaoneng.org.models import Officer, Unit
@@ -104,9 +104,18 @@ def issue_document(
                     "version": existing.version,
                 }
             )
-        number = next_number(
-            kind=kind, year=timezone.localtime(moment).year, record=record, actor=actor, at=moment
-        )
+        if renderer.own_number is not None:
+            number = adopt(
+                kind=kind, text=renderer.own_number(record), record=record, actor=actor, at=moment
+            )
+        else:
+            number = next_number(
+                kind=kind,
+                year=timezone.localtime(moment).year,
+                record=record,
+                actor=actor,
+                at=moment,
+            )
         return _issue(renderer, record, number=number, actor=actor, at=moment)
 
 

@@ -1,7 +1,8 @@
 """One renderer per kind of document: what record it reads, when it refuses, how it looks.
 
 Only the kinds registered in ``RENDERERS`` can be issued; the rest of ``DocumentKind`` (fixed
-now so their numbering is) join as their renderers are written.
+now so their numbering is) join as their renderers are written. Several kinds may read the same
+record (a rectification order has its notice, its review and its warning).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.documents.models import DocumentKind
-from xiaoneng.documents.rendering import inspection
+from xiaoneng.documents.rendering import inspection, rectification
 from xiaoneng.documents.rendering.pdf import Stamp
 from xiaoneng.org.models import Unit
 
@@ -25,7 +26,11 @@ class Renderer:
     """How one kind is made: ``load(id)`` the record (``Missing`` if there is none),
     ``refuse_unless_issuable(record)`` raises the reason a record issues no document,
     ``unit(record)`` whose staff see it, ``may_issue(officer, record)`` who may issue it,
-    ``page(record)`` the record's own page, and ``render(record, stamp)`` the PDF's bytes."""
+    ``page(record)`` the record's own page, and ``render(record, stamp)`` the PDF's bytes.
+
+    ``own_number(record)``, where set, is the number the record was given when it was made
+    (a rectification order's): its document carries that number instead of drawing the next
+    one, so that the order and its notice are one (``numbering.adopt``)."""
 
     kind: str
     title: str
@@ -36,6 +41,7 @@ class Renderer:
     may_issue: Callable[[Any, Any], bool]
     page: Callable[[Any], str]
     render: Callable[[Any, Stamp], bytes]
+    own_number: Callable[[Any], str] | None = None
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -50,7 +56,46 @@ RENDERERS: dict[str, Renderer] = {
         page=inspection.page,
         render=inspection.render,
     ),
+    DocumentKind.RECTIFICATION: Renderer(
+        kind=DocumentKind.RECTIFICATION,
+        title=rectification.NOTICE,
+        model=rectification.Rectification,
+        load=rectification.load,
+        refuse_unless_issuable=rectification.refuse_notice,
+        unit=lambda record: record.unit,
+        may_issue=rectification.may_issue,
+        page=rectification.page,
+        render=rectification.render_notice,
+        own_number=rectification.own_number,
+    ),
+    DocumentKind.REINSPECTION: Renderer(
+        kind=DocumentKind.REINSPECTION,
+        title=rectification.REVIEW,
+        model=rectification.Rectification,
+        load=rectification.load,
+        refuse_unless_issuable=rectification.refuse_review,
+        unit=lambda record: record.unit,
+        may_issue=rectification.may_issue,
+        page=rectification.page,
+        render=rectification.render_review,
+    ),
+    DocumentKind.WARNING: Renderer(
+        kind=DocumentKind.WARNING,
+        title=rectification.WARNING,
+        model=rectification.Rectification,
+        load=rectification.load,
+        refuse_unless_issuable=rectification.refuse_warning,
+        unit=lambda record: record.unit,
+        may_issue=rectification.may_issue,
+        page=rectification.page,
+        render=rectification.render_warning,
+    ),
 }
+
+
+def renderers_of(model: type[models.Model]) -> list[Renderer]:
+    """The kinds issued from records of ``model``, in the order of ``DocumentKind``."""
+    return [r for r in RENDERERS.values() if r.model is model]
 
 
 def renderer_for(kind: str) -> Renderer:

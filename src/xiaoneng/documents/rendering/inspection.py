@@ -8,14 +8,13 @@ checklist items, findings and summary as 现场情况 (docs/documents.md).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput, Missing
+from xiaoneng.documents.rendering import parts
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.inspections.followup.models import Finding, Rectification
 from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, ItemResult
@@ -23,7 +22,7 @@ from xiaoneng.inspections.records.services import may_edit
 from xiaoneng.org.models import Officer
 
 TITLE = "现场检查笔录"
-DASH = "—"
+DASH = parts.DASH
 
 
 def load(record_id: int) -> Inspection:
@@ -70,14 +69,10 @@ def refuse_unless_issuable(inspection: Inspection) -> None:
         )
 
 
-def _moment(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y年%m月%d日%H时%M分") if value else ""
-
-
 def _period(inspection: Inspection) -> str:
     start, end = inspection.started_at, inspection.finished_at
     if start and end:
-        return f"{_moment(start)}至{timezone.localtime(end):%H时%M分}"
+        return f"{parts.moment(start)}至{timezone.localtime(end):%H时%M分}"
     return f"{inspection.visited_on:%Y年%m月%d日}"
 
 
@@ -86,15 +81,12 @@ def render(inspection: Inspection, stamp: Stamp) -> bytes:
     entity = inspection.entity
     team = list(inspection.team.all())
     pdf = DocumentPdf(stamp)
-    pdf.field("当事人", entity.name)
-    pdf.field("统一社会信用代码", entity.uscc)
-    pdf.field("住所（经营场所）", entity.address)
-    pdf.field("法定代表人（负责人、经营者）", entity.legal_representative)
+    parts.party(pdf, entity)
     pdf.field("检查时间", _period(inspection))
     place = entity.address or DASH
     if inspection.checkin_longitude is not None and inspection.checkin_latitude is not None:
         place += (
-            f"（现场签到 {_moment(inspection.checkin_at)}，"
+            f"（现场签到 {parts.moment(inspection.checkin_at)}，"
             f"经度 {inspection.checkin_longitude:.6f}，纬度 {inspection.checkin_latitude:.6f}）"
         )
     pdf.field("检查地点", place)
@@ -118,7 +110,7 @@ def render(inspection: Inspection, stamp: Stamp) -> bytes:
     pdf.paragraph("＿" * 40)
     pdf.signature_line("当事人签名或者盖章")
     signed = "、".join(
-        f"{row.officer}（{_moment(row.signed_at)} 电子签名）" for row in team if row.signed_at
+        f"{row.officer}（{parts.moment(row.signed_at)} 电子签名）" for row in team if row.signed_at
     )
     pdf.signature_line("执法人员签名", signed)
     return pdf.to_bytes()

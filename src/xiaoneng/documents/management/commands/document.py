@@ -22,8 +22,11 @@ from xiaoneng.documents.services import (
 class Command(BaseCommand):
     help = (
         "执法文书。Write an enforcement document of a record as PDF: `document inspection ID -o "
-        "FILE.pdf` writes the 现场检查笔录 of signed inspection ID. The first time, the document "
-        "is issued: it gets the next number of its kind and year (e.g. 伊市监检录〔2026〕12号), "
+        "FILE.pdf` writes the 现场检查笔录 of signed inspection ID; `rectification ID` the "
+        "责令改正通知书 of rectification order ID, `reinspection ID` its 整改复查意见书 (once "
+        "re-inspected or rectified), `warning ID` its 警示通知书 (once warned). The first time, "
+        "the document is issued: it gets the next number of its kind and year (e.g. "
+        "伊市监检录〔2026〕12号; a 责令改正通知书 carries its order's number), "
         "a verification code and QR code, and its PDF is kept with its SHA-256; later runs write "
         "the same stored PDF again. --reissue --reason TEXT issues the next version (same "
         "number, new code and digest, linked to the old one). A draft record, an unknown record "
@@ -32,9 +35,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "kind", choices=sorted(RENDERERS), help="kind of document (inspection: 现场检查笔录)"
+            "kind",
+            choices=sorted(RENDERERS),
+            help="kind of document: "
+            + ", ".join(f"{kind} ({r.title})" for kind, r in sorted(RENDERERS.items())),
         )
-        parser.add_argument("id", type=int, help="the record's id (an inspection's number)")
+        parser.add_argument(
+            "id", type=int, help="the record's id (an inspection's or a rectification order's)"
+        )
         parser.add_argument(
             "-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF"
         )
