@@ -107,10 +107,10 @@ def test_an_unknown_record_or_a_kind_without_renderer_is_refused(county: County)
     with pytest.raises(Missing):
         issue_document(kind="inspection", record_id=999_999, actor=None)
     with pytest.raises(InvalidInput) as kind:
-        issue_document(kind="case-decision", record_id=1, actor=None)
+        issue_document(kind="service", record_id=1, actor=None)
     assert kind.value.errors[0].message == (
-        "暂不能出具该种文书：case-decision"
-        "（可出具：inspection、rectification、reinspection、warning）"
+        "暂不能出具该种文书：service（可出具：inspection、rectification、reinspection、warning、"
+        "case-source、case-filing、case-notice、case-decision）"
     )
 
 

@@ -85,9 +85,9 @@ def test_a_number_already_kept_for_another_record_is_refused(county: County) -> 
         adopt(kind="rectification", text=first.number, record=second)
     assert refused.value.message == f"文号 {first.number} 已用于另一记录"
     with pytest.raises(InvalidInput) as malformed:
-        adopt(kind="rectification", text="伊市监检录〔2026〕1号", record=second)
+        adopt(kind="rectification", text="伊市监责改2026-1", record=second)
     assert malformed.value.errors[0].message == (
-        "记录的编号 伊市监检录〔2026〕1号 不是本类文书的文号格式"
+        "记录的编号 伊市监责改2026-1 不是文号的格式（机关代字〔年份〕序号号）"
     )
     assert DocumentNumber.objects.count() == 1
 

@@ -1,25 +1,28 @@
 """The demo county's issued documents (issue 15): the 现场检查笔录 of recent enforcement
 inspections, each issued by its lead officer within the hour after signing, and one re-issued
 with its reason; the 责令改正通知书 of recent rectification orders on the day they were made,
-the 整改复查意见书 of orders re-inspected or rectified, and the 警示通知书 of warned orders — so
-that a record's page, the PDF and the public verification page all have something to show."""
+the 整改复查意见书 of orders re-inspected or rectified, the 警示通知书 of warned orders, and the
+four documents of recent cases at their stages — so that a record's page, the PDF and the
+public verification page all have something to show."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import DomainError
 from xiaoneng.documents.models import DocumentKind
 from xiaoneng.documents.services import issue_document, reissue_document
 from xiaoneng.inspections.followup.models import Rectification
 from xiaoneng.inspections.records.models import Inspection
-from xiaoneng.org.models import Officer
 
 ISSUED = 30
-# Of each kind issued from rectification orders: the most recent ones.
+# Of each kind issued from orders and cases: the most recent ones.
 NOTICES = 30
 
 
@@ -59,13 +62,11 @@ def build_documents(*, now: dt.datetime, progress: Callable[[str], None] = print
             actor=record.lead_officer,
             at=min(first.issued_at + dt.timedelta(days=1), now),
         )
-    counts = _order_documents(now)
-    progress(
-        f"执法文书 documents: {len(issued)} 份现场检查笔录, 1 份重新出具, "
-        f"{counts[DocumentKind.RECTIFICATION]} 份责令改正通知书, "
-        f"{counts[DocumentKind.REINSPECTION]} 份整改复查意见书, "
-        f"{counts[DocumentKind.WARNING]} 份警示通知书"
+    counts = _record_documents(now)
+    named = ", ".join(
+        f"{counts[kind]} 份{DocumentKind(kind).label}" for kind, *_rest in RECORD_DOCUMENTS
     )
+    progress(f"执法文书 documents: {len(issued)} 份现场检查笔录, 1 份重新出具, {named}")
 
 
 def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
@@ -74,40 +75,46 @@ def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
     return min(moment, now)
 
 
-def _order_documents(now: dt.datetime) -> dict[str, int]:
-    """The notices of recent orders, issued by the officer who made the order: the notice on the
-    day it was made, the review on the day it was closed, the warning on the day it was warned.
-    Each kind is issued in the order of its day, so that its numbers run with time."""
-    # Orders from inspections: the demo's orders from ad monitoring are made after the others,
-    # so their numbers do not run with their days (CHANGELOG, noticed), and a notice would show it.
-    orders = (
-        Rectification.objects.filter(inspection__isnull=False)
-        .select_related("issued_by")
-        .order_by("-issued_on", "-id")
-    )
-    plans: list[tuple[dt.datetime, str, Rectification]] = []
-    for rectification in orders[:NOTICES]:
-        plans.append(
-            (_at(rectification.issued_on, 16, now), DocumentKind.RECTIFICATION, rectification)
-        )
-    reviewed = orders.filter(closed_on__isnull=False, closed_on__lte=now.date())
-    for rectification in reviewed.order_by("-closed_on", "-id")[:NOTICES]:
-        assert rectification.closed_on is not None  # filtered above
-        plans.append(
-            (_at(rectification.closed_on, 17, now), DocumentKind.REINSPECTION, rectification)
-        )
-    warned = orders.filter(warned_on__isnull=False, warned_on__lte=now.date())
-    for rectification in warned.order_by("-warned_on", "-id")[:NOTICES]:
-        assert rectification.warned_on is not None  # filtered above
-        plans.append((_at(rectification.warned_on, 10, now), DocumentKind.WARNING, rectification))
-    counts: dict[str, int] = dict.fromkeys(
-        (DocumentKind.RECTIFICATION, DocumentKind.REINSPECTION, DocumentKind.WARNING), 0
-    )
-    for at, kind, rectification in sorted(plans, key=lambda plan: (plan[0], plan[2].pk)):
-        actor: Officer = rectification.issued_by
+# Orders from inspections: the demo's orders from ad monitoring are made after the others, so
+# their numbers do not run with their days (CHANGELOG, noticed), and a notice would show it.
+ORDERS = Rectification.objects.filter(inspection__isnull=False).select_related("issued_by")
+CASES = Case.objects.select_related("handler")
+# Of each kind: the records, the day that makes them ready for it (its document is issued that
+# day, at the hour), and who issues it.
+RECORD_DOCUMENTS: tuple[tuple[str, QuerySet[Any], str, int, str], ...] = (
+    (DocumentKind.RECTIFICATION, ORDERS, "issued_on", 16, "issued_by"),
+    (DocumentKind.REINSPECTION, ORDERS, "closed_on", 17, "issued_by"),
+    (DocumentKind.WARNING, ORDERS, "warned_on", 10, "issued_by"),
+    (DocumentKind.CASE_SOURCE, CASES, "received_on", 11, "handler"),
+    (DocumentKind.CASE_FILING, CASES, "filed_on", 15, "handler"),
+    (DocumentKind.CASE_NOTICE, CASES, "notified_on", 16, "handler"),
+    (
+        DocumentKind.CASE_DECISION,
+        CASES.filter(decision_number__startswith="伊市监处罚"),
+        "decided_on",
+        16,
+        "handler",
+    ),
+)
+
+
+def _record_documents(now: dt.datetime) -> dict[str, int]:
+    """The documents of the most recent orders and cases of each kind, each issued on the day
+    its record became ready for it by the officer who made the order or handles the case.
+    All are issued in the order of their time, so that each kind's numbers run with time."""
+    plans: list[tuple[dt.datetime, int, str, Any]] = []
+    for kind, records, field, hour, _actor in RECORD_DOCUMENTS:
+        ready = records.filter(**{f"{field}__isnull": False, f"{field}__lte": now.date()})
+        for record in ready.order_by(f"-{field}", "-id")[:NOTICES]:
+            plans.append((_at(getattr(record, field), hour, now), record.pk, kind, record))
+    actors = {kind: actor for kind, *_rest, actor in RECORD_DOCUMENTS}
+    counts = dict.fromkeys(actors, 0)
+    for at, _pk, kind, record in sorted(plans, key=lambda plan: plan[:3]):
         try:
-            issue_document(kind=kind, record_id=rectification.pk, actor=actor, at=at)
+            issue_document(
+                kind=kind, record_id=record.pk, actor=getattr(record, actors[kind]), at=at
+            )
         except DomainError:
-            continue  # an issuer who may not issue it, an order not in a state to: left alone
+            continue  # an issuer who may not issue it, a record not in a state to: left alone
         counts[kind] += 1
     return counts

@@ -93,14 +93,17 @@ def adopt(
     yearly sequence of orders); its 责令改正通知书 is that order on paper and carries the same
     number. Adopting it puts it in the one register of numbers — and moves the sequence's
     counter past it, so that the counter can never give the same serial to another document.
-    Adopting the same record's number again returns the number already kept.
+    Adopting the same record's number again returns the number already kept. A number in the
+    bureau's own style for the kind (伊市监处罚〔2026〕012号, a decision's 文号 as the handler
+    entered it) keeps everything before the year as its prefix: its own sequence.
     """
     match = re.fullmatch(
         rf"(?P<prefix>.+?){ABBREVIATIONS[kind]}〔(?P<year>\d{{4}})〕(?P<serial>\d+)号", text
-    )
+    ) or re.fullmatch(r"(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<serial>\d+)号", text)
     if match is None:
         raise InvalidInput.single(
-            "number", _("记录的编号 %(number)s 不是本类文书的文号格式") % {"number": text}
+            "number",
+            _("记录的编号 %(number)s 不是文号的格式（机关代字〔年份〕序号号）") % {"number": text},
         )
     prefix, year, serial = match["prefix"], int(match["year"]), int(match["serial"])
     content_type = ContentType.objects.get_for_model(type(record), for_concrete_model=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django.db import models
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.documents.models import DocumentKind
-from xiaoneng.documents.rendering import inspection, rectification
+from xiaoneng.documents.rendering import case, inspection, rectification
 from xiaoneng.documents.rendering.pdf import Stamp
 from xiaoneng.org.models import Unit
 
@@ -44,52 +45,75 @@ class Renderer:
     own_number: Callable[[Any], str] | None = None
 
 
+def _kind(
+    kind: str,
+    title: str,
+    module: ModuleType,
+    refuse: Callable[[Any], None],
+    render: Callable[[Any, Stamp], bytes],
+    own_number: Callable[[Any], str] | None = None,
+) -> Renderer:
+    """A kind read from the records of ``module`` (its ``MODEL``, ``load``, ``may_issue`` and
+    ``page``), issued for the record's own unit."""
+    return Renderer(
+        kind=kind,
+        title=title,
+        model=module.MODEL,
+        load=module.load,
+        refuse_unless_issuable=refuse,
+        unit=lambda record: record.unit,
+        may_issue=module.may_issue,
+        page=module.page,
+        render=render,
+        own_number=own_number,
+    )
+
+
+K = DocumentKind
 RENDERERS: dict[str, Renderer] = {
-    DocumentKind.INSPECTION: Renderer(
-        kind=DocumentKind.INSPECTION,
-        title=inspection.TITLE,
-        model=inspection.Inspection,
-        load=inspection.load,
-        refuse_unless_issuable=inspection.refuse_unless_issuable,
-        unit=lambda record: record.unit,
-        may_issue=inspection.may_issue,
-        page=inspection.page,
-        render=inspection.render,
-    ),
-    DocumentKind.RECTIFICATION: Renderer(
-        kind=DocumentKind.RECTIFICATION,
-        title=rectification.NOTICE,
-        model=rectification.Rectification,
-        load=rectification.load,
-        refuse_unless_issuable=rectification.refuse_notice,
-        unit=lambda record: record.unit,
-        may_issue=rectification.may_issue,
-        page=rectification.page,
-        render=rectification.render_notice,
-        own_number=rectification.own_number,
-    ),
-    DocumentKind.REINSPECTION: Renderer(
-        kind=DocumentKind.REINSPECTION,
-        title=rectification.REVIEW,
-        model=rectification.Rectification,
-        load=rectification.load,
-        refuse_unless_issuable=rectification.refuse_review,
-        unit=lambda record: record.unit,
-        may_issue=rectification.may_issue,
-        page=rectification.page,
-        render=rectification.render_review,
-    ),
-    DocumentKind.WARNING: Renderer(
-        kind=DocumentKind.WARNING,
-        title=rectification.WARNING,
-        model=rectification.Rectification,
-        load=rectification.load,
-        refuse_unless_issuable=rectification.refuse_warning,
-        unit=lambda record: record.unit,
-        may_issue=rectification.may_issue,
-        page=rectification.page,
-        render=rectification.render_warning,
-    ),
+    r.kind: r
+    for r in (
+        _kind(
+            K.INSPECTION,
+            inspection.TITLE,
+            inspection,
+            inspection.refuse_unless_issuable,
+            inspection.render,
+        ),
+        _kind(
+            K.RECTIFICATION,
+            rectification.NOTICE,
+            rectification,
+            rectification.refuse_notice,
+            rectification.render_notice,
+            own_number=rectification.own_number,
+        ),
+        _kind(
+            K.REINSPECTION,
+            rectification.REVIEW,
+            rectification,
+            rectification.refuse_review,
+            rectification.render_review,
+        ),
+        _kind(
+            K.WARNING,
+            rectification.WARNING,
+            rectification,
+            rectification.refuse_warning,
+            rectification.render_warning,
+        ),
+        _kind(K.CASE_SOURCE, case.SOURCE, case, case.refuse_source, case.render_source),
+        _kind(K.CASE_FILING, case.FILING, case, case.refuse_filing, case.render_filing),
+        _kind(K.CASE_NOTICE, case.NOTICE, case, case.refuse_notice, case.render_notice),
+        _kind(
+            K.CASE_DECISION,
+            case.DECISION,
+            case,
+            case.refuse_decision,
+            case.render_decision,
+            own_number=case.own_decision_number,
+        ),
+    )
 }
 
 

@@ -24,6 +24,9 @@ from xiaoneng.org.models import Officer
 TITLE = "现场检查笔录"
 DASH = parts.DASH
 
+# The records this module's documents are read from.
+MODEL = Inspection
+
 
 def load(record_id: int) -> Inspection:
     """The inspection with what its document prints, in a handful of queries."""

@@ -43,11 +43,11 @@ def addressee(pdf: DocumentPdf, entity: Entity) -> None:
     pdf.field("统一社会信用代码", entity.uscc)
 
 
-def remedies(pdf: DocumentPdf, what: str) -> None:
+def remedies(pdf: DocumentPdf, what: str, *, document: str = "本通知书") -> None:
     """The party's remedies against ``what`` (《行政复议法》第二十条, 《行政诉讼法》第四十六条)."""
     pdf.paragraph(
-        f"如不服{what}，可以自收到本通知书之日起六十日内依法申请行政复议，"
-        "或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。"
+        f"如不服{what}，可以自收到{document}之日起六十日内依法申请行政复议，"
+        f"或者自收到{document}之日起六个月内依法向人民法院提起行政诉讼。"
     )
 
 

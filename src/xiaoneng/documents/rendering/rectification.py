@@ -31,6 +31,9 @@ NOTICE = "责令改正通知书"
 REVIEW = "整改复查意见书"
 WARNING = "警示通知书"
 
+# The records this module's documents are read from.
+MODEL = Rectification
+
 
 def load(record_id: int) -> Rectification:
     """The order with its party, unit, issuer and findings (with their items)."""

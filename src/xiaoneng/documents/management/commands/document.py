@@ -24,9 +24,13 @@ class Command(BaseCommand):
         "执法文书。Write an enforcement document of a record as PDF: `document inspection ID -o "
         "FILE.pdf` writes the 现场检查笔录 of signed inspection ID; `rectification ID` the "
         "责令改正通知书 of rectification order ID, `reinspection ID` its 整改复查意见书 (once "
-        "re-inspected or rectified), `warning ID` its 警示通知书 (once warned). The first time, "
+        "re-inspected or rectified), `warning ID` its 警示通知书 (once warned); "
+        "`case-source`, `case-filing`, `case-notice`, "
+        "`case-decision` ID the 案件来源登记表, 立案/不予立案审批表, 行政处罚告知书 and "
+        "行政处罚决定书 of case ID, each once the case has reached its stage. The first time, "
         "the document is issued: it gets the next number of its kind and year (e.g. "
-        "伊市监检录〔2026〕12号; a 责令改正通知书 carries its order's number), "
+        "伊市监检录〔2026〕12号; a 责令改正通知书 carries its order's number, a 行政处罚决定书 "
+        "its decision's), "
         "a verification code and QR code, and its PDF is kept with its SHA-256; later runs write "
         "the same stored PDF again. --reissue --reason TEXT issues the next version (same "
         "number, new code and digest, linked to the old one). A draft record, an unknown record "
@@ -41,7 +45,9 @@ class Command(BaseCommand):
             + ", ".join(f"{kind} ({r.title})" for kind, r in sorted(RENDERERS.items())),
         )
         parser.add_argument(
-            "id", type=int, help="the record's id (an inspection's or a rectification order's)"
+            "id",
+            type=int,
+            help="the record's id (an inspection's, a rectification order's or a case's)",
         )
         parser.add_argument(
             "-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF"
