@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.reset import reset
-from xiaoneng.documents.models import IssuedDocument
+from xiaoneng.documents.models import Delivery, IssuedDocument
 from xiaoneng.inspections.models import (
     Inspection,
     InspectionOfficer,
@@ -376,6 +376,7 @@ def documents_out_of_order() -> list[str]:
         "case-filing": (Case, "filed_on"),
         "case-notice": (Case, "notified_on"),
         "case-decision": (Case, "decided_on"),
+        "service": (Delivery, "delivered_on"),
     }
     days = {
         (kind, pk): day
@@ -513,6 +514,7 @@ def test_documents_are_issued_after_signing_and_numbered_in_order() -> None:
         "case-filing",
         "case-notice",
         "case-decision",
+        "service",
     ):
         assert IssuedDocument.objects.filter(kind=kind).count() >= 3, kind
     assert IssuedDocument.objects.filter(version=2).exists()

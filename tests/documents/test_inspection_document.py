@@ -103,14 +103,14 @@ def test_a_draft_inspection_is_refused_and_spends_no_number(county: County) -> N
     assert not DocumentNumber.objects.exists()
 
 
-def test_an_unknown_record_or_a_kind_without_renderer_is_refused(county: County) -> None:
+def test_an_unknown_record_or_kind_is_refused(county: County) -> None:
     with pytest.raises(Missing):
         issue_document(kind="inspection", record_id=999_999, actor=None)
     with pytest.raises(InvalidInput) as kind:
-        issue_document(kind="service", record_id=1, actor=None)
+        issue_document(kind="permit", record_id=1, actor=None)
     assert kind.value.errors[0].message == (
-        "暂不能出具该种文书：service（可出具：inspection、rectification、reinspection、warning、"
-        "case-source、case-filing、case-notice、case-decision）"
+        "暂不能出具该种文书：permit（可出具：inspection、rectification、reinspection、warning、"
+        "case-source、case-filing、case-notice、case-decision、service）"
     )
 
 

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import DomainError
-from xiaoneng.documents.models import DocumentKind
+from xiaoneng.documents.delivery import record_delivery
+from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
+from xiaoneng.documents.rendering import renderer_for
 from xiaoneng.documents.services import issue_document, reissue_document
 from xiaoneng.inspections.followup.models import Rectification
 from xiaoneng.inspections.records.models import Inspection
@@ -66,7 +68,11 @@ def build_documents(*, now: dt.datetime, progress: Callable[[str], None] = print
     named = ", ".join(
         f"{counts[kind]} 份{DocumentKind(kind).label}" for kind, *_rest in RECORD_DOCUMENTS
     )
-    progress(f"执法文书 documents: {len(issued)} 份现场检查笔录, 1 份重新出具, {named}")
+    delivered, receipts = _deliveries(now)
+    progress(
+        f"执法文书 documents: {len(issued)} 份现场检查笔录, 1 份重新出具, {named}; "
+        f"{delivered} 份已登记送达, {receipts} 份送达回证"
+    )
 
 
 def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
@@ -118,3 +124,77 @@ def _record_documents(now: dt.datetime) -> dict[str, int]:
             continue  # an issuer who may not issue it, a record not in a state to: left alone
         counts[kind] += 1
     return counts
+
+
+# The notices the party receives, delivered and (the most recent ones) with their 送达回证.
+DELIVERED_KINDS = (
+    DocumentKind.RECTIFICATION,
+    DocumentKind.WARNING,
+    DocumentKind.CASE_NOTICE,
+    DocumentKind.CASE_DECISION,
+)
+RECEIPTS = 10
+
+
+def _delivery_values(document: IssuedDocument, record: Any, index: int) -> dict[str, Any]:
+    """How the demo's notices reached their parties: mostly by hand on the day of issue, every
+    seventh left with a witness when the party would not sign, warnings by post days later."""
+    entity = getattr(record, "entity", None)
+    person = (entity.legal_representative if entity else "") or "当事人"
+    place = (entity.address if entity else "") or "当事人经营场所"
+    day = timezone.localtime(document.issued_at).date()
+    if document.kind == DocumentKind.WARNING:
+        number = f"1{document.pk:011d}"
+        return {"method": "post", "delivered_on": day + dt.timedelta(days=3), "reference": number}
+    if index % 7 == 3:
+        return {
+            "method": "lodged",
+            "delivered_on": day,
+            "recipient": person,
+            "place": place,
+            "witness": "社区网格员",
+            "note": "当事人拒绝签收，留置于经营场所并拍照",
+        }
+    return {"method": "hand", "delivered_on": day, "recipient": person, "place": place}
+
+
+def _deliveries(now: dt.datetime) -> tuple[int, int]:
+    """The delivery of every issued notice (whose day has come), by the officer who issued it,
+    then the 送达回证 of the most recent of each kind, issued in time order."""
+    documents = IssuedDocument.objects.filter(kind__in=DELIVERED_KINDS, version=1).select_related(
+        "number", "issued_by"
+    )
+    delivered: list[tuple[dt.datetime, Delivery]] = []
+    for index, document in enumerate(documents.order_by("issued_at", "id")):
+        record = renderer_for(document.kind).load(document.object_id)
+        values = _delivery_values(document, record, index)
+        at = _at(values["delivered_on"], 18, now)
+        if values["delivered_on"] > now.date() or at < document.issued_at:
+            continue
+        try:
+            delivery = record_delivery(
+                document=document, values=values, actor=document.issued_by, at=at
+            )
+        except DomainError:
+            continue
+        delivered.append((at, delivery))
+    latest: dict[str, list[tuple[dt.datetime, Delivery]]] = {}
+    for at, delivery in sorted(delivered, key=lambda pair: pair[0], reverse=True):
+        chosen = latest.setdefault(delivery.document.kind, [])
+        if len(chosen) < RECEIPTS:
+            chosen.append((at, delivery))
+    receipts = 0
+    for at, delivery in sorted(
+        (pair for chosen in latest.values() for pair in chosen), key=lambda pair: pair[0]
+    ):
+        try:
+            issue_document(
+                kind=DocumentKind.SERVICE,
+                record_id=delivery.pk,
+                actor=delivery.delivered_by,
+                at=at,
+            )
+        except DomainError:
+            continue
+        receipts += 1
+    return len(delivered), receipts

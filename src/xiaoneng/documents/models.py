@@ -198,3 +198,58 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} v{self.version}"
+
+
+@traced()
+class Delivery(models.Model):
+    """The delivery (送达) of an issued document to the party: how, when, to whom, witnessed by
+    whom — recorded once per issued version; its 送达回证 (kind "service") is issued from it.
+
+    The day of delivery is the day the party's periods start (to rectify, to state and defend,
+    to pay, to seek review), which the documents themselves can only name as "自收到之日起".
+    """
+
+    class Method(models.TextChoices):
+        # 《行政处罚法》第六十一条; 《市场监督管理行政处罚程序规定》第八十二条至第八十六条.
+        HAND = "hand", _("直接送达")
+        LODGED = "lodged", _("留置送达")
+        POST = "post", _("邮寄送达")
+        ELECTRONIC = "electronic", _("电子送达")
+        PUBLIC = "public", _("公告送达")
+
+    document = models.OneToOneField(
+        IssuedDocument,
+        verbose_name=_("送达的文书"),
+        on_delete=models.PROTECT,
+        related_name="delivery",
+    )
+    # The document's unit: whose staff see the delivery (scoped like the record).
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(_("送达方式"), max_length=12, choices=Method.choices)
+    delivered_on = models.DateField(_("送达日期"))
+    recipient = models.CharField(_("签收人"), max_length=60, blank=True)
+    place = models.CharField(_("送达地点"), max_length=200, blank=True)
+    witness = models.CharField(_("见证人"), max_length=60, blank=True)
+    reference = models.CharField(_("邮件单号或电子送达地址"), max_length=120, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("送达人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    unit_scope_field = "unit"
+
+    class Meta:
+        verbose_name = _("文书送达")
+        verbose_name_plural = _("文书送达")
+        ordering = ["-delivered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.get_method_display()} {self.delivered_on:%Y-%m-%d}"

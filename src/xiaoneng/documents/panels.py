@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from xiaoneng.core import panels
 from xiaoneng.core.errors import DomainError
 from xiaoneng.documents import services
+from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import RENDERERS, Renderer, renderers_of
 
 
@@ -27,17 +29,46 @@ def _entry(renderer: Renderer, record: Any, user: Any) -> dict[str, Any] | None:
         "pdf": reverse("documents:pdf", args=[renderer.kind, record.pk]),
         "issue": reverse("documents:issue", args=[renderer.kind, record.pk]),
     }
+    entry: dict[str, Any] = {
+        "title": renderer.title,
+        "document": document,
+        "may_issue": may_issue,
+        "urls": urls,
+    }
     if document is not None:
         urls["verify"] = reverse("documents:verify", args=[document.verification_code])
-    return {"title": renderer.title, "document": document, "may_issue": may_issue, "urls": urls}
+        urls["deliver"] = reverse("documents:deliver", args=[renderer.kind, record.pk])
+        entry.update(_delivery(document, may_issue))
+    return entry
+
+
+def _delivery(document: IssuedDocument, may_issue: bool) -> dict[str, Any]:
+    """The document's delivery and its 送达回证, or the form that records it (for issuers)."""
+    delivery = Delivery.objects.filter(document=document).select_related("delivered_by").first()
+    if delivery is None:
+        return {"delivery": None, "methods": Delivery.Method.choices, "today": localdate()}
+    receipt = services.latest_document(kind=DocumentKind.SERVICE, record=delivery)
+    return {
+        "delivery": delivery,
+        "receipt": receipt,
+        "receipt_urls": {
+            "issue": reverse("documents:issue", args=[DocumentKind.SERVICE, delivery.pk]),
+            "pdf": reverse("documents:pdf", args=[DocumentKind.SERVICE, delivery.pk]),
+        },
+        "may_issue_receipt": may_issue and receipt is None,
+    }
 
 
 @panels.register
 class IssuedDocumentPanel(panels.Panel):
     """现场检查笔录 on a signed inspection's page; 责令改正通知书, 整改复查意见书 and 警示通知书
-    on a rectification order's."""
+    on a rectification order's; the case documents on a case's — each issued one with its
+    delivery (送达) and 送达回证."""
 
-    models = tuple(sorted({r.model._meta.label_lower for r in RENDERERS.values()}))
+    # The records documents are issued from (a delivery's 送达回证 shows with its document).
+    models = tuple(
+        sorted({r.model._meta.label_lower for r in RENDERERS.values() if r.model is not Delivery})
+    )
 
     def right(self) -> str:
         record = self.object

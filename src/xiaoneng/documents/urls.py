@@ -8,5 +8,6 @@ urlpatterns = [
     path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("documents/<str:kind>/<int:record_id>/issue/", views.issue, name="issue"),
+    path("documents/<str:kind>/<int:record_id>/deliver/", views.deliver, name="deliver"),
     path("documents/<str:kind>/<int:record_id>.pdf", views.pdf, name="pdf"),
 ]

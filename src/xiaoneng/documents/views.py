@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xiaoneng.core.pages import act
 from xiaoneng.documents import services
+from xiaoneng.documents.delivery import record_delivery
 from xiaoneng.documents.models import IssuedDocument
 from xiaoneng.documents.services import CODE_ALPHABET, CODE_LENGTH, bureau_name
 from xiaoneng.inspections.records.attachments import human_size
@@ -122,6 +123,27 @@ def issue(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
         }
 
     return act(request, issued, None, redirect(renderer.page(record)))
+
+
+@login_required
+@require_POST
+def deliver(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
+    """登记送达: how the record's issued document (its latest version) reached the party."""
+    renderer, record = services.scoped_record(request.user, kind, record_id)
+    document = services.latest_document(kind=kind, record=record)
+    if document is None:
+        raise Http404(_("该记录的%(title)s尚未出具") % {"title": renderer.title})
+
+    def delivered() -> str:
+        found = record_delivery(document=document, values=request.POST.dict(), actor=request.user)
+        return _("已登记%(title)s %(number)s 的送达：%(day)s %(method)s。") % {
+            "title": renderer.title,
+            "number": document.number.text,
+            "day": found.delivered_on.isoformat(),
+            "method": found.get_method_display(),
+        }
+
+    return act(request, delivered, None, redirect(renderer.page(record)))
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput
 from xiaoneng.documents.models import DocumentKind
-from xiaoneng.documents.rendering import case, inspection, rectification
+from xiaoneng.documents.rendering import case, inspection, rectification, service
 from xiaoneng.documents.rendering.pdf import Stamp
 from xiaoneng.org.models import Unit
 
@@ -113,6 +113,7 @@ RENDERERS: dict[str, Renderer] = {
             case.render_decision,
             own_number=case.own_decision_number,
         ),
+        _kind(K.SERVICE, service.TITLE, service, service.refuse, service.render),
     )
 }
 

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         "re-inspected or rectified), `warning ID` its 警示通知书 (once warned); "
         "`case-source`, `case-filing`, `case-notice`, "
         "`case-decision` ID the 案件来源登记表, 立案/不予立案审批表, 行政处罚告知书 and "
-        "行政处罚决定书 of case ID, each once the case has reached its stage. The first time, "
+        "行政处罚决定书 of case ID, each once the case has reached its stage; `service ID` the "
+        "送达回证 of recorded delivery ID. The first time, "
         "the document is issued: it gets the next number of its kind and year (e.g. "
         "伊市监检录〔2026〕12号; a 责令改正通知书 carries its order's number, a 行政处罚决定书 "
         "its decision's), "
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "id",
             type=int,
-            help="the record's id (an inspection's, a rectification order's or a case's)",
+            help="the record's id (inspection, rectification order, case or delivery)",
         )
         parser.add_argument(
             "-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF"

@@ -1,0 +1,173 @@
+"""Delivery (送达) of an issued document and its 送达回证: what each method needs, the day's
+bounds, one delivery per version, who may record it, and the record's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import County, client_for
+from tests.documents.helpers import pdf_text
+from tests.inspections.followup.test_services import (  # noqa: F401
+    calendar_known_ahead,
+    order,
+)
+from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
+from xiaoneng.documents.delivery import record_delivery
+from xiaoneng.documents.models import Delivery, IssuedDocument
+from xiaoneng.documents.services import document_bytes, issue_document
+from xiaoneng.inspections.models import Rectification
+
+ISSUED_AT = timezone.make_aware(dt.datetime(2026, 9, 30, 16))
+LATER = timezone.make_aware(dt.datetime(2026, 10, 9, 9))
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def notice(county: County) -> tuple[Rectification, IssuedDocument]:
+    rectification = order(county)
+    document = issue_document(
+        kind="rectification", record_id=rectification.pk, actor=county.east_officer, at=ISSUED_AT
+    )
+    return rectification, document
+
+
+def test_a_hand_delivery_is_recorded_and_its_receipt_names_document_party_and_day(
+    county: County,
+) -> None:
+    rectification, document = notice(county)
+    delivery = record_delivery(
+        document=document,
+        values={
+            "method": "hand",
+            "delivered_on": "2026-09-30",
+            "recipient": " 王五 ",
+            "place": "示范县城东路 18 号",
+        },
+        actor=county.east_officer,
+        at=LATER,
+    )
+    assert (delivery.method, delivery.delivered_on, delivery.recipient) == (
+        "hand",
+        dt.date(2026, 9, 30),
+        "王五",
+    )
+    assert delivery.unit == rectification.unit and delivery.delivered_by == county.east_officer
+    receipt = issue_document(kind="service", record_id=delivery.pk, actor=county.east_officer)
+    assert receipt.number.text.startswith("伊市监送达〔")
+    text = pdf_text(document_bytes(receipt)).replace("\n", "")
+    for expected in [
+        "送达回证",
+        f"受送达人：{rectification.entity.name}",
+        f"送达文书名称及文号：责令改正通知书（{rectification.number}）",
+        "送达方式：直接送达",
+        "送达时间：2026年9月30日",
+        "送达地点：示范县城东路18号",
+        "签收人：王五",
+        f"送达人：{county.east_officer}",
+    ]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize(
+    ("values", "errors"),
+    [
+        (
+            {"method": "lodged", "delivered_on": "2026-10-01"},
+            {
+                "recipient": "留置送达须填写拒绝签收的受送达人",
+                "place": "留置送达须填写留置的地点",
+                "witness": "留置送达须填写见证人",
+            },
+        ),
+        ({"method": "post", "delivered_on": "2026-10-02"}, {"reference": "邮寄送达须填写邮件单号"}),
+        (
+            {"method": "carrier-pigeon", "delivered_on": "2026-10-02"},
+            {"method": "送达方式应为：直接送达、留置送达、邮寄送达、电子送达、公告送达"},
+        ),
+        (
+            {"method": "hand", "recipient": "王五", "delivered_on": "2026/10/02"},
+            {"delivered_on": "送达日期应为 YYYY-MM-DD"},
+        ),
+        ({"method": "hand", "recipient": "王五"}, {"delivered_on": "请填写送达日期"}),
+        (
+            {"method": "hand", "recipient": "王五", "delivered_on": "2026-09-29"},
+            {"delivered_on": "送达日期 2026-09-29 早于文书出具日期 2026-09-30"},
+        ),
+        (
+            {"method": "hand", "recipient": "王五", "delivered_on": "2026-10-10"},
+            {"delivered_on": "送达日期 2026-10-10 晚于今天"},
+        ),
+        (
+            {"method": "hand", "recipient": "王" * 61, "delivered_on": "2026-10-02"},
+            {"recipient": "不能超过 60 个字"},
+        ),
+    ],
+)
+def test_bad_deliveries_are_refused_with_every_reason_and_nothing_written(
+    county: County, values: dict[str, str], errors: dict[str, str]
+) -> None:
+    _, document = notice(county)
+    with pytest.raises(InvalidInput) as refused:
+        record_delivery(document=document, values=values, actor=county.east_officer, at=LATER)
+    assert refused.value.by_field == errors
+    assert not Delivery.objects.exists()
+
+
+def test_a_version_is_delivered_once_and_outsiders_may_not_record(county: County) -> None:
+    _, document = notice(county)
+    values = {"method": "post", "delivered_on": "2026-10-08", "reference": "EMS 1234 5678 901"}
+    with pytest.raises(NotPermitted):
+        record_delivery(document=document, values=values, actor=county.west_officer, at=LATER)
+    record_delivery(document=document, values=values, actor=county.east_officer, at=LATER)
+    with pytest.raises(Conflict) as refused:
+        record_delivery(document=document, values=values, actor=county.east_director, at=LATER)
+    assert refused.value.message == (
+        f"{document.number.text} 第 1 版已于 2026-10-08 邮寄送达，不能重复登记。"
+    )
+    assert Delivery.objects.count() == 1
+
+
+def test_the_page_records_the_delivery_and_offers_the_receipt(county: County) -> None:
+    rectification, _document = notice(county)
+    page = f"/rectifications/{rectification.pk}/"
+    officer = client_for(county.east_officer)
+    assert "登记送达" in officer.get(page).content.decode()
+    today = timezone.localdate().isoformat()
+    response = officer.post(
+        f"/documents/rectification/{rectification.pk}/deliver/",
+        {"method": "lodged", "delivered_on": today, "recipient": "王五"},
+    )
+    assert response.status_code == 302 and response["Location"] == page
+    html = officer.get(page).content.decode()
+    assert "留置送达须填写留置的地点；留置送达须填写见证人" in html
+    assert not Delivery.objects.exists()
+    officer.post(
+        f"/documents/rectification/{rectification.pk}/deliver/",
+        {
+            "method": "lodged",
+            "delivered_on": today,
+            "recipient": "王五",
+            "place": "店内收银台",
+            "witness": "社区网格员李四",
+        },
+    )
+    html = officer.get(page).content.decode()
+    assert "留置送达" in html and "见证人 社区网格员李四" in html and "出具送达回证" in html
+    delivery = Delivery.objects.get()
+    officer.post(f"/documents/service/{delivery.pk}/issue/")
+    html = officer.get(page).content.decode()
+    assert "送达回证 伊市监送达〔" in html
+    text = pdf_text(officer.get(f"/documents/service/{delivery.pk}.pdf").content)
+    assert "受送达人拒绝签收" in text.replace("\n", "")
+    # The leader sees the delivery and its receipt, and is offered no form.
+    html = client_for(county.leader).get(page).content.decode()
+    assert "见证人 社区网格员李四" in html and "登记送达" not in html
