@@ -167,7 +167,8 @@ def test_the_page_records_the_delivery_and_offers_the_receipt(county: County) ->
     html = officer.get(page).content.decode()
     assert "送达回证 伊市监送达〔" in html
     text = pdf_text(officer.get(f"/documents/service/{delivery.pk}.pdf").content)
-    assert "受送达人拒绝签收" in text.replace("\n", "")
+    assert "拒绝签收人：王五" in text and "受送达人拒绝签收" in text.replace("\n", "")
+    assert "拒收人 王五" in html
     # The leader sees the delivery and its receipt, and is offered no form.
     html = client_for(county.leader).get(page).content.decode()
     assert "见证人 社区网格员李四" in html and "登记送达" not in html

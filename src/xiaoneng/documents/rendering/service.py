@@ -73,8 +73,9 @@ def render(delivery: Delivery, stamp: Stamp) -> bytes:
     if delivery.method in (Delivery.Method.POST, Delivery.Method.ELECTRONIC):
         label = "邮件单号" if delivery.method == Delivery.Method.POST else "电子送达地址"
         pdf.field(label, delivery.reference)
-    pdf.field("签收人", delivery.recipient)
-    if delivery.method == Delivery.Method.LODGED:
+    lodged = delivery.method == Delivery.Method.LODGED
+    pdf.field("拒绝签收人" if lodged else "签收人", delivery.recipient)
+    if lodged:
         pdf.paragraph(
             f"受送达人拒绝签收，已将文书留置于送达地点，并由见证人{delivery.witness}签名见证"
             "（《市场监督管理行政处罚程序规定》第八十三条）。"
