@@ -78,10 +78,40 @@ def own_database(name: str, server: str | None = None) -> Iterator[str]:
         pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+# The Redis databases (0–15 by default) the stack tests may take: a module names its own (12 for
+# test_faults.py, 13 for test_stack.py), and the other pytest-xdist workers take ones below it.
+REDIS_DATABASES = 16
+XDIST_STRIDE = 2  # databases 12, 10, 8… and 13, 11, 9…: two modules' series never meet
+
+
+def worker_redis(url: str, worker: str | None = None) -> str:
+    """``url`` with a Redis database of this pytest-xdist worker's own (``worker``, default
+    ``$PYTEST_XDIST_WORKER``, is ``gwN``): ``url`` itself without xdist or for gw0, else its
+    database lowered by ``XDIST_STRIDE × N``.
+
+    Why: ``make test`` runs two workers, which may split a module's stack tests between them;
+    each then starts a stack of its own, and on one Redis database both job consumers would
+    read the same huey queue ("xiaoneng"): a job one test enqueued ran on the other stack's
+    database (done in 0.06 s, the review draw finding its rounds drawn), so its own never
+    reached the test's lock nor recorded a run; and one stack's ``flushdb`` emptied the other's
+    queue. Both consumer-kill tests of test_faults.py failed so in CI (issue 14, item 5).
+    """
+    worker = worker if worker is not None else os.environ.get("PYTEST_XDIST_WORKER", "")
+    number = int(worker[2:]) if re.fullmatch(r"gw\d+", worker) else 0
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    database = base - XDIST_STRIDE * number
+    if not 0 < database < REDIS_DATABASES:
+        unavailable(f"no Redis database left for xdist worker {worker} below {url}: use fewer")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 def own_redis(url: str) -> str:
-    """``url``, a Redis database the test owns: reachable and emptied."""
+    """A Redis database the test owns (``url``'s, or this xdist worker's: ``worker_redis``):
+    reachable and emptied; its URL."""
     import redis
 
+    url = worker_redis(url)
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1)
         client.ping()
