@@ -172,3 +172,48 @@ def test_the_page_records_the_delivery_and_offers_the_receipt(county: County) ->
     # The leader sees the delivery and its receipt, and is offered no form.
     html = client_for(county.leader).get(page).content.decode()
     assert "见证人 社区网格员李四" in html and "登记送达" not in html
+
+
+def test_the_api_records_and_reads_the_delivery_scoped_like_the_record(county: County) -> None:
+    rectification, document = notice(county)
+    api = f"/api/v1/documents/rectification/{rectification.pk}/delivery"
+    officer = client_for(county.east_officer)
+    assert officer.get(api).status_code == 404
+    refused = officer.post(
+        api, {"method": "post", "delivered_on": "2026-10-01"}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "reference", "message": "邮寄送达须填写邮件单号"}]
+    assert not Delivery.objects.exists()
+    today = timezone.localdate().isoformat()
+    made = officer.post(
+        api,
+        {"method": "electronic", "delivered_on": today, "reference": "13800000000"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["number"], body["method"], body["method_label"], body["delivered_on"]) == (
+        document.number.text,
+        "electronic",
+        "电子送达",
+        today,
+    )
+    assert officer.get(api).json() == body
+    again = officer.post(
+        api,
+        {"method": "electronic", "delivered_on": today, "reference": "13800000000"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    assert client_for(county.west_officer).get(api).status_code == 404
+    leader = client_for(county.leader)
+    assert leader.get(api).status_code == 200
+    rectification2, _document2 = notice(county)
+    other = f"/api/v1/documents/rectification/{rectification2.pk}/delivery"
+    forbidden = leader.post(
+        other,
+        {"method": "hand", "delivered_on": today, "recipient": "王五"},
+        content_type="application/json",
+    )
+    assert forbidden.status_code == 403 and Delivery.objects.count() == 1

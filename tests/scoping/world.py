@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from tests.cases.factories import make_case, make_collection, make_goods, make_target
 from tests.conftest import County, make_county
@@ -36,6 +37,7 @@ from tests.scoping import (
 )
 from tests.scoping.timeliness import accountability, callbacks, clocks, complaints, permits
 from xiaoneng.cases.models import Case, TargetMetric
+from xiaoneng.documents.delivery import record_delivery
 from xiaoneng.documents.services import issue_document
 from xiaoneng.inspections.followup.consequences import after_signing
 from xiaoneng.inspections.followup.exits import report_exit_operating
@@ -114,6 +116,16 @@ def build_world() -> World:
     # The east inspection's 现场检查笔录: its verification page is public (no station's own).
     shared["issued_document"] = issue_document(
         kind="inspection", record_id=east["inspection"].pk, actor=county.east_officer
+    )
+    # ... delivered by hand the day it was issued, so that its delivery can be read.
+    record_delivery(
+        document=shared["issued_document"],
+        values={
+            "method": "hand",
+            "delivered_on": timezone.localtime(shared["issued_document"].issued_at).date(),
+            "recipient": "王五",
+        },
+        actor=county.east_officer,
     )
     outside_lon, outside_lat = county.outside_point()  # in no grid: the bureau's own
     outside = make_entity(name="网格外专属小卖部", longitude=outside_lon, latitude=outside_lat)

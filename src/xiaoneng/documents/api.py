@@ -1,8 +1,10 @@
 """API of issued documents: /api/v1/documents/{kind}/{record_id} (scoped like the record).
 
 ``POST`` issues the record's document (201; those who may issue it, docs/documents.md),
-``GET`` answers what was issued (its latest version), ``GET ….pdf`` the PDF itself. A record
-of another unit answers 404 like a missing one; a kind that cannot be issued yet, 404 too.
+``GET`` answers what was issued (its latest version), ``GET ….pdf`` the PDF itself;
+``POST …/delivery`` records how that version reached the party (201), ``GET …/delivery`` reads
+it. A record of another unit answers 404 like a missing one; a kind that cannot be issued, 404
+too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from xiaoneng.documents import services
-from xiaoneng.documents.models import IssuedDocument
+from xiaoneng.documents.delivery import record_delivery
+from xiaoneng.documents.models import Delivery, IssuedDocument
 from xiaoneng.documents.views import pdf_response
 from xiaoneng.org.requests import OfficerRequest
 
@@ -87,3 +90,72 @@ def get_document(request: OfficerRequest, kind: str, record_id: int) -> dict[str
 def document_pdf(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
     document = _issued(request, kind, record_id)
     return pdf_response(document, services.document_bytes(document))
+
+
+class DeliveryIn(Schema):
+    """Strings as typed: the service names each problem (docs/documents.md, "Delivery")."""
+
+    method: str
+    delivered_on: str = ""
+    recipient: str = ""
+    place: str = ""
+    witness: str = ""
+    reference: str = ""
+    note: str = ""
+
+
+class DeliveryOut(Schema):
+    number: str
+    version: int
+    method: str
+    method_label: str
+    delivered_on: dt.date
+    recipient: str
+    place: str
+    witness: str
+    reference: str
+    note: str
+    delivered_by: str
+
+
+def _delivery_out(delivery: Delivery) -> dict[str, Any]:
+    document = delivery.document
+    return {
+        "number": document.number.text,
+        "version": document.version,
+        "method": delivery.method,
+        "method_label": delivery.get_method_display(),
+        "delivered_on": delivery.delivered_on,
+        "recipient": delivery.recipient,
+        "place": delivery.place,
+        "witness": delivery.witness,
+        "reference": delivery.reference,
+        "note": delivery.note,
+        "delivered_by": str(delivery.delivered_by or ""),
+    }
+
+
+@router.post(
+    "/documents/{kind}/{int:record_id}/delivery",
+    response={201: DeliveryOut},
+    summary="Record the delivery (送达) of a record's issued document (its latest version)",
+)
+def deliver_document(
+    request: OfficerRequest, kind: str, record_id: int, payload: DeliveryIn
+) -> Status[dict[str, Any]]:
+    document = _issued(request, kind, record_id)
+    delivery = record_delivery(document=document, values=payload.model_dump(), actor=request.user)
+    return Status(201, _delivery_out(delivery))
+
+
+@router.get(
+    "/documents/{kind}/{int:record_id}/delivery",
+    response=DeliveryOut,
+    summary="The delivery of a record's issued document (its latest version)",
+)
+def get_delivery(request: OfficerRequest, kind: str, record_id: int) -> dict[str, Any]:
+    document = _issued(request, kind, record_id)
+    delivery = Delivery.objects.filter(document=document).select_related("delivered_by").first()
+    if delivery is None:
+        raise Http404(_("%(number)s 尚未登记送达") % {"number": document.number.text})
+    return _delivery_out(delivery)
