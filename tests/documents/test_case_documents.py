@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,13 +22,6 @@ from xiaoneng.documents.services import document_bytes, issue_document
 
 S = Case.Status
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PUBLIC_BASE_URL = "https://xn.example.gov.cn"
-    return Path(settings.MEDIA_ROOT)
 
 
 def text_of(kind: str, case: Case, actor: Any) -> tuple[IssuedDocument, str]:

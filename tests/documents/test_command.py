@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,11 +14,6 @@ from tests.conftest import County
 from tests.documents.helpers import pdf_text, signed_inspection
 from tests.inspections.records.helpers import draft, fill
 from xiaoneng.documents.models import IssuedDocument
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def run(*args: str) -> str:

@@ -4,8 +4,6 @@ bounds, one delivery per version, who may record it, and the record's page."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,12 +22,6 @@ from xiaoneng.inspections.models import Rectification
 
 ISSUED_AT = timezone.make_aware(dt.datetime(2026, 9, 30, 16))
 LATER = timezone.make_aware(dt.datetime(2026, 10, 9, 9))
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 def notice(county: County) -> tuple[Rectification, IssuedDocument]:

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.urls import reverse
 
 from tests.conftest import County, client_for
 from tests.documents.helpers import pdf_text, signed_inspection
 from tests.inspections.records.helpers import draft
 from xiaoneng.documents.models import DocumentNumber, IssuedDocument
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def _page(record: Any) -> str:

@@ -5,7 +5,6 @@ may issue them, and the order's page."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,13 +24,6 @@ from xiaoneng.inspections.followup.overdue import warn_overdue
 from xiaoneng.inspections.followup.services import record_rectified
 
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PUBLIC_BASE_URL = "https://xn.example.gov.cn"
-    return Path(settings.MEDIA_ROOT)
 
 
 def text_of(kind: str, record_id: int, actor: Any) -> tuple[IssuedDocument, str]:

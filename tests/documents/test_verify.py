@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -15,12 +14,6 @@ from tests.documents.helpers import signed_inspection
 from xiaoneng.documents.models import IssuedDocument
 from xiaoneng.documents.numbering import void
 from xiaoneng.documents.services import document_bytes, issue_document, reissue_document
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def _issued(county: County) -> IssuedDocument:
