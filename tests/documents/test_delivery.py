@@ -154,6 +154,7 @@ def test_the_page_records_the_delivery_and_offers_the_receipt(county: County) ->
     )
     html = officer.get(page).content.decode()
     assert "留置送达" in html and "见证人 社区网格员李四" in html and "出具送达回证" in html
+    assert "申请行政复议：至" in html and "提起行政诉讼：至" in html  # started by the delivery
     delivery = Delivery.objects.get()
     officer.post(f"/documents/service/{delivery.pk}/issue/")
     html = officer.get(page).content.decode()

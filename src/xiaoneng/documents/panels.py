@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from xiaoneng.core import panels
+from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError
 from xiaoneng.documents import services
+from xiaoneng.documents.clocks import periods
 from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import RENDERERS, Renderer, renderers_of
 
@@ -50,6 +52,7 @@ def _delivery(document: IssuedDocument, may_issue: bool) -> dict[str, Any]:
     receipt = services.latest_document(kind=DocumentKind.SERVICE, record=delivery)
     return {
         "delivery": delivery,
+        "periods": periods(document.kind, delivery.delivered_on, WorkingCalendar.load()),
         "receipt": receipt,
         "receipt_urls": {
             "issue": reverse("documents:issue", args=[DocumentKind.SERVICE, delivery.pk]),
