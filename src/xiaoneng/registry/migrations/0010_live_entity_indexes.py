@@ -5,60 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_roles'),
-        ('registry', '0009_risk_score_without_constraint'),
+        ("org", "0002_roles"),
+        ("registry", "0009_risk_score_without_constraint"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='entity',
-            name='entity_unit_idx',
+            model_name="entity",
+            name="entity_unit_idx",
         ),
         migrations.RemoveIndex(
-            model_name='entity',
-            name='entity_grid_idx',
+            model_name="entity",
+            name="entity_grid_idx",
         ),
         migrations.RemoveIndex(
-            model_name='entity',
-            name='entity_industry_idx',
+            model_name="entity",
+            name="entity_industry_idx",
         ),
         migrations.RemoveIndex(
-            model_name='entity',
-            name='entity_class_idx',
+            model_name="entity",
+            name="entity_class_idx",
         ),
         migrations.RemoveIndex(
-            model_name='entity',
-            name='entity_grade_idx',
+            model_name="entity",
+            name="entity_grade_idx",
         ),
         migrations.RemoveIndex(
-            model_name='entity',
-            name='entity_status_idx',
+            model_name="entity",
+            name="entity_status_idx",
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['unit', 'id'], name='entity_unit_live_idx'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["unit", "id"],
+                name="entity_unit_live_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['grid', 'id', 'unit'], name='entity_grid_live_idx'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["grid", "id", "unit"],
+                name="entity_grid_live_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['industry', 'id', 'unit'], name='entity_industry_live_idx'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["industry", "id", "unit"],
+                name="entity_industry_live_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['risk_class', 'id', 'unit'], name='entity_class_live_idx'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["risk_class", "id", "unit"],
+                name="entity_class_live_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['credit_grade', 'id', 'unit'], name='entity_grade_live_idx'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["credit_grade", "id", "unit"],
+                name="entity_grade_live_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['status', 'id', 'unit'], name='entity_status_live_idx'),
+            model_name="entity",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["status", "id", "unit"],
+                name="entity_status_live_idx",
+            ),
         ),
     ]
