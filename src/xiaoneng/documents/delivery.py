@@ -47,6 +47,26 @@ def _text(values: dict[str, Any], name: str) -> str:
     return str(values.get(name) or "").strip()
 
 
+def _delivery_day(value: Any, issued_on: dt.date, today: dt.date) -> tuple[Any, str]:
+    """The day of delivery (a date or ``YYYY-MM-DD``), or what is wrong with it: unreadable,
+    missing, before the document was issued, or in the future."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None, _("送达日期应为 YYYY-MM-DD")
+    if not isinstance(value, dt.date):
+        return None, _("请填写送达日期")
+    if value < issued_on:
+        return value, _("送达日期 %(day)s 早于文书出具日期 %(issued)s") % {
+            "day": value.isoformat(),
+            "issued": issued_on.isoformat(),
+        }
+    if value > today:
+        return value, _("送达日期 %(day)s 晚于今天") % {"day": value.isoformat()}
+    return value, ""
+
+
 def _checked(document: IssuedDocument, values: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """The delivery's fields, or every problem with them at once."""
     errors: list[FieldError] = []
@@ -65,29 +85,11 @@ def _checked(document: IssuedDocument, values: dict[str, Any], today: dt.date) -
     for name, message in REQUIRED.get(method, ()):
         if not clean[name]:
             errors.append(FieldError(name, str(message)))
-    day = values.get("delivered_on")
-    if isinstance(day, str):
-        try:
-            day = dt.date.fromisoformat(day.strip())
-        except ValueError:
-            day = None
-            errors.append(FieldError("delivered_on", _("送达日期应为 YYYY-MM-DD")))
-    issued_on = timezone.localtime(document.issued_at).date()
-    if not isinstance(day, dt.date):
-        if not any(e.field == "delivered_on" for e in errors):
-            errors.append(FieldError("delivered_on", _("请填写送达日期")))
-    elif day < issued_on:
-        errors.append(
-            FieldError(
-                "delivered_on",
-                _("送达日期 %(day)s 早于文书出具日期 %(issued)s")
-                % {"day": day.isoformat(), "issued": issued_on.isoformat()},
-            )
-        )
-    elif day > today:
-        errors.append(
-            FieldError("delivered_on", _("送达日期 %(day)s 晚于今天") % {"day": day.isoformat()})
-        )
+    day, problem = _delivery_day(
+        values.get("delivered_on"), timezone.localtime(document.issued_at).date(), today
+    )
+    if problem:
+        errors.append(FieldError("delivered_on", problem))
     if errors:
         raise InvalidInput("；".join(e.message for e in errors), errors=errors)
     return {**clean, "method": method, "delivered_on": day}

@@ -35,6 +35,13 @@ def format_number(*, prefix: str, kind: str, year: int, serial: int) -> str:
     return f"{prefix}{ABBREVIATIONS[kind]}〔{year}〕{serial}号"
 
 
+def _locked_counter(*, prefix: str, kind: str, year: int) -> NumberCounter:
+    """The sequence's counter row, created at its first number, locked for this transaction
+    (``select_for_update``; SQLite's IMMEDIATE transactions serialise writers the same way)."""
+    NumberCounter.objects.get_or_create(prefix=prefix, kind=kind, year=year)
+    return NumberCounter.objects.select_for_update().get(prefix=prefix, kind=kind, year=year)
+
+
 def next_number(
     *,
     kind: str,
@@ -57,8 +64,7 @@ def next_number(
         raise InvalidInput.single("year", _("年份应为四位数：%(year)s") % {"year": year})
     prefix = prefix if prefix is not None else number_prefix()
     with transaction.atomic(), audit.attributed(actor):
-        NumberCounter.objects.get_or_create(prefix=prefix, kind=kind, year=year)
-        counter = NumberCounter.objects.select_for_update().get(prefix=prefix, kind=kind, year=year)
+        counter = _locked_counter(prefix=prefix, kind=kind, year=year)
         counter.last_serial += 1
         counter.save(update_fields=["last_serial"])
         serial = counter.last_serial
@@ -108,8 +114,7 @@ def adopt(
     prefix, year, serial = match["prefix"], int(match["year"]), int(match["serial"])
     content_type = ContentType.objects.get_for_model(type(record), for_concrete_model=False)
     with transaction.atomic(), audit.attributed(actor):
-        NumberCounter.objects.get_or_create(prefix=prefix, kind=kind, year=year)
-        counter = NumberCounter.objects.select_for_update().get(prefix=prefix, kind=kind, year=year)
+        counter = _locked_counter(prefix=prefix, kind=kind, year=year)
         kept = DocumentNumber.objects.filter(text=text).first()
         if kept is not None:
             if (kept.content_type_id, kept.object_id) != (content_type.pk, record.pk):

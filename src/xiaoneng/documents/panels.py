@@ -4,6 +4,8 @@ those who may — and nothing for a kind the record is not (yet) in a state to i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.urls import reverse
@@ -18,7 +20,9 @@ from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import RENDERERS, Renderer, renderers_of
 
 
-def _entry(renderer: Renderer, record: Any, user: Any) -> dict[str, Any] | None:
+def _entry(
+    renderer: Renderer, record: Any, user: Any, calendar: Callable[[], WorkingCalendar]
+) -> dict[str, Any] | None:
     try:
         renderer.refuse_unless_issuable(record)
     except DomainError:
@@ -40,19 +44,23 @@ def _entry(renderer: Renderer, record: Any, user: Any) -> dict[str, Any] | None:
     if document is not None:
         urls["verify"] = reverse("documents:verify", args=[document.verification_code])
         urls["deliver"] = reverse("documents:deliver", args=[renderer.kind, record.pk])
-        entry.update(_delivery(document, may_issue))
+        entry.update(_delivery(document, may_issue, calendar))
     return entry
 
 
-def _delivery(document: IssuedDocument, may_issue: bool) -> dict[str, Any]:
-    """The document's delivery and its 送达回证, or the form that records it (for issuers)."""
+def _delivery(
+    document: IssuedDocument, may_issue: bool, calendar: Callable[[], WorkingCalendar]
+) -> dict[str, Any]:
+    """The document's delivery and its 送达回证, or the form that records it (for issuers).
+    ``calendar`` loads the working calendar once for the whole card, only if a delivery needs
+    it."""
     delivery = Delivery.objects.filter(document=document).select_related("delivered_by").first()
     if delivery is None:
         return {"delivery": None, "methods": Delivery.Method.choices, "today": localdate()}
     receipt = services.latest_document(kind=DocumentKind.SERVICE, record=delivery)
     return {
         "delivery": delivery,
-        "periods": periods(document.kind, delivery.delivered_on, WorkingCalendar.load()),
+        "periods": periods(document.kind, delivery.delivered_on, calendar()),
         "receipt": receipt,
         "receipt_urls": {
             "issue": reverse("documents:issue", args=[DocumentKind.SERVICE, delivery.pk]),
@@ -75,10 +83,11 @@ class IssuedDocumentPanel(panels.Panel):
 
     def right(self) -> str:
         record = self.object
+        calendar = cache(WorkingCalendar.load)
         entries = [
             entry
             for renderer in renderers_of(type(record))
-            if (entry := _entry(renderer, record, self.user)) is not None
+            if (entry := _entry(renderer, record, self.user, calendar)) is not None
         ]
         if not entries:
             return ""

@@ -18,7 +18,6 @@ officer who handles cases and whose scope holds the case's unit.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import cn2an
@@ -242,10 +241,14 @@ def render_notice(case: Case, stamp: Stamp) -> bytes:
     pdf.paragraph(
         f"本局拟对你（单位）作出如下行政处罚：{_penalty(case, fine=case.proposed_fine)}。"
     )
-    end = limits.statement_period_end(notified_on, calendar)
+    within = parts.deadline_words(
+        start=notified_on,
+        deadline=limits.statement_period_end(notified_on, calendar),
+        working_days=limits.STATEMENT_WORKING_DAYS,
+    )
     pdf.paragraph(
         "根据《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十三条、第六十四条的规定，"
-        f"你（单位）可以{_within(notified_on, end, limits.STATEMENT_WORKING_DAYS)}向本局提出"
+        f"你（单位）可以{within}向本局提出"
         "陈述、申辩意见；符合听证条件的，可以在同一期限内要求听证。"
         "逾期未提出的，视为放弃上述权利。"
     )
@@ -253,10 +256,6 @@ def render_notice(case: Case, stamp: Stamp) -> bytes:
     pdf.signature_line("当事人签收")
     pdf.signature_line("执法人员", _officers(case))
     return pdf.to_bytes()
-
-
-def _within(start: dt.date, end: dt.date, working_days: int) -> str:
-    return f"于{parts.day(end)}前（自{parts.day(start)}起{working_days}个工作日内）"
 
 
 # 行政处罚决定书 --------------------------------------------------------------------------------

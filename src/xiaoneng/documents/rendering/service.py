@@ -33,12 +33,20 @@ def load(record_id: int) -> Delivery:
     return delivery
 
 
+_DELIVERED = "_delivered_record"
+
+
 def delivered_record(delivery: Delivery) -> tuple[Any, Any]:
-    """The renderer of the delivered document and the record it was issued from."""
+    """The renderer of the delivered document and the record it was issued from, loaded once
+    per delivery object (issuing a 送达回证 asks for it to check, then to render)."""
     from xiaoneng.documents.rendering import renderer_for  # the registry imports this module
 
-    renderer = renderer_for(delivery.document.kind)
-    return renderer, renderer.load(delivery.document.object_id)
+    found: tuple[Any, Any] | None = getattr(delivery, _DELIVERED, None)
+    if found is None:
+        renderer = renderer_for(delivery.document.kind)
+        found = (renderer, renderer.load(delivery.document.object_id))
+        setattr(delivery, _DELIVERED, found)
+    return found
 
 
 def may_issue(officer: Officer, delivery: Delivery) -> bool:
