@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import io
 import re
 from collections import defaultdict
@@ -27,6 +28,7 @@ from xiaoneng.documents.models import Delivery, IssuedDocument
 from xiaoneng.inspections.models import (
     Inspection,
     InspectionOfficer,
+    PartySignature,
     Rectification,
     Sample,
     TraceFlag,
@@ -404,8 +406,30 @@ def documents_out_of_order() -> list[str]:
     return found
 
 
+def party_signatures_out_of_time() -> list[str]:
+    """Party signatures captured before the visit's day, after the officers' final signature,
+    or after now; a drawn one whose stored file is not its SHA-256."""
+    found = []
+    now = timezone.now()
+    for row in PartySignature.objects.select_related("inspection"):
+        record = row.inspection
+        if (
+            local_day(row.captured_at) < record.visited_on
+            or record.signed_at is None
+            or row.captured_at > record.signed_at
+            or row.captured_at > now
+        ):
+            found.append(f"inspection {record.pk}: party signed at {row.captured_at}")
+        if not row.refused:
+            with row.image.open("rb") as stored:
+                if hashlib.sha256(stored.read()).hexdigest() != row.sha256:
+                    found.append(f"inspection {record.pk}: drawing is not its SHA-256")
+    return found
+
+
 RULES: dict[str, Callable[[], list[str]]] = {
     "documents issued out of order": documents_out_of_order,
+    "party signatures out of time": party_signatures_out_of_time,
     "inspections before registration": inspections_before_registration,
     "tasks before registration": tasks_before_registration,
     "samples before registration": samples_before_registration,
@@ -519,3 +543,9 @@ def test_documents_are_issued_after_signing_and_numbered_in_order() -> None:
         assert IssuedDocument.objects.filter(kind=kind).count() >= 3, kind
     assert IssuedDocument.objects.filter(version=2).exists()
     assert_none(documents_out_of_order())
+
+
+def test_party_signatures_are_captured_between_the_visit_and_the_final_signature() -> None:
+    assert PartySignature.objects.filter(refused=False).count() >= 10
+    assert PartySignature.objects.filter(refused=True).count() >= 3
+    assert_none(party_signatures_out_of_time())

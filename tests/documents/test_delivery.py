@@ -142,6 +142,16 @@ def test_the_page_records_the_delivery_and_offers_the_receipt(county: County) ->
     html = officer.get(page).content.decode()
     assert "留置送达须填写留置的地点；留置送达须填写见证人" in html
     assert not Delivery.objects.exists()
+    # The form comes back open with what was typed, the missing fields marked.
+    assert '<details class="mt-2" data-testid="deliver" open>' in html
+    assert (
+        '<option value="lodged" selected>' in html
+        and 'name="recipient" maxlength="60" value="王五"' in html
+    )
+    assert '<div class="invalid-feedback">留置送达须填写见证人</div>' in html
+    # Shown once: the next visit shows the empty form again.
+    again = officer.get(page).content.decode()
+    assert 'value="王五"' not in again and 'data-testid="deliver" open' not in again
     officer.post(
         f"/documents/rectification/{rectification.pk}/deliver/",
         {

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import itertools
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from xiaoneng.core.states import unlocked
 from xiaoneng.inspections.models import (
@@ -25,6 +27,7 @@ from xiaoneng.inspections.models import (
     InspectionKind,
     InspectionOfficer,
     ItemResult,
+    PartySignature,
     Severity,
     TraceFlag,
 )
@@ -170,3 +173,40 @@ def make_attachment(
     attachment.file.save("document.pdf", ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+def signature_png(width: int = 600, height: int = 200, ink: bool = True) -> bytes:
+    """A drawing as the phone's canvas sends it: a white PNG with a stroke across it."""
+    image = Image.new("RGB", (width, height), "white")
+    if ink:
+        ImageDraw.Draw(image).line(
+            [(20, height // 2), (width // 3, 20), (width // 2, height - 20), (width - 20, 30)],
+            fill="black",
+            width=5,
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_party_signature(
+    inspection: Inspection, *, refused: bool = False, **values: Any
+) -> PartySignature:
+    """The party's signature on ``inspection`` (or its refusal before a witness), written
+    directly, its drawing stored under its digest."""
+    signature = PartySignature(
+        inspection=inspection,
+        signer_name=values.pop("signer_name", "王五"),
+        signer_role=values.pop("signer_role", "负责人"),
+        refused=refused,
+        witness_name=values.pop("witness_name", "赵六" if refused else ""),
+        captured_at=values.pop("captured_at", timezone.now()),
+        **values,
+    )
+    if not refused:
+        content = signature_png()
+        signature.sha256 = hashlib.sha256(content).hexdigest()
+        signature.width, signature.height = 600, 200
+        signature.image.save("signature.png", ContentFile(content), save=False)
+    signature.save()
+    return signature

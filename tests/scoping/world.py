@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from tests.cases.factories import make_case, make_collection, make_goods, make_target
 from tests.conftest import County, make_county
-from tests.inspections.factories import make_attachment, make_checklist, make_flag, make_inspection
+from tests.inspections.factories import (
+    make_attachment,
+    make_checklist,
+    make_flag,
+    make_inspection,
+    make_party_signature,
+)
 from tests.oversight.factories import DirectorReviewFactory, SupervisionItemFactory
 from tests.planning.draws.factories import make_draw, run
 from tests.planning.factories import (
@@ -151,6 +157,7 @@ def _inspection_records(county: County, entity: Entity) -> dict[str, Any]:
         visited_on=DAY,
     )
     after_signing(inspection=signed, actor=officer)
+    make_party_signature(signed)
     draft = make_inspection(
         entity=entity, officers=[officer], checklist=checklist, signed=False, summary=""
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import DomainError
+from xiaoneng.demo.inspections.party import build_party_signatures
 from xiaoneng.documents.delivery import record_delivery
 from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import renderer_for
@@ -39,6 +40,8 @@ def build_documents(*, now: dt.datetime, progress: Callable[[str], None] = print
     issued = []
     # Numbered in the order they were issued: the earliest signed first.
     chosen = sorted(signed[:ISSUED], key=lambda record: (record.signed_at, record.pk))
+    # The party signed (or refused) before the officers did: the 笔录 prints it.
+    drawn, refused = build_party_signatures(now=now, also=[record.pk for record in chosen])
     for inspection in chosen:
         # Issued after the last signature, never later than now (the demo is consistent in time).
         signed_at = inspection.signed_at
@@ -70,7 +73,8 @@ def build_documents(*, now: dt.datetime, progress: Callable[[str], None] = print
     )
     delivered, receipts = _deliveries(now)
     progress(
-        f"执法文书 documents: {len(issued)} 份现场检查笔录, 1 份重新出具, {named}; "
+        f"执法文书 documents: {drawn} 个当事人签名, {refused} 次拒绝签名（有见证人）; "
+        f"{len(issued)} 份现场检查笔录, 1 份重新出具, {named}; "
         f"{delivered} 份已登记送达, {receipts} 份送达回证"
     )
 

@@ -41,6 +41,10 @@ REQUIRED: dict[str, tuple[tuple[str, Any], ...]] = {
     M.PUBLIC: (("place", gettext_lazy("公告送达须填写公告的载体或地点")),),
 }
 LIMITS = {"recipient": 60, "place": 200, "witness": 60, "reference": 120, "note": 2000}
+# What the page's form posts; a refused form's values wait in the session under this key for
+# the card to show them again (documents.panels).
+DELIVERY_FIELDS = ("method", "delivered_on", *LIMITS)
+TYPED_DELIVERY = "documents.typed_delivery"
 
 
 def _text(values: dict[str, Any], name: str) -> str:

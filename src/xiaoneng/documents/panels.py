@@ -5,6 +5,7 @@ those who may — and nothing for a kind the record is not (yet) in a state to i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -16,13 +17,21 @@ from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import DomainError
 from xiaoneng.documents import services
 from xiaoneng.documents.clocks import periods
+from xiaoneng.documents.delivery import TYPED_DELIVERY
 from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import RENDERERS, Renderer, renderers_of
 
 
-def _entry(
-    renderer: Renderer, record: Any, user: Any, calendar: Callable[[], WorkingCalendar]
-) -> dict[str, Any] | None:
+@dataclass
+class _Card:
+    """What the whole card shares: the working calendar (loaded once, only if a delivery
+    needs it) and a refused delivery form's values, back from the session."""
+
+    calendar: Callable[[], WorkingCalendar]
+    typed: dict[str, Any]
+
+
+def _entry(renderer: Renderer, record: Any, user: Any, card: _Card) -> dict[str, Any] | None:
     try:
         renderer.refuse_unless_issuable(record)
     except DomainError:
@@ -44,23 +53,27 @@ def _entry(
     if document is not None:
         urls["verify"] = reverse("documents:verify", args=[document.verification_code])
         urls["deliver"] = reverse("documents:deliver", args=[renderer.kind, record.pk])
-        entry.update(_delivery(document, may_issue, calendar))
+        entry.update(_delivery(document, may_issue, card))
     return entry
 
 
-def _delivery(
-    document: IssuedDocument, may_issue: bool, calendar: Callable[[], WorkingCalendar]
-) -> dict[str, Any]:
-    """The document's delivery and its 送达回证, or the form that records it (for issuers).
-    ``calendar`` loads the working calendar once for the whole card, only if a delivery needs
-    it."""
+def _delivery(document: IssuedDocument, may_issue: bool, card: _Card) -> dict[str, Any]:
+    """The document's delivery and its 送达回证, or the form that records it (for issuers),
+    with what was typed if it was just refused."""
     delivery = Delivery.objects.filter(document=document).select_related("delivered_by").first()
     if delivery is None:
-        return {"delivery": None, "methods": Delivery.Method.choices, "today": localdate()}
+        mine = card.typed if card.typed.get("document") == document.pk else {}
+        return {
+            "delivery": None,
+            "methods": Delivery.Method.choices,
+            "today": localdate(),
+            "typed": mine.get("values", {}),
+            "typed_errors": mine.get("errors", {}),
+        }
     receipt = services.latest_document(kind=DocumentKind.SERVICE, record=delivery)
     return {
         "delivery": delivery,
-        "periods": periods(document.kind, delivery.delivered_on, calendar()),
+        "periods": periods(document.kind, delivery.delivered_on, card.calendar()),
         "receipt": receipt,
         "receipt_urls": {
             "issue": reverse("documents:issue", args=[DocumentKind.SERVICE, delivery.pk]),
@@ -83,11 +96,13 @@ class IssuedDocumentPanel(panels.Panel):
 
     def right(self) -> str:
         record = self.object
-        calendar = cache(WorkingCalendar.load)
+        session = getattr(self.request, "session", None)
+        typed = session.pop(TYPED_DELIVERY, None) if session is not None else None
+        card = _Card(calendar=cache(WorkingCalendar.load), typed=typed or {})
         entries = [
             entry
             for renderer in renderers_of(type(record))
-            if (entry := _entry(renderer, record, self.user, calendar)) is not None
+            if (entry := _entry(renderer, record, self.user, card)) is not None
         ]
         if not entries:
             return ""

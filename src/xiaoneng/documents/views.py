@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xiaoneng.core.errors import DomainError
 from xiaoneng.core.pages import act
 from xiaoneng.documents import services
-from xiaoneng.documents.delivery import record_delivery
+from xiaoneng.documents.delivery import DELIVERY_FIELDS, TYPED_DELIVERY, record_delivery
 from xiaoneng.documents.models import IssuedDocument
 from xiaoneng.documents.services import CODE_ALPHABET, CODE_LENGTH, bureau_name
 from xiaoneng.inspections.records.attachments import human_size
@@ -143,7 +144,18 @@ def deliver(request: OfficerRequest, kind: str, record_id: int) -> HttpResponse:
             "method": found.get_method_display(),
         }
 
-    return act(request, delivered, None, redirect(renderer.page(record)))
+    back = redirect(renderer.page(record))
+
+    def refused(error: DomainError) -> HttpResponse:
+        # The card shows the form again, open, with what was typed and each problem marked.
+        request.session[TYPED_DELIVERY] = {
+            "document": document.pk,
+            "values": {name: request.POST.get(name, "") for name in DELIVERY_FIELDS},
+            "errors": {e.field: e.message for e in error.errors or []},
+        }
+        return back
+
+    return act(request, delivered, None, back, refused=refused)
 
 
 @login_required

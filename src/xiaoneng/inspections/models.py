@@ -18,6 +18,7 @@ from xiaoneng.inspections.records.models import (
     Inspection,
     InspectionOfficer,
     ItemResult,
+    PartySignature,
     TraceFlag,
 )
 from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp, SamplingPlan
@@ -32,6 +33,7 @@ __all__ = [
     "InspectionKind",
     "InspectionOfficer",
     "ItemResult",
+    "PartySignature",
     "Rectification",
     "Sample",
     "SampleFollowUp",

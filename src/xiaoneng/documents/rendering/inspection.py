@@ -8,6 +8,8 @@ checklist items, findings and summary as 现场情况 (docs/documents.md).
 
 from __future__ import annotations
 
+import io
+
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,13 @@ from xiaoneng.core.errors import InvalidInput, Missing
 from xiaoneng.documents.rendering import parts
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.inspections.followup.models import Finding, Rectification
-from xiaoneng.inspections.records.models import Inspection, InspectionOfficer, ItemResult
+from xiaoneng.inspections.records.models import (
+    Inspection,
+    InspectionOfficer,
+    ItemResult,
+    PartySignature,
+)
+from xiaoneng.inspections.records.party import party_signature_of
 from xiaoneng.inspections.records.services import may_edit
 from xiaoneng.org.models import Officer
 
@@ -31,7 +39,9 @@ MODEL = Inspection
 def load(record_id: int) -> Inspection:
     """The inspection with what its document prints, in a handful of queries."""
     inspection = (
-        Inspection.objects.select_related("entity", "unit", "lead_officer", "checklist")
+        Inspection.objects.select_related(
+            "entity", "unit", "lead_officer", "checklist", "party_signature"
+        )
         .prefetch_related(
             Prefetch(
                 "team",
@@ -109,14 +119,40 @@ def render(inspection: Inspection, stamp: Stamp) -> bytes:
         "并依照检查事项清单进行检查。"
     )
     _situation(pdf, inspection)
-    pdf.heading("当事人意见")
-    pdf.paragraph("＿" * 40)
-    pdf.signature_line("当事人签名或者盖章")
+    _party(pdf, party_signature_of(inspection))
     signed = "、".join(
         f"{row.officer}（{parts.moment(row.signed_at)} 电子签名）" for row in team if row.signed_at
     )
     pdf.signature_line("执法人员签名", signed)
     return pdf.to_bytes()
+
+
+def _party(pdf: DocumentPdf, signature: PartySignature | None) -> None:
+    """当事人意见 and the party's signature: drawn on the phone (the image, with its time and
+    SHA-256), refused before a witness, or — none recorded — the lines to sign on paper."""
+    pdf.heading("当事人意见")
+    pdf.paragraph(signature.statement if signature and signature.statement else "＿" * 40)
+    if signature is None:
+        pdf.signature_line("当事人签名或者盖章")
+        return
+    who = signature.signer_name + (f"（{signature.signer_role}）" if signature.signer_role else "")
+    if signature.refused:
+        witness = signature.witness_name + (
+            f"（{signature.witness_role}）" if signature.witness_role else ""
+        )
+        pdf.field(
+            "当事人签名或者盖章",
+            f"当事人{who}拒绝签名（{parts.moment(signature.captured_at)}），见证人：{witness}",
+        )
+        pdf.signature_line("见证人签名")
+        return
+    pdf.field("当事人签名或者盖章", who)
+    with signature.image.open("rb") as drawing:
+        # The drawing keeps its proportions, 18 mm high (a signature line's worth of ink).
+        pdf.image(io.BytesIO(drawing.read()), h=18)
+    pdf.paragraph(
+        f"（电子签名，{parts.moment(signature.captured_at)}，SHA-256 {signature.sha256}）"
+    )
 
 
 def _situation(pdf: DocumentPdf, inspection: Inspection) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from xiaoneng.core.api_paging import Paging, paged
-from xiaoneng.core.errors import InvalidInput
+from xiaoneng.core.errors import InvalidInput, Missing
 from xiaoneng.core.scoping import get_scoped, scoped
 from xiaoneng.inspections.checklists.models import Checklist
 from xiaoneng.inspections.records.attachments import (
@@ -25,7 +25,13 @@ from xiaoneng.inspections.records.attachments import (
     remove_attachment,
 )
 from xiaoneng.inspections.records.drafts import save_draft
-from xiaoneng.inspections.records.models import Attachment, Inspection
+from xiaoneng.inspections.records.models import Attachment, Inspection, PartySignature
+from xiaoneng.inspections.records.party import (
+    decode_image,
+    open_image,
+    party_signature_of,
+    record_party_signature,
+)
 from xiaoneng.inspections.records.queries import InspectionFilter
 from xiaoneng.inspections.records.schemas import (
     AmendIn,
@@ -35,6 +41,8 @@ from xiaoneng.inspections.records.schemas import (
     InspectionFilterIn,
     InspectionPage,
     OpenIn,
+    PartySignatureIn,
+    PartySignatureOut,
     SignIn,
 )
 from xiaoneng.inspections.records.services import amend_inspection, open_inspection
@@ -143,6 +151,31 @@ def _detail(record: Inspection) -> dict[str, Any]:
             _attachment_out(a)
             for a in record.attachments.select_related("uploaded_by").order_by("id")
         ],
+        "party_signature": (
+            _party_out(party) if (party := party_signature_of(record)) is not None else None
+        ),
+    }
+
+
+def _party_out(signature: PartySignature) -> dict[str, Any]:
+    return {
+        "signer_name": signature.signer_name,
+        "signer_role": signature.signer_role,
+        "statement": signature.statement,
+        "refused": signature.refused,
+        "witness_name": signature.witness_name,
+        "witness_role": signature.witness_role,
+        "sha256": signature.sha256,
+        "width": signature.width,
+        "height": signature.height,
+        "captured_at": signature.captured_at,
+        "recorded_by": signature.recorded_by.get_username() if signature.recorded_by else None,
+        "recorded_at": signature.recorded_at,
+        "image_url": (
+            reverse("api:inspection_party_signature_image", args=[signature.inspection_id])
+            if signature.image
+            else None
+        ),
     }
 
 
@@ -303,6 +336,53 @@ def sign(request: OfficerRequest, inspection_id: int, payload: SignIn) -> dict[s
         revision=payload.revision,
     )
     return _detail(record)
+
+
+@router.post(
+    "/inspections/{int:inspection_id}/party-signature",
+    response={201: PartySignatureOut},
+    summary="Record the party's signature (a PNG drawn on the phone) or refusal with a witness",
+)
+def post_party_signature(
+    request: OfficerRequest, inspection_id: int, payload: PartySignatureIn
+) -> Status[dict[str, Any]]:
+    values = payload.dict(exclude={"image", "revision"})
+    signature = record_party_signature(
+        inspection=_record(request, inspection_id),
+        officer=request.user,
+        values=values,
+        image=decode_image(payload.image),
+        revision=payload.revision,
+    )
+    return Status(201, _party_out(signature))
+
+
+def _party(request: OfficerRequest, inspection_id: int) -> PartySignature:
+    signature = party_signature_of(_record(request, inspection_id))
+    if signature is None:
+        raise Missing(_("该检查记录尚未记录当事人签名"))
+    return signature
+
+
+@router.get(
+    "/inspections/{int:inspection_id}/party-signature",
+    response=PartySignatureOut,
+    summary="The party's signature or refusal; 404 before one is recorded",
+)
+def get_party_signature(request: OfficerRequest, inspection_id: int) -> dict[str, Any]:
+    return _party_out(_party(request, inspection_id))
+
+
+@router.get(
+    "/inspections/{int:inspection_id}/party-signature.png",
+    url_name="inspection_party_signature_image",
+    summary="The party's drawn signature (PNG); 404 for a refusal",
+)
+def party_signature_image(request: OfficerRequest, inspection_id: int) -> FileResponse:
+    signature = _party(request, inspection_id)
+    if not signature.image:
+        raise Missing(_("当事人拒绝签名，没有签名图像"))
+    return FileResponse(open_image(signature), content_type="image/png")
 
 
 @router.post(

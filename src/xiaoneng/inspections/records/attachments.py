@@ -169,7 +169,7 @@ def add_attachment(
             changes={_("附件"): [None, _label(attachment)]},
         )
         clear_signatures(inspection=current)
-        _touch(current, inspection, officer)
+        touch(current, inspection, officer)
     return attachment
 
 
@@ -191,7 +191,7 @@ def _store(attachment: Attachment, name: str, upload: Any, stored: str) -> None:
         ) from None
 
 
-def _touch(current: Inspection, given: Inspection, officer: Officer) -> None:
+def touch(current: Inspection, given: Inspection, officer: Officer) -> None:
     """The record changed: a new revision, so a client holding the old one must reload (and
     the caller's copy ``given`` knows the new number)."""
     current.revision += 1
@@ -212,6 +212,6 @@ def remove_attachment(*, attachment: Attachment, officer: Officer) -> None:
         attachment.delete()
         audit.record(current, action=AuditEvent.Action.UPDATE, changes={_("附件"): [label, None]})
         clear_signatures(inspection=current)
-        _touch(current, attachment.inspection, officer)
+        touch(current, attachment.inspection, officer)
         if not Attachment.objects.filter(file=stored).exists():
             transaction.on_commit(lambda: default_storage.delete(stored))

@@ -220,6 +220,58 @@ class Attachment(models.Model):
         return self.original_name
 
 
+def party_signature_path(instance: PartySignature, filename: str) -> str:
+    """Signatures are stored under their digest, beside the record's photos."""
+    return f"inspections/signatures/{instance.sha256[:2]}/{instance.sha256}.png"
+
+
+class PartySignature(models.Model):
+    """The party's signature on the record (当事人签名), drawn on the officer's phone — or their
+    refusal to sign, before a witness (见证人). Part of the record: captured on the draft, it
+    is frozen with the officers' signatures and printed on the 现场检查笔录."""
+
+    inspection = models.OneToOneField(
+        Inspection, on_delete=models.CASCADE, related_name="party_signature"
+    )
+    signer_name = models.CharField(_("当事人（签名人）"), max_length=50)
+    signer_role = models.CharField(_("签名人身份"), max_length=50, blank=True)
+    statement = models.CharField(_("当事人意见"), max_length=500, blank=True)
+    refused = models.BooleanField(_("拒绝签名"), default=False)
+    witness_name = models.CharField(_("见证人"), max_length=50, blank=True)
+    witness_role = models.CharField(_("见证人身份"), max_length=50, blank=True)
+    image = models.FileField(
+        _("签名图像"), upload_to=party_signature_path, max_length=200, blank=True
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    width = models.PositiveIntegerField(_("宽（像素）"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高（像素）"), null=True, blank=True)
+    captured_at = models.DateTimeField(_("签名时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    unit_scope_field = "inspection__unit"
+
+    class Meta:
+        verbose_name = _("当事人签名")
+        verbose_name_plural = _("当事人签名")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(refused=True, sha256="") & ~models.Q(witness_name=""))
+                | (models.Q(refused=False, witness_name="") & ~models.Q(sha256="")),
+                name="party_signature_image_or_witness",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name}（{'拒绝签名' if self.refused else '已签名'}）"
+
+
 @traced()
 class TraceFlag(StatusModel):
     """A doubt about a signed inspection raised by the trace checks (痕迹监控, 篇7 虚假检查)."""

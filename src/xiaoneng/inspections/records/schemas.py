@@ -9,7 +9,7 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
-from xiaoneng.core.api_paging import Day
+from xiaoneng.core.api_paging import MAX_ID, Day
 from xiaoneng.core.paging import MAX_PAGE
 
 
@@ -41,6 +41,38 @@ class AttachmentOut(Schema):
     uploaded_by: str | None
     uploaded_at: dt.datetime
     url: str
+
+
+class PartySignatureOut(Schema):
+    signer_name: str
+    signer_role: str
+    statement: str
+    refused: bool
+    witness_name: str
+    witness_role: str
+    sha256: str = Field(description="SHA-256 of the drawn PNG; empty for a refusal")
+    width: int | None
+    height: int | None
+    captured_at: dt.datetime
+    recorded_by: str | None
+    recorded_at: dt.datetime
+    image_url: str | None
+
+
+class PartySignatureIn(Schema):
+    signer_name: str = Field("", max_length=200, description="the party (or who signs for it)")
+    signer_role: str = Field("", max_length=200, description="法定代表人, 负责人, 店员…")
+    statement: str = Field("", max_length=2000, description="当事人意见")
+    refused: bool = Field(False, description="the party refuses to sign (a witness is needed)")
+    witness_name: str = Field("", max_length=200)
+    witness_role: str = Field("", max_length=200)
+    image: str = Field(
+        "",
+        max_length=1_000_000,
+        description="the drawing: a PNG as data:image/png;base64,… or bare base64",
+    )
+    captured_at: dt.datetime | None = Field(None, description="the device's time; default now")
+    revision: int | None = Field(None, description="the revision the officer read")
 
 
 class InspectionOut(Schema):
@@ -89,6 +121,7 @@ class InspectionDetail(InspectionOut):
     team: list[MemberOut]
     results: list[ResultOut]
     attachments: list[AttachmentOut]
+    party_signature: PartySignatureOut | None
 
 
 class InspectionFilterIn(Schema):

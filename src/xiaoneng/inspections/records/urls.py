@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from xiaoneng.inspections.records import attachment_views, views
+from xiaoneng.inspections.records import attachment_views, party_views, views
 
 urlpatterns: list[URLPattern] = [
     path("inspections/", views.inspection_list, name="inspection_list"),
@@ -16,6 +16,16 @@ urlpatterns: list[URLPattern] = [
     path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
     path("inspections/<int:pk>/sign/", views.inspection_sign, name="inspection_sign"),
     path("inspections/<int:pk>/amend/", views.inspection_amend, name="inspection_amend"),
+    path(
+        "inspections/<int:pk>/party-signature/",
+        party_views.party_signature,
+        name="inspection_party_signature",
+    ),
+    path(
+        "inspections/<int:pk>/party-signature.png",
+        party_views.party_signature_image,
+        name="inspection_party_signature_image",
+    ),
     path(
         "inspections/<int:pk>/attachments/<int:attachment_pk>/",
         attachment_views.attachment_file,

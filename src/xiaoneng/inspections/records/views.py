@@ -28,6 +28,7 @@ from xiaoneng.inspections.records.attachments import StorageFull, add_attachment
 from xiaoneng.inspections.records.drafts import save_draft
 from xiaoneng.inspections.records.forms import FromTaskForm, InspectionForm, SignForm, StartForm
 from xiaoneng.inspections.records.models import Inspection, TraceFlag
+from xiaoneng.inspections.records.party import party_signature_of
 from xiaoneng.inspections.records.queries import InspectionFilter, with_member
 from xiaoneng.inspections.records.services import (
     amend_inspection,
@@ -381,7 +382,12 @@ def inspection_amend(request: OfficerRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """The record as it stands: signatures, results, photos with SHA-256, findings, trace."""
-    inspection = _record(request, pk)
+    context = detail_context(request, _record(request, pk))
+    return render(request, "inspections/inspection_detail.html", context)
+
+
+def detail_context(request: OfficerRequest, inspection: Inspection) -> dict[str, Any]:
+    """What the record's page shows (also re-shown with a refused party signature's form)."""
     user = request.user
     team = list(inspection.team.select_related("officer").order_by("id"))
     chain = amendment_chain(inspection)
@@ -401,5 +407,8 @@ def inspection_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "may_amend": not draft and later is None and may_edit(user, inspection),
         "is_member": is_member(user, inspection),
         "missing": signing_errors(inspection) if draft else [],
+        "party": party_signature_of(inspection),
+        "party_form": {"captured_at": ""},
+        "may_record_party": draft and may_edit(user, inspection),
     }
-    return render(request, "inspections/inspection_detail.html", context)
+    return context
