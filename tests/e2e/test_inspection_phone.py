@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from tests.conftest import County
 from tests.e2e.test_browser import Login, east_entity
 from tests.inspections.factories import make_checklist
-from xiaoneng.inspections.models import Finding, Inspection
+from xiaoneng.inspections.models import Finding, Inspection, PartySignature
 from xiaoneng.inspections.records.services import open_inspection
 
 pytestmark = pytest.mark.e2e
@@ -102,3 +103,55 @@ def test_the_rest_all_pass_answers_only_blank_items_and_leaving_asks_first(
         page.get_by_role("button", name="保存草稿").click()
     results = draft.results.order_by("item__position").values_list("result", flat=True)
     assert list(results) == ["pass", "fail", "na", "pass"]
+
+
+def test_the_party_signs_with_a_finger_or_refuses_before_a_witness(
+    e2e_county: County, page: Any, login: Login, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    draft = open_inspection(
+        entity=east_entity(e2e_county),
+        officer=e2e_county.east_officer,
+        kind="onsite",
+        origin=Inspection.Origin.AD_HOC,
+        checklist=make_checklist(items=3),
+    )
+    page.set_viewport_size(PHONE)
+    login("east_officer")
+    page.goto(f"/inspections/{draft.pk}/")
+    # Saved with an empty box: refused by name, what was typed kept.
+    page.fill("#party-signer", "王五")
+    page.fill("#party-statement", "以上情况属实")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存当事人签名").click()
+    expect(page.get_by_test_id("party-signature")).to_contain_text("请当事人在签名框内签名")
+    assert page.input_value("#party-signer") == "王五"
+    # The party draws a stroke across the box.
+    canvas = page.locator("canvas.party-pad")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 25):
+        page.mouse.move(box["x"] + 20 + step * 12, box["y"] + box["height"] / 2 + (-1) ** step * 30)
+    page.mouse.up()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存当事人签名").click()
+    expect(page.locator("main")).to_contain_text("已记录当事人 王五 的签名。")
+    signature = PartySignature.objects.get(inspection=draft)
+    with signature.image.open("rb") as stored:
+        data = stored.read()
+    assert data.startswith(b"\x89PNG") and hashlib.sha256(data).hexdigest() == signature.sha256
+    expect(page.get_by_test_id("party-sha256")).to_have_text(signature.sha256)
+    # Recorded again as a refusal: the box gives way to the witness's fields.
+    page.locator("summary", has_text="重新记录当事人签名").click()
+    page.check("#party-refuses")
+    expect(page.locator("canvas.party-pad")).to_be_hidden()
+    page.fill("#party-signer", "王五")
+    page.fill("#party-witness", "赵六")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存当事人签名").click()
+    expect(page.get_by_test_id("party-refused")).to_contain_text("拒绝签名")
+    assert PartySignature.objects.get(inspection=draft).witness_name == "赵六"
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
