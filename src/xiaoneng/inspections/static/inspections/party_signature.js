@@ -1,94 +1,57 @@
-/* The party's signature on the officer's phone: a canvas the party draws on with a finger
-   (pointer events), sent as a PNG with the device's time; "拒绝签名" swaps the box for the
-   witness's fields. No libraries. */
+/* The party's signature on the officer's phone: signature_pad (vendored, docs/vendor.md)
+   draws the finger's strokes on a canvas; the drawing is sent as a PNG with the device's
+   time. "拒绝签名" swaps the box for the witness's fields. */
 (function () {
   "use strict";
   var form = document.getElementById("party-signature-form");
-  if (!form) {
+  if (!form || typeof SignaturePad === "undefined") {
     return;
   }
   var canvas = form.querySelector("canvas");
-  var pad = form.querySelector("[data-party-pad]");
+  var box = form.querySelector("[data-party-pad]");
   var witness = form.querySelector("[data-party-witness]");
-  var context = canvas.getContext("2d");
-  var inked = false;
-  var last = null;
+  var pad = new SignaturePad(canvas, {
+    backgroundColor: "rgb(255, 255, 255)",
+    penColor: "rgb(17, 17, 17)",
+    minWidth: 1,
+    maxWidth: 3
+  });
 
-  // The drawing's pixels follow the screen's (a sharp line on a phone), on a white ground.
+  // The drawing's pixels follow the screen's (a sharp line on a phone); resizing clears it,
+  // so the box is sized once it is on screen (inside a closed <details> it has no size yet).
   function fit() {
-    var ratio = window.devicePixelRatio || 1;
-    var box = canvas.getBoundingClientRect();
-    if (!box.width) {
+    var ratio = Math.max(window.devicePixelRatio || 1, 1);
+    if (!canvas.offsetWidth) {
       return;
     }
-    canvas.width = Math.round(box.width * ratio);
-    canvas.height = Math.round(box.height * ratio);
-    context.fillStyle = "#fff";
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    context.lineWidth = 2.5 * ratio;
-    context.lineCap = "round";
-    context.lineJoin = "round";
-    context.strokeStyle = "#111";
-    inked = false;
+    canvas.width = canvas.offsetWidth * ratio;
+    canvas.height = canvas.offsetHeight * ratio;
+    canvas.getContext("2d").scale(ratio, ratio);
+    pad.clear();
   }
 
-  function point(event) {
-    var box = canvas.getBoundingClientRect();
-    return {
-      x: (event.clientX - box.left) * (canvas.width / box.width),
-      y: (event.clientY - box.top) * (canvas.height / box.height)
-    };
-  }
-
-  canvas.addEventListener("pointerdown", function (event) {
-    event.preventDefault();
-    canvas.setPointerCapture(event.pointerId);
-    last = point(event);
-    context.beginPath();
-    context.arc(last.x, last.y, context.lineWidth / 2, 0, 2 * Math.PI);
-    context.fillStyle = "#111";
-    context.fill();
-    inked = true;
+  form.querySelector("[data-party-clear]").addEventListener("click", function () {
+    pad.clear();
   });
-  canvas.addEventListener("pointermove", function (event) {
-    if (!last) {
-      return;
-    }
-    var next = point(event);
-    context.beginPath();
-    context.moveTo(last.x, last.y);
-    context.lineTo(next.x, next.y);
-    context.stroke();
-    last = next;
-  });
-  function lift() {
-    last = null;
-  }
-  canvas.addEventListener("pointerup", lift);
-  canvas.addEventListener("pointercancel", lift);
-
-  form.querySelector("[data-party-clear]").addEventListener("click", fit);
 
   function refusing() {
     var checked = form.querySelector("input[name=refused]:checked");
     return Boolean(checked && checked.value);
   }
   function toggle() {
-    pad.classList.toggle("d-none", refusing());
+    box.classList.toggle("d-none", refusing());
     witness.classList.toggle("d-none", !refusing());
-    if (!refusing() && !inked) {
+    if (!refusing() && pad.isEmpty()) {
       fit();
     }
   }
   form.querySelectorAll("input[name=refused]").forEach(function (radio) {
     radio.addEventListener("change", toggle);
   });
-
-  // The box is drawn once it is on screen (inside a closed <details> it has no size yet).
   var details = form.closest("details");
   if (details) {
     details.addEventListener("toggle", function () {
-      if (details.open && !inked) {
+      if (details.open && pad.isEmpty()) {
         fit();
       }
     });
@@ -97,6 +60,7 @@
 
   form.addEventListener("submit", function () {
     form.elements.namedItem("captured_at").value = new Date().toISOString();
-    form.elements.namedItem("image").value = !refusing() && inked ? canvas.toDataURL("image/png") : "";
+    form.elements.namedItem("image").value =
+      !refusing() && !pad.isEmpty() ? pad.toDataURL("image/png") : "";
   });
 })();
