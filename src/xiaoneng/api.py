@@ -38,6 +38,7 @@ from xiaoneng.documents.api import router as document_router
 from xiaoneng.inspections.checklists.api import router as checklist_router
 from xiaoneng.inspections.followup.api import router as followup_router
 from xiaoneng.inspections.records.api import router as record_router
+from xiaoneng.inspections.records.sync_api import router as sync_router
 from xiaoneng.inspections.sampling.api import router as sampling_router
 from xiaoneng.inspections.sampling.followup_api import router as sampling_followup_router
 from xiaoneng.inspections.trace.api import router as trace_router
@@ -319,6 +320,7 @@ api.add_router("/", task_router)
 api.add_router("/", campaign_router)
 api.add_router("/", draw_router)
 api.add_router("/", checklist_router)
+api.add_router("/", sync_router)
 api.add_router("/", record_router)
 api.add_router("/", document_router)
 api.add_router("/", trace_router)

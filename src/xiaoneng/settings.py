@@ -275,6 +275,8 @@ TRACE_CHECKS = {
     "max_delay_hours": float(os.environ.get("XIAONENG_TRACE_MAX_DELAY_HOURS", "72")),
     # This many consecutive records of one officer with every item marked alike, no notes.
     "uniform_run": int(os.environ.get("XIAONENG_TRACE_UNIFORM_RUN", "8")),
+    # An offline record synced this many hours after it was captured (docs/offline-sync.md).
+    "max_sync_delay_hours": float(os.environ.get("XIAONENG_TRACE_MAX_SYNC_DELAY_HOURS", "72")),
 }
 # The issuing authority's short name at the head of document numbers (文书编号), e.g.
 # 伊市监责改〔2026〕0001号 for a rectification order.

@@ -21,6 +21,7 @@ from xiaoneng.inspections.records.models import (
     PartySignature,
     TraceFlag,
 )
+from xiaoneng.inspections.records.sync_models import SyncReceipt
 from xiaoneng.inspections.sampling.models import Sample, SampleFollowUp, SamplingPlan
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "SampleFollowUp",
     "SamplingPlan",
     "Severity",
+    "SyncReceipt",
     "TraceFlag",
     "UnlicensedOperator",
 ]

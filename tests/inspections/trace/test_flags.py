@@ -129,6 +129,7 @@ def test_lists_filter_by_kind_status_unit_officer_and_visit_date(county: County)
         ("photo", "照片与其他检查重复", 0),
         ("late", "检查后很久才录入", 1),
         ("uniform", "连续多份记录结论完全相同", 0),
+        ("latesync", "离线记录很久才同步", 0),
     ]
     assert flags.flags_for(county.west_director).count() == 0
     assert flags.flags_for(county.division_staff).count() == 3

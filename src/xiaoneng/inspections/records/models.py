@@ -283,6 +283,7 @@ class TraceFlag(StatusModel):
         DUPLICATE_PHOTO = "photo", _("照片与其他检查重复")
         LATE_RECORD = "late", _("检查后很久才录入")
         UNIFORM_RUN = "uniform", _("连续多份记录结论完全相同")
+        LATE_SYNC = "latesync", _("离线记录很久才同步")
 
     class Status(models.TextChoices):
         OPEN = "open", _("待核实")

@@ -179,3 +179,96 @@ class SignIn(Schema):
 
 class AmendIn(Schema):
     reason: str = Field(description="why the signed record is corrected (5 characters or more)")
+
+
+# Offline sync (records.sync, docs/offline-sync.md) -------------------------------------------
+
+
+class SyncPositionIn(Schema):
+    longitude: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    latitude: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    accuracy: float | None = Field(
+        None, ge=0, le=1_000_000, allow_inf_nan=False, description="metres"
+    )
+    at: dt.datetime | None = Field(None, description="when the device took it (the check-in)")
+
+
+class SyncPhotoIn(Schema):
+    client_id: str = Field(max_length=64, description="the device's id of the photo (a UUID)")
+    name: str = Field("photo.jpg", max_length=200)
+    sha256: str = Field(max_length=128, description="SHA-256 of the bytes, as the device took it")
+    data: str = Field(description="the photo's bytes in base64 (or a data: URL)")
+
+
+class SyncDraftIn(Schema):
+    """The draft's values, as ``DraftIn`` without its revision (the item's revision counts)."""
+
+    results: list[ItemResultIn] | None = None
+    summary: str | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    checkin_at: dt.datetime | None = None
+    checkin_longitude: float | None = None
+    checkin_latitude: float | None = None
+    checkin_accuracy: float | None = None
+    entity_operating: bool | None = None
+    enforcement: bool | None = None
+    team: list[str] | None = None
+
+
+class SyncSignIn(Schema):
+    at: dt.datetime | None = Field(None, description="the device's time of signing")
+
+
+class SyncItemIn(Schema):
+    client_id: str = Field(max_length=64, description="the device's id of the item (a UUID)")
+    inspection_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="an existing draft the device holds"
+    )
+    revision: int | None = Field(
+        None, ge=0, le=MAX_ID, description="the draft's revision the device last had"
+    )
+    task_id: int | None = Field(None, ge=1, le=MAX_ID, description="or: open the task's inspection")
+    uscc: str | None = Field(None, max_length=18, description="or: an ad hoc inspection")
+    kind: str = Field("onsite", max_length=12)
+    origin: str | None = Field(None, max_length=12)
+    checklist_id: int | None = Field(None, ge=1, le=MAX_ID)
+    captured_at: dt.datetime | None = Field(None, description="the device's time of capture")
+    position: SyncPositionIn | None = None
+    draft: SyncDraftIn | None = None
+    photos: list[SyncPhotoIn] = []
+    party_signature: PartySignatureIn | None = None
+    sign: SyncSignIn | None = None
+
+
+class SyncBatchIn(Schema):
+    items: list[SyncItemIn]
+
+
+class SyncErrorOut(Schema):
+    field: str
+    message: str
+
+
+class SyncPhotoOut(Schema):
+    client_id: str
+    attachment_id: int
+    sha256: str
+
+
+class SyncOutcomeOut(Schema):
+    client_id: str
+    outcome: Literal["applied", "duplicate", "conflict", "refused"]
+    detail: str = Field(description="what happened, for the officer")
+    errors: list[SyncErrorOut]
+    inspection_id: int | None
+    revision: int | None
+    status: str | None
+    photos: list[SyncPhotoOut]
+    late_sync: bool
+    synced_at: dt.datetime | None = Field(description="when the item was first applied")
+
+
+class SyncBatchOut(Schema):
+    received_at: dt.datetime
+    items: list[SyncOutcomeOut]

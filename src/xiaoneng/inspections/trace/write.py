@@ -44,7 +44,7 @@ def _existing(ids: np.ndarray) -> np.ndarray:
     """Keys (inspection id × 8 + kind) of the flags already raised on ``ids``."""
     position = {kind: i for i, kind in enumerate(KINDS)}
     unique = np.unique(ids).tolist()
-    raised = TraceFlag.objects.order_by()
+    raised = TraceFlag.objects.filter(kind__in=KINDS).order_by()  # not latesync (records.sync)
     if len(unique) > 5 * CHUNK:
         selections = [raised]  # many: reading every flag once beats many lists of ids
     else:
