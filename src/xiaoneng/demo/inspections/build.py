@@ -20,6 +20,7 @@ from django.db import transaction
 from xiaoneng.core import bulk
 from xiaoneng.demo.inspections import followup, records, sources
 from xiaoneng.demo.inspections.context import Context, context
+from xiaoneng.demo.inspections.offline import build_offline_syncs
 from xiaoneng.demo.inspections.orders import plan_orders
 from xiaoneng.demo.inspections.reinspections import reinspection_visits
 from xiaoneng.demo.inspections.unlicensed import unlicensed_operators
@@ -76,11 +77,13 @@ def build_inspections(unplanned: Unplanned | None) -> None:
         # entity's last_inspected_on is its latest signed visit.
         note_signed_records()
     flagged = _trace_checks()
+    synced, late = build_offline_syncs(now=ctx.now)
     written.files.result()  # the photos are on disk before the demo goes on
     progress(
         f"检查记录 inspections: {len(written.ids):,} signed ({written.failed_share:.1%} with a "
         f"failed item), {orders.count:,} rectification orders, {len(reinspections.entity):,} "
-        f"re-inspections, {operators} unlicensed operators; {flagged}"
+        f"re-inspections, {operators} unlicensed operators; {flagged}; {synced} synced "
+        f"offline ({late} late)"
     )
 
 

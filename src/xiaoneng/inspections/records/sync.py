@@ -404,7 +404,7 @@ def _apply(
         except DomainError as error:
             raise _prefixed(error, "sign.", rename={"signed_at": "at"}) from None
     record.refresh_from_db()
-    late = _flag_if_late(record, captured_at, received_at)
+    late = flag_if_late(record, captured_at, received_at)
     return record, [s for s in stored if s is not None], late
 
 
@@ -549,7 +549,7 @@ def _attach(
     return {"client_id": photo.client_id, "attachment_id": same.pk, "sha256": same.sha256}
 
 
-def _flag_if_late(record: Inspection, captured_at: dt.datetime, received_at: dt.datetime) -> bool:
+def flag_if_late(record: Inspection, captured_at: dt.datetime, received_at: dt.datetime) -> bool:
     """Raise ``latesync`` on ``record`` when the item arrived implausibly long after its
     capture (once per record: a flag already raised, even cleared, stays as it is)."""
     limit = late_hours()
