@@ -38,6 +38,7 @@ BENCHMARKS = {
     "risk": ("bench_risk.py", True),
     "ledger": ("bench_ledger.py", True),
     "assessment": ("bench_assessment.py", True),
+    "documents": ("bench_documents.py", True),
     "sync": ("bench_sync.py", True),
     # Always on PostgreSQL (its servers share one database), so run once, not per variant.
     "load": ("bench_load.py", False),

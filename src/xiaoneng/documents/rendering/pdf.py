@@ -4,19 +4,39 @@ fpdf2 embeds only the glyphs a document uses (a PDF of a few dozen KB) from the 
 under ``documents/fonts/`` (Noto Sans SC, subset to GB 2312 at vendoring time: docs/vendor.md),
 so a fresh machine renders documents with no system font and no network (ADR 0025). The
 layout follows the SAMR 2021 templates and GB/T 9704-2012 (docs/documents.md).
+
+Speed (issue 15: one document ≤ 300 ms): parsing the 2.3 MB font — its cmap, its metrics, its
+glyph names and its glyph index, ~60 % of a render before — is done once per process
+(``shared_font``) and shared by every document, read-only. What a document writes to stays its
+own: the glyphs it picks (its ``SubsetMap``), its widths table (a ``defaultdict`` that grows on
+lookups), its font descriptor (fpdf2 hangs the PDF's objects on it) and the fontTools font that
+fpdf2 subsets *in place* when it writes the PDF: each document opens one from the font's bytes
+in memory, with shallow copies of the tables decompiled once (the subsetter replaces their
+contents rather than changing them) and Glyph objects of its own (``Glyphs``). So one
+document's subset never holds another's glyphs, and threads may render at once
+(tests/documents/test_batch.py). The subset's glyphs and cmap are those fpdf2 alone would
+embed; its head/hhea/maxp keep the whole font's bounds, and BASE and STAT are left out too.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
-from collections.abc import Sequence
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, KeysView, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import segno
+from fontTools import ttLib
+from fontTools.ttLib.tables._g_l_y_f import Glyph
+from fontTools.ttLib.tables.DefaultTable import DefaultTable
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, WrapMode, XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT_FILE = FONT_DIR / "NotoSansSC-Regular.ttf"
@@ -25,6 +45,155 @@ BODY_PT = 11
 LINE_MM = 6.5
 # Where the QR code and the code sit on the first page, top right (mm).
 QR_SIZE_MM = 22
+# The font's tables decompiled once and copied into each document's font: its metrics (7,977
+# glyphs, horizontal and vertical), its cmap and its glyphs (``ParsedFont.glyphs``): most of
+# what subsetting the font costs.
+SHARED_TABLES = ("hmtx", "vmtx", "cmap", "glyf")
+# Tables left out of the embedded subset, as fpdf2 leaves out GSUB, GPOS and GDEF (which
+# fontTools would still read before dropping them): baselines for line layout (BASE) and a
+# variable font's style axes (STAT), which no PDF reader reads; reading, subsetting and writing
+# these five cost ~15 % of a render.
+UNREAD_TABLES = ("BASE", "STAT", "GDEF", "GPOS", "GSUB")
+
+
+@dataclass(frozen=True)
+class ParsedFont:
+    """The font parsed once per process: its bytes, its glyph order and fpdf2's reading of it
+    (widths, cmap, glyph ids, descriptor, names), none of which any document changes."""
+
+    data: bytes
+    glyph_order: tuple[str, ...]
+    template: TTFFont
+    # Tables read once and copied into each document's font (``document_font``).
+    tables: dict[str, DefaultTable]
+    # Each glyph's outline as stored (bytes): a document's font gets Glyph objects of its own
+    # over them, since subsetting changes glyphs in place (components renumbered, trimmed).
+    glyphs: dict[str, bytes]
+
+
+_parsed: dict[Path, ParsedFont] = {}
+_parsing = threading.Lock()
+
+
+def shared_font(path: Path = FONT_FILE) -> ParsedFont:
+    """The font at ``path``, parsed on first use (under a lock: one parse per process)."""
+    found = _parsed.get(path)
+    if found is not None:
+        return found
+    with _parsing:
+        found = _parsed.get(path)
+        if found is None:
+            found = _parsed[path] = _parse(path)
+    return found
+
+
+def _parse(path: Path) -> ParsedFont:
+    data = path.read_bytes()
+    # fpdf2's own parse, on a throwaway FPDF whose font is never written (nor subset).
+    template = TTFFont(FPDF(), path, FONT.lower(), "")
+    if template.color_font is not None or template.is_cff:  # pragma: no cover - vendored font
+        raise ValueError(f"{path}: only a TrueType outline font can be shared")
+    glyph_order = tuple(template.ttfont.getGlyphOrder())
+    template.ttfont.close()
+    master = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    master.setGlyphOrder(list(glyph_order))
+    tables = {tag: master[tag] for tag in SHARED_TABLES if tag in master}
+    for subtable in tables["cmap"].tables if "cmap" in tables else ():
+        subtable.ensureDecompiled()
+    # Read from the table's dict, not glyf[name], which would unpack each glyph.
+    glyphs = {
+        name: getattr(glyph, "data", b"")
+        for name, glyph in (tables["glyf"].glyphs.items() if "glyf" in tables else ())
+    }
+    return ParsedFont(
+        data=data, glyph_order=glyph_order, template=template, tables=tables, glyphs=glyphs
+    )
+
+
+class Glyphs(dict[str, Glyph]):
+    """A document's glyf glyphs, each made from the shared outline when first asked for: the
+    subset takes a few dozen of the 7,977. Every read (``in``, ``len``, iterating, ``values``)
+    answers for all of them, as the dict fontTools reads would."""
+
+    def __init__(self, outlines: dict[str, bytes]) -> None:
+        super().__init__()
+        self.outlines = outlines
+
+    def __missing__(self, name: str) -> Glyph:
+        glyph = self[name] = Glyph(self.outlines[name])
+        return glyph
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.outlines
+
+    def __len__(self) -> int:
+        return len(self.outlines)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.outlines)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return self.outlines.keys()
+
+    def values(self) -> list[Glyph]:  # type: ignore[override]
+        return [self[name] for name in self.outlines]
+
+    def items(self) -> list[tuple[str, Glyph]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self.outlines]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self.outlines else default
+
+
+def _own_copy(parsed: ParsedFont, table: DefaultTable) -> DefaultTable:
+    """A copy of a shared table that the subsetter may change without touching the shared one:
+    it *replaces* ``metrics`` (hmtx, vmtx), the cmap's list of subtables and each subtable's
+    mapping, and glyf's dict of glyphs and glyph order, never changing them in place
+    (fontTools.subset, ``subset_glyphs``); glyphs, which it does change, are new objects."""
+    own = copy.copy(table)
+    if table.tableTag == "cmap":
+        own.tables = [copy.copy(subtable) for subtable in table.tables]
+    elif table.tableTag == "glyf":
+        own.glyphs = Glyphs(parsed.glyphs)
+        own.glyphOrder = list(parsed.glyph_order)
+        own._reverseGlyphOrder = {}
+    return own
+
+
+def document_font(pdf: FPDF, parsed: ParsedFont, fontkey: str) -> TTFFont:
+    """A font of ``pdf`` sharing ``parsed``'s read-only tables, with its own subset, widths
+    and fontTools font (opened lazily from the bytes in memory: fpdf2 subsets it in place)."""
+    template = parsed.template
+    font = TTFFont.__new__(TTFFont)
+    for slot in TTFFont.__slots__:
+        if hasattr(template, slot):
+            setattr(font, slot, getattr(template, slot))
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = fontkey
+    missing_width = template.desc.missing_width  # fpdf2's default for an unmapped character
+    font.cw = defaultdict(lambda: missing_width, template.cw)
+    font.glyph_ids = dict(template.glyph_ids)
+    # fpdf2 writes the PDF's object id, font name and font stream onto the descriptor.
+    font.desc = copy.copy(template.desc)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    # recalcBBoxes=False: the subset keeps the whole font's bounds in head/hhea/maxp (larger
+    # than its glyphs need, which readers accept) instead of unpacking and re-packing each
+    # glyph to recompute them (~30 ms a document); each glyph's own box is unchanged.
+    font.ttfont = ttLib.TTFont(
+        io.BytesIO(parsed.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
+    )
+    # The glyph names fontTools would otherwise derive again from the cmap (post format 3),
+    # and the tables it would otherwise decompile again for the subset.
+    font.ttfont.setGlyphOrder(list(parsed.glyph_order))
+    for tag, table in parsed.tables.items():
+        font.ttfont.tables[tag] = _own_copy(parsed, table)
+    for tag in UNREAD_TABLES:
+        if tag in font.ttfont:
+            del font.ttfont[tag]
+    font.subset = SubsetMap(font)
+    return font
 
 
 @dataclass(frozen=True)
@@ -58,7 +227,9 @@ class DocumentPdf(FPDF):
         # GB/T 9704-2012 5.2.1: 天头 37 mm, 订口 28 mm; a little less, for a phone's screen too.
         self.set_margins(left=25, top=20, right=20)
         self.set_auto_page_break(auto=True, margin=22)
-        self.add_font(FONT, "", str(FONT_FILE))
+        # add_font(FONT, "", FONT_FILE), without parsing the font again (module docstring).
+        fontkey = FONT.lower()
+        self.fonts[fontkey] = document_font(self, shared_font(), fontkey)
         self.set_font(FONT, size=BODY_PT)
         self.set_title(f"{stamp.title} {stamp.number}")
         self.set_author(stamp.bureau)
