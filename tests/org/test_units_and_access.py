@@ -296,6 +296,7 @@ def test_in_scope_and_require_unit(county: County) -> None:
             "admin",
             {
                 "manage_organisation",
+                "manage_document_wording",
                 "manage_calendar",
                 "edit_register",
                 "manage_policy",

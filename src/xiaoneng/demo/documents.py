@@ -21,8 +21,10 @@ from xiaoneng.documents.delivery import record_delivery
 from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import renderer_for
 from xiaoneng.documents.services import issue_document, reissue_document
+from xiaoneng.documents.wording import save_wording
 from xiaoneng.inspections.followup.models import Rectification
 from xiaoneng.inspections.records.models import Inspection
+from xiaoneng.org.models import Officer
 
 ISSUED = 30
 # Of each kind issued from orders and cases: the most recent ones.
@@ -30,6 +32,7 @@ NOTICES = 30
 
 
 def build_documents(*, now: dt.datetime, progress: Callable[[str], None] = print) -> None:
+    reworded = _reword_warning(now)
     signed = (
         Inspection.objects.filter(
             status=Inspection.Status.SIGNED, signed_at__isnull=False, signed_at__lt=now
@@ -75,8 +78,40 @@ def build_documents(*, now: dt.datetime, progress: Callable[[str], None] = print
     progress(
         f"执法文书 documents: {drawn} 个当事人签名, {refused} 次拒绝签名（有见证人）; "
         f"{len(issued)} 份现场检查笔录, 1 份重新出具, {named}; "
-        f"{delivered} 份已登记送达, {receipts} 份送达回证"
+        f"{delivered} 份已登记送达, {receipts} 份送达回证; "
+        f"{reworded} 个文书模板版本"
     )
+
+
+# The bureau's own wording of the warning (文书模板): saved by the administrator the day before
+# the first warning the demo issues, so that every demo warning is rendered with it.
+WARNING_MEASURES = (
+    "一、请你（单位）立即按《责令改正通知书》（{责令改正文号}）的要求改正，"
+    "并将整改情况书面报告本局；\n"
+    "二、本局已将你（单位）逾期未整改的情况报送信用分级分类管理，提出信用等级调整建议；\n"
+    "三、仍不改正的，本局将依法立案查处，并依法向社会公示。"
+)
+
+
+def _reword_warning(now: dt.datetime) -> int:
+    admin = Officer.objects.filter(username="admin").first()
+    first = (
+        ORDERS.filter(warned_on__isnull=False, warned_on__lte=now.date())
+        .order_by("warned_on")
+        .values_list("warned_on", flat=True)
+        .first()
+    )
+    if admin is None or first is None:
+        return 0
+    at = min(_at(first - dt.timedelta(days=1), 9, now), now)
+    save_wording(
+        kind=DocumentKind.WARNING,
+        blocks={"measures": WARNING_MEASURES},
+        note="警示事项写明原责令改正通知书文号，并告知逾期仍不改正的将依法公示",
+        actor=admin,
+        at=at,
+    )
+    return 1
 
 
 def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:

@@ -4,7 +4,8 @@
 ``GET`` answers what was issued (its latest version), ``GET ….pdf`` the PDF itself;
 ``POST …/delivery`` records how that version reached the party (201), ``GET …/delivery`` reads
 it. A record of another unit answers 404 like a missing one; a kind that cannot be issued, 404
-too.
+too. ``GET``/``POST /documents/wording/{kind}`` read the wording in force and save a new
+version (those who manage the documents' wording; 403 for others).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from xiaoneng.documents import services
+from xiaoneng.core.errors import NotPermitted
+from xiaoneng.documents import services, wording
 from xiaoneng.documents.delivery import record_delivery
-from xiaoneng.documents.models import Delivery, IssuedDocument
+from xiaoneng.documents.models import Delivery, DocumentKind, DocumentWording, IssuedDocument
 from xiaoneng.documents.views import pdf_response
 from xiaoneng.org.requests import OfficerRequest
 
@@ -159,3 +161,89 @@ def get_delivery(request: OfficerRequest, kind: str, record_id: int) -> dict[str
     if delivery is None:
         raise Http404(_("%(number)s 尚未登记送达") % {"number": document.number.text})
     return _delivery_out(delivery)
+
+
+# The documents' wording (文书模板) -------------------------------------------------------------
+
+
+class PlaceholderOut(Schema):
+    name: str
+    meaning: str
+
+
+class WordingBlockOut(Schema):
+    key: str
+    label: str
+    text: str
+    default: str
+    placeholders: list[PlaceholderOut]
+
+
+class WordingOut(Schema):
+    kind: str
+    label: str
+    version: int | None  # None: the built-in default
+    note: str
+    created_by: str
+    created_at: dt.datetime | None
+    blocks: list[WordingBlockOut]
+
+
+class WordingIn(Schema):
+    """Key → text; a block not given keeps its text in force (docs/documents.md, "Wording")."""
+
+    blocks: dict[str, Any]
+    note: str = ""
+
+
+def _wording_out(kind: str, version: DocumentWording | None) -> dict[str, Any]:
+    texts = wording.blocks_in_force(kind, version)
+    return {
+        "kind": kind,
+        "label": str(DocumentKind(kind).label),
+        "version": version.version if version is not None else None,
+        "note": version.note if version is not None else "",
+        "created_by": str(version.created_by or "") if version is not None else "",
+        "created_at": version.created_at if version is not None else None,
+        "blocks": [
+            {
+                "key": b.key,
+                "label": b.label,
+                "text": texts[b.key],
+                "default": b.default,
+                "placeholders": [{"name": n, "meaning": m} for n, m in b.allowed.items()],
+            }
+            for b in wording.blocks_of(kind)
+        ],
+    }
+
+
+def _wording_kind(request: OfficerRequest, kind: str) -> str:
+    if not wording.may_manage(request.user):
+        raise NotPermitted(_("您无权查看或修改执法文书模板。"))
+    if kind not in wording.BLOCKS:
+        raise Http404(_("没有这种文书"))
+    return kind
+
+
+@router.get(
+    "/documents/wording/{kind}",
+    response=WordingOut,
+    summary="The wording of a kind of document in force (its blocks and placeholders)",
+)
+def get_wording(request: OfficerRequest, kind: str) -> dict[str, Any]:
+    kind = _wording_kind(request, kind)
+    return _wording_out(kind, wording.active_wording(kind))
+
+
+@router.post(
+    "/documents/wording/{kind}",
+    response={201: WordingOut},
+    summary="Save a new version of a kind's wording",
+)
+def save_wording(request: OfficerRequest, kind: str, payload: WordingIn) -> Status[dict[str, Any]]:
+    kind = _wording_kind(request, kind)
+    version = wording.save_wording(
+        kind=kind, blocks=payload.blocks, note=payload.note, actor=request.user
+    )
+    return Status(201, _wording_out(kind, version))

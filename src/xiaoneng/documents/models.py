@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.audit import traced
+from xiaoneng.core.errors import Conflict
 from xiaoneng.org.models import Unit
 
 
@@ -130,6 +131,48 @@ class DocumentNumber(models.Model):
         return self.voided_at is not None
 
 
+@traced()
+class DocumentWording(models.Model):
+    """One version of a kind's wording (文书模板, ``wording.BLOCKS``): block key → text.
+
+    Versions are numbered 1, 2, … per kind; the latest is in force. Saved once, never changed
+    nor deleted (a document issued with it must stay explainable): a change is a new version.
+    """
+
+    kind = models.CharField(_("文书种类"), max_length=16, choices=DocumentKind.choices)
+    version = models.PositiveSmallIntegerField(_("版本"))
+    blocks = models.JSONField(_("模板段落"), default=dict)
+    note = models.TextField(_("修订说明"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修订人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("修订时间"))
+
+    class Meta:
+        verbose_name = _("文书模板版本")
+        verbose_name_plural = _("文书模板版本")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="document_wording_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} 第 {self.version} 版"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise Conflict(str(_("文书模板的已保存版本不能修改，请保存新版本。")))
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise Conflict(str(_("文书模板的已保存版本不能删除。")))
+
+
 def document_path(instance: IssuedDocument, filename: str) -> str:
     """Stored under their digest, like the inspections' attachments: a name that proves the
     content, and never two files for one PDF."""
@@ -166,6 +209,15 @@ class IssuedDocument(models.Model):
         related_name="next_version",
     )
     reissue_reason = models.TextField(_("重新出具理由"), blank=True)
+    # The wording the PDF was rendered with (None: the built-in default, wording.BLOCKS).
+    wording = models.ForeignKey(
+        DocumentWording,
+        verbose_name=_("文书模板版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("大小（字节）"))
     file = models.FileField(_("PDF 文件"), upload_to=document_path, max_length=200)

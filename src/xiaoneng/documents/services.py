@@ -27,6 +27,7 @@ from xiaoneng.documents.models import DocumentNumber, IssuedDocument
 from xiaoneng.documents.numbering import adopt, next_number
 from xiaoneng.documents.rendering import RENDERERS, Renderer, renderer_for
 from xiaoneng.documents.rendering.pdf import Stamp
+from xiaoneng.documents.wording import active_wording, rendering_with
 from xiaoneng.org.models import Officer, Unit
 
 # Crockford-like: no 0/O, 1/I/L to misread when the code is typed from paper. 32 symbols × 10
@@ -195,7 +196,10 @@ def _issue(
         verify_url=verify_url(code),
         issued_at=at,
     )
-    data = renderer.render(record, stamp)
+    # The wording in force at the time of issue (a re-issue: at its own time), recorded.
+    wording = active_wording(renderer.kind, at)
+    with rendering_with(wording):
+        data = renderer.render(record, stamp)
     document = IssuedDocument(
         kind=renderer.kind,
         number=number,
@@ -205,6 +209,7 @@ def _issue(
         version=previous.version + 1 if previous is not None else 1,
         previous=previous,
         reissue_reason=reason,
+        wording=wording,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         verification_code=code,

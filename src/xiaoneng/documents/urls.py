@@ -10,4 +10,6 @@ urlpatterns = [
     path("documents/<str:kind>/<int:record_id>/issue/", views.issue, name="issue"),
     path("documents/<str:kind>/<int:record_id>/deliver/", views.deliver, name="deliver"),
     path("documents/<str:kind>/<int:record_id>.pdf", views.pdf, name="pdf"),
+    path("documents/wording/", views.wording_list, name="wording_list"),
+    path("documents/wording/<str:kind>/", views.wording_detail, name="wording_detail"),
 ]

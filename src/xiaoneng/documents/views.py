@@ -14,18 +14,20 @@ import hashlib
 from urllib.parse import quote
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xiaoneng.core.errors import DomainError
+from xiaoneng.core.errors import DomainError, FieldError, NotPermitted
 from xiaoneng.core.pages import act
-from xiaoneng.documents import services
+from xiaoneng.documents import services, wording
 from xiaoneng.documents.delivery import DELIVERY_FIELDS, TYPED_DELIVERY, record_delivery
-from xiaoneng.documents.models import IssuedDocument
+from xiaoneng.documents.models import DocumentKind, DocumentWording, IssuedDocument
 from xiaoneng.documents.services import CODE_ALPHABET, CODE_LENGTH, bureau_name
 from xiaoneng.inspections.records.attachments import human_size
 from xiaoneng.org.requests import OfficerRequest
@@ -175,3 +177,106 @@ def pdf_response(document: IssuedDocument, data: bytes) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
     return response
+
+
+# The documents' wording (文书模板): read and reworded by those who manage it -----------------
+
+
+def _require_wording_manager(request: OfficerRequest) -> None:
+    if not wording.may_manage(request.user):
+        raise NotPermitted(_("您无权查看或修改执法文书模板。"))
+
+
+@login_required
+@require_GET
+def wording_list(request: OfficerRequest) -> HttpResponse:
+    """文书模板: each kind with its version in force, who saved it and when."""
+    _require_wording_manager(request)
+    latest: dict[str, DocumentWording] = {}
+    for version in DocumentWording.objects.select_related("created_by").order_by("version"):
+        latest[version.kind] = version
+    rows = [
+        {
+            "kind": kind,
+            "label": DocumentKind(kind).label,
+            "blocks": len(wording.blocks_of(kind)),
+            "active": latest.get(kind),
+        }
+        for kind in wording.BLOCKS
+    ]
+    return render(request, "documents/wording_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wording_detail(request: OfficerRequest, kind: str) -> HttpResponse:
+    """One kind's wording: each block with its placeholders, the versions' history (each
+    readable, with how many documents were issued with it), and a form saving a new version."""
+    _require_wording_manager(request)
+    if kind not in wording.BLOCKS:
+        raise Http404(_("没有这种文书"))
+    versions = list(
+        DocumentWording.objects.filter(kind=kind)
+        .select_related("created_by")
+        .annotate(issued=Count("documents"))
+        .order_by("-version")
+    )
+    active = versions[0] if versions else None
+    typed = wording.blocks_in_force(kind, active)
+    note = ""
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        keys = [b.key for b in wording.blocks_of(kind)]
+        typed = {key: request.POST.get(key, "") for key in keys}
+        note = request.POST.get("note", "")
+        try:
+            saved = wording.save_wording(kind=kind, blocks=typed, note=note, actor=request.user)
+        except NotPermitted:
+            raise
+        except DomainError as error:
+            for problem in error.errors or [FieldError("", error.message)]:
+                errors.setdefault(problem.field, []).append(problem.message)
+            messages.error(request, error.for_page)
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("已保存%(label)s的模板第 %(version)d 版。")
+                % {"label": DocumentKind(kind).label, "version": saved.version},
+            )
+            return redirect("documents:wording_detail", kind=kind)
+    blocks = [
+        {
+            "key": b.key,
+            "label": b.label,
+            "text": typed.get(b.key, ""),
+            "default": b.default,
+            "placeholders": [(f"{{{name}}}", meaning) for name, meaning in b.allowed.items()],
+            "errors": errors.get(b.key, []),
+            "rows": max(3, min(12, typed.get(b.key, "").count("\n") + 3)),
+        }
+        for b in wording.blocks_of(kind)
+    ]
+    history = [
+        {
+            "version": v,
+            "blocks": [
+                (b.label, wording.blocks_in_force(kind, v).get(b.key, ""))
+                for b in wording.blocks_of(kind)
+            ],
+        }
+        for v in versions
+    ]
+    context = {
+        "kind": kind,
+        "label": DocumentKind(kind).label,
+        "blocks": blocks,
+        "active": active,
+        "history": history,
+        "default_issued": IssuedDocument.objects.filter(kind=kind, wording__isnull=True).count(),
+        "note": note,
+        "errors": errors,
+        "limit": wording.MAX_BLOCK,
+    }
+    return render(request, "documents/wording_detail.html", context, status=status)

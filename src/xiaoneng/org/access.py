@@ -46,6 +46,7 @@ MANAGE_TRAINING = "manage_training"  # record training sessions and their attend
 RECORD_LEDGER = "record_ledger"  # record and correct resource ledger entries (资源消耗台帐, 篇5)
 MANAGE_QUOTAS = "manage_quotas"  # set the expenditure quotas (定额) of each activity kind (篇5)
 MANAGE_ASSESSMENT = "manage_assessment"  # weight the indicators, compute assessments (效能考核)
+MANAGE_DOCUMENT_WORDING = "manage_document_wording"  # new versions of documents' wording (文书模板)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_ORGANISATION: frozenset({Role.ADMINISTRATOR}),
@@ -82,6 +83,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     MANAGE_TRAINING: frozenset(
         {Role.ADMINISTRATOR, Role.DIVISION_STAFF, Role.BUREAU_LEADER, Role.STATION_DIRECTOR}
     ),
+    MANAGE_DOCUMENT_WORDING: frozenset({Role.ADMINISTRATOR}),
 }
 BUREAU_WIDE_ROLES = (Role.BUREAU_LEADER, Role.DIVISION_STAFF)
 

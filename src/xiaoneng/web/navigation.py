@@ -146,6 +146,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
             NavItem(_("业务培训"), "training:session_list"),
             NavItem(_("工作日历"), "org:calendar", access.MANAGE_CALENDAR),
             NavItem(_("定时任务"), "web:jobs", access.MANAGE_ORGANISATION),
+            NavItem(_("文书模板"), "documents:wording_list", access.MANAGE_DOCUMENT_WORDING),
         ],
     ),
 ]

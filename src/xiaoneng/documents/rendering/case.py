@@ -28,6 +28,7 @@ from xiaoneng.cases import limits, sources
 from xiaoneng.cases.models import Case
 from xiaoneng.core.calendar import WorkingCalendar
 from xiaoneng.core.errors import InvalidInput, Missing
+from xiaoneng.documents.models import DocumentKind
 from xiaoneng.documents.rendering import parts
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.inspections.followup.models import Finding
@@ -39,9 +40,8 @@ SOURCE = "案件来源登记表"
 FILING = "立案/不予立案审批表"
 NOTICE = "行政处罚告知书"
 DECISION = "行政处罚决定书"
-# 程序规定 第二十条 (立案) and 第二十一条 (不予立案), 2022 修正.
-FILING_BASIS = "《市场监督管理行政处罚程序规定》第二十条"
-NOT_FILING_BASIS = "《市场监督管理行政处罚程序规定》第二十一条"
+# 程序规定 第二十条 (立案) and 第二十一条 (不予立案), 2022 修正: in the wording's blocks
+# (wording.BLOCKS, case-filing).
 DECIDED_STATES = (S.DECIDED, S.EXECUTING, S.CLOSED)
 
 # The records this module's documents are read from.
@@ -155,10 +155,7 @@ def render_source(case: Case, stamp: Stamp) -> bytes:
     elif case.filed_on is not None:
         pdf.paragraph(f"经核查，建议立案调查（{parts.day(case.filed_on)}立案）。")
     else:
-        pdf.paragraph(
-            "核查中：自登记之日起十五个工作日内决定是否立案（《市场监督管理行政处罚程序规定》"
-            "第十八条）。"
-        )
+        parts.say(pdf, DocumentKind.CASE_SOURCE, "pending")
     pdf.signature_line("承办机构负责人意见")
     return pdf.to_bytes()
 
@@ -186,15 +183,23 @@ def render_filing(case: Case, stamp: Stamp) -> bytes:
     pdf.paragraph(case.facts or parts.DASH)
     pdf.heading("承办人意见")
     if case.status == S.NOT_FILED:
-        pdf.paragraph(
-            f"依据{NOT_FILING_BASIS}，建议不予立案。理由：{case.ended_reason or parts.DASH}"
+        parts.say(
+            pdf,
+            DocumentKind.CASE_FILING,
+            "not_file",
+            不予立案理由=case.ended_reason or parts.DASH,
         )
     else:
         provisions = _provisions(case)
         broken = f"涉嫌违反{'；'.join(provisions)}的规定" if provisions else "涉嫌违法"
-        pdf.paragraph(
-            f"经核查，当事人{broken}（{_matter(case)}）。依据{FILING_BASIS}，建议立案调查，"
-            f"由{case.unit.name}承办（{parts.day(case.filed_on)}立案）。"
+        parts.say(
+            pdf,
+            DocumentKind.CASE_FILING,
+            "file",
+            违法情形=broken,
+            案由=_matter(case),
+            承办单位=case.unit.name,
+            立案日期=parts.day(case.filed_on),
         )
     pdf.signature_line("承办人", _officers(case))
     pdf.signature_line("承办机构负责人意见")
@@ -246,12 +251,7 @@ def render_notice(case: Case, stamp: Stamp) -> bytes:
         deadline=limits.statement_period_end(notified_on, calendar),
         working_days=limits.STATEMENT_WORKING_DAYS,
     )
-    pdf.paragraph(
-        "根据《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十三条、第六十四条的规定，"
-        f"你（单位）可以{within}向本局提出"
-        "陈述、申辩意见；符合听证条件的，可以在同一期限内要求听证。"
-        "逾期未提出的，视为放弃上述权利。"
-    )
+    parts.say(pdf, DocumentKind.CASE_NOTICE, "rights", 陈述申辩期限=within)
     parts.seal(pdf, notified_on)
     pdf.signature_line("当事人签收")
     pdf.signature_line("执法人员", _officers(case))
@@ -293,13 +293,9 @@ def render_decision(case: Case, stamp: Stamp) -> bytes:
     pdf.paragraph(f"依据上述规定，本局决定：{penalty}。")
     pay = case.fine_decided + case.confiscation_decided
     if pay > 0:
-        pdf.paragraph(
-            # The 15 days run from service (送达), which the paper cannot know when printed.
-            "请自收到本决定书之日起十五日内，将罚没款缴至指定银行或者通过电子支付系统缴纳。"
-            "到期不缴纳罚款的，本局可以每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出"
-            "罚款的数额（《中华人民共和国行政处罚法》第六十七条、第七十二条）。"
-        )
-    parts.remedies(pdf, "本处罚决定", document="本决定书")
+        # The 15 days run from service (送达), which the paper cannot know when printed.
+        parts.say(pdf, DocumentKind.CASE_DECISION, "payment", 罚没款金额=yuan(pay))
+    parts.remedies(pdf, DocumentKind.CASE_DECISION)
     parts.seal(pdf, decided_on)
     pdf.signature_line("当事人签收")
     return pdf.to_bytes()

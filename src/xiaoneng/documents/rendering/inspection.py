@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput, Missing
+from xiaoneng.documents.models import DocumentKind
 from xiaoneng.documents.rendering import parts
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.inspections.followup.models import Finding, Rectification
@@ -30,6 +31,7 @@ from xiaoneng.inspections.records.services import may_edit
 from xiaoneng.org.models import Officer
 
 TITLE = "现场检查笔录"
+KIND = DocumentKind.INSPECTION
 DASH = parts.DASH
 
 # The records this module's documents are read from.
@@ -114,10 +116,7 @@ def render(inspection: Inspection, stamp: Stamp) -> bytes:
             [("执法人员", str(row.officer)), ("执法证号", row.officer.certificate_number or DASH)]
         )
     pdf.field("记录人", str(inspection.lead_officer))
-    pdf.paragraph(
-        "告知：执法人员已向当事人出示执法证件，表明身份（《中华人民共和国行政处罚法》第五十五条），"
-        "并依照检查事项清单进行检查。"
-    )
+    parts.say(pdf, KIND, "notice", 检查清单=inspection.checklist.title)
     _situation(pdf, inspection)
     _party(pdf, party_signature_of(inspection))
     signed = "、".join(

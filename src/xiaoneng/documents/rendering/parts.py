@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from xiaoneng.documents import wording
 from xiaoneng.documents.rendering.pdf import DocumentPdf
 from xiaoneng.registry.models import Entity
 
@@ -43,12 +44,25 @@ def addressee(pdf: DocumentPdf, entity: Entity) -> None:
     pdf.field("统一社会信用代码", entity.uscc)
 
 
-def remedies(pdf: DocumentPdf, what: str, *, document: str = "本通知书") -> None:
-    """The party's remedies against ``what`` (《行政复议法》第二十条, 《行政诉讼法》第四十六条)."""
-    pdf.paragraph(
-        f"如不服{what}，可以自收到{document}之日起六十日内依法申请行政复议，"
-        f"或者自收到{document}之日起六个月内依法向人民法院提起行政诉讼。"
-    )
+def words(pdf: DocumentPdf, kind: str, key: str, **values: str) -> str:
+    """Block ``key`` of ``kind``'s wording in force (``wording.text``), filled with ``values``
+    and the stamp's (机关, 文书名称, 文号)."""
+    stamp = pdf.stamp
+    common = {"机关": stamp.bureau, "文书名称": stamp.title, "文号": stamp.number}
+    return wording.text(kind, key, {**common, **values})
+
+
+def say(pdf: DocumentPdf, kind: str, key: str, **values: str) -> None:
+    """Block ``key`` printed (``words``), each of its lines a paragraph."""
+    for line in words(pdf, kind, key, **values).split("\n"):
+        if line.strip():
+            pdf.paragraph(line.strip())
+
+
+def remedies(pdf: DocumentPdf, kind: str) -> None:
+    """The party's remedies (《行政复议法》第二十条, 《行政诉讼法》第四十六条): the kind's
+    ``remedies`` block."""
+    say(pdf, kind, "remedies")
 
 
 def seal(pdf: DocumentPdf, on: dt.date) -> None:

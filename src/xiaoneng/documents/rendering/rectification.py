@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import InvalidInput, Missing
+from xiaoneng.documents.models import DocumentKind
 from xiaoneng.documents.rendering import parts
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.inspections.followup.models import Finding, Rectification
@@ -108,19 +109,13 @@ def render_notice(order: Rectification, stamp: Stamp) -> bytes:
     provisions = _findings(pdf, order)
     if provisions:
         pdf.paragraph("上述问题违反了" + "；".join(provisions) + "的规定。")
-    pdf.paragraph(
-        "依据上述规定，现责令你（单位）"
-        + parts.deadline_words(
-            start=order.issued_on, deadline=order.deadline, working_days=order.working_days
-        )
-        + "按下列要求改正："
+    within = parts.deadline_words(
+        start=order.issued_on, deadline=order.deadline, working_days=order.working_days
     )
+    pdf.paragraph("依据上述规定，现责令你（单位）" + within + "按下列要求改正：")
     pdf.paragraph(order.requirements)
-    pdf.paragraph(
-        "改正后请将整改情况书面报告本局，本局将进行复查。逾期不改正的，本局将依法予以警示，"
-        "并依法查处。"
-    )
-    parts.remedies(pdf, "本责令改正通知")
+    parts.say(pdf, DocumentKind.RECTIFICATION, "closing", 改正期限=within)
+    parts.remedies(pdf, DocumentKind.RECTIFICATION)
     parts.seal(pdf, order.issued_on)
     pdf.signature_line("当事人签收")
     pdf.signature_line("执法人员", f"{order.issued_by}（执法证号 {_certificate(order.issued_by)}）")
@@ -180,7 +175,8 @@ def render_review(order: Rectification, stamp: Stamp) -> bytes:
             f"本局对你（单位）提交的整改材料进行了书面审查（{parts.day(order.closed_on)}）。"
         )
         pdf.heading("复查意见")
-        pdf.paragraph(f"{order.outcome}。经复查，你（单位）已按要求改正。")
+        rectified = parts.words(pdf, DocumentKind.REINSPECTION, "rectified")
+        pdf.paragraph(f"{order.outcome}。{rectified}")
     else:
         pdf.paragraph(
             f"本局于{parts.day(inspection.visited_on)}对你（单位）的整改情况进行了现场复查"
@@ -198,12 +194,9 @@ def render_review(order: Rectification, stamp: Stamp) -> bytes:
         failed = [r for r in results if r.result == ItemResult.Result.FAIL]
         pdf.heading("复查意见")
         if failed:
-            pdf.paragraph(
-                f"经复查，你（单位）未按要求改正（{len(failed)} 项不符合）。"
-                "本局将依法予以警示，并依法查处。"
-            )
+            parts.say(pdf, DocumentKind.REINSPECTION, "not_rectified", 不符合项数=str(len(failed)))
         else:
-            pdf.paragraph("经复查，你（单位）已按要求改正。")
+            parts.say(pdf, DocumentKind.REINSPECTION, "rectified")
     parts.seal(pdf, order.closed_on or (inspection.visited_on if inspection else order.issued_on))
     pdf.signature_line("当事人签收")
     return pdf.to_bytes()
@@ -235,14 +228,8 @@ def render_warning(order: Rectification, stamp: Stamp) -> bytes:
         + "改正下列问题："
     )
     _findings(pdf, order)
-    pdf.paragraph(
-        f"截至{parts.day(order.warned_on)}，整改期限已过，你（单位）仍未整改到位。现依法予以警示："
-    )
-    pdf.paragraph("一、请你（单位）立即按《责令改正通知书》的要求改正，并将整改情况书面报告本局；")
-    pdf.paragraph(
-        "二、本局已将你（单位）逾期未整改的情况报送信用分级分类管理，提出信用等级调整建议；"
-    )
-    pdf.paragraph("三、仍不改正的，本局将依法立案查处。")
+    parts.say(pdf, DocumentKind.WARNING, "overdue", 警示日期=parts.day(order.warned_on))
+    parts.say(pdf, DocumentKind.WARNING, "measures", 责令改正文号=order.number)
     parts.seal(pdf, order.warned_on or order.issued_on)
     pdf.signature_line("当事人签收")
     return pdf.to_bytes()

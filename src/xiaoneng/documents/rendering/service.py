@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.errors import Missing
-from xiaoneng.documents.models import Delivery
+from xiaoneng.documents.models import Delivery, DocumentKind
 from xiaoneng.documents.rendering import parts
 from xiaoneng.documents.rendering.pdf import DocumentPdf, Stamp
 from xiaoneng.org.models import Officer
@@ -84,10 +84,7 @@ def render(delivery: Delivery, stamp: Stamp) -> bytes:
     lodged = delivery.method == Delivery.Method.LODGED
     pdf.field("拒绝签收人" if lodged else "签收人", delivery.recipient)
     if lodged:
-        pdf.paragraph(
-            f"受送达人拒绝签收，已将文书留置于送达地点，并由见证人{delivery.witness}签名见证"
-            "（《市场监督管理行政处罚程序规定》第八十三条）。"
-        )
+        parts.say(pdf, DocumentKind.SERVICE, "lodged", 见证人=delivery.witness)
         pdf.field("见证人", delivery.witness)
     officer = delivery.delivered_by
     if officer is not None:
