@@ -25,6 +25,7 @@ CONFIRMED_SHARE: dict[str, float] = {
     K.DUPLICATE_PHOTO: 0.5,
     K.LATE_RECORD: 0.05,
     K.UNIFORM_RUN: 0.4,
+    K.LATE_SYNC: 0.1,
 }
 CLEARED: dict[str, tuple[str, ...]] = {
     K.FAR_CHECKIN: (
@@ -42,6 +43,10 @@ CLEARED: dict[str, tuple[str, ...]] = {
         "检查人员外出参加培训，返岗后补录，纸质记录齐全。",
     ),
     K.UNIFORM_RUN: ("该片区主体经营规范，经电话抽询经营者，逐项检查属实。",),
+    K.LATE_SYNC: (
+        "检查地点在山区牧场，连续数日无信号，返回镇上后同步，现场照片和签到位置相符。",
+        "手机故障送修，修复后同步，当事人签名与纸质笔录一致。",
+    ),
 }
 CONFIRMED: dict[str, str] = {
     K.FAR_CHECKIN: "经核实，检查人员未到现场，凭电话询问填写记录，已责令重新检查并作书面检查。",
@@ -50,6 +55,7 @@ CONFIRMED: dict[str, str] = {
     K.DUPLICATE_PHOTO: "重复使用其他检查的照片，已责令重新检查，通报批评。",
     K.LATE_RECORD: "检查记录系事后补写，已对检查人员诫勉谈话。",
     K.UNIFORM_RUN: "检查记录照抄照搬，未逐项检查，已对检查人员诫勉谈话并重新检查。",
+    K.LATE_SYNC: "离线记录系事后补录，采集时间不实，已对检查人员诫勉谈话并重新检查。",
 }
 
 
@@ -63,7 +69,9 @@ def _officer_unit(ctx: Context, unit: int) -> int:
 
 
 def resolve_flags(ctx: Context) -> int:
-    """Date each flag when its record was signed; settle the older ones."""
+    """Date each flag when its record was signed (a late sync's: when it arrived); settle the
+    older ones."""
+    synced = dict(TraceFlag.objects.filter(kind=K.LATE_SYNC).values_list("id", "raised_at"))
     rows = list(
         TraceFlag.objects.order_by("id").values_list(
             "id",
@@ -79,7 +87,7 @@ def resolve_flags(ctx: Context) -> int:
     )
     if not rows:
         return 0
-    raised = _raised(rows)
+    raised = [synced.get(row[0], when) for row, when in zip(rows, _raised(rows), strict=True)]
     rng, now = ctx.rng, ctx.now
     update: list[tuple[Any, ...]] = []
     events: list[tuple[int, str, dict[str, Any], dt.datetime, int]] = []
