@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import statistics
 import time
 import zipfile
@@ -208,12 +207,6 @@ def uncached_median(orders: list[Any]) -> float:
         pdf.document_font = shared
 
 
-def clear_media() -> None:
-    from django.conf import settings
-
-    shutil.rmtree(f"{settings.MEDIA_ROOT}/documents", ignore_errors=True)
-
-
 def measure(count: int, runs: int) -> list[Figure]:
     from xiaoneng.documents import batch
     from xiaoneng.documents.rendering import rectification
@@ -299,17 +292,13 @@ def main() -> None:
     options = parser.parse_args()
     count = options.orders or (100 if options.quick else BATCH)
     runs = 5 if options.quick else 20
-    common.fresh_django(NAME, postgres=options.postgres)
-    clear_media()
-    try:
+
+    def work() -> list[Figure]:
         spent, _station = timed(lambda: fill(count))
         say(f"filled {count:,} orders with their inspections and findings in {spent:.1f} s")
-        figures = measure(count, runs)
-    finally:
-        clear_media()
-        if not options.keep:
-            common.drop_database(NAME, postgres=options.postgres)
-    common.report(figures)
+        return measure(count, runs)
+
+    common.run_on_fresh_media(NAME, options, "documents", work)
 
 
 if __name__ == "__main__":

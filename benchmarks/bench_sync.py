@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import shutil
 import uuid
 from typing import Any
 
@@ -220,12 +219,6 @@ def online_path(officer: Any, checklist: Any, queued: list[dict[str, Any]]) -> N
 # Measuring ------------------------------------------------------------------------------
 
 
-def clear_media() -> None:
-    from django.conf import settings
-
-    shutil.rmtree(f"{settings.MEDIA_ROOT}/inspections", ignore_errors=True)
-
-
 def measure(count: int) -> list[Figure]:
     from django.test import Client
 
@@ -280,15 +273,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, help=f"inspections in the batch (default {ITEMS})")
     options = parser.parse_args()
     count = options.items or (10 if options.quick else ITEMS)
-    common.fresh_django(NAME, postgres=options.postgres)
-    clear_media()
-    try:
-        figures = measure(count)
-    finally:
-        clear_media()
-        if not options.keep:
-            common.drop_database(NAME, postgres=options.postgres)
-    common.report(figures)
+    common.run_on_fresh_media(NAME, options, "inspections", lambda: measure(count))
 
 
 if __name__ == "__main__":

@@ -125,6 +125,31 @@ def fresh_django(name: str, *, postgres: bool) -> str:
     return url
 
 
+def clear_media(folder: str) -> None:
+    """Remove ``MEDIA_ROOT/<folder>``, the files a benchmark's records stored."""
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(f"{settings.MEDIA_ROOT}/{folder}", ignore_errors=True)
+
+
+def run_on_fresh_media(
+    name: str, options: argparse.Namespace, media: str, work: Callable[[], list[Figure]]
+) -> None:
+    """Run ``work`` on the benchmark's own fresh database with ``MEDIA_ROOT/<media>`` cleared
+    before and after, drop the database (unless --keep) and report the figures."""
+    fresh_django(name, postgres=options.postgres)
+    clear_media(media)
+    try:
+        figures = work()
+    finally:
+        clear_media(media)
+        if not options.keep:
+            drop_database(name, postgres=options.postgres)
+    report(figures)
+
+
 def describe(url: str) -> str:
     return url.split("@")[-1] if url.startswith("postgres") else url.removeprefix("sqlite:///")
 

@@ -89,6 +89,10 @@ def test_a_hand_delivery_is_recorded_and_its_receipt_names_document_party_and_da
             {"method": "hand", "recipient": "王五", "delivered_on": "2026/10/02"},
             {"delivered_on": "送达日期应为 YYYY-MM-DD"},
         ),
+        (
+            {"method": "hand", "recipient": "王五", "delivered_on": "0001-01-01"},
+            {"delivered_on": "送达日期应为 YYYY-MM-DD"},
+        ),
         ({"method": "hand", "recipient": "王五"}, {"delivered_on": "请填写送达日期"}),
         (
             {"method": "hand", "recipient": "王五", "delivered_on": "2026-09-29"},

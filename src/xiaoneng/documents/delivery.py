@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
+from xiaoneng.core.pages import parse_day
 from xiaoneng.documents.models import Delivery, IssuedDocument
 from xiaoneng.documents.rendering import renderer_for
 from xiaoneng.documents.services import require_issuer
@@ -52,12 +53,12 @@ def _text(values: dict[str, Any], name: str) -> str:
 
 
 def _delivery_day(value: Any, issued_on: dt.date, today: dt.date) -> tuple[Any, str]:
-    """The day of delivery (a date or ``YYYY-MM-DD``), or what is wrong with it: unreadable,
-    missing, before the document was issued, or in the future."""
+    """The day of delivery (a date or ``YYYY-MM-DD``), or what is wrong with it: unreadable
+    (or outside the years ``core.pages.parse_day`` keeps), missing, before the document was
+    issued, or in the future."""
     if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
+        value = parse_day(value)
+        if value is None:
             return None, _("送达日期应为 YYYY-MM-DD")
     if not isinstance(value, dt.date):
         return None, _("请填写送达日期")

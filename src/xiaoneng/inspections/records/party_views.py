@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, InvalidInput
-from xiaoneng.core.scoping import get_scoped
-from xiaoneng.inspections.records.models import Inspection
 from xiaoneng.inspections.records.party import (
     TEXT_LIMITS,
     decode_image,
@@ -20,18 +18,10 @@ from xiaoneng.inspections.records.party import (
     party_signature_of,
     record_party_signature,
 )
-from xiaoneng.inspections.records.views import detail_context, tell
+from xiaoneng.inspections.records.views import detail_context, scoped_record, tell
 from xiaoneng.org.requests import OfficerRequest
 
 FIELDS = (*TEXT_LIMITS, "refused", "captured_at")
-
-
-def _record(request: OfficerRequest, pk: int) -> Inspection:
-    return get_scoped(
-        Inspection.objects.select_related("entity", "unit", "lead_officer", "checklist"),
-        request.user,
-        pk=pk,
-    )
 
 
 @login_required
@@ -39,7 +29,7 @@ def _record(request: OfficerRequest, pk: int) -> Inspection:
 def party_signature(request: OfficerRequest, pk: int) -> HttpResponse:
     """Record the party's signature or refusal; refused, the page comes back with what the
     officer typed and each problem named (the drawing must be made again)."""
-    inspection = _record(request, pk)
+    inspection = scoped_record(request, pk)
     values = {name: request.POST.get(name, "") for name in FIELDS}
     try:
         signature = record_party_signature(
@@ -54,7 +44,7 @@ def party_signature(request: OfficerRequest, pk: int) -> HttpResponse:
         return redirect("inspections:inspection_detail", pk=pk)
     except InvalidInput as error:
         tell(request, error)
-        context = detail_context(request, _record(request, pk))
+        context = detail_context(request, scoped_record(request, pk))
         context["party_form"] = values | {"open": True}
         context["party_errors"] = {e.field: e.message for e in error.errors or []}
         return render(request, "inspections/inspection_detail.html", context, status=400)
@@ -74,7 +64,7 @@ def party_signature(request: OfficerRequest, pk: int) -> HttpResponse:
 @login_required
 def party_signature_image(request: OfficerRequest, pk: int) -> FileResponse:
     """The party's drawn signature (PNG), for those who may read the record."""
-    signature = party_signature_of(_record(request, pk))
+    signature = party_signature_of(scoped_record(request, pk))
     if signature is None or not signature.image:
         raise Http404(_("该检查记录没有当事人签名图像"))
     return FileResponse(open_image(signature), content_type="image/png")

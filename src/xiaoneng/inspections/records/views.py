@@ -59,7 +59,8 @@ def _records(request: OfficerRequest) -> QuerySet[Inspection]:
     )
 
 
-def _record(request: OfficerRequest, pk: int) -> Inspection:
+def scoped_record(request: OfficerRequest, pk: int) -> Inspection:
+    """The record ``pk`` if the officer may see it (404 otherwise), with what its pages show."""
     return get_scoped(_records(request).select_related("updated_by", "task"), request.user, pk=pk)
 
 
@@ -273,7 +274,7 @@ def inspection_edit(request: OfficerRequest, pk: int) -> HttpResponse:
     "Save and sign" saves first, in its own transaction: a refused signature (an item left
     unanswered, no check-in) keeps what the officer filled in and shows what is missing.
     """
-    inspection = _record(request, pk)
+    inspection = scoped_record(request, pk)
     if inspection.status == Inspection.Status.SIGNED:
         messages.info(request, _("该检查记录已签名，不能再修改。"))
         return redirect("inspections:inspection_detail", pk=pk)
@@ -288,7 +289,7 @@ def inspection_edit(request: OfficerRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
             refused = form
             tell(request, error)
-            inspection = _record(request, pk)
+            inspection = scoped_record(request, pk)
         else:
             if form.cleaned_data["action"] == "sign":
                 # Signs the revision just saved, not one another member saved meanwhile.
@@ -346,7 +347,7 @@ def _sign(
 @require_POST
 def inspection_sign(request: OfficerRequest, pk: int) -> HttpResponse:
     """A member of the team signs the record as it stands (at the revision they read)."""
-    inspection = _record(request, pk)
+    inspection = scoped_record(request, pk)
     form = SignForm(**posted(request))
     if not form.is_valid():
         _tell_form(request, form)
@@ -358,7 +359,7 @@ def inspection_sign(request: OfficerRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_amend(request: OfficerRequest, pk: int) -> HttpResponse:
     """Open a correction of a signed record, with a reason."""
-    original = _record(request, pk)
+    original = scoped_record(request, pk)
     form = ReasonForm(**posted(request))
     if not form.is_valid():
         _tell_form(request, form)
@@ -382,7 +383,7 @@ def inspection_amend(request: OfficerRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     """The record as it stands: signatures, results, photos with SHA-256, findings, trace."""
-    context = detail_context(request, _record(request, pk))
+    context = detail_context(request, scoped_record(request, pk))
     return render(request, "inspections/inspection_detail.html", context)
 
 
