@@ -56,6 +56,7 @@ NAVIGATION: list[NavItem | NavMenu] = [
         [
             NavItem(_("检查记录"), "inspections:inspection_list"),
             NavItem(_("临时检查"), "inspections:inspection_start", access.INSPECT),
+            NavItem(_("离线外勤"), "inspections:field_app", access.INSPECT),
             NavItem(_("检查发现"), "inspections:finding_list"),
             NavItem(_("责令整改"), "inspections:rectification_list"),
             NavItem(_("退出督查"), "inspections:exit_list"),

@@ -9,6 +9,7 @@ New versions from a file, export and the starter set live in ``checklist_files``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -88,26 +89,40 @@ def checklist_for(*, entity: Entity, kind: str, on: dt.date | None = None) -> Ch
         )
     on = on or timezone.localdate()
     candidates = current_versions(on=on, kind=kind)
-    best, best_length = None, 0
-    for checklist in candidates:
-        for prefix in prefixes(checklist):
-            if entity.industry_id.startswith(prefix) and len(prefix) > best_length:
-                best, best_length = checklist, len(prefix)
-    if best is not None:
-        return best
-    by_code = {c.code: c for c in candidates}
-    held = set(entity.licences.values_list("kind", flat=True))
-    for licence, code in LICENCE_CODES:
-        if licence in held and code in by_code:
-            return by_code[code]
-    any_trade = [c for c in candidates if not prefixes(c)]
-    any_trade.sort(key=lambda c: (c.code != FALLBACK_CODES.get(kind), c.code))
-    if not any_trade:
+    chosen = pick(candidates, kind=kind, industry=entity.industry_id, held=lambda: licences(entity))
+    if chosen is None:
         raise ChecklistUnknown(
             _("%(date)s 没有施行中的“%(kind)s”检查清单")
             % {"date": on, "kind": InspectionKind(kind).label}
         )
-    return any_trade[0]
+    return chosen
+
+
+def licences(entity: Entity) -> set[str]:
+    return set(entity.licences.values_list("kind", flat=True))
+
+
+def pick(
+    candidates: Sequence[Checklist], *, kind: str, industry: str, held: Callable[[], set[str]]
+) -> Checklist | None:
+    """The rule of ``checklist_for`` over the versions in force: the longest industry prefix
+    matching ``industry``, else the checklist of a licence ``held()`` names (asked only
+    then), else the any-trade one of ``kind``; None when there is none."""
+    best, best_length = None, 0
+    for checklist in candidates:
+        for prefix in prefixes(checklist):
+            if industry.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = checklist, len(prefix)
+    if best is not None:
+        return best
+    by_code = {c.code: c for c in candidates}
+    kinds = held()
+    for licence, code in LICENCE_CODES:
+        if licence in kinds and code in by_code:
+            return by_code[code]
+    any_trade = [c for c in candidates if not prefixes(c)]
+    any_trade.sort(key=lambda c: (c.code != FALLBACK_CODES.get(kind), c.code))
+    return any_trade[0] if any_trade else None
 
 
 def state_of(checklist: Checklist, on: dt.date | None = None) -> str:

@@ -272,3 +272,95 @@ class SyncOutcomeOut(Schema):
 class SyncBatchOut(Schema):
     received_at: dt.datetime
     items: list[SyncOutcomeOut]
+
+
+# The officer's pack (records.offline_pack, docs/offline-sync.md) ------------------------------
+
+
+class PackOfficerOut(Schema):
+    username: str
+    name: str
+
+
+class PackEntityOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    address: str
+    longitude: float | None
+    latitude: float | None
+    industry: str = Field(description="the industry's name (GB/T 4754)")
+    grid: str | None = Field(description="the grid's code")
+
+
+class PackResultOut(Schema):
+    item: int = Field(description="checklist item id")
+    result: str = Field(description="pass / fail / na, or empty while unanswered")
+    note: str
+
+
+class PackDraftOut(Schema):
+    inspection_id: int
+    revision: int = Field(description="send it back with the draft's offline item")
+    checklist_id: int
+    results: list[PackResultOut]
+    summary: str
+    updated_at: dt.datetime
+    updated_by: str | None = Field(description="username")
+
+
+class PackFailedOut(Schema):
+    number: str
+    title: str
+    note: str
+
+
+class PackLastInspectionOut(Schema):
+    inspection_id: int
+    visited_on: dt.date
+    summary: str
+    failed: list[PackFailedOut] = Field(description="the items found failed, in order")
+
+
+class PackTaskOut(Schema):
+    task_id: int
+    scheduled_on: dt.date | None
+    due_on: dt.date | None
+    description: str
+    standard: str
+    entity: PackEntityOut
+    kind: Literal["onsite"]
+    checklist_id: int | None = Field(
+        description="the draft's checklist, else the one in force for the entity (none: null)"
+    )
+    draft: PackDraftOut | None
+    last_inspection: PackLastInspectionOut | None = Field(
+        description="the entity's latest signed inspection"
+    )
+
+
+class PackItemOut(Schema):
+    id: int
+    number: str
+    title: str
+    method: str
+    legal_basis: str
+    severity: str
+
+
+class PackChecklistOut(Schema):
+    id: int
+    code: str
+    version: int
+    title: str
+    kind: str
+    items: list[PackItemOut]
+
+
+class OfflinePackOut(Schema):
+    generated_at: dt.datetime
+    days: int
+    through: dt.date = Field(description="the last day covered: today + days - 1 (local)")
+    officer: PackOfficerOut
+    tasks: list[PackTaskOut]
+    checklists: list[PackChecklistOut] = Field(description="each checklist the tasks name, once")

@@ -1,4 +1,5 @@
-"""API of offline sync: ``POST /api/v1/inspections/sync`` (docs/offline-sync.md).
+"""API of offline sync (docs/offline-sync.md): ``POST /api/v1/inspections/sync`` and the
+officer's pack, ``GET /api/v1/inspections/offline-pack``.
 
 The phone sends the inspections it captured without signal as one batch; the answer lists the
 outcome of each item (applied, duplicate, conflict, refused) in the batch's order. A malformed
@@ -13,7 +14,8 @@ from typing import Any
 from django.utils import timezone
 from ninja import Router
 
-from xiaoneng.inspections.records.schemas import SyncBatchIn, SyncBatchOut
+from xiaoneng.inspections.records.offline_pack import DEFAULT_DAYS, offline_pack
+from xiaoneng.inspections.records.schemas import OfflinePackOut, SyncBatchIn, SyncBatchOut
 from xiaoneng.inspections.records.sync import check_batch, sync_batch
 from xiaoneng.org.requests import OfficerRequest
 
@@ -33,3 +35,15 @@ def sync_inspections(request: OfficerRequest, payload: SyncBatchIn) -> dict[str,
         "received_at": received_at,
         "items": sync_batch(officer=request.user, items=items, received_at=received_at),
     }
+
+
+@router.get(
+    "/inspections/offline-pack",
+    response=OfflinePackOut,
+    summary="The officer's tasks of the coming days, for the phone to keep offline",
+)
+def offline_pack_of_officer(request: OfficerRequest, days: int = DEFAULT_DAYS) -> dict[str, Any]:
+    """The requesting officer's planned tasks through ``today + days - 1`` (1 to 14 days,
+    default 3; overdue ones included), each with its entity, checklist, draft and the
+    entity's last findings; and the checklists they name."""
+    return offline_pack(officer=request.user, days=days)

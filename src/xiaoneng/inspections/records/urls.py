@@ -2,11 +2,18 @@
 
 from django.urls import URLPattern, path
 
-from xiaoneng.inspections.records import attachment_views, party_views, views
+from xiaoneng.inspections.records import attachment_views, field_views, party_views, views
 
 urlpatterns: list[URLPattern] = [
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_start, name="inspection_start"),
+    path("inspections/field/", field_views.field_app, name="field_app"),
+    path(
+        "inspections/field/manifest.webmanifest",
+        field_views.field_manifest,
+        name="field_manifest",
+    ),
+    path("inspections/field/sw.js", field_views.field_worker, name="field_worker"),
     path(
         "inspections/from-task/<int:task_pk>/",
         views.inspection_from_task,
