@@ -86,3 +86,30 @@ def grid_detail(request: OfficerRequest, code: str) -> HttpResponse:
         "history": readable(audit.history(grid)[:100], Grid),
     }
     return render(request, "org/grid_detail.html", context)
+
+
+# A filter form lists the user's grids as suggestions while there are at most this many; a
+# province-wide scope (thousands) asks for them as the user types (``grid_options``).
+GRID_SUGGESTIONS = 200
+GRID_MATCHES = 30
+
+
+def grid_suggestions(user: Officer) -> list[tuple[str, str]] | None:
+    """The (code, name) of every grid of ``user``'s scope for a form's suggestions, or None
+    when there are more than ``GRID_SUGGESTIONS``: the form then searches (``grid_options``)."""
+    grids = scoped(Grid.objects.all(), user).order_by("code").values_list("code", "name")
+    found = list(grids[: GRID_SUGGESTIONS + 1])
+    return None if len(found) > GRID_SUGGESTIONS else found
+
+
+@login_required
+def grid_options(request: OfficerRequest) -> HttpResponse:
+    """The grids of the user's scope whose code starts with, or whose name contains, what was
+    typed (the ``grid`` or ``q`` parameter): at most ``GRID_MATCHES`` ``<option>``s for a
+    form's datalist."""
+    typed = (request.GET.get("grid") or request.GET.get("q") or "").strip()[:100]
+    grids = scoped(Grid.objects.all(), request.user)
+    if typed:
+        grids = grids.filter(Q(code__istartswith=typed) | Q(name__icontains=typed))
+    options = grids.order_by("code").values_list("code", "name")[:GRID_MATCHES]
+    return render(request, "org/_grid_options.html", {"options": options})

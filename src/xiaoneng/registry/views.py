@@ -28,6 +28,7 @@ from xiaoneng.core.tabular import ImportRejected
 from xiaoneng.org import access
 from xiaoneng.org.models import Grid
 from xiaoneng.org.requests import OfficerRequest
+from xiaoneng.org.views import grid_suggestions
 from xiaoneng.registry import clusters, queries, services
 from xiaoneng.registry.forms import (
     CreditGradeForm,
@@ -85,7 +86,7 @@ def entity_list(request: OfficerRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": "&".join(f"{k}={v}" for k, v in filters.active().items()),
-        "grids": _grids(request).values_list("code", "name"),
+        "grids": grid_suggestions(request.user),
         "risk_classes": RiskClass.choices,
         "credit_grades": CreditGrade.choices,
         "statuses": Entity.Status.choices,
