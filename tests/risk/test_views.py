@@ -235,16 +235,22 @@ def test_dossier_shows_the_risk_card_once_a_model_is_trained(imported: County) -
     entity = Entity.objects.order_by("pk").first()
     assert entity is not None
     url = reverse("registry:entity_detail", args=[entity.uscc])
+    card = reverse("risk:entity_risk_card", args=[entity.uscc])
     client: Client = client_for(imported.admin)
-    assert 'data-testid="dossier-risk"' not in client.get(url).content.decode()
+    assert 'data-testid="dossier-risk' not in client.get(url).content.decode()
+    assert client.get(card).content.decode() == ""
 
     record = services.train_model(actor=None)
-    live = client.get(url).content.decode()
+    # The dossier answers at once with a placeholder that fetches the card.
+    dossier = client.get(url).content.decode()
+    assert 'data-testid="dossier-risk-pending"' in dossier
+    assert f'hx-get="{card}" hx-trigger="load" hx-swap="outerHTML"' in dossier
+    live = client.get(card).content.decode()
     assert 'data-testid="dossier-risk"' in live and "尚未评分" in live
 
     services.score_register(on=dt.date(2013, 1, 1), actor=None)
     entity.refresh_from_db()
-    page = client.get(url).content.decode()
+    page = client.get(card).content.decode()
     assert f"{RiskScore.objects.get(entity=entity).score:.1%}" in page
     assert f"模型 v{record.version}，2013-01-01 评分" in page
     reasons = page.split('data-testid="risk-reasons"')[1].split("</ul>")[0]
@@ -265,3 +271,16 @@ def test_plan_tables_show_each_task_risk_and_its_main_reason(imported: County) -
     assert values[1].startswith(f"{RiskScore.objects.get(entity=scored).score:.0%} · ")
     assert values[1].endswith("↑）") or values[1].endswith("↓）")
     assert values[2] == "未评分"
+
+
+def test_the_risk_card_of_another_stations_entity_is_not_found(imported: County) -> None:
+    services.train_model(actor=None)
+    entity = Entity.objects.order_by("pk").first()
+    assert entity is not None
+    outsider = (
+        imported.east_officer if entity.unit_id == imported.west.pk else imported.west_officer
+    )
+    card = reverse("risk:entity_risk_card", args=[entity.uscc])
+    assert client_for(outsider).get(card).status_code == 404
+    answer = client_for(imported.admin).get(card)
+    assert answer.status_code == 200 and 'data-testid="dossier-risk"' in answer.content.decode()

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import DomainError, NotPermitted
 from xiaoneng.core.forms import posted
+from xiaoneng.core.scoping import get_scoped
 from xiaoneng.org import access
 from xiaoneng.org.requests import OfficerRequest
-from xiaoneng.risk import drift, services
+from xiaoneng.registry.models import Entity
+from xiaoneng.risk import drift, panels, services
 from xiaoneng.risk.forms import EvaluationForm, TrainForm
 from xiaoneng.risk.models import Evaluation, RiskModel
 from xiaoneng.risk.words import ALGORITHMS, engine_error_text
@@ -244,3 +246,11 @@ def evaluation_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "risk/evaluation.html", context)
+
+
+@login_required
+def entity_risk_card(request: OfficerRequest, uscc: str) -> HttpResponse:
+    """The dossier's risk card of one entity of the user's units, fetched by the dossier's
+    placeholder (``panels.EntityRisk``); empty when no model explains it."""
+    entity = get_scoped(Entity.objects.all(), request.user, uscc=uscc)
+    return HttpResponse(panels.entity_risk_card(entity, request))
