@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core import audit, panels
 from xiaoneng.core.calendar import CalendarUnknown
-from xiaoneng.core.errors import DomainError
+from xiaoneng.core.errors import DomainError, InvalidInput
 from xiaoneng.core.forms import posted
 from xiaoneng.core.history import readable
 from xiaoneng.core.pages import Choice, act, among, is_flag, known_filters, paginate
@@ -111,7 +111,7 @@ def entity_detail(request: OfficerRequest, uscc: str) -> HttpResponse:
         "history": readable(audit.history(entity)[:200], Entity),
         "can_edit": can_edit,
         "can_claim": entity.claimed_at is None and services.can_claim(request.user, entity),
-        "grids": _grids(request).values_list("code", "name") if can_edit else [],
+        "grids": grid_suggestions(request.user) if can_edit else [],
         "grade_form": CreditGradeForm(initial={"credit_grade": entity.credit_grade}),
         "risk_form": RiskClassForm(
             initial={"risk_class": entity.risk_class if entity.risk_class_overridden else ""}
@@ -208,8 +208,12 @@ def entity_risk_class(request: OfficerRequest, uscc: str) -> HttpResponse:
 @require_POST
 def entity_place(request: OfficerRequest, uscc: str) -> HttpResponse:
     def place(entity: Entity, data: dict[str, Any]) -> str:
-        code = data["grid"]
-        grid = get_scoped(Grid.objects.all(), request.user, code=code) if code else None
+        code = data["grid"].strip()
+        grid = scoped(Grid.objects.all(), request.user).filter(code=code).first() if code else None
+        if code and grid is None:
+            raise InvalidInput.single(
+                "grid", _("网格 %(code)s 不存在，或不在您的辖区内") % {"code": code}
+            )
         services.place_entity(entity=entity, grid=grid, reason=data["reason"], actor=request.user)
         return _("网格现为 %(grid)s") % {"grid": entity.grid or _("无")}
 
@@ -268,7 +272,7 @@ def outside_grids(request: OfficerRequest) -> HttpResponse:
     page = paginate(request, queries.outside_grids(_entities(request)).order_by("id"))
     context = {
         "page": page,
-        "grids": _grids(request).values_list("code", "name"),
+        "grids": grid_suggestions(request.user),
         "can_edit": access.can(request.user, access.EDIT_REGISTER),
     }
     return render(request, "registry/outside_grids.html", context)
