@@ -427,7 +427,39 @@ def party_signatures_out_of_time() -> list[str]:
     return found
 
 
+def served_days_out_of_time() -> list[str]:
+    """Cases whose day of service (送达) of the notice or decision lies before the stage's date
+    or after today, or is not the first delivery of that document (cases.service_days)."""
+    found = []
+    today = timezone.localdate()
+    first: dict[tuple[str, int], dt.date] = {}
+    for kind, case_pk, day in Delivery.objects.filter(
+        document__kind__in=("case-notice", "case-decision")
+    ).values_list("document__kind", "document__object_id", "delivered_on"):
+        first[(kind, case_pk)] = min(day, first.get((kind, case_pk), day))
+    fields = (
+        ("case-notice", "notice_served_on", "notified_on"),
+        ("case-decision", "decision_served_on", "decided_on"),
+    )
+    served = Case.objects.filter(
+        Q(notice_served_on__isnull=False)
+        | Q(decision_served_on__isnull=False)
+        | Q(pk__in=[pk for _kind, pk in first])
+    )
+    for case in served:
+        for kind, field, stage_field in fields:
+            day, stage = getattr(case, field), getattr(case, stage_field)
+            if day != first.get((kind, case.pk)):
+                found.append(
+                    f"{case.number}: {field} {day}, first delivery {first.get((kind, case.pk))}"
+                )
+            elif day is not None and (stage is None or day < stage or day > today):
+                found.append(f"{case.number}: {field} {day}, {stage_field} {stage}")
+    return found
+
+
 RULES: dict[str, Callable[[], list[str]]] = {
+    "served days out of time": served_days_out_of_time,
     "documents issued out of order": documents_out_of_order,
     "party signatures out of time": party_signatures_out_of_time,
     "inspections before registration": inspections_before_registration,
@@ -543,6 +575,12 @@ def test_documents_are_issued_after_signing_and_numbered_in_order() -> None:
         assert IssuedDocument.objects.filter(kind=kind).count() >= 3, kind
     assert IssuedDocument.objects.filter(version=2).exists()
     assert_none(documents_out_of_order())
+
+
+def test_days_of_service_are_the_first_delivery_between_the_stage_and_today() -> None:
+    assert Case.objects.filter(notice_served_on__isnull=False).count() >= 3
+    assert Case.objects.filter(decision_served_on__isnull=False).count() >= 3
+    assert_none(served_days_out_of_time())
 
 
 def test_party_signatures_are_captured_between_the_visit_and_the_final_signature() -> None:

@@ -8,16 +8,20 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.cases.factories import east_entity, make_case
 from tests.conftest import County, client_for
 from tests.documents.helpers import pdf_text
 from tests.inspections.followup.test_services import (  # noqa: F401
     calendar_known_ahead,
     order,
 )
+from xiaoneng.cases import limits
+from xiaoneng.cases.models import Case
 from xiaoneng.core.errors import Conflict, InvalidInput, NotPermitted
+from xiaoneng.core.models import AuditEvent
 from xiaoneng.documents.delivery import record_delivery
 from xiaoneng.documents.models import Delivery, IssuedDocument
-from xiaoneng.documents.services import document_bytes, issue_document
+from xiaoneng.documents.services import document_bytes, issue_document, reissue_document
 from xiaoneng.inspections.models import Rectification
 
 ISSUED_AT = timezone.make_aware(dt.datetime(2026, 9, 30, 16))
@@ -224,3 +228,76 @@ def test_the_api_records_and_reads_the_delivery_scoped_like_the_record(county: C
         content_type="application/json",
     )
     assert forbidden.status_code == 403 and Delivery.objects.count() == 1
+
+
+# The delivery of the case's notice and decision starts the party's periods ---------------------
+
+
+def case_documents(county: County) -> tuple[Case, IssuedDocument, IssuedDocument]:
+    """A decided case (notified Mon 2 March, decided Fri 20 March) with both its documents,
+    each issued on its stage's day."""
+    case = make_case(
+        status=Case.Status.DECIDED,
+        entity=east_entity(county, legal_representative="王五"),
+        handler=county.east_officer,
+        notified_on=dt.date(2026, 3, 2),
+        decided_on=dt.date(2026, 3, 20),
+        decision_number="伊市监处罚〔2026〕1号",
+        fine="5000",
+    )
+    notice_at = timezone.make_aware(dt.datetime(2026, 3, 2, 16))
+    decision_at = timezone.make_aware(dt.datetime(2026, 3, 20, 16))
+    actor = county.east_officer
+    notice = issue_document(kind="case-notice", record_id=case.pk, actor=actor, at=notice_at)
+    decision = issue_document(kind="case-decision", record_id=case.pk, actor=actor, at=decision_at)
+    return case, notice, decision
+
+
+def hand(day: str) -> dict[str, str]:
+    return {"method": "hand", "delivered_on": day, "recipient": "王五"}
+
+
+def test_delivering_the_case_documents_starts_the_partys_periods(county: County) -> None:
+    case, notice, decision = case_documents(county)
+    assert limits.payment_deadline(case) == dt.date(2026, 4, 4)
+    record_delivery(document=notice, values=hand("2026-03-04"), actor=county.east_officer)
+    record_delivery(document=decision, values=hand("2026-03-23"), actor=county.east_officer)
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.notice_served_on, fresh.decision_served_on) == (
+        dt.date(2026, 3, 4),
+        dt.date(2026, 3, 23),
+    )
+    assert limits.statement_start(fresh) == dt.date(2026, 3, 4)
+    assert limits.payment_deadline(fresh) == dt.date(2026, 4, 7)
+    # The trace says who recorded the day of service.
+    traced = AuditEvent.objects.filter(object_id=str(case.pk), actor=county.east_officer)
+    assert traced.filter(changes__has_key="decision_served_on").exists()
+
+
+def test_a_reissued_notice_delivered_later_keeps_the_first_day(county: County) -> None:
+    case, notice, _decision = case_documents(county)
+    record_delivery(document=notice, values=hand("2026-03-04"), actor=county.east_officer)
+    second = reissue_document(
+        document=notice,
+        reason="当事人名称有误，更正后重新出具",
+        actor=county.east_officer,
+        at=timezone.make_aware(dt.datetime(2026, 3, 5, 9)),
+    )
+    record_delivery(document=second, values=hand("2026-03-06"), actor=county.east_officer)
+    assert Case.objects.get(pk=case.pk).notice_served_on == dt.date(2026, 3, 4)
+
+
+def test_a_delivery_before_the_stage_date_is_refused_and_nothing_written(
+    county: County,
+) -> None:
+    case, _notice, decision = case_documents(county)
+    # The decision date corrected to a later day after the document was issued.
+    Case.objects.filter(pk=case.pk).update(decided_on=dt.date(2026, 3, 24))
+    with pytest.raises(InvalidInput) as refused:
+        record_delivery(document=decision, values=hand("2026-03-23"), actor=county.east_officer)
+    assert (refused.value.errors[0].field, refused.value.errors[0].message) == (
+        "delivered_on",
+        "决定书送达日期不能早于决定日期 2026-03-24：2026-03-23",
+    )
+    assert not Delivery.objects.filter(document=decision).exists()
+    assert Case.objects.get(pk=case.pk).decision_served_on is None

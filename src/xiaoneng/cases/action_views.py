@@ -121,11 +121,12 @@ def _initial(case: Case, action: Action) -> dict[str, Any]:
 
 
 def _statement_hint(case: Case) -> str:
-    if case.status != S.NOTIFIED or case.notified_on is None:
+    start = limits.statement_start(case)
+    if case.status != S.NOTIFIED or start is None:
         return ""
     calendar = WorkingCalendar.load()
     try:
-        end = limits.statement_period_end(case.notified_on, calendar)
+        end = limits.statement_period_end(start, calendar)
     except CalendarUnknown as error:  # only before the calendar's first year
         return error.message
     provisional = _("（暂定）") if calendar.is_provisional(end) else ""

@@ -47,7 +47,13 @@ class CaseOut(Schema):
     received_on: dt.date
     filed_on: dt.date | None
     notified_on: dt.date | None
+    notice_served_on: dt.date | None = Field(
+        description="the day the 行政处罚告知书 reached the party (its recorded delivery)"
+    )
     decided_on: dt.date | None
+    decision_served_on: dt.date | None = Field(
+        description="the day the 行政处罚决定书 reached the party (its recorded delivery)"
+    )
     closed_on: dt.date | None
     stage_started_on: dt.date
     decision_number: str

@@ -11,8 +11,16 @@ The limits, from 《市场监督管理行政处罚程序规定》 (总局令第2
 - 告知 → the party has 5 working days from service of the notice to state, defend or ask for a
   hearing (程序规定 第五十七条; 行政处罚法 第四十四、四十五、六十四条); a decision before the
   period has run is refused.
-- 决定 → the party pays within 15 days of receiving the decision (行政处罚法 第六十七条); counted
-  here from the decision date. Unpaid, the case moves to execution (第七十二条).
+- 决定 → the party pays within 15 days of receiving the decision (行政处罚法 第六十七条). Unpaid,
+  the case moves to execution (第七十二条).
+
+Both periods count from the day the document reached the party (送达): the case's
+``notice_served_on`` / ``decision_served_on``, set when the delivery of the 行政处罚告知书 /
+行政处罚决定书 is recorded (documents.delivery → cases.service_days). Until a delivery is
+recorded they count from the stage's own date (告知日期 / 决定日期), the earliest the party can
+have received it. ``statement_start`` and ``payment_start`` are the one rule; the bulk warnings
+(``stage_warnings``) call the same per-case functions, their query (``watched``) does not filter
+decided cases by date.
 
 A limit counted in working days that ends after the calendar's last loaded year is provisional
 (weekdays only): the warning says 「（暂定）」 after the date and carries ``provisional``. Nothing
@@ -76,25 +84,42 @@ def decision_deadline(case: Case) -> dt.date:
     return case.filed_on + dt.timedelta(days=days)
 
 
+def statement_start(case: Case) -> dt.date | None:
+    """The day the party's statement period counts from: the notice's service, else 告知日期."""
+    return case.notice_served_on or case.notified_on
+
+
+def payment_start(case: Case) -> dt.date | None:
+    """The day the payment period counts from: the decision's service, else 决定日期."""
+    return case.decision_served_on or case.decided_on
+
+
 def payment_deadline(case: Case) -> dt.date:
-    """The last day to pay what the decision imposed (行政处罚法 第六十七条)."""
-    assert case.decided_on is not None
-    return case.decided_on + dt.timedelta(days=PAYMENT_DAYS)
+    """The last day to pay what the decision imposed (行政处罚法 第六十七条), counted from the day
+    the decision was served (``payment_start``)."""
+    start = payment_start(case)
+    assert start is not None
+    return start + dt.timedelta(days=PAYMENT_DAYS)
 
 
-def statement_period_end(notified_on: dt.date, calendar: WorkingCalendar) -> dt.date:
-    """The last day of the party's statement and hearing period (第五十七条: 5 working days)."""
-    return calendar.add_working_days(notified_on, STATEMENT_WORKING_DAYS)
+def statement_period_end(served_on: dt.date, calendar: WorkingCalendar) -> dt.date:
+    """The last day of the party's statement and hearing period (第五十七条: 5 working days from
+    ``served_on``, the day the notice reached the party)."""
+    return calendar.add_working_days(served_on, STATEMENT_WORKING_DAYS)
 
 
 def check_statement_period(case: Case, decided_on: dt.date, calendar: WorkingCalendar) -> None:
-    """Refuse a decision made before the party's statement period has run."""
-    assert case.notified_on is not None
-    if decided_on <= statement_period_end(case.notified_on, calendar):
+    """Refuse a decision made before the party's statement period has run (from
+    ``statement_start``: the notice's service when recorded)."""
+    start = statement_start(case)
+    assert start is not None
+    if decided_on <= statement_period_end(start, calendar):
+        if case.notice_served_on is not None:
+            message = _("陈述、申辩期未满（告知书于%(date)s送达，须满 %(days)d 个工作日）")
+        else:
+            message = _("陈述、申辩期未满（告知于%(date)s，须满 %(days)d 个工作日）")
         raise InvalidInput.single(
-            "decided_on",
-            _("陈述、申辩期未满（告知于%(date)s，须满 %(days)d 个工作日）")
-            % {"date": case.notified_on, "days": STATEMENT_WORKING_DAYS},
+            "decided_on", message % {"date": start, "days": STATEMENT_WORKING_DAYS}
         )
 
 

@@ -172,6 +172,10 @@ class Case(StatusModel):
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     notified_on = models.DateField(_("告知日期"), null=True, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    # The day the 行政处罚告知书 / 行政处罚决定书 reached the party (送达, its first recorded
+    # delivery): the party's statement and payment periods count from it (cases.limits).
+    notice_served_on = models.DateField(_("告知书送达日期"), null=True, blank=True)
+    decision_served_on = models.DateField(_("决定书送达日期"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     # When the current stage began: its time limit counts from here.
     stage_started_on = models.DateField(_("本阶段开始日期"))

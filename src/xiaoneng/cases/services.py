@@ -1,6 +1,7 @@
 """Cases: registering a lead (``open_case``) with its number; the moves of the state machine
 live in ``cases.moves`` and are named here too, so that ``cases.services`` is the one place
-callers look (``file_case``, ``decide``, ``apply_transition``…).
+callers look (``file_case``, ``decide``, ``apply_transition``…), as is ``record_service``
+(cases.service_days: the day the notice or decision reached the party).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from xiaoneng.cases.moves import (
     start_investigation,
     withdraw,
 )
+from xiaoneng.cases.service_days import record_service
 from xiaoneng.core import audit
 from xiaoneng.core.errors import FieldError, InvalidInput
 from xiaoneng.core.scoping import in_scope
@@ -52,6 +54,7 @@ __all__ = [
     "number_head",
     "open_case",
     "parse_day",
+    "record_service",
     "refuse_filing",
     "start_execution",
     "start_investigation",

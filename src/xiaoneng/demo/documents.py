@@ -199,7 +199,11 @@ def _delivery_values(document: IssuedDocument, record: Any, index: int) -> dict[
 
 def _deliveries(now: dt.datetime) -> tuple[int, int]:
     """The delivery of every issued notice (whose day has come), by the officer who issued it,
-    then the 送达回证 of the most recent of each kind, issued in time order."""
+    then the 送达回证 of the most recent of each kind, issued in time order.
+
+    Recorded by the service, so a case's 行政处罚告知书 and 行政处罚决定书 delivered here give the
+    case its days of service (cases.service_days: the first delivery of each), and its periods
+    count from them as in use."""
     documents = IssuedDocument.objects.filter(kind__in=DELIVERED_KINDS, version=1).select_related(
         "number", "issued_by"
     )

@@ -6,6 +6,11 @@ signed for it; 留置送达 — the addressee who refused, the place it was left
 (第八十三条); 邮寄送达 — the mail's tracking number; 电子送达 — the address it was sent to (with
 the party's consent, 第八十四条); 公告送达 — where it was published. The day may not precede the
 document's issue nor lie in the future.
+
+The delivery of a 行政处罚告知书 or 行政处罚决定书 also records, on the case, the day it was served
+(cases.service_days.record_service): the party's statement and payment periods count from it
+(cases.limits). The first delivery of the kind counts; refused with the delivery if the day
+precedes the case's 告知日期 / 决定日期.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xiaoneng.cases.service_days import DECISION, NOTICE, record_service
 from xiaoneng.core import audit
 from xiaoneng.core.errors import Conflict, FieldError, InvalidInput
 from xiaoneng.core.pages import parse_day
-from xiaoneng.documents.models import Delivery, IssuedDocument
+from xiaoneng.documents.models import Delivery, DocumentKind, IssuedDocument
 from xiaoneng.documents.rendering import renderer_for
 from xiaoneng.documents.services import require_issuer
 from xiaoneng.org.models import Officer
@@ -40,6 +46,11 @@ REQUIRED: dict[str, tuple[tuple[str, Any], ...]] = {
         ("reference", gettext_lazy("电子送达须填写送达的电子地址（传真、电子邮件或手机号）")),
     ),
     M.PUBLIC: (("place", gettext_lazy("公告送达须填写公告的载体或地点")),),
+}
+# The documents whose delivery starts a case's periods, and which day of service each sets.
+SERVED_KINDS: dict[str, str] = {
+    DocumentKind.CASE_NOTICE: NOTICE,
+    DocumentKind.CASE_DECISION: DECISION,
 }
 LIMITS = {"recipient": 60, "place": 200, "witness": 60, "reference": 120, "note": 2000}
 # What the page's form posts; a refused form's values wait in the session under this key for
@@ -131,6 +142,16 @@ def record_delivery(
                     "method": existing.get_method_display(),
                 }
             )
-        return Delivery.objects.create(
+        delivery = Delivery.objects.create(
             document=current, unit=current.unit, delivered_by=actor, recorded_at=moment, **fields
         )
+        if current.kind in SERVED_KINDS:
+            record_service(
+                record,
+                kind=SERVED_KINDS[current.kind],
+                day=fields["delivered_on"],
+                actor=actor,
+                field="delivered_on",
+                today=timezone.localtime(moment).date(),
+            )
+        return delivery

@@ -264,8 +264,8 @@ def test_another_units_record_is_not_the_last_finding(county: County, in_force: 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("?days=0", "天数应在 1 到 14 之间"),
-        ("?days=15", "天数应在 1 到 14 之间"),
+        ("?days=0", "不能小于 1"),
+        ("?days=15", "不能大于 14"),
         ("?days=abc", "应为整数"),
     ],
 )

@@ -9,12 +9,18 @@ whole (422) before anything is written; a body over ``DATA_UPLOAD_MAX_MEMORY_SIZ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Router
+from pydantic import Field
 
-from xiaoneng.inspections.records.offline_pack import DEFAULT_DAYS, offline_pack
+from xiaoneng.inspections.records.offline_pack import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    MIN_DAYS,
+    offline_pack,
+)
 from xiaoneng.inspections.records.schemas import OfflinePackOut, SyncBatchIn, SyncBatchOut
 from xiaoneng.inspections.records.sync import check_batch, sync_batch
 from xiaoneng.org.requests import OfficerRequest
@@ -42,7 +48,10 @@ def sync_inspections(request: OfficerRequest, payload: SyncBatchIn) -> dict[str,
     response=OfflinePackOut,
     summary="The officer's tasks of the coming days, for the phone to keep offline",
 )
-def offline_pack_of_officer(request: OfficerRequest, days: int = DEFAULT_DAYS) -> dict[str, Any]:
+def offline_pack_of_officer(
+    request: OfficerRequest,
+    days: Annotated[int, Field(ge=MIN_DAYS, le=MAX_DAYS)] = DEFAULT_DAYS,
+) -> dict[str, Any]:
     """The requesting officer's planned tasks through ``today + days - 1`` (1 to 14 days,
     default 3; overdue ones included), each with its entity, checklist, draft and the
     entity's last findings; and the checklists they name."""
